@@ -1,0 +1,29 @@
+"""The catalog: threat classes, fighters, weapons, support aircraft, real fleets, record names.
+
+Every number carries a note in its entry's ``sources`` map that begins ``source:`` or
+``assumption:``; loading checks it.
+"""
+
+from skyshield.catalog.models import (
+    AEWType,
+    Catalog,
+    FighterType,
+    FleetEntry,
+    Refuelling,
+    TankerType,
+    ThreatClass,
+    Weapon,
+)
+from skyshield.catalog.loader import load_catalog
+
+__all__ = [
+    "AEWType",
+    "Catalog",
+    "FighterType",
+    "FleetEntry",
+    "Refuelling",
+    "TankerType",
+    "ThreatClass",
+    "Weapon",
+    "load_catalog",
+]

@@ -1,0 +1,1 @@
+"""The ``skyshield`` command line."""

@@ -1,0 +1,180 @@
+"""``skyshield``: one console script with subcommands.
+
+Exit codes: 0 success, 2 bad usage or input (a message per problem, no traceback), 1 an
+internal error (a bug: the message asks for a report).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from skyshield import __version__
+from skyshield.errors import InputError
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+
+
+def _scenario_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("scenario", help="YAML scenario file or built-in name (reference, small)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="skyshield",
+        description="Plan and assess a multinational air protection zone over western Ukraine.",
+    )
+    parser.add_argument("--version", action="version", version=f"skyshield {__version__}")
+    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    sc = sub.add_parser("scenario", help="validate, summarise or describe scenario files")
+    scs = sc.add_subparsers(dest="action", required=True, metavar="ACTION")
+    v = scs.add_parser("validate", help="check a YAML scenario; exit 2 with a message per problem")
+    _scenario_arg(v)
+    sh = scs.add_parser("show", help="summarise a scenario")
+    _scenario_arg(sh)
+    scs.add_parser("schema", help="print the JSON schema of scenario files")
+
+    f = sub.add_parser("forces", help="sortie generation: which pledges hold which CAP stations")
+    _scenario_arg(f)
+    f.add_argument("--json", action="store_true", help="print the tables as JSON")
+    f.add_argument("--map", type=Path, metavar="PNG", help="also write a map of the plan")
+
+    a = sub.add_parser("assess", help="the main job: assess a scenario and write its outputs")
+    _scenario_arg(a)
+    a.add_argument("--out", type=Path, default=Path("out/assess"), help="output folder")
+    return parser
+
+
+def _cmd_scenario(args: argparse.Namespace) -> int:
+    from skyshield.cli.text import scenario_summary
+    from skyshield.scenario import Scenario, load_scenario
+
+    if args.action == "schema":
+        print(json.dumps(Scenario.model_json_schema(), indent=2))
+        return EXIT_OK
+    ls = load_scenario(args.scenario)
+    if args.action == "validate":
+        s = ls.scenario
+        print(
+            f"OK {ls.origin}: scenario {s.name!r}, {len(s.coalition.members)} members,"
+            f" {s.coalition.total_aircraft} aircraft, {len(s.cap.stations)} CAP stations,"
+            f" {len(ls.assets)} protected assets"
+        )
+        for w in ls.warnings:
+            print(f"warning: {w}")
+    else:
+        print(scenario_summary(ls))
+    return EXIT_OK
+
+
+def _cmd_forces(args: argparse.Namespace) -> int:
+    from skyshield.cli.text import plan_report
+    from skyshield.forces import plan_forces
+    from skyshield.scenario import load_scenario
+
+    ls = load_scenario(args.scenario)
+    plan = plan_forces(ls)
+    if args.json:
+        doc = {
+            "scenario": ls.scenario.name,
+            "totals": plan.totals(),
+            "stations": plan.stations.to_dict(orient="records"),
+            "assignments": plan.assignments.to_dict(orient="records"),
+            "pools": plan.pools.to_dict(orient="records"),
+            "by_base": plan.by("base").to_dict(orient="records"),
+            "by_type": plan.by("type").to_dict(orient="records"),
+            "by_nation": plan.by("nation").to_dict(orient="records"),
+            "support": plan.support.to_dict(orient="records"),
+            "shortfalls": plan.shortfalls,
+            "notes": plan.notes,
+        }
+        print(json.dumps(doc, indent=2, default=_json_default))
+    else:
+        print(plan_report(plan))
+    if args.map:
+        from skyshield.report import plot_force_map
+
+        plot_force_map(ls, plan, args.map)
+        print(f"map: {args.map}", file=sys.stderr if args.json else sys.stdout)
+    return EXIT_OK
+
+
+def _json_default(o: object) -> object:
+    if hasattr(o, "item"):
+        return o.item()  # numpy scalars
+    raise TypeError(f"not JSON serialisable: {type(o).__name__}")
+
+
+def _cmd_assess(args: argparse.Namespace) -> int:
+    from skyshield.cli.text import plan_report, scenario_summary
+    from skyshield.forces import plan_forces
+    from skyshield.report import plot_force_map
+    from skyshield.scenario import load_scenario
+
+    t0 = time.perf_counter()
+    print(f"[1/3] loading scenario {args.scenario} ...", flush=True)
+    ls = load_scenario(args.scenario)
+    print(scenario_summary(ls), "\n", flush=True)
+    print("[2/3] sortie generation ...", flush=True)
+    plan = plan_forces(ls)
+    print(plan_report(plan), "\n", flush=True)
+    print("[3/3] writing outputs ...", flush=True)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    map_png = plot_force_map(ls, plan, out / "forces_map.png")
+    plan.stations.to_csv(out / "stations.csv", index=False)
+    plan.assignments.to_csv(out / "assignments.csv", index=False)
+    plan.pools.to_csv(out / "pools.csv", index=False)
+    summary = {
+        "scenario": ls.scenario.name,
+        "origin": ls.origin,
+        "version": __version__,
+        "totals": plan.totals(),
+        "shortfalls": plan.shortfalls,
+    }
+    tmp = out / "summary.json.tmp"
+    tmp.write_text(json.dumps(summary, indent=2, default=_json_default), encoding="utf-8")
+    tmp.replace(out / "summary.json")
+    print(f"wrote {map_png}, {out / 'summary.json'} and the tables (CSV) in {out}")
+    print(f"done in {time.perf_counter() - t0:.1f} s")
+    return EXIT_OK
+
+
+_COMMANDS = {"scenario": _cmd_scenario, "forces": _cmd_forces, "assess": _cmd_assess}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (and ``sys.exit``s with it as a script)."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _COMMANDS[args.command](args)
+    except InputError as exc:
+        for p in exc.problems:
+            print(f"error: {p}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the last line of defence against tracebacks
+        if args.debug:
+            raise
+        print(
+            f"internal error: {type(exc).__name__}: {exc}\n"
+            "This is a bug in skyshield; please report it with the command you ran"
+            " (--debug shows the traceback).",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def entry() -> None:
+    """Console-script entry point."""
+    sys.exit(main())

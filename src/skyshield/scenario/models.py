@@ -1,0 +1,198 @@
+"""The scenario file, declared once as pydantic models.
+
+Positions are ``[lon, lat]`` in degrees (WGS84, GeoJSON order); units are in the field names.
+These models serve the YAML files, the CLI and the docs (``skyshield scenario schema``).
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from skyshield.geo.projection import THEATRE_BOUNDS, in_bounds
+
+
+def _check_lonlat(v: tuple[float, float]) -> tuple[float, float]:
+    lon, lat = v
+    if not in_bounds(lon, lat):
+        lon0, lat0, lon1, lat1 = THEATRE_BOUNDS
+        raise ValueError(
+            f"[{lon}, {lat}] is outside the theatre: expected [lon, lat] with lon {lon0}..{lon1}"
+            f" and lat {lat0}..{lat1} degrees (GeoJSON order: longitude first)"
+        )
+    return v
+
+
+#: ``[lon, lat]`` in degrees, inside the theatre.
+LonLat = Annotated[tuple[float, float], AfterValidator(_check_lonlat)]
+
+
+class Model(BaseModel):
+    """Base of all scenario models: unknown fields are errors (they are usually typos)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+class TheatreSpec(Model):
+    """What is hostile and how far fighters keep from it."""
+
+    hostile: list[str] = Field(
+        default_factory=lambda: ["RUS", "occupied"],
+        description="Hostile areas: ISO alpha-3 country codes and 'occupied' (Russian-held Ukraine).",
+    )
+    patrol_standoff_km: float = Field(200.0, ge=0, description="CAP stations keep this far (km).")
+    engage_standoff_km: float = Field(150.0, ge=0, description="Shots keep this far (km).")
+    occupied_file: str | None = Field(
+        None, description="GeoJSON replacing the shipped Russian-held territory (path)."
+    )
+
+    @model_validator(mode="after")
+    def _engage_not_beyond_patrol(self) -> TheatreSpec:
+        if self.engage_standoff_km > self.patrol_standoff_km:
+            raise ValueError(
+                "engage_standoff_km must not exceed patrol_standoff_km: fighters on station"
+                " must be able to shoot where they patrol"
+            )
+        return self
+
+
+AssetKind = Literal["city", "nuclear", "energy", "port", "other"]
+
+
+class Asset(Model):
+    """A protected asset: position, value weight (relative) and radius (km)."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
+    name: str
+    kind: AssetKind
+    position: LonLat
+    value: float = Field(gt=0)
+    radius_km: float = Field(gt=0)
+
+
+class AssetsSpec(Model):
+    """Built-in assets to keep (``all``, ``none`` or a list of ids) and the user's own."""
+
+    builtin: Literal["all", "none"] | list[str] = "all"
+    extra: list[Asset] = Field(default_factory=list)
+
+
+class Base(Model):
+    """An air base (host) or a diversion airfield."""
+
+    icao: str = Field(pattern=r"^[A-Z]{4}$")
+    name: str
+    country: str = Field(pattern=r"^[A-Z]{3}$")
+    position: LonLat
+    role: Literal["host", "diversion"] = "host"
+
+
+class BasesSpec(Model):
+    """Bases beyond the built-in gazetteer."""
+
+    extra: list[Base] = Field(default_factory=list)
+
+
+class Pledge(Model):
+    """Aircraft of one type that a member bases at one air base."""
+
+    type: str
+    count: int = Field(ge=1)
+    base: str = Field(pattern=r"^[A-Z]{4}$", description="ICAO code of the base.")
+
+
+class Member(Model):
+    """A coalition member and its pledges."""
+
+    nation: str
+    iso_a3: str = Field(pattern=r"^[A-Z]{3}$")
+    pledges: list[Pledge] = Field(default_factory=list)
+
+
+class Coalition(Model):
+    """The coalition of the willing."""
+
+    members: list[Member] = Field(default_factory=list)
+
+    @property
+    def total_aircraft(self) -> int:
+        """Aircraft pledged by all members."""
+        return sum(p.count for m in self.members for p in m.pledges)
+
+
+class AEWOrbit(Model):
+    """An airborne early-warning orbit."""
+
+    id: str
+    type: str
+    position: LonLat
+    radius_km: float = Field(40.0, gt=0, description="Orbit racetrack half-length (km).")
+    hours_covered: float = Field(24.0, gt=0, le=24)
+    base: str | None = Field(None, pattern=r"^[A-Z]{4}$")
+
+
+class TankerTrack(Model):
+    """A tanker track between two points."""
+
+    id: str
+    type: str
+    start: LonLat
+    end: LonLat
+    hours_covered: float = Field(24.0, gt=0, le=24)
+    transit_h: float = Field(
+        2.0, ge=0, description="Transit each way to the track (h); assumption: FIGURES.md 2 h."
+    )
+
+
+class CapStation(Model):
+    """A combat air patrol station: where, and how many aircraft on it around the clock."""
+
+    id: str
+    position: LonLat
+    aircraft: int = Field(2, ge=1, description="Aircraft on station at all times.")
+
+
+class CapSpec(Model):
+    """The CAP plan: stations and whether fighters refuel from the tanker tracks."""
+
+    stations: list[CapStation] = Field(default_factory=list)
+    use_tankers: bool = Field(False, description="One air refuelling per sortie where possible.")
+    min_time_on_station_h: float = Field(
+        0.5, ge=0, description="A pool is not sent to a station it can hold for less than this."
+    )
+
+
+class Scenario(Model):
+    """A whole scenario.  Parts not given take the built-in defaults."""
+
+    name: str
+    description: str = ""
+    extends: str | None = Field(
+        None, description="Built-in scenario name or path this file overrides (merged key by key)."
+    )
+    start: datetime = Field(
+        default_factory=lambda: datetime(2025, 6, 7, 21, 0, tzinfo=UTC),
+        description="Scenario start (UTC).",
+    )
+    theatre: TheatreSpec = Field(default_factory=TheatreSpec)
+    assets: AssetsSpec = Field(default_factory=AssetsSpec)
+    bases: BasesSpec = Field(default_factory=BasesSpec)
+    coalition: Coalition = Field(default_factory=Coalition)
+    aew_orbits: list[AEWOrbit] = Field(default_factory=list)
+    tanker_tracks: list[TankerTrack] = Field(default_factory=list)
+    cap: CapSpec = Field(default_factory=CapSpec)
+    ground_defences: dict[str, Any] = Field(
+        default_factory=dict, description="Ukraine's own defences (filled by a later release)."
+    )
+    raid: dict[str, Any] | str | None = Field(
+        None, description="The raid (filled by a later release)."
+    )
+
+    @field_validator("start")
+    @classmethod
+    def _utc(cls, v: datetime) -> datetime:
+        if v.tzinfo is None:
+            raise ValueError("start needs a time zone, e.g. 2025-06-07T21:00:00Z")
+        return v.astimezone(UTC)
