@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy.optimize import linprog
 
-from skyshield.forces.plan import allocate
+from skyshield.forces.plan import Option, allocate
 
 
 def feasible(c: np.ndarray, need: np.ndarray, avail: np.ndarray, subset: tuple[int, ...]) -> bool:
@@ -34,6 +34,23 @@ def brute_force_max_held(c: np.ndarray, need: np.ndarray, avail: np.ndarray) -> 
     return 0
 
 
+def options_of(c: np.ndarray) -> list[Option]:
+    """Dry options for every finite entry of a pool x station cost matrix."""
+    return [
+        Option(i, j, False, float(c[i, j]), 0.0, 0.0)
+        for i in range(c.shape[0])
+        for j in range(c.shape[1])
+        if np.isfinite(c[i, j])
+    ]
+
+
+def on_station_matrix(c: np.ndarray, opts: list[Option], x: np.ndarray) -> np.ndarray:
+    m = np.zeros_like(c)
+    for o, v in zip(opts, x, strict=True):
+        m[o.pool, o.station] += v
+    return m
+
+
 @pytest.mark.parametrize("seed", range(12))
 def test_milp_holds_as_many_stations_as_brute_force(seed: int) -> None:
     rng = np.random.default_rng(seed)
@@ -42,14 +59,15 @@ def test_milp_holds_as_many_stations_as_brute_force(seed: int) -> None:
     c[rng.random(size=c.shape) < 0.2] = np.inf  # some pools cannot reach some stations
     need = rng.integers(1, 5, size=n_s).astype(float)
     avail = rng.integers(4, 30, size=n_p).astype(float)
-    x = allocate(c, need, avail)
+    opts = options_of(c)
+    sol = allocate(opts, need, avail)
+    x = on_station_matrix(c, opts, sol.on_station)
     used = np.where(np.isfinite(c), c, 0.0) * x
     assert np.all(x >= 0)
-    assert np.all(x[~np.isfinite(c)] == 0)
     assert np.all(used.sum(axis=1) <= avail + 1e-6), "a pool gave more aircraft than pledged"
     assert np.all(x.sum(axis=0) <= need + 1e-6), "a station got more than it needs"
-    held = int(np.sum(x.sum(axis=0) >= need - 1e-6))
-    assert held == brute_force_max_held(c, need, avail)
+    assert np.array_equal(sol.held, x.sum(axis=0) >= need - 1e-6)
+    assert int(sol.held.sum()) == brute_force_max_held(c, need, avail)
 
 
 def test_hand_case_one_pool_two_stations() -> None:
@@ -57,7 +75,27 @@ def test_hand_case_one_pool_two_stations() -> None:
     # station B needs 2 at 3 each (6).  Both together need 14 > 10, so exactly one is held
     # fully, and the aircraft left over go to partly cover the other: all 10 are put to work.
     c = np.array([[4.0, 3.0]])
-    x = allocate(c, np.array([2.0, 2.0]), np.array([10.0]))
-    held = x.sum(axis=0) >= np.array([2.0, 2.0]) - 1e-6
-    assert held.sum() == 1
-    assert (c * x).sum() == pytest.approx(10.0)  # every aircraft is put to work
+    opts = options_of(c)
+    sol = allocate(opts, np.array([2.0, 2.0]), np.array([10.0]))
+    assert sol.held.sum() == 1
+    assert (c * on_station_matrix(c, opts, sol.on_station)).sum() == pytest.approx(10.0)
+
+
+def test_tanker_fuel_limits_wet_options() -> None:
+    # One pool of 10 aircraft, one station needing 2 on station.  Dry it costs 6 aircraft per
+    # aircraft on station (12 > 10: not held); wet it costs 4 (8 aircraft) but burns 20 t of
+    # tanker fuel a day per aircraft on station.
+    dry = Option(0, 0, False, 6.0, 0.0, 500.0)
+    wet = Option(0, 0, True, 4.0, 20.0, 500.0)
+    need, avail = np.array([2.0]), np.array([10.0])
+    plenty = allocate([dry, wet], need, avail, fuel_capacity_t=100.0)
+    assert plenty.held.all()
+    # With 20 t a day only 1 aircraft can be kept on station wet (4 aircraft), leaving 6 for
+    # 1 dry: 4 + 6 = 10 aircraft hold 2 on station exactly.
+    tight = allocate([dry, wet], need, avail, fuel_capacity_t=20.0)
+    assert tight.held.all()
+    assert tight.on_station == pytest.approx([1.0, 1.0])
+    # With 10 t a day: 0.5 wet (2 aircraft) + 8 / 6 = 1.33 dry: 1.83 < 2, not held.
+    short = allocate([dry, wet], need, avail, fuel_capacity_t=10.0)
+    assert not short.held.any()
+    assert short.on_station.sum() == pytest.approx(0.5 + 8.0 / 6.0)

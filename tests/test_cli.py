@@ -30,7 +30,9 @@ def test_forces_json_is_consistent(capsys: pytest.CaptureFixture[str]) -> None:
     assert t["aircraft_used"] + t["aircraft_spare"] == pytest.approx(16)
     # the tables add up: by-nation sums equal the pool totals
     assert sum(r["pledged"] for r in doc["by_nation"]) == 16
-    assert sum(r["sorties_per_day"] for r in doc["by_base"]) == pytest.approx(t["fighter_sorties_per_day"])
+    assert sum(r["sorties_per_day"] for r in doc["by_base"]) == pytest.approx(
+        t["fighter_sorties_per_day"]
+    )
     assert {s["station"] for s in doc["stations"]} == {"lviv", "rivne-npp"}
 
 

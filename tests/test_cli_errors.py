@@ -91,7 +91,7 @@ def test_invalid_scenario_exits_2_with_clear_message(
     (old, new), fragments, line = CASES[case]
     assert old in VALID
     path = write(tmp_path, VALID.replace(old, new))
-    code, out, err = run(["scenario", "validate", str(path)], capsys)
+    code, _, err = run(["scenario", "validate", str(path)], capsys)
     assert code == 2
     assert "Traceback" not in err
     assert f"{path}:{line}:" in err, err
@@ -106,7 +106,9 @@ def test_unknown_builtin_asset(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert f"{path}:13: assets.builtin[1]: unknown built-in asset 'atlantis'" in err, err
 
 
-def test_several_problems_are_all_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_several_problems_are_all_reported(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     text = VALID.replace("type: F-16", "type: F-22").replace("base: EPRZ", "base: EPWA")
     code, _, err = run(["scenario", "validate", str(write(tmp_path, text))], capsys)
     assert code == 2

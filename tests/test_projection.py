@@ -52,10 +52,10 @@ def test_projected_distance_within_half_percent_of_geodesic(a: str, b: str) -> N
 
 
 @settings(max_examples=200, deadline=None)
-@given(
-    st.floats(14, 40), st.floats(44, 53), st.floats(14, 40), st.floats(44, 53)
-)
-def test_projected_distance_across_theatre(lon1: float, lat1: float, lon2: float, lat2: float) -> None:
+@given(st.floats(14, 40), st.floats(44, 53), st.floats(14, 40), st.floats(44, 53))
+def test_projected_distance_across_theatre(
+    lon1: float, lat1: float, lon2: float, lat2: float
+) -> None:
     g = float(geodesic_km(lon1, lat1, lon2, lat2))
     if g < 1.0:
         return

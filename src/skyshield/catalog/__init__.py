@@ -4,6 +4,7 @@ Every number carries a note in its entry's ``sources`` map that begins ``source:
 ``assumption:``; loading checks it.
 """
 
+from skyshield.catalog.loader import load_catalog
 from skyshield.catalog.models import (
     AEWType,
     Catalog,
@@ -14,7 +15,6 @@ from skyshield.catalog.models import (
     ThreatClass,
     Weapon,
 )
-from skyshield.catalog.loader import load_catalog
 
 __all__ = [
     "AEWType",

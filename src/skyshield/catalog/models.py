@@ -32,7 +32,9 @@ class Sourced(BaseModel):
         missing = [f for f in self.noted_fields if f not in self.sources]
         if missing:
             raise ValueError(f"no source note for {', '.join(missing)}")
-        bad = [k for k, v in self.sources.items() if not v.strip().lower().startswith(_NOTE_PREFIXES)]
+        bad = [
+            k for k, v in self.sources.items() if not v.strip().lower().startswith(_NOTE_PREFIXES)
+        ]
         if bad:
             raise ValueError(
                 f"source notes must begin 'source:' or 'assumption:' (fields {', '.join(bad)})"
@@ -124,7 +126,13 @@ class AEWType(Sourced):
     endurance_h: float = Field(gt=0)
     cost_per_flight_hour_usd: float = Field(ge=0)
 
-    noted_fields = ("altitude_m", "ref_range_km", "ref_rcs_m2", "endurance_h", "cost_per_flight_hour_usd")
+    noted_fields = (
+        "altitude_m",
+        "ref_range_km",
+        "ref_rcs_m2",
+        "endurance_h",
+        "cost_per_flight_hour_usd",
+    )
 
 
 class TankerType(Sourced):
@@ -184,7 +192,9 @@ class Catalog(BaseModel):
     def _references_exist(self) -> Catalog:
         problems = []
         for f in self.fighters.values():
-            problems += [f"fighter {f.id}: unknown weapon {w!r}" for w in f.loadout if w not in self.weapons]
+            problems += [
+                f"fighter {f.id}: unknown weapon {w!r}" for w in f.loadout if w not in self.weapons
+            ]
         for fl in self.fleets:
             if fl.type not in self.fighters:
                 problems.append(f"fleet {fl.nation}: unknown fighter type {fl.type!r}")

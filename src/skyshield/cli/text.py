@@ -12,7 +12,7 @@ def _table(df: pd.DataFrame, floats: str = "{:,.1f}") -> str:
     if df.empty:
         return "  (none)"
     fmt = {c: floats.format for c in df.columns if pd.api.types.is_float_dtype(df[c])}
-    return df.to_string(index=False, formatters=fmt)  # type: ignore[arg-type]
+    return str(df.to_string(index=False, formatters=fmt))
 
 
 def scenario_summary(ls: LoadedScenario) -> str:
@@ -32,7 +32,9 @@ def scenario_summary(ls: LoadedScenario) -> str:
         pl = ", ".join(f"{p.count} {p.type} at {p.base}" for p in m.pledges)
         lines.append(f"    {m.nation} ({m.iso_a3}): {pl}")
     lines.append(f"  AEW orbits: {', '.join(f'{o.id} ({o.type})' for o in s.aew_orbits) or 'none'}")
-    lines.append(f"  tanker tracks: {', '.join(f'{t.id} ({t.type})' for t in s.tanker_tracks) or 'none'}")
+    lines.append(
+        f"  tanker tracks: {', '.join(f'{t.id} ({t.type})' for t in s.tanker_tracks) or 'none'}"
+    )
     lines.append(
         f"  CAP stations ({len(s.cap.stations)}, air refuelling {'on' if s.cap.use_tankers else 'off'}): "
         + ", ".join(f"{c.id} x{c.aircraft}" for c in s.cap.stations)
@@ -53,11 +55,14 @@ def plan_report(plan: ForcePlan) -> str:
         f"CAP stations held 24/7: {t['stations_held']:.0f} of {t['stations']:.0f}"
         f" ({t['on_station_held']:.1f} of {t['on_station_required']:.0f} aircraft on station)",
         f"Aircraft: {t['aircraft_pledged']:.0f} pledged, {t['aircraft_used']:.1f} needed,"
-        f" {t['aircraft_spare']:.1f} spare",
+        f" {t['aircraft_spare']:.1f} spare (enough for about"
+        f" {t['spare_could_hold_on_station']:.1f} more on station)",
         f"Per day: {t['fighter_sorties_per_day']:.0f} fighter sorties,"
         f" {t['fighter_flight_hours_per_day']:.0f} flight hours,"
         f" fighters {t['fighter_cost_per_day_usd'] / 1e6:.2f} M USD,"
-        f" support {t['support_cost_per_day_usd'] / 1e6:.2f} M USD",
+        f" support {t['support_cost_per_day_usd'] / 1e6:.2f} M USD;"
+        f" tanker fuel {t['tanker_fuel_used_t_per_day']:.0f} of"
+        f" {t['tanker_fuel_capacity_t_per_day']:.0f} t a day",
         "",
         "Stations",
         _table(st),
@@ -65,9 +70,20 @@ def plan_report(plan: ForcePlan) -> str:
         "Who holds which station",
         _table(
             plan.assignments[
-                ["station", "nation", "type", "base", "transit_km", "on_station", "aircraft",
-                 "time_on_station_h", "sorties_per_day", "limited_by"]
-            ]  # fmt: skip
+                [
+                    "station",
+                    "nation",
+                    "type",
+                    "base",
+                    "refuelled",
+                    "transit_km",
+                    "on_station",
+                    "aircraft",
+                    "time_on_station_h",
+                    "sorties_per_day",
+                    "limited_by",
+                ]
+            ]
         ),
     ]
     for key in ("base", "type", "nation"):

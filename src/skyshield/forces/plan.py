@@ -7,10 +7,15 @@ chooses ``x[p, s]``, the aircraft pool ``p`` keeps on station ``s``, to hold as 
 fully as the pledges allow (earlier stations in the file first), then to fill the rest as far as
 possible, then to use the fewest aircraft:
 
-    maximise   sum_s W_s y_s + w sum_ps x_ps - eps sum_ps c_ps x_ps
-    subject to sum_s c_ps x_ps <= A_p                     (pool p has A_p aircraft)
-               n_s y_s <= sum_p x_ps <= n_s                (y_s = 1: station fully held)
-               x >= 0, y binary.
+    maximise   sum_s W_s y_s + w sum_o x_o - eps sum_o c_o x_o
+    subject to sum_{o of p} c_o x_o <= A_p                  (pool p has A_p aircraft)
+               n_s y_s <= sum_{o at s} x_o <= n_s           (y_s = 1: station fully held)
+               sum_o f_o x_o <= F                            (tanker fuel, t/day)
+               x >= 0, y binary,
+
+over *options* ``o``: a pool at a station flying dry, and, where the scenario uses tankers and
+the type can take fuel from them, the same pool refuelling once per sortie (more time on
+station, so a lower ``c_o``, but ``f_o`` tonnes of tanker fuel a day per aircraft on station).
 
 A pool is never sent where its time on station is below ``cap.min_time_on_station_h`` or where
 the straight transit from its base crosses hostile territory.
@@ -48,15 +53,84 @@ class Pool:
     base: str
     aircraft: int
     params: SortieParams
-    refuelled: bool
+    wet_params: SortieParams | None
+
+
+@dataclass(frozen=True)
+class Option:
+    """One way to put aircraft on a station: pool ``pool`` at station ``station``, dry or wet.
+
+    ``cost`` is aircraft per aircraft on station; ``fuel_t`` tanker fuel a day per aircraft on
+    station (0 when dry); ``transit_km`` the one-way transit.
+    """
+
+    pool: int
+    station: int
+    wet: bool
+    cost: float
+    fuel_t: float
+    transit_km: float
+
+
+@dataclass(frozen=True)
+class Allocation:
+    """The solver's answer: aircraft on station per option, and which stations are fully held."""
+
+    on_station: np.ndarray
+    held: np.ndarray
+
+
+def allocate(
+    options: list[Option],
+    need: np.ndarray,
+    avail: np.ndarray,
+    fuel_capacity_t: float = math.inf,
+) -> Allocation:
+    """Solve the MILP of the module docstring with HiGHS.
+
+    ``need[s]`` aircraft on station wanted at station ``s``; ``avail[p]`` aircraft in pool ``p``;
+    ``fuel_capacity_t`` tanker fuel a day for all wet options together.
+    """
+    n_s, n_o = len(need), len(options)
+    if n_o == 0 or n_s == 0:
+        return Allocation(np.zeros(n_o), np.zeros(n_s, dtype=bool))
+    # a full station is worth more than all partial cover; earlier stations come first
+    w_station = 1000.0 * (1.0 + 0.01 * (n_s - np.arange(n_s)) / n_s)
+    w_cover, eps = 10.0, 1e-3
+    cost = np.array([o.cost for o in options])
+    obj = np.concatenate([-(w_cover - eps * cost), -w_station])
+    pool_rows = np.zeros((len(avail), n_o + n_s))
+    cover = np.zeros((n_s, n_o + n_s))
+    for k, o in enumerate(options):
+        pool_rows[o.pool, k] = o.cost
+        cover[o.station, k] = 1.0
+    full = cover.copy()
+    full[np.arange(n_s), n_o + np.arange(n_s)] = -need
+    fuel = np.concatenate([[o.fuel_t for o in options], np.zeros(n_s)])
+    cons = [
+        LinearConstraint(pool_rows, -np.inf, avail),
+        LinearConstraint(cover, -np.inf, need),
+        LinearConstraint(full, 0.0, np.inf),
+    ]
+    if np.isfinite(fuel_capacity_t) and fuel.any():
+        cons.append(LinearConstraint(fuel[None, :], -np.inf, fuel_capacity_t))
+    integrality = np.concatenate([np.zeros(n_o), np.ones(n_s)])
+    ub = np.concatenate([np.full(n_o, np.inf), np.ones(n_s)])
+    res = milp(obj, constraints=cons, integrality=integrality, bounds=Bounds(0.0, ub))
+    if res.x is None:  # pragma: no cover - x = 0, y = 0 is always feasible
+        raise RuntimeError(f"force allocation failed: {res.message}")
+    x = np.maximum(res.x[:n_o], 0.0)
+    held_n = np.bincount([o.station for o in options], weights=x, minlength=n_s)
+    return Allocation(x, held_n >= need - _HELD_TOL)
 
 
 @dataclass
 class ForcePlan:
     """The result of :func:`plan_forces`: tables (pandas) and headline figures.
 
-    ``assignments`` has one row per (pool, station) pair used; ``stations`` and ``pools`` one row
-    each; ``by_base``, ``by_type``, ``by_nation`` sum the pools.  Units are in column names.
+    ``assignments`` has one row per option used (pool at station, dry or refuelled);
+    ``stations`` and ``pools`` one row each; :meth:`by` sums the pools by base, type or nation;
+    ``support`` has the AEW orbits and tanker tracks.  Units are in the column names.
     """
 
     assignments: pd.DataFrame
@@ -72,6 +146,7 @@ class ForcePlan:
             "pledged",
             "used",
             "spare",
+            "spare_could_hold",
             "sorties_per_day",
             "flight_hours_per_day",
             "cost_per_day_usd",
@@ -86,6 +161,7 @@ class ForcePlan:
     def totals(self) -> dict[str, float]:
         """Headline figures of the plan (counts, per day, USD)."""
         st, po, su = self.stations, self.pools, self.support
+        tankers = su[su.kind == "tanker"]
         return {
             "stations": float(len(st)),
             "stations_held": float(self.stations_held),
@@ -94,35 +170,37 @@ class ForcePlan:
             "aircraft_pledged": float(po["pledged"].sum()),
             "aircraft_used": float(po["used"].sum()),
             "aircraft_spare": float(po["spare"].sum()),
+            "spare_could_hold_on_station": float(po["spare_could_hold"].sum()),
             "fighter_sorties_per_day": float(po["sorties_per_day"].sum()),
             "fighter_flight_hours_per_day": float(po["flight_hours_per_day"].sum()),
             "fighter_cost_per_day_usd": float(po["cost_per_day_usd"].sum()),
-            "support_cost_per_day_usd": float(su["cost_per_day_usd"].sum()) if len(su) else 0.0,
+            "tanker_fuel_used_t_per_day": float(self.assignments["fuel_t_per_day"].sum()),
+            "tanker_fuel_capacity_t_per_day": float(tankers["capacity_t_per_day"].sum()),
+            "support_cost_per_day_usd": float(su["cost_per_day_usd"].sum()),
         }
 
 
 def _pools(ls: LoadedScenario) -> list[Pool]:
     s, cat = ls.scenario, ls.catalog
-    systems = {
-        sys for t in s.tanker_tracks if t.type in cat.tankers for sys in cat.tankers[t.type].refuel_systems
-    }
+    systems = {sys for t in s.tanker_tracks for sys in cat.tankers[t.type].refuel_systems}
     pools = []
     for m in s.coalition.members:
         for p in m.pledges:
             ftype = cat.fighters[p.type]
             refuel = s.cap.use_tankers and ftype.refuel_system in systems
-            added = cat.refuelling.added_endurance_h if refuel else 0.0
+            wet = SortieParams.of(ftype, cat.refuelling.added_endurance_h) if refuel else None
             pools.append(
-                Pool(m.nation, m.iso_a3, p.type, p.base, p.count, SortieParams.of(ftype, added), refuel)
+                Pool(m.nation, m.iso_a3, p.type, p.base, p.count, SortieParams.of(ftype), wet)
             )
     return pools
 
 
-def _support(ls: LoadedScenario, refuels_per_day: float) -> tuple[pd.DataFrame, list[str]]:
+def _support(ls: LoadedScenario) -> pd.DataFrame:
+    """AEW orbits and tanker tracks: flight hours, cost, and tanker fuel a day (t)."""
     s, cat = ls.scenario, ls.catalog
-    rows, notes = [], []
+    rows = []
     for o in s.aew_orbits:
-        t = cat.aew[o.type]
+        a = cat.aew[o.type]
         rows.append(
             {
                 "id": o.id,
@@ -130,214 +208,166 @@ def _support(ls: LoadedScenario, refuels_per_day: float) -> tuple[pd.DataFrame, 
                 "type": o.type,
                 "hours_covered": o.hours_covered,
                 "flight_hours_per_day": o.hours_covered,
-                "cost_per_day_usd": o.hours_covered * t.cost_per_flight_hour_usd,
-                "capacity_t_per_day": np.nan,
+                "cost_per_day_usd": o.hours_covered * a.cost_per_flight_hour_usd,
+                "capacity_t_per_day": 0.0,
             }
         )
-    capacity = 0.0
     for tr in s.tanker_tracks:
         t = cat.tankers[tr.type]
         on_track_h = t.endurance_h - 2.0 * tr.transit_h
-        sorties = tr.hours_covered / on_track_h if on_track_h > 0 else math.inf
-        cap_t = sorties * t.offload_t if on_track_h > 0 else 0.0
-        capacity += cap_t
+        sorties = tr.hours_covered / on_track_h if on_track_h > 0 else 0.0
         rows.append(
             {
                 "id": tr.id,
                 "kind": "tanker",
                 "type": tr.type,
-                "hours_covered": tr.hours_covered,
+                "hours_covered": tr.hours_covered if on_track_h > 0 else 0.0,
                 "flight_hours_per_day": sorties * t.endurance_h,
                 "cost_per_day_usd": sorties * t.endurance_h * t.cost_per_flight_hour_usd,
-                "capacity_t_per_day": cap_t,
+                "capacity_t_per_day": sorties * t.offload_t,
             }
         )
-    demand = refuels_per_day * cat.refuelling.fuel_per_refuel_t
-    if demand > capacity + 1e-9:
-        notes.append(
-            f"tankers short: fighters need {demand:.0f} t of fuel a day"
-            f" ({refuels_per_day:.0f} refuellings), the tracks give {capacity:.0f} t"
-        )
-    cols = ["id", "kind", "type", "hours_covered", "flight_hours_per_day", "cost_per_day_usd", "capacity_t_per_day"]
-    return pd.DataFrame(rows, columns=cols), notes
+    cols = ["id", "kind", "type", "hours_covered", "flight_hours_per_day", "cost_per_day_usd",
+            "capacity_t_per_day"]  # fmt: skip
+    return pd.DataFrame(rows, columns=cols)
 
 
-def _cost_matrix(ls: LoadedScenario, pools: list[Pool]) -> tuple[np.ndarray, np.ndarray, list[str]]:
-    """``c[p, s]`` (aircraft per on-station aircraft; inf where not allowed) and transit km."""
+def _options(ls: LoadedScenario, pools: list[Pool]) -> tuple[list[Option], list[str]]:
+    """Every allowed (pool, station, dry/wet) option, and notes on pools that reach nothing."""
     stations = ls.scenario.cap.stations
-    bases = ls.bases
-    c = np.full((len(pools), len(stations)), np.inf)
-    d = np.zeros_like(c)
-    notes: list[str] = []
-    hostile = ls.theatre.hostile_km
     min_tos = ls.scenario.cap.min_time_on_station_h
+    fuel_per_refuel = ls.catalog.refuelling.fuel_per_refuel_t
+    proj, hostile = ls.theatre.projection, ls.theatre.hostile_km
+    options: list[Option] = []
+    notes: list[str] = []
     for i, p in enumerate(pools):
-        b = bases[p.base].position
+        b = ls.bases[p.base].position
+        n_before = len(options)
         for j, st in enumerate(stations):
-            d[i, j] = float(geodesic_km(b[0], b[1], st.position[0], st.position[1]))
-            if p.params.time_on_station_h(d[i, j]) < min_tos:
+            d = float(geodesic_km(b[0], b[1], st.position[0], st.position[1]))
+            if LineString([proj.point_km(b), proj.point_km(st.position)]).intersects(hostile):
                 continue
-            leg = LineString([ls.theatre.projection.point_km(b), ls.theatre.projection.point_km(st.position)])
-            if leg.intersects(hostile):
-                continue
-            c[i, j] = aircraft_per_on_station(p.params, d[i, j])
-        if stations and not np.isfinite(c[i]).any():
-            notes.append(f"{p.nation} {p.type} at {p.base}: reaches no CAP station (too far or across hostile airspace)")
-    return c, d, notes
-
-
-def allocate(c: np.ndarray, need: np.ndarray, avail: np.ndarray) -> np.ndarray:
-    """The MILP of the module docstring; returns ``x[p, s]``."""
-    n_p, n_s = c.shape
-    pairs = [(i, j) for i in range(n_p) for j in range(n_s) if np.isfinite(c[i, j])]
-    if not pairs:
-        return np.zeros_like(c)
-    n_x = len(pairs)
-    # weights: a full station is worth more than all partial cover; earlier stations first
-    w_station = 1000.0 * (1.0 + 0.01 * (n_s - np.arange(n_s)) / n_s)
-    w_cover = 10.0
-    eps = 1e-3
-    obj = np.concatenate(
-        [np.array([-(w_cover - eps * c[i, j]) for i, j in pairs]), -w_station]
-    )
-    rows_pool = np.zeros((n_p, n_x + n_s))
-    rows_hi = np.zeros((n_s, n_x + n_s))
-    rows_lo = np.zeros((n_s, n_x + n_s))
-    for k, (i, j) in enumerate(pairs):
-        rows_pool[i, k] = c[i, j]
-        rows_hi[j, k] = 1.0
-        rows_lo[j, k] = 1.0
-    for j in range(n_s):
-        rows_lo[j, n_x + j] = -need[j]
-    cons = [
-        LinearConstraint(rows_pool, -np.inf, avail),
-        LinearConstraint(rows_hi, -np.inf, need),
-        LinearConstraint(rows_lo, 0.0, np.inf),
-    ]
-    integrality = np.concatenate([np.zeros(n_x), np.ones(n_s)])
-    lb = np.zeros(n_x + n_s)
-    ub = np.concatenate([np.full(n_x, np.inf), np.ones(n_s)])
-    res = milp(obj, constraints=cons, integrality=integrality, bounds=Bounds(lb, ub))
-    if res.x is None:  # pragma: no cover - the problem is always feasible (x = 0, y = 0)
-        raise RuntimeError(f"force allocation failed: {res.message}")
-    x = np.zeros_like(c)
-    for k, (i, j) in enumerate(pairs):
-        x[i, j] = max(0.0, float(res.x[k]))
-    return x
+            for params, wet in ((p.params, False), (p.wet_params, True)):
+                if params is None or params.time_on_station_h(d) < min_tos:
+                    continue
+                fuel = HOURS_PER_DAY / params.time_on_station_h(d) * fuel_per_refuel if wet else 0.0
+                options.append(Option(i, j, wet, aircraft_per_on_station(params, d), fuel, d))
+        if stations and len(options) == n_before:
+            notes.append(
+                f"{p.nation} {p.type} at {p.base} reaches no CAP station"
+                " (too far, or the transit crosses hostile airspace)"
+            )
+    return options, notes
 
 
 def plan_forces(ls: LoadedScenario) -> ForcePlan:
     """Allocate the scenario's pledges to its CAP stations and report what is held and short."""
-    s = ls.scenario
+    stations = ls.scenario.cap.stations
     pools = _pools(ls)
-    stations = s.cap.stations
-    c, d, notes = _cost_matrix(ls, pools)
+    options, notes = _options(ls, pools)
+    support = _support(ls)
+    capacity = float(support.loc[support.kind == "tanker", "capacity_t_per_day"].sum())
     need = np.array([st.aircraft for st in stations], dtype=float)
     avail = np.array([p.aircraft for p in pools], dtype=float)
-    x = allocate(c, need, avail) if len(pools) and len(stations) else np.zeros_like(c)
+    sol = allocate(options, need, avail, capacity)
 
     arows = []
-    for i, p in enumerate(pools):
-        for j, st in enumerate(stations):
-            if x[i, j] <= _HELD_TOL:
-                continue
-            r = station_requirement(p.params, d[i, j], x[i, j])
-            arows.append(
-                {
-                    "station": st.id,
-                    "nation": p.nation,
-                    "type": p.type,
-                    "base": p.base,
-                    "transit_km": d[i, j],
-                    "on_station": x[i, j],
-                    "aircraft": r.aircraft,
-                    "time_on_station_h": r.time_on_station_h,
-                    "sortie_h": r.sortie_h,
-                    "sorties_per_day": r.sorties_per_day,
-                    "flight_hours_per_day": r.flight_hours_per_day,
-                    "cost_per_day_usd": r.cost_per_day_usd,
-                    "limited_by": r.limited_by,
-                    "refuelled": p.refuelled,
-                }
-            )
-    acols = [
-        "station", "nation", "type", "base", "transit_km", "on_station", "aircraft",
-        "time_on_station_h", "sortie_h", "sorties_per_day", "flight_hours_per_day",
-        "cost_per_day_usd", "limited_by", "refuelled",
-    ]  # fmt: skip
-    assignments = pd.DataFrame(arows, columns=acols)
+    for o, x in zip(options, sol.on_station, strict=True):
+        if x <= _HELD_TOL:
+            continue
+        p = pools[o.pool]
+        params = p.wet_params if o.wet and p.wet_params is not None else p.params
+        r = station_requirement(params, o.transit_km, float(x))
+        arows.append(
+            {
+                "station": stations[o.station].id,
+                "nation": p.nation,
+                "type": p.type,
+                "base": p.base,
+                "refuelled": o.wet,
+                "transit_km": o.transit_km,
+                "on_station": float(x),
+                "aircraft": r.aircraft,
+                "time_on_station_h": r.time_on_station_h,
+                "sortie_h": r.sortie_h,
+                "sorties_per_day": r.sorties_per_day,
+                "flight_hours_per_day": r.flight_hours_per_day,
+                "cost_per_day_usd": r.cost_per_day_usd,
+                "fuel_t_per_day": o.fuel_t * float(x),
+                "limited_by": r.limited_by,
+                "pool": o.pool,
+            }
+        )
+    acols = ["station", "nation", "type", "base", "refuelled", "transit_km", "on_station",
+             "aircraft", "time_on_station_h", "sortie_h", "sorties_per_day", "flight_hours_per_day",
+             "cost_per_day_usd", "fuel_t_per_day", "limited_by", "pool"]  # fmt: skip
+    a = pd.DataFrame(arows, columns=acols)
 
-    def per(key: str, value: str, ids: list[str]) -> np.ndarray:
-        if assignments.empty:
-            return np.zeros(len(ids))
-        g = assignments.groupby(key)[value].sum()
-        return np.array([float(g.get(k, 0.0)) for k in ids])
-
-    sid = [st.id for st in stations]
-    held_n = x.sum(axis=0) if len(pools) else np.zeros(len(stations))
+    sums = ["on_station", "aircraft", "sorties_per_day", "flight_hours_per_day", "cost_per_day_usd"]
+    by_station = (
+        a.groupby("station")[sums].sum().reindex([st.id for st in stations], fill_value=0.0)
+    )
     stations_df = pd.DataFrame(
         {
-            "station": sid,
+            "station": [st.id for st in stations],
             "lon": [st.position[0] for st in stations],
             "lat": [st.position[1] for st in stations],
             "on_station_required": need,
-            "on_station_held": held_n,
-            "held": held_n >= need - _HELD_TOL,
-            "short": np.maximum(need - held_n, 0.0),
-            "aircraft": per("station", "aircraft", sid),
-            "sorties_per_day": per("station", "sorties_per_day", sid),
-            "flight_hours_per_day": per("station", "flight_hours_per_day", sid),
-            "cost_per_day_usd": per("station", "cost_per_day_usd", sid),
+            "on_station_held": by_station["on_station"].to_numpy(),
+            "held": sol.held,
+            "short": np.maximum(need - by_station["on_station"].to_numpy(), 0.0),
+            **{c: by_station[c].to_numpy() for c in sums[1:]},
         }
     )
-    used = (c * np.where(x > _HELD_TOL, x, 0.0)).sum(axis=1) if len(stations) else np.zeros(len(pools))
-    used = np.where(np.isfinite(used), used, 0.0)
-    pool_rows = []
-    for i, p in enumerate(pools):
-        mine = assignments[(assignments.nation == p.nation) & (assignments.type == p.type) & (assignments.base == p.base)]
-        pool_rows.append(
-            {
-                "nation": p.nation,
-                "iso_a3": p.iso_a3,
-                "type": p.type,
-                "base": p.base,
-                "pledged": p.aircraft,
-                "used": used[i],
-                "spare": max(p.aircraft - used[i], 0.0),
-                "sorties_per_day": float(mine.sorties_per_day.sum()),
-                "flight_hours_per_day": float(mine.flight_hours_per_day.sum()),
-                "cost_per_day_usd": float(mine.cost_per_day_usd.sum()),
-                "refuelled": p.refuelled,
-            }
+
+    by_pool = a.groupby("pool")[sums].sum().reindex(range(len(pools)), fill_value=0.0)
+    best_cost = np.full(len(pools), math.inf)
+    for o in options:
+        best_cost[o.pool] = min(best_cost[o.pool], o.cost)
+    used = by_pool["aircraft"].to_numpy()
+    spare = np.maximum(avail - used, 0.0)
+    pools_df = pd.DataFrame(
+        {
+            "nation": [p.nation for p in pools],
+            "iso_a3": [p.iso_a3 for p in pools],
+            "type": [p.type for p in pools],
+            "base": [p.base for p in pools],
+            "pledged": avail.astype(int),
+            "used": used,
+            "spare": spare,
+            "spare_could_hold": np.where(np.isfinite(best_cost), spare / best_cost, 0.0),
+            **{c: by_pool[c].to_numpy() for c in sums[2:]},
+        }
+    )
+    a = a.drop(columns="pool")
+    shortfalls = _shortfalls(stations_df, pools, options)
+    fuel_used = float(a["fuel_t_per_day"].sum())
+    if capacity > 0 and fuel_used > capacity * (1 - 1e-6):
+        shortfalls.append(
+            f"tanker fuel is a limit: refuelled sorties use all {capacity:.0f} t a day that the"
+            " tanker tracks give; another track would let more pools refuel"
         )
-    pcols = ["nation", "iso_a3", "type", "base", "pledged", "used", "spare", "sorties_per_day",
-             "flight_hours_per_day", "cost_per_day_usd", "refuelled"]  # fmt: skip
-    pools_df = pd.DataFrame(pool_rows, columns=pcols)
-
-    refuels = float(assignments.loc[assignments.refuelled, "sorties_per_day"].sum()) if len(assignments) else 0.0
-    support, snotes = _support(ls, refuels)
-    notes += snotes
-    shortfalls = _shortfalls(stations_df, pools, c)
-    return ForcePlan(assignments, stations_df, pools_df, support, shortfalls + snotes, notes)
+    return ForcePlan(a, stations_df, pools_df, support, shortfalls, notes)
 
 
-def _shortfalls(stations: pd.DataFrame, pools: list[Pool], c: np.ndarray) -> list[str]:
+def _shortfalls(stations: pd.DataFrame, pools: list[Pool], options: list[Option]) -> list[str]:
+    """A sentence per station not fully held: how much is short and what would hold it."""
     out = []
-    for j, row in stations.iterrows():
-        if row["held"]:
+    for j, row in enumerate(stations.itertuples(index=False)):
+        if row.held:
             continue
-        col = c[:, int(str(j))] if len(pools) else np.array([])
-        if col.size == 0 or not np.isfinite(col).any():
-            out.append(f"station {row['station']}: no pledged type can reach it")
+        mine = [o for o in options if o.station == j]
+        if not mine:
+            out.append(f"station {row.station}: no pledged aircraft can reach it")
             continue
-        best = int(np.argmin(col))
-        more = math.ceil(row["short"] * col[best] - 1e-9)
-        p = pools[best]
+        best = min(mine, key=lambda o: o.cost)
+        p = pools[best.pool]
+        more = math.ceil(float(row.short) * best.cost - 1e-9)
         out.append(
-            f"station {row['station']}: {row['short']:.1f} of {row['on_station_required']:.0f} aircraft"
-            f" on station short; about {more} more {p.type} at {p.base} would hold it"
+            f"station {row.station}: {row.short:.1f} of {row.on_station_required:.0f} aircraft on"
+            f" station short; about {more} more {p.type} at {p.base} would hold it"
         )
     return out
 
 
-__all__ = ["HOURS_PER_DAY", "ForcePlan", "Pool", "plan_forces"]
+__all__ = ["Allocation", "ForcePlan", "Option", "Pool", "allocate", "plan_forces"]

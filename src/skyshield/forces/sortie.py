@@ -90,7 +90,9 @@ class OutOfReach(ValueError):
     """The station is too far for the type: no time on station is left."""
 
 
-def station_requirement(p: SortieParams, transit_km: float, on_station: float) -> StationRequirement:
+def station_requirement(
+    p: SortieParams, transit_km: float, on_station: float
+) -> StationRequirement:
     """Sorties, aircraft, flight hours and cost to keep ``on_station`` aircraft on station 24 h.
 
     Raises :class:`OutOfReach` when ``T_os <= 0``.

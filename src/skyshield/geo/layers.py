@@ -39,7 +39,11 @@ def _features(doc: dict[str, Any], origin: str) -> list[Feature]:
             geom = shape(f["geometry"])
         except (KeyError, TypeError, ValueError, AttributeError) as exc:
             raise InputError(
-                [Problem(origin, f"features[{i}].geometry", f"not a valid GeoJSON geometry ({exc})")]
+                [
+                    Problem(
+                        origin, f"features[{i}].geometry", f"not a valid GeoJSON geometry ({exc})"
+                    )
+                ]
             ) from None
         if not geom.is_valid:
             geom = make_valid(geom)

@@ -14,9 +14,7 @@ from numpy.typing import ArrayLike, NDArray
 from pyproj import CRS, Geod, Transformer
 
 #: PROJ definition of the theatre projection; x east and y north, in kilometres.
-THEATRE_CRS = (
-    "+proj=lcc +lat_1=45 +lat_2=53 +lat_0=49 +lon_0=31 +x_0=0 +y_0=0 +ellps=WGS84 +units=km +no_defs"
-)
+THEATRE_CRS = "+proj=lcc +lat_1=45 +lat_2=53 +lat_0=49 +lon_0=31 +x_0=0 +y_0=0 +ellps=WGS84 +units=km +no_defs"
 
 #: Theatre extent in degrees (lon_min, lat_min, lon_max, lat_max); files must stay inside it.
 THEATRE_BOUNDS = (12.0, 40.0, 50.0, 60.0)
@@ -42,11 +40,11 @@ class Projection:
 
     def to_km(self, lon: ArrayLike, lat: ArrayLike) -> tuple[Any, Any]:
         """Project degrees (lon, lat) to theatre kilometres (x east, y north)."""
-        return self._fwd.transform(lon, lat)  # type: ignore[no-any-return]
+        return self._fwd.transform(lon, lat)
 
     def to_lonlat(self, x_km: ArrayLike, y_km: ArrayLike) -> tuple[Any, Any]:
         """Inverse of :meth:`to_km`: kilometres back to degrees (lon, lat)."""
-        return self._inv.transform(x_km, y_km)  # type: ignore[no-any-return]
+        return self._inv.transform(x_km, y_km)
 
     def point_km(self, lonlat: tuple[float, float] | list[float]) -> tuple[float, float]:
         """One ``[lon, lat]`` pair to a ``(x_km, y_km)`` tuple of floats."""
@@ -57,7 +55,7 @@ class Projection:
 def geodesic_km(lon1: ArrayLike, lat1: ArrayLike, lon2: ArrayLike, lat2: ArrayLike) -> FloatArray:
     """Geodesic distance on the WGS84 ellipsoid, in km (pyproj ``Geod.inv``); broadcasts."""
     a = np.broadcast_arrays(*(np.asarray(v, dtype=float) for v in (lon1, lat1, lon2, lat2)))
-    _, _, dist_m = _GEOD.inv(*(v.ravel() for v in a))
+    _, _, dist_m = _GEOD.inv(a[0].ravel(), a[1].ravel(), a[2].ravel(), a[3].ravel())
     return np.asarray(dist_m, dtype=float).reshape(a[0].shape) / 1000.0
 
 

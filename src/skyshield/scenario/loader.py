@@ -79,11 +79,13 @@ _MISSING = object()
 def _lookup(data: Any, path: Path_) -> Any:
     """The value at ``path`` in nested dicts and lists, or ``_MISSING``."""
     for p in path:
-        if isinstance(data, dict) and p in data:
-            data = data[p]
+        if isinstance(data, dict):
+            data = data.get(p, _MISSING)
         elif isinstance(data, list) and isinstance(p, int) and 0 <= p < len(data):
             data = data[p]
         else:
+            return _MISSING
+        if data is _MISSING:
             return _MISSING
     return data
 
@@ -126,7 +128,9 @@ class LoadedScenario:
         """
         candidates = list(range(len(self.chain)))
         for n in range(1, len(path) + 1):
-            holders = [i for i in candidates if _lookup(self.chain[i].data, path[:n]) is not _MISSING]
+            holders = [
+                i for i in candidates if _lookup(self.chain[i].data, path[:n]) is not _MISSING
+            ]
             if not holders:
                 break
             if not isinstance(_lookup(self.chain[holders[0]].data, path[:n]), dict):
@@ -238,7 +242,11 @@ def load_scenario(ref: str | Path, *, check: bool = True) -> LoadedScenario:
         for err in exc.errors():
             loc = tuple(err["loc"])
             # pydantic appends the validator's name for tagged/union members; keep the field path
-            path = tuple(p for p in loc if isinstance(p, int) or not str(p).startswith(("function-", "literal[")))
+            path = tuple(
+                p
+                for p in loc
+                if isinstance(p, int) or not str(p).startswith(("function-", "literal["))
+            )
             problems.append(stub.problem(path, _explain(err)))
         raise InputError(problems) from None
     loaded = LoadedScenario(scenario, chain, catalog)
