@@ -41,7 +41,7 @@ def write(tmp_path: Path, text: str) -> Path:
 def test_valid_file_passes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code, out, err = run(["scenario", "validate", str(write(tmp_path, VALID))], capsys)
     assert code == 0, err
-    assert "OK" in out and "1 CAP stations" in out
+    assert "OK" in out and "1 CAP station(s)" in out
 
 
 CASES = {

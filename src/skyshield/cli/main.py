@@ -64,7 +64,7 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
         s = ls.scenario
         print(
             f"OK {ls.origin}: scenario {s.name!r}, {len(s.coalition.members)} members,"
-            f" {s.coalition.total_aircraft} aircraft, {len(s.cap.stations)} CAP stations,"
+            f" {s.coalition.total_aircraft} aircraft, {len(s.cap.stations)} CAP station(s),"
             f" {len(ls.assets)} protected assets"
         )
         for w in ls.warnings:

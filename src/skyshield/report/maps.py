@@ -125,7 +125,7 @@ def plot_force_map(ls: LoadedScenario, plan: ForcePlan | None, path: Path) -> Pa
         x, y = proj.point_km(o.position)
         ax.add_patch(Circle((x, y), o.radius_km, fill=False, ls="--", color="#00838f", lw=1.5))
         ax.annotate(
-            f"AEW {o.id}",
+            o.id,
             (x, y),
             xytext=(0, -14),
             textcoords="offset points",
@@ -137,7 +137,7 @@ def plot_force_map(ls: LoadedScenario, plan: ForcePlan | None, path: Path) -> Pa
         (x0, y0), (x1, y1) = proj.point_km(tr.start), proj.point_km(tr.end)
         ax.plot([x0, x1], [y0, y1], "-", color="#ef6c00", lw=2.5)
         ax.annotate(
-            f"tanker {tr.id}",
+            tr.id,
             ((x0 + x1) / 2, (y0 + y1) / 2),
             xytext=(4, 4),
             textcoords="offset points",
