@@ -10,15 +10,32 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
-from matplotlib.patches import Circle, PathPatch
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Circle, Patch, PathPatch
 from matplotlib.path import Path as MplPath
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from skyshield.forces import ForcePlan
+from skyshield.raids import Threats
 from skyshield.scenario import LoadedScenario
 
 _ASSET_MARKERS = {"city": "o", "nuclear": "*", "energy": "s", "port": "D", "other": "."}
+_CATEGORY_COLOURS = {
+    "drone": "#8e44ad",
+    "decoy": "#bb8fce",
+    "jet_drone": "#5b2c6f",
+    "recon_drone": "#a569bd",
+    "cruise": "#c0392b",
+    "ballistic": "#1a1a1a",
+    "aeroballistic": "#1a1a1a",
+    "other": "#7f8c8d",
+}
+#: (xmin, xmax, ymin, ymax) in km: western Ukraine and the bases; all of the raid's launch areas.
+FORCES_EXTENT = (-1150.0, 700.0, -620.0, 650.0)
+RAID_EXTENT = (-800.0, 1300.0, -750.0, 800.0)
 
 
 def _polygons(geom: BaseGeometry) -> list[Polygon]:
@@ -44,38 +61,60 @@ def draw_geometry(ax: Axes, geom: BaseGeometry, **style: object) -> None:
             ax.add_patch(PathPatch(MplPath(np.concatenate(verts), np.concatenate(codes)), **style))
 
 
-def plot_force_map(ls: LoadedScenario, plan: ForcePlan | None, path: Path) -> Path:
-    """Write a PNG map: zones, hostile areas, assets, bases, CAP stations, AEW and tankers."""
+def base_map(
+    ls: LoadedScenario, extent: tuple[float, float, float, float], zones: bool = True
+) -> tuple[Figure, Axes, list[object]]:
+    """Countries, Ukraine, hostile areas, zones, graticule and protected assets; legend handles."""
     th = ls.theatre
-    s = ls.scenario
     fig, ax = plt.subplots(figsize=(12, 9), dpi=110)
     ax.set_facecolor("#dfe9f3")
+    x0, x1, y0, y1 = extent
     for iso, feat in sorted(th.countries.items()):
-        draw_geometry(ax, th.to_km(feat.geometry), facecolor="#f4f1ea", edgecolor="#9a9a9a", lw=0.5)
-        if iso != "UKR":
-            c = th.to_km(feat.geometry).representative_point()
-            if -1300 < c.x < 900 and -700 < c.y < 800:
-                ax.annotate(iso, (c.x, c.y), color="#888", fontsize=8, ha="center")
+        geom = th.to_km(feat.geometry)
+        draw_geometry(ax, geom, facecolor="#f4f1ea", edgecolor="#9a9a9a", lw=0.5)
+        c = geom.representative_point()
+        if iso != "UKR" and x0 < c.x < x1 and y0 < c.y < y1:
+            ax.annotate(iso, (c.x, c.y), color="#888", fontsize=8, ha="center")
     draw_geometry(ax, th.ukraine_km, facecolor="#fbf6d9", edgecolor="#555", lw=0.9)
     draw_geometry(
         ax, th.hostile_km, facecolor="#e8a0a0", edgecolor="#a33", lw=0.6, hatch="//", alpha=0.7
     )
-    draw_geometry(ax, th.engagement_zone_km, facecolor="#c9e4c5", edgecolor="none", alpha=0.8)
-    draw_geometry(
-        ax, th.patrol_zone_km, facecolor="#7fbf7b", edgecolor="#2d6a2a", lw=0.8, alpha=0.8
-    )
-
+    t = ls.scenario.theatre
+    handles: list[object] = [
+        Patch(
+            facecolor="#e8a0a0",
+            hatch="//",
+            edgecolor="#a33",
+            label="hostile: " + ", ".join(t.hostile),
+        )
+    ]
+    if zones:
+        draw_geometry(ax, th.engagement_zone_km, facecolor="#c9e4c5", edgecolor="none", alpha=0.8)
+        draw_geometry(
+            ax, th.patrol_zone_km, facecolor="#7fbf7b", edgecolor="#2d6a2a", lw=0.8, alpha=0.8
+        )
+        handles += [
+            Patch(
+                facecolor="#7fbf7b",
+                edgecolor="#2d6a2a",
+                label=f"patrol zone ({t.patrol_standoff_km:g} km standoff)",
+            ),
+            Patch(facecolor="#c9e4c5", label=f"engagement zone ({t.engage_standoff_km:g} km)"),
+        ]
     proj = th.projection
+    for lon in range(14, 50, 4):
+        lats = np.linspace(40, 60, 60)
+        xs, ys = proj.to_km(np.full_like(lats, lon), lats)
+        ax.plot(xs, ys, color="#bbb", lw=0.3, zorder=0)
+    for lat in range(42, 60, 2):
+        lons = np.linspace(12, 50, 90)
+        xs, ys = proj.to_km(lons, np.full_like(lons, lat))
+        ax.plot(xs, ys, color="#bbb", lw=0.3, zorder=0)
     for a in ls.assets:
         x, y = proj.point_km(a.position)
+        size = 11 if a.kind == "nuclear" else 7
         ax.plot(
-            x,
-            y,
-            _ASSET_MARKERS[a.kind],
-            color="#1f3b73",
-            ms=7 if a.kind != "nuclear" else 11,
-            mec="white",
-            mew=0.6,
+            x, y, _ASSET_MARKERS[a.kind], color="#1f3b73", ms=size, mec="white", mew=0.6, zorder=5
         )
         if a.kind in ("city", "nuclear"):
             ax.annotate(
@@ -86,12 +125,48 @@ def plot_force_map(ls: LoadedScenario, plan: ForcePlan | None, path: Path) -> Pa
                 fontsize=7.5,
                 color="#1f3b73",
             )
-    used_bases = {p.base for m in s.coalition.members for p in m.pledges}
-    for icao in sorted(used_bases):
-        b = ls.bases[icao]
-        x, y = proj.point_km(b.position)
-        ax.plot(x, y, "^", color="#6a1b9a", ms=9, mec="white")
+    handles += [
+        Line2D([], [], marker="*", ls="none", color="#1f3b73", ms=11, label="nuclear plant"),
+        Line2D([], [], marker="o", ls="none", color="#1f3b73", ms=7, label="city"),
+        Line2D([], [], marker="s", ls="none", color="#1f3b73", ms=6, label="energy site"),
+        Line2D([], [], marker="D", ls="none", color="#1f3b73", ms=6, label="port"),
+    ]
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.set_xlabel("km east of 31°E (Lambert conformal conic, parallels 45°N and 53°N)")
+    ax.set_ylabel("km north of 49°N")
+    src = "Borders: Natural Earth (public domain). Russian-held territory: approximate"
+    occ_date = th.occupied.properties.get("as_of")
+    fig.text(
+        0.99,
+        0.005,
+        src + (f", as of {occ_date}." if occ_date else "."),
+        ha="right",
+        va="bottom",
+        fontsize=7,
+        color="#555",
+    )
+    return fig, ax, handles
+
+
+def _save(fig: Figure, path: Path) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.tight_layout()
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+def plot_force_map(ls: LoadedScenario, plan: ForcePlan | None, path: Path) -> Path:
+    """Write a PNG map: zones, hostile areas, assets, bases, CAP stations, AEW and tankers."""
+    s = ls.scenario
+    fig, ax, handles = base_map(ls, FORCES_EXTENT)
+    proj = ls.theatre.projection
+    for icao in sorted({p.base for m in s.coalition.members for p in m.pledges}):
+        x, y = proj.point_km(ls.bases[icao].position)
         n = sum(p.count for m in s.coalition.members for p in m.pledges if p.base == icao)
+        ax.plot(x, y, "^", color="#6a1b9a", ms=9, mec="white")
         ax.annotate(
             f"{icao} ({n})",
             (x, y),
@@ -103,16 +178,8 @@ def plot_force_map(ls: LoadedScenario, plan: ForcePlan | None, path: Path) -> Pa
     held = {} if plan is None else dict(zip(plan.stations.station, plan.stations.held, strict=True))
     for st in s.cap.stations:
         x, y = proj.point_km(st.position)
-        ok = held.get(st.id, True)
-        ax.plot(
-            x,
-            y,
-            "o",
-            ms=8 + 3 * st.aircraft,
-            mfc="none",
-            mec="#0b6e0b" if ok else "#d35400",
-            mew=2.2,
-        )
+        colour = "#0b6e0b" if held.get(st.id, True) else "#d35400"
+        ax.plot(x, y, "o", ms=8 + 3 * st.aircraft, mfc="none", mec=colour, mew=2.2)
         ax.annotate(
             f"{st.id} x{st.aircraft}",
             (x, y),
@@ -134,48 +201,17 @@ def plot_force_map(ls: LoadedScenario, plan: ForcePlan | None, path: Path) -> Pa
             ha="center",
         )
     for tr in s.tanker_tracks:
-        (x0, y0), (x1, y1) = proj.point_km(tr.start), proj.point_km(tr.end)
-        ax.plot([x0, x1], [y0, y1], "-", color="#ef6c00", lw=2.5)
+        (xa, ya), (xb, yb) = proj.point_km(tr.start), proj.point_km(tr.end)
+        ax.plot([xa, xb], [ya, yb], "-", color="#ef6c00", lw=2.5)
         ax.annotate(
             tr.id,
-            ((x0 + x1) / 2, (y0 + y1) / 2),
+            ((xa + xb) / 2, (ya + yb) / 2),
             xytext=(4, 4),
             textcoords="offset points",
             fontsize=7.5,
             color="#ef6c00",
         )
-
-    for lon in range(14, 46, 4):
-        lats = np.linspace(42, 58, 50)
-        xs, ys = proj.to_km(np.full_like(lats, lon), lats)
-        ax.plot(xs, ys, color="#bbb", lw=0.3, zorder=0)
-    for lat in range(42, 58, 2):
-        lons = np.linspace(12, 48, 80)
-        xs, ys = proj.to_km(lons, np.full_like(lons, lat))
-        ax.plot(xs, ys, color="#bbb", lw=0.3, zorder=0)
-
-    ax.set_xlim(-1150, 700)
-    ax.set_ylim(-620, 650)
-    ax.set_aspect("equal")
-    ax.set_xlabel("km east of 31°E (Lambert conformal conic, parallels 45°N and 53°N)")
-    ax.set_ylabel("km north of 49°N")
-    t = s.theatre
-    title = f"{s.name}: patrol zone ({t.patrol_standoff_km:g} km standoff) and engagement zone ({t.engage_standoff_km:g} km)"
-    if plan is not None:
-        title += f"\n{plan.stations_held} of {len(plan.stations)} CAP stations held 24/7 with {int(plan.pools.pledged.sum())} pledged jets"
-    ax.set_title(title, fontsize=11)
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
-
-    handles = [
-        Patch(
-            facecolor="#e8a0a0",
-            hatch="//",
-            edgecolor="#a33",
-            label="hostile: " + ", ".join(t.hostile),
-        ),
-        Patch(facecolor="#7fbf7b", edgecolor="#2d6a2a", label="patrol zone (CAP stations)"),
-        Patch(facecolor="#c9e4c5", label="engagement zone (shots)"),
+    handles += [
         Line2D(
             [],
             [],
@@ -199,21 +235,43 @@ def plot_force_map(ls: LoadedScenario, plan: ForcePlan | None, path: Path) -> Pa
             label="CAP station short",
         ),
         Line2D([], [], marker="^", ls="none", color="#6a1b9a", ms=9, label="host base (jets)"),
-        Line2D([], [], marker="*", ls="none", color="#1f3b73", ms=11, label="nuclear plant"),
-        Line2D([], [], marker="o", ls="none", color="#1f3b73", ms=7, label="city"),
-        Line2D([], [], marker="s", ls="none", color="#1f3b73", ms=6, label="energy site"),
-        Line2D([], [], marker="D", ls="none", color="#1f3b73", ms=6, label="port"),
         Line2D([], [], ls="--", color="#00838f", label="AEW orbit"),
         Line2D([], [], color="#ef6c00", lw=2.5, label="tanker track"),
     ]
     ax.legend(handles=handles, loc="lower left", fontsize=7.5, framealpha=0.9)
-    src = "Borders: Natural Earth (public domain). Russian-held territory: approximate"
-    occ_date = th.occupied.properties.get("as_of")
-    if occ_date:
-        src += f", as of {occ_date}"
-    fig.text(0.99, 0.005, src + ".", ha="right", va="bottom", fontsize=7, color="#555")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
-    fig.savefig(path)
-    plt.close(fig)
-    return path
+    t = s.theatre
+    title = f"{s.name}: patrol zone ({t.patrol_standoff_km:g} km standoff) and engagement zone ({t.engage_standoff_km:g} km)"
+    if plan is not None:
+        title += f"\n{plan.stations_held} of {len(plan.stations)} CAP stations held 24/7 with {int(plan.pools.pledged.sum())} pledged jets"
+    ax.set_title(title, fontsize=11)
+    return _save(fig, path)
+
+
+def plot_raid_map(ls: LoadedScenario, threats: Threats, path: Path, title: str) -> Path:
+    """Write a PNG map of a night's threats: routes coloured by category, launch and aim points."""
+    fig, ax, handles = base_map(ls, RAID_EXTENT, zones=False)
+    for cat in sorted(set(threats.category.tolist())):
+        idx = np.flatnonzero(threats.category == cat)
+        segs = [
+            np.column_stack(
+                [
+                    threats.x_km[threats.offsets[i] : threats.offsets[i + 1]],
+                    threats.y_km[threats.offsets[i] : threats.offsets[i + 1]],
+                ]
+            )
+            for i in idx
+        ]
+        colour = _CATEGORY_COLOURS.get(cat, "#7f8c8d")
+        alpha = 0.25 if len(idx) > 200 else 0.6
+        ax.add_collection(LineCollection(segs, colors=colour, linewidths=0.6, alpha=alpha))
+        handles.append(Line2D([], [], color=colour, lw=1.5, label=f"{cat} ({len(idx)})"))
+    first, last = threats.offsets[:-1], threats.offsets[1:] - 1
+    ax.plot(threats.x_km[first], threats.y_km[first], ".", color="#b71c1c", ms=3, alpha=0.5)
+    ax.plot(threats.x_km[last], threats.y_km[last], "x", color="#000", ms=3, alpha=0.5)
+    handles += [
+        Line2D([], [], marker=".", ls="none", color="#b71c1c", label="launch point"),
+        Line2D([], [], marker="x", ls="none", color="#000", label="aim point"),
+    ]
+    ax.legend(handles=handles, loc="lower left", fontsize=7.5, framealpha=0.9)
+    ax.set_title(title, fontsize=11)
+    return _save(fig, path)

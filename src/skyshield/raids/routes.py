@@ -1,0 +1,179 @@
+"""Routes: from a launch point through turn points to an aim point, drawn from a seeded generator.
+
+Per threat category a :class:`RouteStyle` says how many turn points a route has and how far they
+stray from the straight line (as a fraction of its length):
+
+* drones and decoys fly dog-legs (2-3 turns, wide offsets) and a lingering approach: a last turn
+  point 15-40 km from the target, so the final leg comes in from an unpredictable bearing;
+* cruise missiles fly 1-2 gentler turns at low altitude, and turn around *avoid areas* (known
+  defended areas, as circles) that a leg would cross;
+* ballistic and aeroballistic missiles fly straight.
+
+A route never crosses the *forbidden* territory it is given (NATO states by default): a route
+that would is redrawn with its turn points pulled towards a safe interior point, and failing
+that flown via the shortest chain of one or two *anchors* (interior points such as the centres of
+the regions of free Ukraine) that avoids it; if none does, :class:`NoRoute` is raised.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+from shapely.geometry.base import BaseGeometry
+
+F64 = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class RouteStyle:
+    """How routes of one category look: turn points, their spread (fraction of the route length),
+    and the lingering approach (km from the aim point; 0 for none)."""
+
+    min_turns: int
+    max_turns: int
+    spread: float
+    approach_min_km: float = 0.0
+    approach_max_km: float = 0.0
+
+
+#: Route styles by threat category.  Assumptions of the project (documented in docs/raids.md):
+#: the record gives launch areas and targets, not tracks.
+STYLES: dict[str, RouteStyle] = {
+    "drone": RouteStyle(2, 3, 0.08, 15.0, 40.0),
+    "decoy": RouteStyle(2, 3, 0.08, 15.0, 40.0),
+    "jet_drone": RouteStyle(1, 2, 0.08, 10.0, 25.0),
+    "recon_drone": RouteStyle(2, 3, 0.08, 15.0, 40.0),
+    "cruise": RouteStyle(1, 2, 0.06),
+    "ballistic": RouteStyle(0, 0, 0.0),
+    "aeroballistic": RouteStyle(0, 0, 0.0),
+    "other": RouteStyle(0, 0, 0.0),
+}
+
+
+@dataclass(frozen=True)
+class RouteRules:
+    """Where routes may not go (km geometry) and what they turn around.
+
+    ``forbidden_km``: territory no leg may cross (NATO states unless a scenario allows it);
+    ``safe_point_km``: an interior point of Ukraine used to pull a route off forbidden territory;
+    ``anchors_km``: interior points a route may be sent through when pulling is not enough;
+    ``avoid_km``: circles ``(x, y, radius)`` that cruise missiles turn around.
+    """
+
+    forbidden_km: BaseGeometry | None
+    safe_point_km: tuple[float, float]
+    avoid_km: tuple[tuple[float, float, float], ...] = ()
+    anchors_km: tuple[tuple[float, float], ...] = ()
+
+
+class NoRoute(ValueError):
+    """No route between two points avoids the forbidden territory."""
+
+
+def draw_route(
+    start: F64, aim: F64, category: str, rules: RouteRules, rng: np.random.Generator
+) -> F64:
+    """Waypoints ``(k, 2)`` in km from ``start`` to ``aim`` for one threat of ``category``."""
+    style = STYLES.get(category, STYLES["other"])
+    for pull in (0.0, 0.35, 0.7, 1.0):
+        pts = _candidate(start, aim, style, rng, pull, rules.safe_point_km)
+        if category == "cruise" and rules.avoid_km:
+            pts = _around(pts, rules.avoid_km)
+        if _allowed(pts, rules.forbidden_km):
+            return pts
+    return _via_anchors(start, aim, rules)
+
+
+def _via_anchors(start: F64, aim: F64, rules: RouteRules) -> F64:
+    """The shortest route through one, then two, anchors that avoids forbidden territory."""
+    anchors = [np.asarray(a, dtype=float) for a in (rules.safe_point_km, *rules.anchors_km)]
+
+    def length(pts: list[F64]) -> float:
+        return float(sum(np.hypot(*(b - a)) for a, b in zip(pts[:-1], pts[1:], strict=True)))
+
+    singles = sorted(([start, a, aim] for a in anchors), key=length)
+    for pts in singles:
+        if _allowed(np.asarray(pts), rules.forbidden_km):
+            return np.asarray(pts, dtype=float)
+    pairs = sorted(([start, a, b, aim] for a in anchors for b in anchors if a is not b), key=length)
+    for pts in pairs:
+        if _allowed(np.asarray(pts), rules.forbidden_km):
+            return np.asarray(pts, dtype=float)
+    raise NoRoute(
+        f"no route from {start.round(1).tolist()} to {aim.round(1).tolist()} km avoids forbidden territory"
+    )
+
+
+def _candidate(
+    start: F64,
+    aim: F64,
+    style: RouteStyle,
+    rng: np.random.Generator,
+    pull: float,
+    safe: tuple[float, float],
+) -> F64:
+    d = aim - start
+    length = float(np.hypot(*d))
+    if length < 1e-9:
+        return np.array([start, aim])
+    normal = np.array([-d[1], d[0]]) / length
+    n_turns = int(rng.integers(style.min_turns, style.max_turns + 1)) if style.max_turns else 0
+    fractions = np.sort(rng.uniform(0.15, 0.85, size=n_turns))
+    offsets = rng.normal(0.0, style.spread * length, size=n_turns)
+    turns = start + fractions[:, None] * d + offsets[:, None] * normal
+    if pull > 0 and n_turns:
+        turns = (1.0 - pull) * turns + pull * np.asarray(safe)
+    pts = [start, *turns]
+    if style.approach_max_km > 0 and length > 2 * style.approach_max_km:
+        r = rng.uniform(style.approach_min_km, style.approach_max_km)
+        # come in from a bearing within +-90 degrees of the direct approach
+        back = -d / length
+        ang = rng.uniform(-np.pi / 2, np.pi / 2)
+        rot = np.array([[np.cos(ang), -np.sin(ang)], [np.sin(ang), np.cos(ang)]])
+        pts.append(aim + r * (rot @ back))
+    pts.append(aim)
+    return np.asarray(pts, dtype=float)
+
+
+def _around(pts: F64, avoid: tuple[tuple[float, float, float], ...], passes: int = 4) -> F64:
+    """Keep a route out of avoid circles: push turn points out, detour legs that cross."""
+    out = pts.copy()
+    for cx, cy, r in avoid:
+        c = np.array([cx, cy])
+        for k in range(1, len(out) - 1):  # turn points inside a circle move to 1.2 r
+            gap = float(np.hypot(*(out[k] - c)))
+            if gap < r:
+                side = out[k] - c if gap > 1e-9 else np.array([0.0, 1.0])
+                out[k] = c + side / np.hypot(*side) * r * 1.2
+    for _ in range(passes):
+        new = [out[0]]
+        for a, b in zip(out[:-1], out[1:], strict=True):
+            for cx, cy, r in avoid:
+                c = np.array([cx, cy])
+                ab = b - a
+                denom = float(ab @ ab)
+                t = 0.0 if denom == 0 else float(np.clip((c - a) @ ab / denom, 0.0, 1.0))
+                closest = a + t * ab
+                gap = float(np.hypot(*(closest - c)))
+                ends_out = np.hypot(*(b - c)) > r and np.hypot(*(a - c)) > r
+                if gap < r and 0.0 < t < 1.0 and ends_out:
+                    side = closest - c if gap > 1e-9 else np.array([-ab[1], ab[0]])
+                    new.append(c + side / np.hypot(*side) * r * 1.2)
+            new.append(b)
+        if len(new) == len(out):
+            break
+        out = np.asarray(new, dtype=float)
+    return out
+
+
+def _allowed(pts: F64, forbidden: BaseGeometry | None) -> bool:
+    return forbidden is None or not shapely.intersects(shapely.LineString(pts), forbidden)
+
+
+def leg_times_s(pts: F64, speed_kmh: float, t0_s: float) -> F64:
+    """Time at each waypoint (s) flying the legs at ``speed_kmh`` from ``t0_s``."""
+    seg = np.hypot(*np.diff(pts, axis=0).T)
+    return t0_s + np.concatenate([[0.0], np.cumsum(seg)]) / speed_kmh * 3600.0

@@ -1,0 +1,156 @@
+"""The run store: one embedded DuckDB file.
+
+Tables of this release: ``record_imports`` (one row per imported record file, keyed by its
+SHA-256) and ``record_rows`` (the imported rows).  Every write is one transaction: a failure or
+a killed process leaves the store as it was.
+
+The default location is ``$SKYSHIELD_STORE`` if set, else
+``$XDG_DATA_HOME/skyshield/store.duckdb`` (``~/.local/share/skyshield/store.duckdb``).
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from skyshield import __version__
+from skyshield.errors import InputError, Problem
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS record_imports (
+    sha256 VARCHAR PRIMARY KEY,
+    path VARCHAR,
+    imported_at TIMESTAMPTZ,
+    rows INTEGER,
+    launched DOUBLE,
+    code_version VARCHAR
+);
+CREATE TABLE IF NOT EXISTS record_rows (
+    sha256 VARCHAR,
+    line INTEGER,
+    time_start TIMESTAMPTZ,
+    time_end TIMESTAMPTZ,
+    date_only BOOLEAN,
+    night DATE,
+    model VARCHAR,
+    class_key VARCHAR,
+    category VARCHAR,
+    launched DOUBLE,
+    destroyed DOUBLE,
+    not_reach_goal DOUBLE,
+    launch_areas VARCHAR[],
+    launch_places_unmapped VARCHAR[],
+    target VARCHAR,
+    target_main VARCHAR,
+    affected_regions VARCHAR[],
+    source VARCHAR
+);
+"""
+
+RECORD_COLUMNS = (
+    "line", "time_start", "time_end", "date_only", "night", "model", "class_key", "category",
+    "launched", "destroyed", "not_reach_goal", "launch_areas", "launch_places_unmapped",
+    "target", "target_main", "affected_regions", "source",
+)  # fmt: skip
+
+_LIST_COLUMNS = ("launch_areas", "launch_places_unmapped", "affected_regions")
+
+
+def default_store_path() -> Path:
+    """Where the store lives unless ``--store`` says otherwise."""
+    env = os.environ.get("SKYSHIELD_STORE")
+    if env:
+        return Path(env)
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "skyshield" / "store.duckdb"
+
+
+class Store:
+    """An open run store; use as a context manager."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            self.con = duckdb.connect(str(path))
+        except (OSError, duckdb.Error) as exc:
+            raise InputError(
+                [Problem(str(path), "", f"cannot open the run store ({exc})")]
+            ) from None
+        self.con.execute(_SCHEMA)
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, et: type[BaseException] | None, ev: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the connection."""
+        self.con.close()
+
+    def has_record(self, sha256: str) -> bool:
+        """True if a record file with this hash was imported."""
+        q = "SELECT count(*) FROM record_imports WHERE sha256 = ?"
+        row = self.con.execute(q, [sha256]).fetchone()
+        return bool(row and row[0])
+
+    def add_record(self, sha256: str, path: str, rows: pd.DataFrame) -> bool:
+        """Store an imported record in one transaction; False (and no change) if already there."""
+        if self.has_record(sha256):
+            return False
+        frame = rows.loc[:, list(RECORD_COLUMNS)].copy()
+        frame.insert(0, "sha256", sha256)
+        for c in _LIST_COLUMNS:
+            frame[c] = frame[c].map(lambda v: [str(x) for x in (v if v is not None else [])])
+        frame["night"] = pd.to_datetime(frame["night"])
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.register("incoming", frame)
+            self.con.execute("INSERT INTO record_rows SELECT * FROM incoming")
+            self.con.unregister("incoming")
+            self.con.execute(
+                "INSERT INTO record_imports VALUES (?, ?, ?, ?, ?, ?)",
+                [
+                    sha256,
+                    path,
+                    datetime.now(UTC),
+                    len(frame),
+                    float(frame["launched"].sum()),
+                    __version__,
+                ],
+            )
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+        return True
+
+    def imports(self) -> pd.DataFrame:
+        """Imported record files, newest first."""
+        return self.con.execute("SELECT * FROM record_imports ORDER BY imported_at DESC").df()
+
+    def latest_record(self) -> tuple[dict[str, Any], pd.DataFrame] | None:
+        """The most recently imported record (its import row and its rows), or None."""
+        imp = self.imports()
+        if imp.empty:
+            return None
+        meta = imp.iloc[0].to_dict()
+        df = self.con.execute(
+            "SELECT * EXCLUDE (sha256) FROM record_rows WHERE sha256 = ? ORDER BY line",
+            [meta["sha256"]],
+        ).df()
+        for c in ("time_start", "time_end"):
+            df[c] = df[c].dt.tz_convert("Europe/Kyiv")
+        df["night"] = df["night"].dt.date
+        for c in _LIST_COLUMNS:
+            df[c] = df[c].map(list)
+        return meta, df
