@@ -99,3 +99,28 @@ def test_tanker_fuel_limits_wet_options() -> None:
     short = allocate([dry, wet], need, avail, fuel_capacity_t=10.0)
     assert not short.held.any()
     assert short.on_station.sum() == pytest.approx(0.5 + 8.0 / 6.0)
+
+
+def test_earlier_station_wins_when_either_can_be_held() -> None:
+    # Two stations needing 2 each; 20 aircraft hold either (cost 10 -> 20, cost 5 -> 10) but not
+    # both (30).  The first station of the file comes first.
+    opts = [Option(0, 0, False, 10.0, 0.0, 0.0), Option(0, 1, False, 5.0, 0.0, 0.0)]
+    sol = allocate(opts, np.array([2.0, 2.0]), np.array([20.0]))
+    assert sol.held.tolist() == [True, False]
+
+
+def test_holding_a_station_beats_partial_cover() -> None:
+    # Station 0 needs 1 at cost 140; station 1 needs 200 at cost 1; the pool has 150 aircraft.
+    # Holding station 0 (140 aircraft) is possible; station 1 never is.  Weighted objectives
+    # that trade cover against stations held get this wrong.
+    opts = [Option(0, 0, False, 140.0, 0.0, 0.0), Option(0, 1, False, 1.0, 0.0, 0.0)]
+    sol = allocate(opts, np.array([1.0, 200.0]), np.array([150.0]))
+    assert sol.held.tolist() == [True, False]
+    assert sol.on_station == pytest.approx([1.0, 10.0])  # the 10 aircraft left cover station 1
+
+
+def test_fewest_aircraft_among_equal_cover() -> None:
+    # One station needing 1; two pools reach it, at 4 and at 6 aircraft per aircraft on station.
+    opts = [Option(0, 0, False, 6.0, 0.0, 0.0), Option(1, 0, False, 4.0, 0.0, 0.0)]
+    sol = allocate(opts, np.array([1.0]), np.array([10.0, 10.0]))
+    assert sol.on_station == pytest.approx([0.0, 1.0])

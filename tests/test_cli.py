@@ -26,10 +26,10 @@ def test_forces_json_is_consistent(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["forces", "small", "--json"]) == 0
     doc = json.loads(capsys.readouterr().out)
     t = doc["totals"]
-    assert t["aircraft_pledged"] == 16
-    assert t["aircraft_used"] + t["aircraft_spare"] == pytest.approx(16)
+    assert t["aircraft_pledged"] == 18
+    assert t["aircraft_committed"] + t["aircraft_spare"] == pytest.approx(18)
     # the tables add up: by-nation sums equal the pool totals
-    assert sum(r["pledged"] for r in doc["by_nation"]) == 16
+    assert sum(r["pledged"] for r in doc["by_nation"]) == 18
     assert sum(r["sorties_per_day"] for r in doc["by_base"]) == pytest.approx(
         t["fighter_sorties_per_day"]
     )
@@ -49,7 +49,7 @@ def test_assess_writes_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert main(["assess", "small", "--out", str(tmp_path)]) == 0
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["scenario"] == "small"
-    assert summary["totals"]["aircraft_pledged"] == 16
+    assert summary["totals"]["aircraft_pledged"] == 18
     assert (tmp_path / "forces_map.png").stat().st_size > 10_000
     for name in ("stations.csv", "assignments.csv", "pools.csv"):
         assert (tmp_path / name).exists()

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from skyshield import __version__
-from skyshield.errors import InputError
+from skyshield.cli import raids, records
+from skyshield.errors import InputError, Problem
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -25,30 +27,50 @@ def _scenario_arg(p: argparse.ArgumentParser) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "--debug",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="show tracebacks of internal errors",
+    )
     parser = argparse.ArgumentParser(
         prog="skyshield",
         description="Plan and assess a multinational air protection zone over western Ukraine.",
+        parents=[common],
     )
     parser.add_argument("--version", action="version", version=f"skyshield {__version__}")
-    parser.add_argument("--debug", action="store_true", help="show tracebacks of internal errors")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    sc = sub.add_parser("scenario", help="validate, summarise or describe scenario files")
+    sc = sub.add_parser(
+        "scenario", help="validate, summarise or describe scenario files", parents=[common]
+    )
     scs = sc.add_subparsers(dest="action", required=True, metavar="ACTION")
-    v = scs.add_parser("validate", help="check a YAML scenario; exit 2 with a message per problem")
+    v = scs.add_parser(
+        "validate",
+        help="check a YAML scenario; exit 2 with a message per problem",
+        parents=[common],
+    )
     _scenario_arg(v)
-    sh = scs.add_parser("show", help="summarise a scenario")
+    sh = scs.add_parser("show", help="summarise a scenario", parents=[common])
     _scenario_arg(sh)
-    scs.add_parser("schema", help="print the JSON schema of scenario files")
+    scs.add_parser("schema", help="print the JSON schema of scenario files", parents=[common])
 
-    f = sub.add_parser("forces", help="sortie generation: which pledges hold which CAP stations")
+    f = sub.add_parser(
+        "forces", help="sortie generation: which pledges hold which CAP stations", parents=[common]
+    )
     _scenario_arg(f)
     f.add_argument("--json", action="store_true", help="print the tables as JSON")
     f.add_argument("--map", type=Path, metavar="PNG", help="also write a map of the plan")
 
-    a = sub.add_parser("assess", help="the main job: assess a scenario and write its outputs")
+    a = sub.add_parser(
+        "assess", help="the main job: assess a scenario and write its outputs", parents=[common]
+    )
     _scenario_arg(a)
     a.add_argument("--out", type=Path, default=Path("out/assess"), help="output folder")
+
+    records.add_parsers(sub, common)
+    raids.add_parsers(sub, common)
     return parser
 
 
@@ -147,7 +169,35 @@ def _cmd_assess(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-_COMMANDS = {"scenario": _cmd_scenario, "forces": _cmd_forces, "assess": _cmd_assess}
+_COMMANDS = {
+    "scenario": _cmd_scenario,
+    "forces": _cmd_forces,
+    "assess": _cmd_assess,
+    "record": records.run,
+    "raid": raids.run,
+}
+
+#: Figure formats the output options accept.
+FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
+
+
+def _check_outputs(args: argparse.Namespace) -> None:
+    """Reject figure paths with an unsupported suffix before any work is done."""
+    for name in ("map", "chart"):
+        path = getattr(args, name, None)
+        if path is not None and path.suffix.lower() not in FIGURE_SUFFIXES:
+            raise InputError(
+                [
+                    Problem(
+                        str(path),
+                        f"--{name}",
+                        f"expected a file ending in {', '.join(FIGURE_SUFFIXES)}",
+                    )
+                ]
+            )
+    out = getattr(args, "out", None)
+    if args.command == "assess" and out is not None and out.exists() and not out.is_dir():
+        raise InputError([Problem(str(out), "--out", "exists and is not a folder")])
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -155,16 +205,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _check_outputs(args)
         return _COMMANDS[args.command](args)
     except InputError as exc:
         for p in exc.problems:
             print(f"error: {p}", file=sys.stderr)
         return EXIT_INPUT
+    except BrokenPipeError:  # e.g. `skyshield forces reference | head`
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit
+        return EXIT_OK
+    except OSError as exc:  # a file that cannot be written or read
+        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
-    except Exception as exc:
-        if args.debug:
+    except Exception as exc:  # the last line of defence against tracebacks
+        if getattr(args, "debug", False):
             raise
         print(
             f"internal error: {type(exc).__name__}: {exc}\n"

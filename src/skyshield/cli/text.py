@@ -8,7 +8,8 @@ from skyshield.forces import ForcePlan
 from skyshield.scenario import LoadedScenario
 
 
-def _table(df: pd.DataFrame, floats: str = "{:,.1f}") -> str:
+def table(df: pd.DataFrame, floats: str = "{:,.1f}") -> str:
+    """A DataFrame as text, floats formatted, no index."""
     if df.empty:
         return "  (none)"
     fmt = {c: floats.format for c in df.columns if pd.api.types.is_float_dtype(df[c])}
@@ -54,7 +55,8 @@ def plan_report(plan: ForcePlan) -> str:
     out = [
         f"CAP stations held 24/7: {t['stations_held']:.0f} of {t['stations']:.0f}"
         f" ({t['on_station_held']:.1f} of {t['on_station_required']:.0f} aircraft on station)",
-        f"Aircraft: {t['aircraft_pledged']:.0f} pledged, {t['aircraft_used']:.1f} needed,"
+        f"Aircraft: {t['aircraft_pledged']:.0f} pledged, {t['aircraft_committed']:.1f} committed"
+        f" ({t['aircraft_for_held_stations']:.1f} to the stations held),"
         f" {t['aircraft_spare']:.1f} spare (enough for about"
         f" {t['spare_could_hold_on_station']:.1f} more on station)",
         f"Per day: {t['fighter_sorties_per_day']:.0f} fighter sorties,"
@@ -63,12 +65,13 @@ def plan_report(plan: ForcePlan) -> str:
         f" support {t['support_cost_per_day_usd'] / 1e6:.2f} M USD;"
         f" tanker fuel {t['tanker_fuel_used_t_per_day']:.0f} of"
         f" {t['tanker_fuel_capacity_t_per_day']:.0f} t a day",
+        f"Closest a fighter comes to hostile territory (transits): {t['pilot_exposure_min_km']:.0f} km",
         "",
         "Stations",
-        _table(st),
+        table(st),
         "",
         "Who holds which station",
-        _table(
+        table(
             plan.assignments[
                 [
                     "station",
@@ -87,10 +90,15 @@ def plan_report(plan: ForcePlan) -> str:
         ),
     ]
     for key in ("base", "type", "nation"):
-        out += ["", f"By {key}", _table(plan.by(key))]
-    out += ["", "Support", _table(plan.support)]
+        out += ["", f"By {key}", table(plan.by(key))]
+    out += ["", "Support", table(plan.support)]
     out += ["", "What is short"]
-    out += [f"  - {s}" for s in plan.shortfalls] or ["  nothing: every station is held"]
+    if plan.shortfalls:
+        out += [f"  - {s}" for s in plan.shortfalls]
+    elif len(plan.stations):
+        out.append("  nothing: every station is held")
+    else:
+        out.append("  the scenario has no CAP stations")
     if plan.notes:
         out += ["", "Notes"] + [f"  - {n}" for n in plan.notes if n not in plan.shortfalls]
     return "\n".join(out)

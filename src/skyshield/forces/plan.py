@@ -1,24 +1,26 @@
 """Force generation for a whole scenario: which pledges hold which CAP stations.
 
-Each pledge (nation, type, base) is a *pool* of aircraft.  For a pool ``p`` and station ``s`` the
-closed form of :mod:`skyshield.forces.sortie` gives ``c[p, s]``, the aircraft needed per
-aircraft kept on station.  A mixed-integer program (HiGHS through :func:`scipy.optimize.milp`)
-chooses ``x[p, s]``, the aircraft pool ``p`` keeps on station ``s``, to hold as many stations
-fully as the pledges allow (earlier stations in the file first), then to fill the rest as far as
-possible, then to use the fewest aircraft:
+Each pledge (nation, type, base) is a *pool* of ``A_p`` aircraft.  An *option* ``o`` is a pool
+at a station, flying dry or, where the scenario uses tankers and the type can take fuel from
+them, refuelling once per sortie.  The closed form of :mod:`skyshield.forces.sortie` gives
+``c_o``, the aircraft needed per aircraft kept on station, and ``f_o``, the tanker fuel a day it
+takes per aircraft on station (0 when dry).  With ``x_o`` the aircraft an option keeps on
+station and ``y_s = 1`` when station ``s`` (needing ``n_s``) is fully held, every solution obeys
 
-    maximise   sum_s W_s y_s + w sum_o x_o - eps sum_o c_o x_o
-    subject to sum_{o of p} c_o x_o <= A_p                  (pool p has A_p aircraft)
-               n_s y_s <= sum_{o at s} x_o <= n_s           (y_s = 1: station fully held)
-               sum_o f_o x_o <= F                            (tanker fuel, t/day)
-               x >= 0, y binary,
+    sum_{o of p} c_o x_o <= A_p,   n_s y_s <= sum_{o at s} x_o <= n_s,   sum_o f_o x_o <= F,
 
-over *options* ``o``: a pool at a station flying dry, and, where the scenario uses tankers and
-the type can take fuel from them, the same pool refuelling once per sortie (more time on
-station, so a lower ``c_o``, but ``f_o`` tonnes of tanker fuel a day per aircraft on station).
+with ``F`` the tanker fuel a day of all tracks.  HiGHS (through :func:`scipy.optimize.milp`,
+zero optimality gap) solves, in order, each stage keeping the optimum of the ones before:
 
-A pool is never sent where its time on station is below ``cap.min_time_on_station_h`` or where
-the straight transit from its base crosses hostile territory.
+1. hold as many stations fully as possible;
+2. among those solutions, prefer earlier stations of the file (station 1 before any later one,
+   then station 2, ...), fixing each ``y_s`` in turn;
+3. cover as much of the stations not fully held as possible;
+4. use the fewest aircraft.
+
+An option is not allowed where its time on station is below ``cap.min_time_on_station_h``, or
+where the straight transit from base to station comes within the engagement standoff of hostile
+territory (fighters never go there); a transit inside the patrol standoff is reported.
 """
 
 from __future__ import annotations
@@ -42,6 +44,17 @@ from skyshield.scenario import LoadedScenario
 
 _HELD_TOL = 1e-6
 
+#: Options keeping fewer aircraft on station than this are solver noise, not shown.
+_MIN_ROW = 1e-3
+
+#: HiGHS options: prove optimality exactly (the default relative gap of 1e-4 would do for most
+#: plans, but not for the tie-breaks between stages).
+_HIGHS = {"mip_rel_gap": 0.0}
+
+#: Hours of transit after which a tanker type's catalog ``offload_t`` is given (FIGURES.md:
+#: "~65 t to give after 2 h transit"); the give rate on track is ``offload_t / (E - 2 h)``.
+OFFLOAD_REFERENCE_TRANSIT_H = 2.0
+
 
 @dataclass(frozen=True)
 class Pool:
@@ -61,7 +74,8 @@ class Option:
     """One way to put aircraft on a station: pool ``pool`` at station ``station``, dry or wet.
 
     ``cost`` is aircraft per aircraft on station; ``fuel_t`` tanker fuel a day per aircraft on
-    station (0 when dry); ``transit_km`` the one-way transit.
+    station (0 when dry); ``transit_km`` the one-way transit; ``exposure_km`` the least distance
+    of the transit line to hostile territory.
     """
 
     pool: int
@@ -70,6 +84,7 @@ class Option:
     cost: float
     fuel_t: float
     transit_km: float
+    exposure_km: float = float("inf")
 
 
 @dataclass(frozen=True)
@@ -86,19 +101,15 @@ def allocate(
     avail: np.ndarray,
     fuel_capacity_t: float = math.inf,
 ) -> Allocation:
-    """Solve the MILP of the module docstring with HiGHS.
+    """Solve the staged program of the module docstring with HiGHS.
 
     ``need[s]`` aircraft on station wanted at station ``s``; ``avail[p]`` aircraft in pool ``p``;
-    ``fuel_capacity_t`` tanker fuel a day for all wet options together.
+    ``fuel_capacity_t`` tanker fuel a day for all refuelling options together.
     """
     n_s, n_o = len(need), len(options)
     if n_o == 0 or n_s == 0:
         return Allocation(np.zeros(n_o), np.zeros(n_s, dtype=bool))
-    # a full station is worth more than all partial cover; earlier stations come first
-    w_station = 1000.0 * (1.0 + 0.01 * (n_s - np.arange(n_s)) / n_s)
-    w_cover, eps = 10.0, 1e-3
     cost = np.array([o.cost for o in options])
-    obj = np.concatenate([-(w_cover - eps * cost), -w_station])
     pool_rows = np.zeros((len(avail), n_o + n_s))
     cover = np.zeros((n_s, n_o + n_s))
     for k, o in enumerate(options):
@@ -106,22 +117,56 @@ def allocate(
         cover[o.station, k] = 1.0
     full = cover.copy()
     full[np.arange(n_s), n_o + np.arange(n_s)] = -need
-    fuel = np.concatenate([[o.fuel_t for o in options], np.zeros(n_s)])
     cons = [
         LinearConstraint(pool_rows, -np.inf, avail),
         LinearConstraint(cover, -np.inf, need),
         LinearConstraint(full, 0.0, np.inf),
     ]
+    fuel = np.concatenate([[o.fuel_t for o in options], np.zeros(n_s)])
     if np.isfinite(fuel_capacity_t) and fuel.any():
         cons.append(LinearConstraint(fuel[None, :], -np.inf, fuel_capacity_t))
-    integrality = np.concatenate([np.zeros(n_o), np.ones(n_s)])
-    ub = np.concatenate([np.full(n_o, np.inf), np.ones(n_s)])
-    res = milp(obj, constraints=cons, integrality=integrality, bounds=Bounds(0.0, ub))
-    if res.x is None:  # pragma: no cover - x = 0, y = 0 is always feasible
-        raise RuntimeError(f"force allocation failed: {res.message}")
-    x = np.maximum(res.x[:n_o], 0.0)
-    held_n = np.bincount([o.station for o in options], weights=x, minlength=n_s)
-    return Allocation(x, held_n >= need - _HELD_TOL)
+    x_count = np.concatenate([np.ones(n_o), np.zeros(n_s)])
+    y_count = np.concatenate([np.zeros(n_o), np.ones(n_s)])
+
+    def solve(
+        obj: np.ndarray, y_lo: np.ndarray, y_hi: np.ndarray, extra: list[LinearConstraint]
+    ) -> np.ndarray | None:
+        lb = np.concatenate([np.zeros(n_o), y_lo])
+        ub = np.concatenate([np.full(n_o, np.inf), y_hi])
+        integrality = np.concatenate([np.zeros(n_o), (y_lo != y_hi).astype(float)])
+        res = milp(
+            obj,
+            constraints=cons + extra,
+            integrality=integrality,
+            bounds=Bounds(lb, ub),
+            options=_HIGHS,
+        )
+        return None if res.x is None else np.asarray(res.x)
+
+    lo, hi = np.zeros(n_s), np.ones(n_s)
+    z = solve(-y_count, lo, hi, [])  # 1. most stations held
+    if z is None:  # pragma: no cover - x = 0, y = 0 is always feasible
+        raise RuntimeError("force allocation failed")
+    held = round(float(z[n_o:].sum()))
+    at_least = [LinearConstraint(y_count[None, :], held, np.inf)]
+    for s in range(n_s):  # 2. earlier stations first
+        if lo.sum() >= held:
+            hi[s:] = np.minimum(hi[s:], lo[s:])
+            break
+        trial = lo.copy()
+        trial[s] = 1.0
+        if solve(np.zeros(n_o + n_s), trial, hi, at_least) is not None:
+            lo[s] = 1.0
+        else:
+            hi[s] = 0.0
+    y = lo.copy()
+    z = solve(-x_count, y, y, [])  # 3. most cover of the rest
+    assert z is not None
+    covered = float(z[:n_o].sum())
+    keep = [LinearConstraint(x_count[None, :], covered - 1e-7 * max(covered, 1.0), np.inf)]
+    z = solve(np.concatenate([cost, np.zeros(n_s)]), y, y, keep)  # 4. fewest aircraft
+    assert z is not None
+    return Allocation(np.maximum(z[:n_o], 0.0), y.astype(bool))
 
 
 @dataclass
@@ -168,7 +213,8 @@ class ForcePlan:
             "on_station_required": float(st["on_station_required"].sum()),
             "on_station_held": float(st["on_station_held"].sum()),
             "aircraft_pledged": float(po["pledged"].sum()),
-            "aircraft_used": float(po["used"].sum()),
+            "aircraft_committed": float(po["used"].sum()),
+            "aircraft_for_held_stations": float(st.loc[st["held"], "aircraft"].sum()),
             "aircraft_spare": float(po["spare"].sum()),
             "spare_could_hold_on_station": float(po["spare_could_hold"].sum()),
             "fighter_sorties_per_day": float(po["sorties_per_day"].sum()),
@@ -177,6 +223,9 @@ class ForcePlan:
             "tanker_fuel_used_t_per_day": float(self.assignments["fuel_t_per_day"].sum()),
             "tanker_fuel_capacity_t_per_day": float(tankers["capacity_t_per_day"].sum()),
             "support_cost_per_day_usd": float(su["cost_per_day_usd"].sum()),
+            "pilot_exposure_min_km": float(self.assignments["transit_closest_hostile_km"].min())
+            if len(self.assignments)
+            else float("nan"),
         }
 
 
@@ -216,6 +265,7 @@ def _support(ls: LoadedScenario) -> pd.DataFrame:
         t = cat.tankers[tr.type]
         on_track_h = t.endurance_h - 2.0 * tr.transit_h
         sorties = tr.hours_covered / on_track_h if on_track_h > 0 else 0.0
+        give_rate_t_per_h = t.offload_t / (t.endurance_h - 2.0 * OFFLOAD_REFERENCE_TRANSIT_H)
         rows.append(
             {
                 "id": tr.id,
@@ -224,7 +274,8 @@ def _support(ls: LoadedScenario) -> pd.DataFrame:
                 "hours_covered": tr.hours_covered if on_track_h > 0 else 0.0,
                 "flight_hours_per_day": sorties * t.endurance_h,
                 "cost_per_day_usd": sorties * t.endurance_h * t.cost_per_flight_hour_usd,
-                "capacity_t_per_day": sorties * t.offload_t,
+                "capacity_t_per_day": (tr.hours_covered if on_track_h > 0 else 0.0)
+                * give_rate_t_per_h,
             }
         )
     cols = ["id", "kind", "type", "hours_covered", "flight_hours_per_day", "cost_per_day_usd",
@@ -238,6 +289,7 @@ def _options(ls: LoadedScenario, pools: list[Pool]) -> tuple[list[Option], list[
     min_tos = ls.scenario.cap.min_time_on_station_h
     fuel_per_refuel = ls.catalog.refuelling.fuel_per_refuel_t
     proj, hostile = ls.theatre.projection, ls.theatre.hostile_km
+    engage = ls.scenario.theatre.engage_standoff_km
     options: list[Option] = []
     notes: list[str] = []
     for i, p in enumerate(pools):
@@ -245,17 +297,22 @@ def _options(ls: LoadedScenario, pools: list[Pool]) -> tuple[list[Option], list[
         n_before = len(options)
         for j, st in enumerate(stations):
             d = float(geodesic_km(b[0], b[1], st.position[0], st.position[1]))
-            if LineString([proj.point_km(b), proj.point_km(st.position)]).intersects(hostile):
+            exposure = float(
+                LineString([proj.point_km(b), proj.point_km(st.position)]).distance(hostile)
+            )
+            if exposure < engage:
                 continue
             for params, wet in ((p.params, False), (p.wet_params, True)):
                 if params is None or params.time_on_station_h(d) < min_tos:
                     continue
                 fuel = HOURS_PER_DAY / params.time_on_station_h(d) * fuel_per_refuel if wet else 0.0
-                options.append(Option(i, j, wet, aircraft_per_on_station(params, d), fuel, d))
+                options.append(
+                    Option(i, j, wet, aircraft_per_on_station(params, d), fuel, d, exposure)
+                )
         if stations and len(options) == n_before:
             notes.append(
                 f"{p.nation} {p.type} at {p.base} reaches no CAP station"
-                " (too far, or the transit crosses hostile airspace)"
+                f" (too far, or the transit comes within the {engage:g} km engagement standoff)"
             )
     return options, notes
 
@@ -273,7 +330,7 @@ def plan_forces(ls: LoadedScenario) -> ForcePlan:
 
     arows = []
     for o, x in zip(options, sol.on_station, strict=True):
-        if x <= _HELD_TOL:
+        if x <= _MIN_ROW:
             continue
         p = pools[o.pool]
         params = p.wet_params if o.wet and p.wet_params is not None else p.params
@@ -295,12 +352,14 @@ def plan_forces(ls: LoadedScenario) -> ForcePlan:
                 "cost_per_day_usd": r.cost_per_day_usd,
                 "fuel_t_per_day": o.fuel_t * float(x),
                 "limited_by": r.limited_by,
+                "transit_closest_hostile_km": o.exposure_km,
                 "pool": o.pool,
             }
         )
     acols = ["station", "nation", "type", "base", "refuelled", "transit_km", "on_station",
              "aircraft", "time_on_station_h", "sortie_h", "sorties_per_day", "flight_hours_per_day",
-             "cost_per_day_usd", "fuel_t_per_day", "limited_by", "pool"]  # fmt: skip
+             "cost_per_day_usd", "fuel_t_per_day", "limited_by", "transit_closest_hostile_km",
+             "pool"]  # fmt: skip
     a = pd.DataFrame(arows, columns=acols)
 
     sums = ["on_station", "aircraft", "sorties_per_day", "flight_hours_per_day", "cost_per_day_usd"]
@@ -321,9 +380,11 @@ def plan_forces(ls: LoadedScenario) -> ForcePlan:
     )
 
     by_pool = a.groupby("pool")[sums].sum().reindex(range(len(pools)), fill_value=0.0)
+    fuel_left = capacity - float(a["fuel_t_per_day"].sum())
     best_cost = np.full(len(pools), math.inf)
-    for o in options:
-        best_cost[o.pool] = min(best_cost[o.pool], o.cost)
+    for o in options:  # refuelling counts only while tanker fuel is left
+        if not o.wet or fuel_left > 1e-6:
+            best_cost[o.pool] = min(best_cost[o.pool], o.cost)
     used = by_pool["aircraft"].to_numpy()
     spare = np.maximum(avail - used, 0.0)
     pools_df = pd.DataFrame(
@@ -340,33 +401,57 @@ def plan_forces(ls: LoadedScenario) -> ForcePlan:
         }
     )
     a = a.drop(columns="pool")
-    shortfalls = _shortfalls(stations_df, pools, options)
-    fuel_used = float(a["fuel_t_per_day"].sum())
-    if capacity > 0 and fuel_used > capacity * (1 - 1e-6):
+    shortfalls = _shortfalls(stations_df, pools, options, fuel_left)
+    if capacity > 0 and fuel_left <= capacity * 1e-6:
         shortfalls.append(
             f"tanker fuel is a limit: refuelled sorties use all {capacity:.0f} t a day that the"
             " tanker tracks give; another track would let more pools refuel"
         )
+    patrol = ls.scenario.theatre.patrol_standoff_km
+    close = a[a["transit_closest_hostile_km"] < patrol].drop_duplicates(
+        ["nation", "type", "base", "station"]
+    )
+    notes += [
+        f"{r.nation} {r.type} from {r.base} to {r.station}: the transit passes"
+        f" {r.transit_closest_hostile_km:.1f} km from hostile territory (inside the"
+        f" {patrol:g} km patrol standoff, outside the engagement standoff)"
+        for r in close.itertuples(index=False)
+    ]
     return ForcePlan(a, stations_df, pools_df, support, shortfalls, notes)
 
 
-def _shortfalls(stations: pd.DataFrame, pools: list[Pool], options: list[Option]) -> list[str]:
-    """A sentence per station not fully held: how much is short and what would hold it."""
+def _shortfalls(
+    stations: pd.DataFrame, pools: list[Pool], options: list[Option], fuel_left_t: float
+) -> list[str]:
+    """A sentence per station not fully held: how much is short and what would hold it.
+
+    The advice names the pool that would need the fewest more aircraft flying dry, and, where
+    refuelling would need fewer, that option with the tanker fuel a day it takes beyond what is
+    left.
+    """
     out = []
     for j, row in enumerate(stations.itertuples(index=False)):
         if row.held:
             continue
+        short = float(row.short)
         mine = [o for o in options if o.station == j]
         if not mine:
             out.append(f"station {row.station}: no pledged aircraft can reach it")
             continue
-        best = min(mine, key=lambda o: o.cost)
-        p = pools[best.pool]
-        more = math.ceil(float(row.short) * best.cost - 1e-9)
-        out.append(
-            f"station {row.station}: {row.short:.1f} of {row.on_station_required:.0f} aircraft on"
-            f" station short; about {more} more {p.type} at {p.base} would hold it"
-        )
+        text = f"station {row.station}: {short:.1f} of {row.on_station_required:.0f} aircraft on station short"
+        dry = [o for o in mine if not o.wet]
+        wet = [o for o in mine if o.wet]
+        if dry:
+            best = min(dry, key=lambda o: o.cost)
+            p = pools[best.pool]
+            text += f"; about {math.ceil(short * best.cost - 1e-9)} more {p.type} at {p.base} flying without refuelling would hold it"
+        if wet and (not dry or min(o.cost for o in wet) < min(o.cost for o in dry)):
+            best = min(wet, key=lambda o: o.cost)
+            p = pools[best.pool]
+            extra_fuel = max(short * best.fuel_t - fuel_left_t, 0.0)
+            text += f"; refuelling, about {math.ceil(short * best.cost - 1e-9)} more {p.type} at {p.base}"
+            text += f" and {extra_fuel:.0f} t a day more tanker fuel" if extra_fuel > 0 else ""
+        out.append(text)
     return out
 
 

@@ -18,6 +18,7 @@ the regions of free Ukraine) that avoids it; if none does, :class:`NoRoute` is r
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 import numpy as np
 import shapely
@@ -92,7 +93,7 @@ def _via_anchors(start: F64, aim: F64, rules: RouteRules) -> F64:
     anchors = [np.asarray(a, dtype=float) for a in (rules.safe_point_km, *rules.anchors_km)]
 
     def length(pts: list[F64]) -> float:
-        return float(sum(np.hypot(*(b - a)) for a, b in zip(pts[:-1], pts[1:], strict=True)))
+        return float(sum(np.hypot(*(b - a)) for a, b in pairwise(pts)))
 
     singles = sorted(([start, a, aim] for a in anchors), key=length)
     for pts in singles:
@@ -150,7 +151,7 @@ def _around(pts: F64, avoid: tuple[tuple[float, float, float], ...], passes: int
                 out[k] = c + side / np.hypot(*side) * r * 1.2
     for _ in range(passes):
         new = [out[0]]
-        for a, b in zip(out[:-1], out[1:], strict=True):
+        for a, b in pairwise(out):
             for cx, cy, r in avoid:
                 c = np.array([cx, cy])
                 ab = b - a

@@ -62,7 +62,7 @@ class Threats:
         seg = np.hypot(np.diff(self.x_km), np.diff(self.y_km))
         seg[self.offsets[1:-1] - 1] = 0.0  # no segment joins two routes
         csum = np.concatenate([[0.0], np.cumsum(seg)])
-        return csum[self.offsets[1:] - 1] - csum[self.offsets[:-1]]
+        return np.asarray(csum[self.offsets[1:] - 1] - csum[self.offsets[:-1]], dtype=np.float64)
 
     def to_frame(self, projection: Projection | None = None) -> pd.DataFrame:
         """One row per threat: class, launch and aim (km, and degrees if a projection is given)."""

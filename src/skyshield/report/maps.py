@@ -4,10 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
@@ -19,6 +15,7 @@ from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from skyshield.forces import ForcePlan
+from skyshield.geo.layers import load_builtin
 from skyshield.raids import Threats
 from skyshield.scenario import LoadedScenario
 
@@ -66,7 +63,8 @@ def base_map(
 ) -> tuple[Figure, Axes, list[object]]:
     """Countries, Ukraine, hostile areas, zones, graticule and protected assets; legend handles."""
     th = ls.theatre
-    fig, ax = plt.subplots(figsize=(12, 9), dpi=110)
+    fig = Figure(figsize=(12, 9), dpi=110)
+    ax = fig.subplots()
     ax.set_facecolor("#dfe9f3")
     x0, x1, y0, y1 = extent
     for iso, feat in sorted(th.countries.items()):
@@ -76,6 +74,9 @@ def base_map(
         if iso != "UKR" and x0 < c.x < x1 and y0 < c.y < y1:
             ax.annotate(iso, (c.x, c.y), color="#888", fontsize=8, ha="center")
     draw_geometry(ax, th.ukraine_km, facecolor="#fbf6d9", edgecolor="#555", lw=0.9)
+    for coast in load_builtin("coast"):
+        for line in getattr(th.to_km(coast.geometry), "geoms", [th.to_km(coast.geometry)]):
+            ax.plot(*np.asarray(line.coords).T, color="#4a7fb0", lw=0.6)
     draw_geometry(
         ax, th.hostile_km, facecolor="#e8a0a0", edgecolor="#a33", lw=0.6, hatch="//", alpha=0.7
     )
@@ -154,7 +155,6 @@ def _save(fig: Figure, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
     fig.savefig(path)
-    plt.close(fig)
     return path
 
 

@@ -1,7 +1,8 @@
 """The run store: one embedded DuckDB file.
 
 Tables of this release: ``record_imports`` (one row per imported record file, keyed by its
-SHA-256) and ``record_rows`` (the imported rows).  Every write is one transaction: a failure or
+SHA-256) and ``record_rows`` (the imported rows, columns as
+:data:`skyshield.record.ROW_COLUMNS`).  Every write is one transaction: a failure or
 a killed process leaves the store as it was.
 
 The default location is ``$SKYSHIELD_STORE`` if set, else
@@ -21,6 +22,7 @@ import pandas as pd
 
 from skyshield import __version__
 from skyshield.errors import InputError, Problem
+from skyshield.record import ROW_COLUMNS
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS record_imports (
@@ -42,24 +44,22 @@ CREATE TABLE IF NOT EXISTS record_rows (
     class_key VARCHAR,
     category VARCHAR,
     launched DOUBLE,
+    launched_missing BOOLEAN,
     destroyed DOUBLE,
     not_reach_goal DOUBLE,
+    launch_place VARCHAR,
     launch_areas VARCHAR[],
     launch_places_unmapped VARCHAR[],
     target VARCHAR,
     target_main VARCHAR,
+    target_regions VARCHAR[],
     affected_regions VARCHAR[],
+    carrier VARCHAR,
     source VARCHAR
 );
 """
 
-RECORD_COLUMNS = (
-    "line", "time_start", "time_end", "date_only", "night", "model", "class_key", "category",
-    "launched", "destroyed", "not_reach_goal", "launch_areas", "launch_places_unmapped",
-    "target", "target_main", "affected_regions", "source",
-)  # fmt: skip
-
-_LIST_COLUMNS = ("launch_areas", "launch_places_unmapped", "affected_regions")
+_LIST_COLUMNS = ("launch_areas", "launch_places_unmapped", "target_regions", "affected_regions")
 
 
 def default_store_path() -> Path:
@@ -107,7 +107,7 @@ class Store:
         """Store an imported record in one transaction; False (and no change) if already there."""
         if self.has_record(sha256):
             return False
-        frame = rows.loc[:, list(RECORD_COLUMNS)].copy()
+        frame = rows.loc[:, list(ROW_COLUMNS)].copy()
         frame.insert(0, "sha256", sha256)
         for c in _LIST_COLUMNS:
             frame[c] = frame[c].map(lambda v: [str(x) for x in (v if v is not None else [])])

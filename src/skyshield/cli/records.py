@@ -1,0 +1,141 @@
+"""``skyshield record ...``: import the Air Force record into the run store, summarise it."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import pandas as pd
+
+from skyshield.cli.text import table
+from skyshield.record import plot_monthly, read_record, summarise
+from skyshield.runs import Store, default_store_path
+
+
+def add_store_arg(p: argparse.ArgumentParser) -> None:
+    """``--store PATH`` (default: ``$SKYSHIELD_STORE`` or the user's data folder)."""
+    p.add_argument(
+        "--store", type=Path, default=None, help=f"run store (default {default_store_path()})"
+    )
+
+
+def add_record_arg(p: argparse.ArgumentParser) -> None:
+    """``--record CSV``: use this file instead of the store's newest import or the snapshot."""
+    p.add_argument(
+        "--record",
+        type=Path,
+        default=None,
+        help="record CSV to use (default: the newest import in the store, else the shipped snapshot)",
+    )
+
+
+def record_rows(args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
+    """The record's rows for a command, and a line saying which record they come from."""
+    if getattr(args, "record", None) is not None:
+        imp = read_record(args.record)
+        return imp.rows, f"record: {args.record} (sha256 {imp.sha256[:12]})"
+    store_path = args.store or default_store_path()
+    if store_path.exists():
+        with Store(store_path) as store:
+            latest = store.latest_record()
+        if latest is not None:
+            meta, rows = latest
+            return (
+                rows,
+                f"record: newest import in {store_path}: {meta['path']} (sha256 {meta['sha256'][:12]})",
+            )
+    imp = read_record(None)
+    return (
+        imp.rows,
+        "record: the shipped snapshot (2022-09-28 to 2025-06-30; import a newer file with `skyshield record import`)",
+    )
+
+
+def add_parsers(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """Register ``record import`` and ``record summary``."""
+    rec = sub.add_parser(
+        "record", help="the Air Force record of attacks: import, summarise", parents=[common]
+    )
+    rs = rec.add_subparsers(dest="action", required=True, metavar="ACTION")
+    imp = rs.add_parser(
+        "import",
+        help="read a record CSV into the run store and print an import report",
+        parents=[common],
+    )
+    imp.add_argument(
+        "file",
+        type=Path,
+        help="CSV in the schema of the record (the shared file or a newer download)",
+    )
+    add_store_arg(imp)
+    summ = rs.add_parser(
+        "summary",
+        help="launched, destroyed, not reached and destroyed rate by class",
+        parents=[common],
+    )
+    summ.add_argument(
+        "--from", dest="start", default=None, metavar="DATE", help="first night (YYYY-MM-DD)"
+    )
+    summ.add_argument(
+        "--to", dest="end", default=None, metavar="DATE", help="last night (YYYY-MM-DD)"
+    )
+    summ.add_argument("--by", choices=("month", "week", "night"), default="month")
+    summ.add_argument(
+        "--chart", type=Path, default=Path("out/record/monthly.png"), help="PNG of monthly launches"
+    )
+    add_store_arg(summ)
+    add_record_arg(summ)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a ``record`` action; returns the exit code."""
+    if args.action == "import":
+        imp = read_record(args.file)
+        print(imp.report.to_text())
+        store_path = args.store or default_store_path()
+        with Store(store_path) as store:
+            added = store.add_record(imp.sha256, str(args.file), imp.rows)
+        if added:
+            print(f"stored in {store_path} ({len(imp.rows)} rows)")
+        else:
+            print(f"already in {store_path} (same SHA-256): nothing changed")
+        return 0
+    rows, which = record_rows(args)
+    print(which)
+    per = summarise(rows, args.start, args.end, by=args.by)
+    totals = (
+        per.groupby("class_key", sort=False)[
+            ["launched", "destroyed", "not_reached", "launched_destroyed_known"]
+        ]
+        .sum()
+        .reset_index()
+        .sort_values("launched", ascending=False)
+    )
+    known = totals["launched_destroyed_known"].where(totals["launched_destroyed_known"] > 0)
+    totals["destroyed_rate"] = totals["destroyed"] / known
+    window = f"{args.start or 'start'} .. {args.end or 'end'}"
+    print(f"\nBy class, nights {window}")
+    print(table(totals.drop(columns="launched_destroyed_known"), floats="{:,.2f}"))
+    by_cat = (
+        per.groupby(["period", "category"], sort=True)[["launched", "destroyed"]]
+        .sum()
+        .reset_index()
+    )
+    wide = by_cat.pivot_table(
+        index="period", columns="category", values="launched", aggfunc="sum", fill_value=0
+    )
+    print(f"\nLaunched by {args.by} and category")
+    print(wide.to_string())
+    chart_rows = rows
+    if args.start or args.end:
+        sel = pd.Series(True, index=rows.index)
+        if args.start:
+            sel &= rows["night"] >= pd.Timestamp(args.start).date()
+        if args.end:
+            sel &= rows["night"] <= pd.Timestamp(args.end).date()
+        chart_rows = rows[sel]
+    png = plot_monthly(chart_rows, args.chart)
+    print(f"\nchart: {png}")
+    return 0

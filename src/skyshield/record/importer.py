@@ -1,0 +1,725 @@
+"""Import the attack record (``missile_attacks_daily.csv``) into a typed, checked table.
+
+The record is the Ukrainian Air Force's reports as compiled in the dataset "Massive Missile
+Attacks on Ukraine" (Petro Ivaniuk, Kaggle); a snapshot ships in ``skyshield/data/record``.
+:func:`read_record` reads it (or a newer file of the same schema), maps every weapon name to
+catalog threat classes, every launch place to a launch area and every region name to a region
+of Ukraine, and reports what it could not map.  No row is dropped: every CSV row is one row of
+:attr:`RecordImport.rows`, with its line number in the file.
+
+Times in the record are Kyiv local time; they stay so (tz-aware, ``Europe/Kyiv``).
+"""
+
+from __future__ import annotations
+
+import ast
+import csv
+import datetime as dt
+import hashlib
+import io
+import math
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+
+from skyshield.catalog import Catalog, load_catalog
+from skyshield.errors import InputError, Problem
+from skyshield.record.gazetteer import (
+    LaunchAreas,
+    Regions,
+    load_launch_areas,
+    load_regions,
+    split_names,
+)
+
+#: Time zone of the record's times.
+KYIV = ZoneInfo("Europe/Kyiv")
+
+#: File name of the shipped snapshot inside ``skyshield.data.record``.
+SNAPSHOT = "missile_attacks_daily.csv"
+
+#: Columns of the record's schema (the dataset's README); extra columns are accepted.
+SCHEMA_COLUMNS = (
+    "time_start",
+    "time_end",
+    "model",
+    "launch_place",
+    "target",
+    "target_main",
+    "launched",
+    "destroyed",
+    "not_reach_goal",
+    "still_attacking",
+    "border_crossing",
+    "is_shahed",
+    "num_hit_location",
+    "num_fall_fragment_location",
+    "carrier",
+    "turbojet",
+    "turbojet_destroyed",
+    "affected region",
+    "destroyed_details",
+    "launched_details",
+    "launch_place_details",
+    "source",
+)
+
+#: Columns the importer reads; a file without one of them is refused.
+REQUIRED_COLUMNS = (
+    "time_start",
+    "time_end",
+    "model",
+    "launch_place",
+    "target",
+    "target_main",
+    "launched",
+    "destroyed",
+    "not_reach_goal",
+    "affected region",
+    "source",
+)
+
+#: Columns read when present: ``launch_place_details`` (places per model, used when
+#: ``launch_place`` is empty) and ``carrier`` (kept as text).
+OPTIONAL_COLUMNS = ("launch_place_details", "carrier")
+
+#: Columns of :attr:`RecordImport.rows`, in order.
+ROW_COLUMNS = (
+    "line",
+    "time_start",
+    "time_end",
+    "date_only",
+    "night",
+    "model",
+    "class_key",
+    "category",
+    "launched",
+    "launched_missing",
+    "destroyed",
+    "not_reach_goal",
+    "launch_place",
+    "launch_areas",
+    "launch_places_unmapped",
+    "target",
+    "target_main",
+    "target_regions",
+    "affected_regions",
+    "carrier",
+    "source",
+)
+
+_NA = frozenset({"", "nan", "na", "n/a", "null", "none"})
+_TIME = re.compile(
+    r"^(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+    r"(?:[ T](?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?$"
+)
+_MAX_PROBLEMS = 50
+_NIGHT_STARTS = dt.timedelta(hours=12)
+
+
+@dataclass(frozen=True)
+class ImportReport:
+    """What an import found: counts, totals and every name it could not map, with lines.
+
+    Counts of weapons (``launched_*``) are numbers of weapons; fractions are 0..1.  Lines are
+    1-based line numbers of the file, the header being line 1.
+    """
+
+    path: str
+    sha256: str
+    rows_read: int
+    first_night: dt.date | None
+    last_night: dt.date | None
+    rows_date_only: int
+    launched_total: float
+    #: class key ("kh-101+kalibr"; "" for unmapped models) -> weapons launched, largest first
+    launched_by_class: dict[str, float]
+    #: model string (as written; "" when empty) -> lines
+    unmapped_models: dict[str, tuple[int, ...]]
+    #: launch place (as written) -> lines
+    unmapped_launch_places: dict[str, tuple[int, ...]]
+    #: region name in ``target`` or ``affected region`` (as written) -> lines
+    unmapped_regions: dict[str, tuple[int, ...]]
+    #: fraction of the weapons launched whose model maps to catalog classes
+    launched_mapped_fraction: float
+    launch_place_mentions: int
+    launch_place_mentions_mapped: int
+    rows_without_launch_place: int
+    #: mapped launch-place mentions by kind of area ("airfield", "oblast", ..., "direction")
+    launch_place_mentions_by_kind: dict[str, int]
+    #: lines whose ``launched`` is empty (unknown; counted as 0)
+    rows_missing_launched: tuple[int, ...]
+    #: columns of the file outside the schema (accepted, not read)
+    extra_columns: tuple[str, ...] = ()
+    #: schema columns absent from the file that the importer does not need
+    absent_optional_columns: tuple[str, ...] = ()
+
+    @property
+    def launch_place_mapped_fraction(self) -> float:
+        """Fraction of launch-place mentions (summed over rows) that map to an area; 1 if none."""
+        if self.launch_place_mentions == 0:
+            return 1.0
+        return self.launch_place_mentions_mapped / self.launch_place_mentions
+
+    def to_text(self) -> str:
+        """A plain-text summary for the command line."""
+        nights = (
+            f"nights {self.first_night} .. {self.last_night}"
+            if self.first_night is not None
+            else "no nights"
+        )
+        lines = [
+            f"Attack record: {self.path}",
+            f"  sha256 {self.sha256}",
+            f"  rows read: {self.rows_read} ({nights}; {self.rows_date_only} rows give a date only)",
+            f"  weapons launched: {self.launched_total:,.0f}",
+        ]
+        if self.rows_missing_launched:
+            lines.append(
+                f"  rows with 'launched' empty (counted as 0): {len(self.rows_missing_launched)}"
+                f" (lines {_line_list(self.rows_missing_launched)})"
+            )
+        lines.append(
+            f"  launched mapped to a threat class: {100 * self.launched_mapped_fraction:.2f} %"
+        )
+        lines.append(
+            f"  launch-place mentions mapped to an area: {self.launch_place_mentions_mapped:,}"
+            f" of {self.launch_place_mentions:,} ({100 * self.launch_place_mapped_fraction:.2f} %);"
+            f" {self.rows_without_launch_place} rows name no launch place"
+        )
+        kinds = ", ".join(f"{k} {n:,}" for k, n in self.launch_place_mentions_by_kind.items())
+        lines.append(f"    mapped mentions by kind of area: {kinds or 'none'}")
+        lines.append("  launched by class:")
+        width = max((len(k) for k in self.launched_by_class), default=10)
+        width = max(width, len("(unmapped)"))
+        for key, n in self.launched_by_class.items():
+            lines.append(f"    {key or '(unmapped)':<{width}}  {n:>9,.0f}")
+        for title, names in (
+            ("unmapped models", self.unmapped_models),
+            ("unmapped launch places", self.unmapped_launch_places),
+            ("region names not in Ukraine's gazetteer", self.unmapped_regions),
+        ):
+            if not names:
+                lines.append(f"  {title}: none")
+                continue
+            lines.append(f"  {title}: {len(names)}")
+            for name, at in names.items():
+                lines.append(f"    {name or '(empty)'!r}: {len(at)} rows (lines {_line_list(at)})")
+        if self.extra_columns:
+            lines.append(f"  extra columns (not read): {', '.join(self.extra_columns)}")
+        if self.absent_optional_columns:
+            lines.append(f"  schema columns absent: {', '.join(self.absent_optional_columns)}")
+        return "\n".join(lines)
+
+
+def _line_list(lines: Iterable[int], most: int = 8) -> str:
+    items = list(lines)
+    shown = ", ".join(str(n) for n in items[:most])
+    return shown + (f", ... (+{len(items) - most})" if len(items) > most else "")
+
+
+@dataclass(frozen=True)
+class RecordImport:
+    """An imported record: one row per CSV row (columns :data:`ROW_COLUMNS`), the file's path
+    and SHA-256, and the :class:`ImportReport`.
+
+    Columns of ``rows``: ``line`` (int, line in the file, header = 1); ``time_start``,
+    ``time_end`` (tz-aware ``Europe/Kyiv`` timestamps; a date-only value is 00:00; ``time_end``
+    is NaT when empty); ``date_only`` (bool: ``time_start`` gave no time of day); ``night``
+    (``datetime.date`` D with D 12:00 <= time_start < D+1 12:00 local); ``model`` (as
+    written); ``class_key`` (catalog class ids joined by "+", "" if unmapped); ``category``
+    (the classes' common catalog category, "mixed" if they differ, "" if unmapped);
+    ``launched`` (float, weapons; 0 when empty, see ``launched_missing``); ``destroyed``,
+    ``not_reach_goal`` (float, NaN when empty); ``launch_place`` (text used for the places);
+    ``launch_areas`` (list of launch-area ids); ``launch_places_unmapped`` (list of places as
+    written); ``target``, ``target_main`` (text, "" when empty); ``target_regions`` (list of
+    region ids named in ``target``); ``affected_regions`` (list of region ids from ``affected
+    region``); ``carrier``, ``source`` (text, "" when empty).
+    """
+
+    rows: pd.DataFrame
+    path: str
+    sha256: str
+    report: ImportReport
+
+
+@dataclass
+class _Names:
+    """Unmapped names -> lines, in order of first appearance."""
+
+    lines: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, name: str, line: int) -> None:
+        at = self.lines.setdefault(name, [])
+        if not at or at[-1] != line:
+            at.append(line)
+
+    def frozen(self) -> dict[str, tuple[int, ...]]:
+        return {k: tuple(v) for k, v in self.lines.items()}
+
+
+class _Problems:
+    """Collects problems of one file; stops collecting after a bound."""
+
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.items: list[Problem] = []
+        self.dropped = 0
+
+    def add(self, column: str, message: str, line: int | None) -> None:
+        if len(self.items) < _MAX_PROBLEMS:
+            self.items.append(Problem(self.file, column, message, line))
+        else:
+            self.dropped += 1
+
+    def raise_if_any(self) -> None:
+        if not self.items:
+            return
+        items = list(self.items)
+        if self.dropped:
+            items.append(Problem(self.file, "", f"... and {self.dropped} more problems"))
+        raise InputError(items)
+
+
+def _read_bytes(path: Path | None) -> tuple[bytes, str]:
+    if path is None:
+        ref = resources.files("skyshield.data.record").joinpath(SNAPSHOT)
+        return ref.read_bytes(), str(ref)
+    try:
+        return path.read_bytes(), str(path)
+    except FileNotFoundError:
+        raise InputError([Problem(str(path), "", "file not found")]) from None
+    except IsADirectoryError:
+        raise InputError([Problem(str(path), "", "is a directory, not a CSV file")]) from None
+    except OSError as exc:
+        raise InputError([Problem(str(path), "", f"cannot read ({exc.strerror})")]) from None
+
+
+def _decode(data: bytes, file: str) -> str:
+    """UTF-8 text of the file; a clear problem (line and column) if it is not UTF-8."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        column = _column_of_bad_byte(data)
+        byte = data[exc.start : exc.start + 1].hex()
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    column,
+                    f"not UTF-8 text (byte 0x{byte}); save the file as UTF-8"
+                    " (it may be Latin-1 or Windows-1251)",
+                    line,
+                )
+            ]
+        ) from None
+
+
+def _column_of_bad_byte(data: bytes) -> str:
+    """Name of the first column holding a byte that is not UTF-8 ("" if not found)."""
+    text = data.decode("utf-8", errors="surrogateescape").removeprefix("\ufeff")
+    try:
+        records = list(csv.reader(io.StringIO(text, newline="")))
+    except csv.Error:
+        return ""
+    header = next((r for r in records if r), [])
+    for record in records:
+        for i, value in enumerate(record):
+            if any("\udc80" <= ch <= "\udcff" for ch in value):
+                return header[i].strip() if record is not header and i < len(header) else "header"
+    return ""
+
+
+def _records(text: str, problems: _Problems) -> list[tuple[int, list[str]]]:
+    """CSV records with the line each starts on (1-based); blank lines skipped."""
+    reader = csv.reader(io.StringIO(text, newline=""))
+    out: list[tuple[int, list[str]]] = []
+    previous_end = 0
+    try:
+        for record in reader:
+            start = previous_end + 1
+            previous_end = reader.line_num
+            if record and any(v.strip() for v in record):
+                out.append((start, record))
+    except csv.Error as exc:
+        problems.add("", f"not a valid CSV file ({exc})", reader.line_num)
+        problems.raise_if_any()
+    return out
+
+
+def _is_na(value: str) -> bool:
+    return value.strip().lower() in _NA
+
+
+def _parse_count(value: str, column: str, line: int, problems: _Problems) -> float:
+    """A count of weapons: float, NaN when empty; a problem if not a number >= 0."""
+    if _is_na(value):
+        return math.nan
+    try:
+        n = float(value.strip())
+    except ValueError:
+        problems.add(column, f"expected a number of weapons, got {value.strip()!r}", line)
+        return math.nan
+    if not math.isfinite(n) or n < 0:
+        problems.add(column, f"expected a number of weapons >= 0, got {value.strip()!r}", line)
+        return math.nan
+    return n
+
+
+def _parse_time(
+    value: str, column: str, line: int, problems: _Problems, required: bool
+) -> tuple[dt.datetime | None, bool]:
+    """Local (naive) time and whether it was a date only; None if empty or bad."""
+    text = value.strip()
+    if _is_na(text):
+        if required:
+            problems.add(column, "time is missing (expected YYYY-MM-DD or YYYY-MM-DD HH:MM)", line)
+        return None, False
+    m = _TIME.match(text)
+    if m is None:
+        problems.add(column, f"cannot read time {text!r} (expected YYYY-MM-DD[ HH:MM])", line)
+        return None, False
+    try:
+        when = dt.datetime(  # noqa: DTZ001 - local wall time; the zone is attached later
+            int(m["y"]),
+            int(m["m"]),
+            int(m["d"]),
+            int(m["H"] or 0),
+            int(m["M"] or 0),
+            int(m["S"] or 0),
+        )
+    except ValueError as exc:
+        problems.add(column, f"cannot read time {text!r} ({exc})", line)
+        return None, False
+    return when, m["H"] is None
+
+
+def _map_model(model: str, table: Mapping[str, list[str]], folded: Mapping[str, str]) -> list[str]:
+    """Catalog class ids of a model string ([] if unknown).
+
+    Exact match first, then ignoring case and spacing, then each " and "-joined part.
+    """
+
+    def one(name: str) -> list[str] | None:
+        if name in table:
+            return table[name]
+        key = folded.get(" ".join(name.split()).casefold())
+        return table[key] if key is not None else None
+
+    found = one(model.strip())
+    if found is not None:
+        return list(found)
+    parts = split_names(model)
+    if len(parts) < 2:
+        return []
+    classes: list[str] = []
+    for part in parts:
+        ids = one(part)
+        if ids is None:
+            return []
+        classes += [c for c in ids if c not in classes]
+    return classes
+
+
+def _parse_literal_list(value: str, column: str, line: int, problems: _Problems) -> list[str]:
+    """Names in a Python-literal list ("['Kyiv oblast', 'Sumy oblast']"); never ``eval``.
+
+    A value that is not bracketed is read as names joined by " and ".
+    """
+    text = value.strip()
+    if _is_na(text):
+        return []
+    if not text.startswith(("[", "(")):
+        return split_names(text)
+    try:
+        parsed = ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        problems.add(
+            column, f"expected a list of region names like ['Kyiv oblast'], got {text!r}", line
+        )
+        return []
+    if not isinstance(parsed, list | tuple) or not all(isinstance(x, str) for x in parsed):
+        problems.add(column, f"expected a list of region names, got {text!r}", line)
+        return []
+    return [x for x in parsed if x.strip()]
+
+
+def _details_places(value: str) -> str | None:
+    """Places of a ``launch_place_details`` dict ("{'Kalibr': 'Black Sea', ...}") joined by
+    " and "; None if the value is not such a dict."""
+    try:
+        parsed = ast.literal_eval(value.strip())
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return None
+    if not isinstance(parsed, dict) or not all(isinstance(v, str) for v in parsed.values()):
+        return None
+    return " and ".join(v for v in parsed.values() if v.strip())
+
+
+def _category(classes: list[str], catalog: Catalog) -> str:
+    cats = {catalog.threats[c].category for c in classes}
+    if not cats:
+        return ""
+    return cats.pop() if len(cats) == 1 else "mixed"
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_record(
+    path: Path | None = None,
+    *,
+    catalog: Catalog | None = None,
+    launch_areas: LaunchAreas | None = None,
+    regions: Regions | None = None,
+) -> RecordImport:
+    """Read and check an attack-record CSV (``None``: the shipped snapshot).
+
+    The file must be UTF-8 CSV with a header holding :data:`REQUIRED_COLUMNS`; other columns
+    are accepted.  Bad input raises :class:`~skyshield.errors.InputError` whose problems name
+    the file, the column and the line (header = line 1): file not found, empty file, not
+    UTF-8, missing columns, a count that is not a number >= 0, a time that cannot be read, an
+    ``affected region`` that is not a list of names.  ``catalog``, ``launch_areas`` and
+    ``regions`` default to the shipped ones.
+    """
+    catalog = catalog if catalog is not None else load_catalog()
+    places = launch_areas if launch_areas is not None else load_launch_areas()
+    oblasts = regions if regions is not None else load_regions()
+
+    data, file = _read_bytes(path)
+    problems = _Problems(file)
+    if not data.strip():
+        raise InputError([Problem(file, "", "file is empty (expected a CSV header and rows)", 1)])
+    text = _decode(data, file)
+    records = _records(text, problems)
+    if not records:
+        raise InputError([Problem(file, "", "file is empty (expected a CSV header and rows)", 1)])
+    header_line, raw_header = records[0]
+    header = [h.strip() for h in raw_header]
+    duplicates = sorted({h for h in header if header.count(h) > 1})
+    for name in duplicates:
+        problems.add(name, "column appears twice in the header", header_line)
+    for name in REQUIRED_COLUMNS:
+        if name not in header:
+            problems.add(
+                name,
+                f"required column missing (the header has: {', '.join(header)})",
+                header_line,
+            )
+    problems.raise_if_any()
+    body = records[1:]
+    if not body:
+        raise InputError([Problem(file, "", "no data rows after the header", header_line)])
+
+    col = {name: header.index(name) for name in header}
+    folded = {" ".join(k.split()).casefold(): k for k in catalog.record_models}
+    cells: dict[str, list[Any]] = {name: [] for name in ROW_COLUMNS}
+    unmapped_models, unmapped_places, unmapped_regions = _Names(), _Names(), _Names()
+    missing_launched: list[int] = []
+    mentions = mentions_mapped = no_place = 0
+    kinds: Counter[str] = Counter()
+
+    for line, record in body:
+        if len(record) > len(header):
+            problems.add("", f"row has {len(record)} fields, the header {len(header)}", line)
+            continue
+
+        def get(name: str, record: list[str] = record) -> str:
+            i = col.get(name)
+            return record[i] if i is not None and i < len(record) else ""
+
+        start, date_only = _parse_time(get("time_start"), "time_start", line, problems, True)
+        end, _ = _parse_time(get("time_end"), "time_end", line, problems, False)
+        launched = _parse_count(get("launched"), "launched", line, problems)
+        destroyed = _parse_count(get("destroyed"), "destroyed", line, problems)
+        not_reached = _parse_count(get("not_reach_goal"), "not_reach_goal", line, problems)
+        affected = _parse_literal_list(get("affected region"), "affected region", line, problems)
+
+        model = get("model")
+        classes = _map_model(model, catalog.record_models, folded)
+        if not classes:
+            unmapped_models.add(model.strip(), line)
+        launched_missing = math.isnan(launched)
+        if launched_missing:
+            missing_launched.append(line)
+            launched = 0.0
+
+        place_text = get("launch_place").strip()
+        if _is_na(place_text):
+            place_text = ""
+            details = get("launch_place_details").strip()
+            if not _is_na(details):
+                joined = _details_places(details)
+                place_text = joined if joined is not None else details
+        match = places.resolve(place_text) if place_text else None
+        if match is None or match.mentions == 0:
+            no_place += 1
+        else:
+            mentions += match.mentions
+            mentions_mapped += match.mentions - len(match.unmapped)
+            kinds.update(match.kinds)
+            for name in match.unmapped:
+                unmapped_places.add(name, line)
+
+        target = get("target").strip()
+        target_match = oblasts.resolve_text(target) if not _is_na(target) else None
+        affected_match = oblasts.resolve(affected)
+        for m in (target_match, affected_match):
+            for name in m.unmapped if m is not None else ():
+                unmapped_regions.add(name, line)
+
+        cells["line"].append(line)
+        cells["time_start"].append(start)
+        cells["time_end"].append(end)
+        cells["date_only"].append(date_only)
+        cells["night"].append((start - _NIGHT_STARTS).date() if start is not None else None)
+        cells["model"].append(model)
+        cells["class_key"].append("+".join(classes))
+        cells["category"].append(_category(classes, catalog))
+        cells["launched"].append(launched)
+        cells["launched_missing"].append(launched_missing)
+        cells["destroyed"].append(destroyed)
+        cells["not_reach_goal"].append(not_reached)
+        cells["launch_place"].append(place_text)
+        cells["launch_areas"].append(list(match.areas) if match else [])
+        cells["launch_places_unmapped"].append(list(match.unmapped) if match else [])
+        cells["target"].append("" if _is_na(target) else target)
+        cells["target_main"].append(_text(get("target_main")))
+        cells["target_regions"].append(list(target_match.regions) if target_match else [])
+        cells["affected_regions"].append(list(affected_match.regions))
+        cells["carrier"].append(_text(get("carrier")))
+        cells["source"].append(_text(get("source")))
+
+    problems.raise_if_any()
+    rows = _frame(cells)
+    report = _report(
+        file=file,
+        sha256=_sha256(data),
+        rows=rows,
+        header=header,
+        unmapped=(unmapped_models, unmapped_places, unmapped_regions),
+        missing_launched=missing_launched,
+        mentions=(mentions, mentions_mapped, no_place),
+        kinds=kinds,
+    )
+    return RecordImport(rows=rows, path=file, sha256=report.sha256, report=report)
+
+
+def _text(value: str) -> str:
+    return "" if _is_na(value) else value.strip()
+
+
+def _localise(times: list[dt.datetime | None]) -> pd.Series:
+    """Naive Kyiv wall times to a tz-aware series.
+
+    The repeated autumn hour is read as summer time (fold 0); a time in the skipped spring hour
+    comes out an hour later (03:30 becomes 04:30 EEST).
+    """
+    return pd.Series(
+        [pd.Timestamp(t.replace(tzinfo=KYIV)) if t is not None else pd.NaT for t in times],
+        dtype="datetime64[us, Europe/Kyiv]",
+    )
+
+
+def _frame(cells: dict[str, list[Any]]) -> pd.DataFrame:
+    frame = pd.DataFrame(
+        {
+            "line": pd.Series(cells["line"], dtype="int64"),
+            "time_start": _localise(cells["time_start"]),
+            "time_end": _localise(cells["time_end"]),
+            "date_only": pd.Series(cells["date_only"], dtype="bool"),
+            "night": pd.Series(cells["night"], dtype="object"),
+            "launched": pd.Series(cells["launched"], dtype="float64"),
+            "launched_missing": pd.Series(cells["launched_missing"], dtype="bool"),
+            "destroyed": pd.Series(cells["destroyed"], dtype="float64"),
+            "not_reach_goal": pd.Series(cells["not_reach_goal"], dtype="float64"),
+            **{
+                name: pd.Series(cells[name], dtype="object")
+                for name in (
+                    "launch_areas",
+                    "launch_places_unmapped",
+                    "target_regions",
+                    "affected_regions",
+                )
+            },
+            **{
+                name: pd.Series(cells[name], dtype="str")
+                for name in (
+                    "model",
+                    "class_key",
+                    "category",
+                    "launch_place",
+                    "target",
+                    "target_main",
+                    "carrier",
+                    "source",
+                )
+            },
+        }
+    )
+    return frame[list(ROW_COLUMNS)]
+
+
+def _report(
+    *,
+    file: str,
+    sha256: str,
+    rows: pd.DataFrame,
+    header: list[str],
+    unmapped: tuple[_Names, _Names, _Names],
+    missing_launched: list[int],
+    mentions: tuple[int, int, int],
+    kinds: Counter[str],
+) -> ImportReport:
+    by_class = (
+        rows.groupby("class_key", sort=True)["launched"]
+        .sum()
+        .sort_values(ascending=False, kind="stable")
+    )
+    total = float(rows["launched"].sum())
+    mapped = float(rows.loc[rows["class_key"] != "", "launched"].sum())
+    nights = rows["night"].dropna()
+    extra = tuple(h for h in header if h not in SCHEMA_COLUMNS)
+    absent = tuple(c for c in SCHEMA_COLUMNS if c not in header)
+    return ImportReport(
+        path=file,
+        sha256=sha256,
+        rows_read=len(rows),
+        first_night=min(nights) if len(nights) else None,
+        last_night=max(nights) if len(nights) else None,
+        rows_date_only=int(rows["date_only"].sum()),
+        launched_total=total,
+        launched_by_class={str(k): float(v) for k, v in by_class.items()},
+        unmapped_models=unmapped[0].frozen(),
+        unmapped_launch_places=unmapped[1].frozen(),
+        unmapped_regions=unmapped[2].frozen(),
+        launched_mapped_fraction=mapped / total if total > 0 else 1.0,
+        launch_place_mentions=mentions[0],
+        launch_place_mentions_mapped=mentions[1],
+        rows_without_launch_place=mentions[2],
+        launch_place_mentions_by_kind=dict(kinds.most_common()),
+        rows_missing_launched=tuple(missing_launched),
+        extra_columns=extra,
+        absent_optional_columns=absent,
+    )
+
+
+__all__ = [
+    "KYIV",
+    "OPTIONAL_COLUMNS",
+    "REQUIRED_COLUMNS",
+    "ROW_COLUMNS",
+    "SCHEMA_COLUMNS",
+    "ImportReport",
+    "RecordImport",
+    "read_record",
+]
