@@ -13,7 +13,8 @@ is its centre plus a normal scatter of ``region_scatter_km``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import cached_property
 from typing import Protocol
 
 import numpy as np
@@ -24,10 +25,14 @@ from shapely.ops import unary_union
 from skyshield.catalog import Catalog
 from skyshield.errors import InputError, Problem
 from skyshield.geo import Theatre, geodesic_km
-from skyshield.raids.routes import RouteRules, draw_route, leg_times_s
+from skyshield.raids.routes import RouteRules, draw_routes
 from skyshield.raids.spec import Night, ThreatGroup
 from skyshield.raids.threats import Threats
 from skyshield.scenario import Asset
+
+#: Box (lon0, lat0, lon1, lat1, degrees) to which NATO territory is clipped for route tests:
+#: the borders that routes into Ukraine can meet.  A route straying beyond it is not tested.
+_FORBIDDEN_BOX = (18.0, 43.0, 32.0, 55.0)
 
 #: NATO members in the theatre whose airspace routes avoid unless a scenario allows it.
 NATO_IN_THEATRE = ("POL", "ROU", "SVK", "HUN", "BGR", "LTU", "LVA", "EST", "CZE", "TUR")
@@ -63,47 +68,63 @@ class RaidContext:
     region_scatter_km: float = 20.0
     allow_nato_overflight: bool = False
     avoid_km: tuple[tuple[float, float, float], ...] = ()
-    _rules: RouteRules | None = field(default=None, repr=False)
-    _free: BaseGeometry | None = field(default=None, repr=False)
 
-    @property
+    @cached_property
     def rules(self) -> RouteRules:
-        """Route rules: forbidden territory (km) and the safe interior point."""
-        if self._rules is None:
-            th = self.theatre
-            forbidden = None
-            if not self.allow_nato_overflight:
-                forbidden = unary_union(
-                    [
-                        shapely.make_valid(th.to_km(th.countries[c].geometry))
-                        for c in NATO_IN_THEATRE
-                        if c in th.countries
-                    ]
-                )
-                shapely.prepare(forbidden)
-            centre = self.free_ukraine_km.representative_point()
-            anchors = tuple(
-                self.theatre.projection.point_km(r.position) for r in self.free_regions()
-            )
-            self._rules = RouteRules(forbidden, (centre.x, centre.y), self.avoid_km, anchors)
-        return self._rules
+        """Route rules: forbidden territory (km), the safe interior point and the anchors.
 
-    @property
+        The NATO outline is clipped to :data:`_FORBIDDEN_BOX` (where routes into Ukraine can
+        meet it), which keeps the test exact there and fast.
+        """
+        th = self.theatre
+        forbidden = None
+        if not self.allow_nato_overflight:
+            exact = unary_union(
+                [
+                    shapely.make_valid(th.to_km(th.countries[c].geometry))
+                    for c in NATO_IN_THEATRE
+                    if c in th.countries
+                ]
+            )
+            lon0, lat0, lon1, lat1 = _FORBIDDEN_BOX
+            box = th.to_km(shapely.box(lon0, lat0, lon1, lat1).segmentize(0.1))
+            forbidden = exact.intersection(box)
+            shapely.prepare(forbidden)
+        centre = self.free_ukraine_km.representative_point()
+        anchors = tuple(map(tuple, self.km_of([r.position for r in self.free_regions])))
+        return RouteRules(forbidden, (centre.x, centre.y), self.avoid_km, anchors)
+
+    def km_of(self, lonlats: list[tuple[float, float]]) -> np.ndarray:
+        """Positions ``(n, 2)`` in theatre km of ``[lon, lat]`` pairs (one projection call)."""
+        arr = np.asarray(lonlats, dtype=float).reshape(-1, 2)
+        x, y = self.theatre.projection.to_km(arr[:, 0], arr[:, 1])
+        return np.column_stack([x, y])
+
+    @cached_property
     def free_ukraine_km(self) -> BaseGeometry:
         """Ukraine less hostile territory, km (prepared for fast point tests)."""
-        if self._free is None:
-            self._free = self.theatre.ukraine_km.difference(self.theatre.hostile_km)
-            shapely.prepare(self._free)
-        return self._free
+        free = self.theatre.ukraine_km.difference(self.theatre.hostile_km)
+        shapely.prepare(free)
+        return free
 
-    def free_regions(self) -> list[Place]:
+    @cached_property
+    def free_regions(self) -> tuple[Place, ...]:
         """Regions whose centre lies outside hostile territory (targets of 'anywhere')."""
-        hostile = self.theatre.hostile_km
-        return [
-            r
-            for r in self.regions.values()
-            if not hostile.covers(self.theatre.point_km(r.position))
-        ]
+        regions = list(self.regions.values())
+        xy = self.km_of([r.position for r in regions])
+        hostile = shapely.contains_xy(self.theatre.hostile_km, xy[:, 0], xy[:, 1])
+        return tuple(r for r, h in zip(regions, hostile, strict=True) if not h)
+
+    def within_range(
+        self, area: str, places: list[Asset] | list[Place], reach_km: float
+    ) -> list[int]:
+        """Indices of ``places`` within ``reach_km`` (geodesic) of launch area ``area``'s centre."""
+        if not places:
+            return []
+        lon, lat = self.launch_areas[area].position
+        pos = np.asarray([p.position for p in places], dtype=float)
+        d = geodesic_km(lon, lat, pos[:, 0], pos[:, 1])
+        return [int(i) for i in np.flatnonzero(d <= reach_km)]
 
     def check(self, night: Night, origin: str) -> None:
         """Clear errors for unknown classes, launch areas, assets and regions of a night."""
@@ -132,61 +153,57 @@ class RaidContext:
             raise InputError(problems)
 
 
-def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    return float(geodesic_km(a[0], a[1], b[0], b[1]))
-
-
-def _scatter(ctx: RaidContext, centre: np.ndarray, rng: np.random.Generator) -> np.ndarray:
-    """A point scattered around a region's centre, kept inside free Ukraine (10 tries)."""
-    free = ctx.free_ukraine_km
+def _scatter(ctx: RaidContext, centres: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """Points scattered around regions' centres, kept inside free Ukraine (10 tries each)."""
+    pts = centres.copy()
+    todo = np.arange(len(centres))
     for _ in range(10):
-        p = centre + rng.normal(0.0, ctx.region_scatter_km, 2)
-        if free.contains(shapely.Point(p)):
-            return np.asarray(p)
-    return centre
+        if not len(todo):
+            break
+        trial = centres[todo] + rng.normal(0.0, ctx.region_scatter_km, size=(len(todo), 2))
+        ok = shapely.contains_xy(ctx.free_ukraine_km, trial[:, 0], trial[:, 1])
+        pts[todo[ok]] = trial[ok]
+        todo = todo[~ok]
+    return pts
 
 
 def _aims(
     ctx: RaidContext, g: ThreatGroup, n: int, rng: np.random.Generator
-) -> tuple[list[str], list[str], np.ndarray]:
-    """Kinds, ids and km positions of ``n`` aim points for group ``g``."""
-    proj = ctx.theatre.projection
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Kinds, ids and km positions ``(n, 2)`` of ``n`` aim points for group ``g``."""
     if g.aim.assets or g.aim.regions:
         assets = [a for a in ctx.assets if a.id in set(g.aim.assets)]
         regions = [ctx.regions[r] for r in g.aim.regions]
-        share = (
-            sum(a.value for a in assets) / (sum(a.value for a in assets) + len(regions))
-            if assets and regions
-            else float(bool(assets))
-        )
+        value = sum(a.value for a in assets)
+        share = value / (value + len(regions)) if assets and regions else float(bool(assets))
     else:
-        assets, regions, share = ctx.assets, ctx.free_regions(), ctx.asset_share
+        assets, regions, share = ctx.assets, list(ctx.free_regions), ctx.asset_share
     # keep to targets within the weapons' range of the launch area, if any are
     reach = max(ctx.catalog.threats[c].range_km for c in g.threat.split("+"))
-    origin = ctx.launch_areas[g.launch_area].position
-    in_range_a = [a for a in assets if _km(origin, a.position) <= reach]
-    in_range_r = [r for r in regions if _km(origin, r.position) <= reach]
+    in_range_a = [assets[i] for i in ctx.within_range(g.launch_area, assets, reach)]
+    in_range_r = [regions[i] for i in ctx.within_range(g.launch_area, regions, reach)]
     if in_range_a or in_range_r:
         assets, regions = in_range_a, in_range_r
     if not assets:
         share = 0.0
     if not regions:
         share = 1.0
-    kinds, ids = [], []
+    to_asset = rng.random(n) < share
+    kinds = np.where(to_asset, "asset", "region")
+    ids = np.empty(n, dtype=object)
     pts = np.zeros((n, 2))
-    w = np.array([a.value for a in assets], dtype=float)
-    for k in range(n):
-        if rng.random() < share:
-            a = assets[int(rng.choice(len(assets), p=w / w.sum()))]
-            kinds.append("asset")
-            ids.append(a.id)
-            pts[k] = proj.point_km(a.position)
-        else:
-            r = regions[int(rng.integers(len(regions)))]
-            kinds.append("region")
-            ids.append(r.id)
-            pts[k] = _scatter(ctx, np.asarray(proj.point_km(r.position)), rng)
-    return kinds, ids, pts
+    na = int(to_asset.sum())
+    if na:
+        w = np.array([a.value for a in assets], dtype=float)
+        pick = rng.choice(len(assets), size=na, p=w / w.sum())
+        ids[to_asset] = [assets[k].id for k in pick]
+        pts[to_asset] = ctx.km_of([a.position for a in assets])[pick]
+    if n - na:
+        pick = rng.integers(len(regions), size=n - na)
+        ids[~to_asset] = [regions[k].id for k in pick]
+        centres = ctx.km_of([r.position for r in regions])[pick]
+        pts[~to_asset] = _scatter(ctx, centres, rng)
+    return kinds, ids.astype(str), pts
 
 
 def fly(
@@ -195,17 +212,13 @@ def fly(
     """Threats of ``night`` with their routes; the same ``rng`` state gives the same threats."""
     ctx.check(night, origin)
     cat, proj, rules = ctx.catalog, ctx.theatre.projection, ctx.rules
-    cols: dict[str, list[object]] = {
-        k: []
-        for k in ("class_id", "category", "group", "area", "aim_kind", "aim_id", "speed", "alt")
-    }
-    xs, ys, ts, offsets = [], [], [], [0]
+    parts: list[dict[str, np.ndarray]] = []
     for gi, g in enumerate(night.groups):
         n = g.count
         if n == 0:
             continue
-        classes = g.threat.split("+")
-        picks = [classes[int(i)] for i in rng.integers(len(classes), size=n)]
+        names = g.threat.split("+")
+        classes = np.asarray(names)[rng.integers(len(names), size=n)]
         t0 = np.sort(rng.uniform(g.launch_start_h, g.launch_end_h, size=n)) * 3600.0
         area = ctx.launch_areas[g.launch_area]
         centre = np.asarray(proj.point_km(area.position))
@@ -213,44 +226,70 @@ def fly(
         ang = rng.uniform(0.0, 2 * np.pi, n)
         starts = centre + np.column_stack([rad * np.cos(ang), rad * np.sin(ang)])
         kinds, ids, aims = _aims(ctx, g, n, rng)
-        for k in range(n):
-            tc = cat.threats[picks[k]]
-            lo, hi = tc.speed_min_kmh, tc.speed_max_kmh
-            mode = min(max(tc.speed_kmh, lo), hi)
-            speed = float(rng.triangular(lo, mode, hi)) if hi > lo else tc.speed_kmh
-            pts = draw_route(starts[k], aims[k], tc.category, rules, rng)
-            xs.append(pts[:, 0])
-            ys.append(pts[:, 1])
-            ts.append(leg_times_s(pts, speed, float(t0[k])))
-            offsets.append(offsets[-1] + len(pts))
-            for key, val in (
-                ("class_id", tc.id),
-                ("category", tc.category),
-                ("group", gi),
-                ("area", g.launch_area),
-                ("aim_kind", kinds[k]),
-                ("aim_id", ids[k]),
-                ("speed", speed),
-                ("alt", tc.altitude_m),
-            ):
-                cols[key].append(val)
+        tcs = [cat.threats[str(c)] for c in classes]
+        lo = np.array([tc.speed_min_kmh for tc in tcs])
+        hi = np.array([tc.speed_max_kmh for tc in tcs])
+        mode = np.clip([tc.speed_kmh for tc in tcs], lo, hi)
+        speed = np.where(hi > lo, rng.triangular(lo, mode, np.where(hi > lo, hi, lo + 1.0)), mode)
+        category = np.array([tc.category for tc in tcs])
+        counts = np.zeros(n, dtype=np.int64)
+        routes: list[np.ndarray] = [np.zeros((0, 2))] * n
+        for c in sorted(set(category.tolist())):
+            sel = np.flatnonzero(category == c)
+            cnt, pts = draw_routes(starts[sel], aims[sel], c, rules, rng)
+            counts[sel] = cnt
+            for k, piece in zip(sel, np.split(pts, np.cumsum(cnt)[:-1]), strict=True):
+                routes[k] = piece
+        parts.append(
+            {
+                "class_id": classes.astype(str),
+                "category": category,
+                "group": np.full(n, gi, dtype=np.int64),
+                "launch_area": np.full(n, g.launch_area),
+                "aim_kind": kinds,
+                "aim_id": ids,
+                "speed_kmh": speed.astype(float),
+                "altitude_m": np.array([tc.altitude_m for tc in tcs], dtype=float),
+                "counts": counts,
+                "xy": np.concatenate(routes),
+                "t0": t0,
+            }
+        )
+    return _assemble(night.name, parts)
 
-    def cat_arr(key: str) -> np.ndarray:
-        return np.asarray(cols[key], dtype=str)
 
-    empty = np.zeros(0)
+def _assemble(name: str, parts: list[dict[str, np.ndarray]]) -> Threats:
+    """Join the groups' arrays and compute waypoint times (constant speed along each route)."""
+    if not parts:
+        empty_s = np.zeros(0, dtype=str)
+        empty_f = np.zeros(0)
+        return Threats(name, empty_s, empty_s, np.zeros(0, dtype=np.int64), empty_s, empty_s, empty_s,
+                       empty_f, empty_f, np.zeros(1, dtype=np.int64), empty_f, empty_f, empty_f)  # fmt: skip
+
+    def cat(key: str) -> np.ndarray:
+        return np.concatenate([p[key] for p in parts])
+
+    counts, xy, t0, speed = cat("counts"), cat("xy"), cat("t0"), cat("speed_kmh")
+    offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    seg = np.hypot(np.diff(xy[:, 0]), np.diff(xy[:, 1]))
+    seg = np.concatenate([[0.0], seg])
+    seg[offsets[:-1]] = 0.0  # the first waypoint of a route starts afresh
+    cum = np.cumsum(seg)
+    owner = np.repeat(np.arange(len(counts)), counts)
+    along = cum - cum[offsets[:-1]][owner]
+    t = t0[owner] + along / speed[owner] * 3600.0
     return Threats(
-        night=night.name,
-        class_id=cat_arr("class_id"),
-        category=cat_arr("category"),
-        group=np.asarray(cols["group"], dtype=np.int64),
-        launch_area=cat_arr("area"),
-        aim_kind=cat_arr("aim_kind"),
-        aim_id=cat_arr("aim_id"),
-        speed_kmh=np.asarray(cols["speed"], dtype=float),
-        altitude_m=np.asarray(cols["alt"], dtype=float),
-        offsets=np.asarray(offsets, dtype=np.int64),
-        x_km=np.concatenate(xs) if xs else empty,
-        y_km=np.concatenate(ys) if ys else empty,
-        t_s=np.concatenate(ts) if ts else empty,
+        night=name,
+        class_id=cat("class_id").astype(str),
+        category=cat("category").astype(str),
+        group=cat("group"),
+        launch_area=cat("launch_area").astype(str),
+        aim_kind=cat("aim_kind").astype(str),
+        aim_id=cat("aim_id").astype(str),
+        speed_kmh=speed,
+        altitude_m=cat("altitude_m"),
+        offsets=offsets,
+        x_km=xy[:, 0].copy(),
+        y_km=xy[:, 1].copy(),
+        t_s=t,
     )

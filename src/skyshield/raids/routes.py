@@ -174,7 +174,53 @@ def _allowed(pts: F64, forbidden: BaseGeometry | None) -> bool:
     return forbidden is None or not shapely.intersects(shapely.LineString(pts), forbidden)
 
 
-def leg_times_s(pts: F64, speed_kmh: float, t0_s: float) -> F64:
-    """Time at each waypoint (s) flying the legs at ``speed_kmh`` from ``t0_s``."""
-    seg = np.hypot(*np.diff(pts, axis=0).T)
-    return t0_s + np.concatenate([[0.0], np.cumsum(seg)]) / speed_kmh * 3600.0
+def draw_routes(
+    starts: F64, aims: F64, category: str, rules: RouteRules, rng: np.random.Generator
+) -> tuple[NDArray[np.int64], F64]:
+    """Routes of many threats of one category at once: ``(counts, points)``.
+
+    ``counts[i]`` waypoints of threat ``i`` follow each other in ``points`` (``(m, 2)``, km).
+    The same rules as :func:`draw_route`, drawn in bulk with NumPy; the few routes that cross
+    forbidden territory are redrawn one by one with :func:`draw_route`.
+    """
+    style = STYLES.get(category, STYLES["other"])
+    n = len(starts)
+    d = aims - starts
+    length = np.hypot(d[:, 0], d[:, 1])
+    safe_len = np.where(length > 1e-9, length, 1.0)
+    normal = np.column_stack([-d[:, 1], d[:, 0]]) / safe_len[:, None]
+    k = style.max_turns
+    n_turns = rng.integers(style.min_turns, k + 1, size=n) if k else np.zeros(n, dtype=np.int64)
+    frac = np.sort(rng.uniform(0.15, 0.85, size=(n, k)), axis=1)
+    off = rng.normal(0.0, 1.0, size=(n, k)) * (style.spread * length)[:, None]
+    turns = (
+        starts[:, None, :] + frac[..., None] * d[:, None, :] + off[..., None] * normal[:, None, :]
+    )
+    use_turn = (np.arange(k)[None, :] < n_turns[:, None]) & (length[:, None] > 1e-9)
+    cols = [starts[:, None, :], turns]
+    masks = [np.ones((n, 1), dtype=bool), use_turn]
+    if style.approach_max_km > 0:
+        r = rng.uniform(style.approach_min_km, style.approach_max_km, size=n)
+        ang = rng.uniform(-np.pi / 2, np.pi / 2, size=n)
+        back = -d / safe_len[:, None]
+        rot = np.column_stack(
+            [
+                np.cos(ang) * back[:, 0] - np.sin(ang) * back[:, 1],
+                np.sin(ang) * back[:, 0] + np.cos(ang) * back[:, 1],
+            ]
+        )
+        cols.append((aims + r[:, None] * rot)[:, None, :])
+        masks.append((length > 2 * style.approach_max_km)[:, None])
+    cols.append(aims[:, None, :])
+    masks.append(np.ones((n, 1), dtype=bool))
+    grid, mask = np.concatenate(cols, axis=1), np.concatenate(masks, axis=1)
+    routes = [grid[i][mask[i]] for i in range(n)]
+    if category == "cruise" and rules.avoid_km:
+        routes = [_around(r, rules.avoid_km) for r in routes]
+    if rules.forbidden_km is not None and n:
+        counts = np.array([len(r) for r in routes])
+        lines = shapely.linestrings(np.concatenate(routes), indices=np.repeat(np.arange(n), counts))
+        for i in np.flatnonzero(shapely.intersects(lines, rules.forbidden_km)):
+            routes[i] = draw_route(starts[i], aims[i], category, rules, rng)
+    counts = np.array([len(r) for r in routes], dtype=np.int64)
+    return counts, np.concatenate(routes) if routes else np.zeros((0, 2))
