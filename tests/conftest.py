@@ -26,6 +26,8 @@ def record_rows() -> pd.DataFrame:
 
 
 @pytest.fixture(autouse=True)
-def isolated_store(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def isolated_store(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """No test reads or writes the user's run store."""
     monkeypatch.setenv("SKYSHIELD_STORE", str(tmp_path_factory.mktemp("store") / "store.duckdb"))

@@ -61,19 +61,34 @@ def test_missing_column_and_wrong_type(tmp_path: Path, capsys: pytest.CaptureFix
     lines = SNAPSHOT.read_text(encoding="utf-8").splitlines()
     header = lines[0].split(",")
     no_model = tmp_path / "no_model.csv"
-    no_model.write_text(",".join(h if h != "model" else "weapon" for h in header) + "\n", encoding="utf-8")
+    no_model.write_text(
+        ",".join(h if h != "model" else "weapon" for h in header) + "\n", encoding="utf-8"
+    )
     assert main(["record", "import", str(no_model)]) == 2
     assert "model" in capsys.readouterr().err
     wrong = tmp_path / "wrong.csv"
-    wrong.write_text(lines[0] + "\n" + lines[1].replace(",52.0,", ",many,", 1) + "\n", encoding="utf-8")
+    wrong.write_text(
+        lines[0] + "\n" + lines[1].replace(",52.0,", ",many,", 1) + "\n", encoding="utf-8"
+    )
     assert main(["record", "import", str(wrong)]) == 2
     err = capsys.readouterr().err
     assert f"{wrong}:2" in err and "launched" in err
 
 
-def test_summary_prints_rates_and_writes_chart(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_summary_prints_rates_and_writes_chart(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     chart = tmp_path / "monthly.png"
-    args = ["record", "summary", "--from", "2025-01-01", "--to", "2025-06-30", "--chart", str(chart)]
+    args = [
+        "record",
+        "summary",
+        "--from",
+        "2025-01-01",
+        "--to",
+        "2025-06-30",
+        "--chart",
+        str(chart),
+    ]
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "shahed-136" in out and "destroyed_rate" in out and "shipped snapshot" in out
@@ -84,10 +99,14 @@ def test_summary_uses_newest_import(tmp_path: Path, capsys: pytest.CaptureFixtur
     newer = tmp_path / "newer.csv"
     shutil.copy(SNAPSHOT, newer)
     with newer.open("a", encoding="utf-8") as f:
-        f.write("2025-07-01 20:00,2025-07-02 08:00,Shahed-136/131,Kursk,Ukraine,,7.0,5.0,1.0,,{},,,,,,,,,,,test\n")
+        f.write(
+            "2025-07-01 20:00,2025-07-02 08:00,Shahed-136/131,Kursk,Ukraine,,7.0,5.0,1.0,,{},,,,,,,,,,,test\n"
+        )
     assert main(["record", "import", str(newer)]) == 0
     capsys.readouterr()
-    assert main(["record", "summary", "--from", "2025-07-01", "--chart", str(tmp_path / "c.png")]) == 0
+    assert (
+        main(["record", "summary", "--from", "2025-07-01", "--chart", str(tmp_path / "c.png")]) == 0
+    )
     out = capsys.readouterr().out
     assert "newest import" in out and "newer.csv" in out
 
@@ -105,11 +124,27 @@ def test_raid_show_record_night(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 def test_raid_generate_then_show(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out_file = tmp_path / "june.yaml"
-    args = ["raid", "generate", "--like", "2025-06", "--nights", "5", "--seed", "7", "--out", str(out_file)]
+    args = [
+        "raid",
+        "generate",
+        "--like",
+        "2025-06",
+        "--nights",
+        "5",
+        "--seed",
+        "7",
+        "--out",
+        str(out_file),
+    ]
     assert main(args) == 0
     text = capsys.readouterr().out
-    assert "Model fitted on the nights 2025-06-01 .. 2025-06-30" in text and "wrote 5 nights" in text
-    assert main(["raid", "show", str(out_file), "--night", "2", "--map", str(tmp_path / "n2.png")]) == 0
+    assert (
+        "Model fitted on the nights 2025-06-01 .. 2025-06-30" in text and "wrote 5 nights" in text
+    )
+    assert (
+        main(["raid", "show", str(out_file), "--night", "2", "--map", str(tmp_path / "n2.png")])
+        == 0
+    )
     assert "synthetic-2025-06-002" in capsys.readouterr().out
     assert main(["raid", "show", str(out_file), "--night", "9"]) == 2
 

@@ -37,6 +37,8 @@ def test_night_of_2025_06_08(reference: LoadedScenario, record_rows: pd.DataFram
     assert int(np.sum(threats.class_id == "shahed-136")) == 479
 
 
-def test_night_without_launches_is_a_clear_error(reference: LoadedScenario, record_rows: pd.DataFrame) -> None:
+def test_night_without_launches_is_a_clear_error(
+    reference: LoadedScenario, record_rows: pd.DataFrame
+) -> None:
     with pytest.raises(InputError, match="no launches recorded on the night of 2021-01-01"):
         night_from_record(record_rows, date(2021, 1, 1), raid_context(reference))

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
 from skyshield.errors import InputError
+from skyshield.geo import Theatre
+from skyshield.geo.theatre import OCCUPIED
 from skyshield.scenario import LoadedScenario, load_scenario
+from skyshield.scenario.yamlio import load_yaml
 
 EXAMPLES = sorted((Path(__file__).parent.parent / "scenarios").glob("*.yaml"))
 
@@ -36,7 +40,7 @@ def test_reference_pledges_within_real_fleets(reference: LoadedScenario) -> None
 
 
 def test_small_loads(small: LoadedScenario) -> None:
-    assert small.scenario.coalition.total_aircraft == 16
+    assert small.scenario.coalition.total_aircraft == 18
     assert [c.id for c in small.scenario.cap.stations] == ["lviv", "rivne-npp"]
 
 
@@ -95,3 +99,77 @@ def test_overpledge_is_a_warning(tmp_path: Path) -> None:
 @pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
 def test_example_scenarios_validate(path: Path) -> None:
     load_scenario(path)
+
+
+def test_relative_occupied_file_resolves_against_the_file_that_wrote_it(tmp_path: Path) -> None:
+    sub = tmp_path / "sub"
+    sub.mkdir()
+    ring = [[35.0, 47.0], [38.0, 47.0], [38.0, 49.0], [35.0, 49.0], [35.0, 47.0]]
+    geometry = {"type": "Polygon", "coordinates": [ring]}
+    feature = {"type": "Feature", "properties": {"as_of": "2025-01-01"}, "geometry": geometry}
+    (sub / "occ.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": [feature]})
+    )
+    (sub / "parent.yaml").write_text(
+        "name: p\nextends: small\ntheatre:\n  occupied_file: occ.geojson\n"
+    )
+    (tmp_path / "child.yaml").write_text("name: c\nextends: sub/parent.yaml\n")
+    ls = load_scenario(tmp_path / "child.yaml")
+    assert ls.theatre.config.occupied_file == sub / "occ.geojson"
+    assert ls.theatre.occupied.properties["as_of"] == "2025-01-01"
+
+
+def test_missing_extends_target_points_at_the_extends_line(tmp_path: Path) -> None:
+    (tmp_path / "child.yaml").write_text("name: c\nextends: nothere.yaml\n")
+    with pytest.raises(InputError) as exc:
+        load_scenario(tmp_path / "child.yaml")
+    [problem] = exc.value.problems
+    assert problem.file.endswith("child.yaml") and problem.line == 2
+    assert problem.field == "extends" and "no such scenario file" in problem.message
+
+
+def test_cross_check_errors_are_all_reported(tmp_path: Path) -> None:
+    p = tmp_path / "s.yaml"
+    p.write_text(
+        "name: s\ncoalition:\n  members:\n    - nation: X\n      iso_a3: POL\n"
+        "      pledges: [{type: F-22, count: 1, base: EPWA}]\n"
+        "cap:\n  stations:\n    - {id: a, position: [24.3, 49.8]}\n"
+        "    - {id: a, position: [24.4, 49.8]}\n"
+    )
+    with pytest.raises(InputError) as exc:
+        load_scenario(p)
+    found = [(pr.line, pr.field) for pr in exc.value.problems]
+    assert found == [
+        (6, "coalition.members[0].pledges[0].type"),
+        (6, "coalition.members[0].pledges[0].base"),
+        (10, "cap.stations[1].id"),
+    ]
+
+
+def test_duplicate_keys_name_the_second_line() -> None:
+    with pytest.raises(InputError) as exc:
+        load_yaml("a: 1\nb:\n  c: 2\n  c: 3\n", "f.yaml")
+    [problem] = exc.value.problems
+    assert (problem.file, problem.line, problem.field) == ("f.yaml", 4, "b.c")
+    assert "given twice" in problem.message and "line 3" in problem.message
+
+
+def test_yaml_merge_keys_are_not_duplicates() -> None:
+    data, _ = load_yaml("base: &b {x: 1, y: 2}\nc:\n  <<: *b\n  x: 5\n", "f.yaml")
+    assert data["c"] == {"x": 5, "y": 2}
+
+
+def test_unreadable_value_names_the_line() -> None:
+    with pytest.raises(InputError) as exc:
+        load_yaml("name: s\nstart: 2025-13-45T00:00:00Z\n", "f.yaml")
+    [problem] = exc.value.problems
+    assert (problem.line, problem.field) == (2, "start")
+    assert "month must be in 1..12" in problem.message
+
+
+def test_theatre_knows_the_hostile_names() -> None:
+    th = Theatre()
+    assert "RUS" in th.hostile_names and "BLR" in th.hostile_names
+    assert OCCUPIED in th.hostile_names and "UKR" not in th.hostile_names
+    with pytest.raises(KeyError):
+        th.hostile_feature("XXX")

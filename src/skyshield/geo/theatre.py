@@ -1,14 +1,15 @@
 """The theatre: countries, hostile areas, and the zones where fighters may patrol and shoot.
 
 *Hostile* areas are countries (ISO 3166 alpha-3 codes, e.g. ``RUS``, ``BLR``) and ``occupied``
-(Russian-held Ukraine).  The *patrol zone* is Ukraine less everything within
-``patrol_standoff_km`` of a hostile area; the *engagement zone* the same with
-``engage_standoff_km``.  All zone geometry is in theatre kilometres (see
+(Russian-held Ukraine); :attr:`Theatre.hostile_names` is the one list of the valid names.  The
+*patrol zone* is Ukraine less everything within ``patrol_standoff_km`` of a hostile area; the
+*engagement zone* the same with ``engage_standoff_km``.  All zone geometry is in theatre kilometres (see
 :mod:`skyshield.geo.projection`).
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -18,12 +19,14 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 from shapely.ops import unary_union
 
-from skyshield.errors import InputError, Problem
 from skyshield.geo.layers import Feature, load_builtin, load_file
 from skyshield.geo.projection import Projection
 
 #: The name of the Russian-held territory among hostile areas.
 OCCUPIED = "occupied"
+
+#: The defended country (ISO alpha-3): never a hostile area.
+DEFENDED = "UKR"
 
 #: Buffers are polygons; 32 segments per quarter circle keep them within 0.1 km of a circle
 #: of 200 km radius.
@@ -57,7 +60,11 @@ class Theatre:
 
     @cached_property
     def occupied(self) -> Feature:
-        """Russian-held Ukraine (shipped, or the user's file), in degrees."""
+        """Russian-held Ukraine (shipped, or the user's file), in degrees.
+
+        A bad user file raises :class:`~skyshield.errors.InputError` naming the file and the
+        feature, on every access (a failure is not cached).
+        """
         if self.config.occupied_file is None:
             feats = load_builtin("occupied")
         else:
@@ -84,21 +91,22 @@ class Theatre:
 
         return shapely.transform(geom, inv)
 
+    @cached_property
+    def hostile_names(self) -> tuple[str, ...]:
+        """Every name a hostile area may have: :data:`OCCUPIED` and the shipped countries' codes
+        (Ukraine excepted), sorted."""
+        return (*sorted(c for c in self.countries if c != DEFENDED), OCCUPIED)
+
     def hostile_feature(self, name: str) -> Feature:
-        """One hostile area by name (``occupied`` or an ISO code); InputError if unknown."""
-        if name == OCCUPIED:
-            return self.occupied
-        if name not in self.countries:
-            known = ", ".join(sorted(self.countries))
-            raise InputError(
-                [Problem("<scenario>", "theatre.hostile", f"unknown area {name!r}; known: {known}")]
-            )
-        return self.countries[name]
+        """One hostile area by name (one of :attr:`hostile_names`); ``KeyError`` if unknown."""
+        if name not in self.hostile_names:
+            raise KeyError(name)
+        return self.occupied if name == OCCUPIED else self.countries[name]
 
     @cached_property
     def ukraine_km(self) -> BaseGeometry:
         """Ukraine within its internationally recognised borders, km."""
-        return self.to_km(self.countries["UKR"].geometry)
+        return self.to_km(self.countries[DEFENDED].geometry)
 
     @cached_property
     def hostile_km(self) -> BaseGeometry:
@@ -137,5 +145,19 @@ class Theatre:
         return bool(self.engagement_zone_km.covers(self.point_km(lonlat)))
 
     def distance_to_hostile_km(self, lonlat: tuple[float, float] | list[float]) -> float:
-        """Projected distance (km) from the point to the nearest hostile area; 0 inside one."""
-        return float(self.hostile_km.distance(self.point_km(lonlat)))
+        """Projected distance (km) from the point to the nearest hostile area; 0 inside one.
+
+        Infinite if nothing is hostile.
+        """
+        return self.distance_km(self.point_km(lonlat))
+
+    def distance_km(self, geom_km: BaseGeometry) -> float:
+        """Least distance (km) from a theatre-km geometry to hostile areas; 0 if they touch,
+        infinite if nothing is hostile."""
+        if self.hostile_km.is_empty:
+            return math.inf
+        return float(self.hostile_km.distance(geom_km))
+
+    def in_ukraine(self, lonlat: tuple[float, float] | list[float]) -> bool:
+        """True if the point lies in Ukraine (internationally recognised borders)."""
+        return bool(self.ukraine_km.covers(self.point_km(lonlat)))

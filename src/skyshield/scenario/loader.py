@@ -1,6 +1,8 @@
 """Load a scenario: a built-in by name or a YAML file, with ``extends`` merged and checked.
 
-Every problem is reported at once, each naming the file, the field path and the line.
+Loading runs in phases, and reports every problem of the first phase that finds any: first the
+file's structure and types, then its references and geometry.  Each problem names the file,
+the field path and the line, and they are sorted by file and line.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from pydantic import ValidationError
 from skyshield.catalog import Catalog, load_catalog
 from skyshield.errors import InputError, Problem
 from skyshield.geo import Theatre, TheatreConfig
-from skyshield.scenario.checks import cross_check
+from skyshield.scenario.checks import cross_check, sort_problems
 from skyshield.scenario.models import Asset, Base, Scenario
 from skyshield.scenario.yamlio import Path_, dotted, line_of, load_yaml
 
@@ -42,34 +44,64 @@ def _builtin_text(name: str) -> str:
     return pkg.joinpath(f"{name}.yaml").read_text(encoding="utf-8")
 
 
+class _NoSource(Exception):
+    """A scenario reference that names no readable file or built-in (the reason is the text)."""
+
+
 def _read_source(ref: str | Path, relative_to: Path | None) -> SourceFile:
+    """One document of the chain; :class:`_NoSource` if ``ref`` names nothing readable.
+
+    Problems inside a file that was found (not UTF-8, not YAML, empty, not a mapping) are
+    :class:`InputError` naming that file.
+    """
     path = Path(ref)
     if relative_to is not None and not path.is_absolute():
         path = relative_to / path
     if path.is_file():
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise InputError([Problem(str(path), "", "not a UTF-8 text file")]) from None
         origin, base_dir = str(ref if relative_to is None else path), path.parent
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise _NoSource(f"cannot read the file ({exc.strerror})") from None
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise InputError(
+                [
+                    Problem(
+                        origin,
+                        "",
+                        f"not a UTF-8 text file (byte 0x{raw[exc.start]:02x} cannot be read):"
+                        " expected a YAML scenario saved as UTF-8",
+                        line,
+                    )
+                ]
+            ) from None
     elif str(ref) in BUILTIN_SCENARIOS:
         text, origin, base_dir = _builtin_text(str(ref)), f"<builtin {ref}>", None
+    elif path.is_dir():
+        raise _NoSource("is a directory: expected a YAML scenario file")
     else:
-        raise InputError(
-            [
-                Problem(
-                    str(ref),
-                    "",
-                    "no such scenario file or built-in scenario; built-in: "
-                    + ", ".join(BUILTIN_SCENARIOS),
-                )
-            ]
+        raise _NoSource(
+            "no such scenario file or built-in scenario; built-in: " + ", ".join(BUILTIN_SCENARIOS)
         )
     data, lines = load_yaml(text, origin)
     if data is None:
-        data = {}
+        raise InputError(
+            [
+                Problem(
+                    origin,
+                    "",
+                    "the file is empty: expected a mapping of scenario fields (at least `name`)",
+                    1,
+                )
+            ]
+        )
     if not isinstance(data, dict):
-        raise InputError([Problem(origin, "", "expected a mapping of scenario fields at the top")])
+        raise InputError(
+            [Problem(origin, "", "expected a mapping of scenario fields at the top", lines.get(()))]
+        )
     return SourceFile(origin, text, data, lines, base_dir)
 
 
@@ -156,7 +188,9 @@ class LoadedScenario:
         if t.occupied_file is not None:
             occ = Path(t.occupied_file)
             if not occ.is_absolute():
-                src = next((s for s in self.chain if s.base_dir is not None), None)
+                # relative to the file of the chain that wrote the value (cwd for a built-in)
+                origin, _ = self.locate(("theatre", "occupied_file"))
+                src = next((s for s in self.chain if s.origin == origin), None)
                 occ = (src.base_dir if src and src.base_dir else Path.cwd()) / occ
         return Theatre(
             TheatreConfig(
@@ -185,9 +219,14 @@ class LoadedScenario:
         return kept + list(spec.extra)
 
     @cached_property
+    def builtin_bases(self) -> dict[str, Base]:
+        """The gazetteer's bases by ICAO code."""
+        return {b.icao: b for b in _builtin_bases()}
+
+    @cached_property
     def bases(self) -> dict[str, Base]:
         """Bases by ICAO code: the gazetteer plus the user's own (which override)."""
-        out = {b.icao: b for b in _builtin_bases()}
+        out = dict(self.builtin_bases)
         out.update({b.icao: b for b in self.scenario.bases.extra})
         return out
 
@@ -203,20 +242,36 @@ def _builtin_bases() -> list[Base]:
 
 
 def _chain(ref: str | Path) -> list[SourceFile]:
-    chain = [_read_source(ref, None)]
+    try:
+        chain = [_read_source(ref, None)]
+    except _NoSource as exc:
+        raise InputError([Problem(str(ref), "", str(exc))]) from None
     seen = {chain[0].origin}
     while (parent := chain[-1].data.get("extends")) is not None:
-        if not isinstance(parent, str):
-            src = chain[-1]
-            line, _ = line_of(src.lines, ("extends",))
+        src = chain[-1]
+        line, _ = line_of(src.lines, ("extends",))
+        if not isinstance(parent, str) or not parent:
             raise InputError(
                 [Problem(src.origin, "extends", "expected a scenario name or file path", line)]
             )
-        nxt = _read_source(parent, chain[-1].base_dir)
+        try:
+            nxt = _read_source(parent, src.base_dir)
+        except _NoSource as exc:
+            where = parent
+            if src.base_dir is not None and str(src.base_dir / parent) != parent:
+                where += f" (looked for {src.base_dir / parent})"
+            raise InputError([Problem(src.origin, "extends", f"{where}: {exc}", line)]) from None
         if nxt.origin in seen or len(chain) >= _MAX_EXTENDS:
-            src = chain[-1]
-            line, _ = line_of(src.lines, ("extends",))
-            raise InputError([Problem(src.origin, "extends", "circular or too deep", line)])
+            raise InputError(
+                [
+                    Problem(
+                        src.origin,
+                        "extends",
+                        f"circular or too deep (at most {_MAX_EXTENDS} files)",
+                        line,
+                    )
+                ]
+            )
         seen.add(nxt.origin)
         chain.append(nxt)
     return chain
@@ -226,7 +281,9 @@ def load_scenario(ref: str | Path, *, check: bool = True) -> LoadedScenario:
     """Load, merge, validate and (if ``check``) cross-check a scenario.
 
     ``ref`` is a path to a YAML file or the name of a built-in scenario.  Raises
-    :class:`InputError` listing every problem found.
+    :class:`InputError` listing every problem of the first phase that finds any: first the
+    file's structure and types, then its references and geometry (sorted by file and line).
+    Warnings of a usable scenario are in :attr:`LoadedScenario.warnings`.
     """
     chain = _chain(ref)
     merged: dict[str, Any] = {}
@@ -238,17 +295,10 @@ def load_scenario(ref: str | Path, *, check: bool = True) -> LoadedScenario:
         scenario = Scenario.model_validate(merged)
     except ValidationError as exc:
         stub = LoadedScenario(Scenario(name="?"), chain, catalog)
-        problems = []
-        for err in exc.errors():
-            loc = tuple(err["loc"])
-            # pydantic appends the validator's name for tagged/union members; keep the field path
-            path = tuple(
-                p
-                for p in loc
-                if isinstance(p, int) or not str(p).startswith(("function-", "literal["))
-            )
-            problems.append(stub.problem(path, _explain(err)))
-        raise InputError(problems) from None
+        problems = [
+            stub.problem(path, message) for path, message in _validation_messages(exc, merged)
+        ]
+        raise InputError(sort_problems(problems)) from None
     loaded = LoadedScenario(scenario, chain, catalog)
     if check:
         errors, warnings = cross_check(loaded)
@@ -258,14 +308,78 @@ def load_scenario(ref: str | Path, *, check: bool = True) -> LoadedScenario:
     return loaded
 
 
-def _explain(err: Any) -> str:
-    """Pydantic's message, with what was given."""
+#: Names pydantic gives the members of a union in an error's location (``raid.str``).
+_TYPE_NAMES = frozenset(
+    {"str", "int", "float", "bool", "none", "list", "dict", "tuple", "set", "datetime", "date"}
+)
+
+
+def _is_branch_tag(p: str) -> bool:
+    return p in _TYPE_NAMES or any(c in p for c in "[]('),")
+
+
+def _field_path(loc: tuple[str | int, ...], data: Any) -> tuple[Path_, Path_ | None]:
+    """The field path of a pydantic error location, without union-branch tags, and the path
+    of the union whose branch the error came from (None if none).
+
+    A location element is a field if the input has it (an unknown field) or it does not look
+    like a tag (a missing field); union tags (``list[str]``, ``function-after[...]``) go.
+    """
+    path: list[str | int] = []
+    union: Path_ | None = None
+    for p in loc:
+        if isinstance(p, int):
+            data = data[p] if isinstance(data, list) and 0 <= p < len(data) else _MISSING
+        elif isinstance(data, dict) and p in data:
+            data = data[p]
+        elif _is_branch_tag(p):
+            union = tuple(path)
+            continue
+        else:
+            data = _MISSING
+        path.append(p)
+    return tuple(path), union
+
+
+def _validation_messages(exc: ValidationError, data: Any) -> list[tuple[Path_, str]]:
+    """One message per field path, union branches merged (``'all' or 'none' or a valid list``).
+
+    When the input matched a branch's outer type and failed inside it (a list with a number
+    in it), only that branch's errors are kept.
+    """
+    found: list[tuple[Path_, Path_ | None, dict[str, Any]]] = []
+    for err in exc.errors():
+        path, union = _field_path(tuple(err["loc"]), data)
+        found.append((path, union, dict(err)))
+    went_deeper = {u for path, u, _ in found if u is not None and len(path) > len(u)}
+    messages: dict[Path_, list[str]] = {}
+    given: dict[Path_, str] = {}
+    for path, union, details in found:
+        if union is not None and union in went_deeper and path == union:
+            continue  # the input has the other branch's outer type: its errors say more
+        message, got = _explain(details)
+        if message not in messages.setdefault(path, []):
+            messages[path].append(message)
+        if got:
+            given.setdefault(path, got)
+    return [
+        (
+            path,
+            " or ".join([ms[0], *(m.removeprefix("Input should be ") for m in ms[1:])])
+            + given.get(path, ""),
+        )
+        for path, ms in messages.items()
+    ]
+
+
+def _explain(err: dict[str, Any]) -> tuple[str, str]:
+    """Pydantic's message, and `` (got ...)`` with what was given if it is a plain value."""
     msg = str(err["msg"]).removeprefix("Value error, ")
     if err["type"] == "missing":
-        return "required field is missing"
+        return "required field is missing", ""
     if err["type"] == "extra_forbidden":
-        return "unknown field (check the spelling; see `skyshield scenario schema`)"
+        return "unknown field (check the spelling; see `skyshield scenario schema`)", ""
     given = err.get("input")
-    if given is not None and not isinstance(given, dict | list):
-        return f"{msg} (got {given!r})"
-    return msg
+    if isinstance(given, str | int | float | bool):
+        return msg, f" (got {given!r})"
+    return msg, ""

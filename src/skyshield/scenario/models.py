@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from skyshield.geo.projection import THEATRE_BOUNDS, in_bounds
+from skyshield.geo.theatre import OCCUPIED, TheatreConfig
 
 
 def _check_lonlat(v: tuple[float, float]) -> tuple[float, float]:
@@ -29,21 +30,38 @@ def _check_lonlat(v: tuple[float, float]) -> tuple[float, float]:
 LonLat = Annotated[tuple[float, float], AfterValidator(_check_lonlat)]
 
 
-class Model(BaseModel):
-    """Base of all scenario models: unknown fields are errors (they are usually typos)."""
+#: Upper bounds: far beyond any real plan, so a value above one is a typo (or ``.inf``).
+MAX_STANDOFF_KM = 1000.0
+MAX_RADIUS_KM = 500.0
+MAX_VALUE = 1000.0
+MAX_PLEDGE = 1000
+MAX_ON_STATION = 100
+HOURS_PER_DAY = 24.0
 
-    model_config = ConfigDict(extra="forbid")
+
+class Model(BaseModel):
+    """Base of all scenario models: unknown fields are errors (they are usually typos).
+
+    Numbers must be finite: ``.inf`` and ``.nan`` are errors, not values.
+    """
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class TheatreSpec(Model):
     """What is hostile and how far fighters keep from it."""
 
     hostile: list[str] = Field(
-        default_factory=lambda: ["RUS", "occupied"],
-        description="Hostile areas: ISO alpha-3 country codes and 'occupied' (Russian-held Ukraine).",
+        default_factory=lambda: list(TheatreConfig().hostile),
+        description=f"Hostile areas: ISO alpha-3 country codes and {OCCUPIED!r}"
+        " (Russian-held Ukraine).",
     )
-    patrol_standoff_km: float = Field(200.0, ge=0, description="CAP stations keep this far (km).")
-    engage_standoff_km: float = Field(150.0, ge=0, description="Shots keep this far (km).")
+    patrol_standoff_km: float = Field(
+        200.0, ge=0, le=MAX_STANDOFF_KM, description="CAP stations keep this far (km)."
+    )
+    engage_standoff_km: float = Field(
+        150.0, ge=0, le=MAX_STANDOFF_KM, description="Shots keep this far (km)."
+    )
     occupied_file: str | None = Field(
         None, description="GeoJSON replacing the shipped Russian-held territory (path)."
     )
@@ -68,8 +86,8 @@ class Asset(Model):
     name: str
     kind: AssetKind
     position: LonLat
-    value: float = Field(gt=0)
-    radius_km: float = Field(gt=0)
+    value: float = Field(gt=0, le=MAX_VALUE)
+    radius_km: float = Field(gt=0, le=MAX_RADIUS_KM)
 
 
 class AssetsSpec(Model):
@@ -99,7 +117,7 @@ class Pledge(Model):
     """Aircraft of one type that a member bases at one air base."""
 
     type: str
-    count: int = Field(ge=1)
+    count: int = Field(ge=1, le=MAX_PLEDGE)
     base: str = Field(pattern=r"^[A-Z]{4}$", description="ICAO code of the base.")
 
 
@@ -128,8 +146,10 @@ class AEWOrbit(Model):
     id: str
     type: str
     position: LonLat
-    radius_km: float = Field(40.0, gt=0, description="Orbit racetrack half-length (km).")
-    hours_covered: float = Field(24.0, gt=0, le=24)
+    radius_km: float = Field(
+        40.0, gt=0, le=MAX_RADIUS_KM, description="Orbit racetrack half-length (km)."
+    )
+    hours_covered: float = Field(24.0, gt=0, le=HOURS_PER_DAY)
     base: str | None = Field(None, pattern=r"^[A-Z]{4}$")
 
 
@@ -140,9 +160,13 @@ class TankerTrack(Model):
     type: str
     start: LonLat
     end: LonLat
-    hours_covered: float = Field(24.0, gt=0, le=24)
+    hours_covered: float = Field(24.0, gt=0, le=HOURS_PER_DAY)
     transit_h: float = Field(
-        2.0, ge=0, description="Transit each way to the track (h); assumption: FIGURES.md 2 h."
+        2.0,
+        ge=0,
+        le=HOURS_PER_DAY,
+        description="Transit each way to the track (h); assumption: FIGURES.md 2 h."
+        " Both ways must fit in the tanker's endurance (checked against the catalog).",
     )
 
 
@@ -151,7 +175,9 @@ class CapStation(Model):
 
     id: str
     position: LonLat
-    aircraft: int = Field(2, ge=1, description="Aircraft on station at all times.")
+    aircraft: int = Field(
+        2, ge=1, le=MAX_ON_STATION, description="Aircraft on station at all times."
+    )
 
 
 class CapSpec(Model):
@@ -160,7 +186,10 @@ class CapSpec(Model):
     stations: list[CapStation] = Field(default_factory=list)
     use_tankers: bool = Field(False, description="One air refuelling per sortie where possible.")
     min_time_on_station_h: float = Field(
-        0.5, ge=0, description="A pool is not sent to a station it can hold for less than this."
+        0.5,
+        ge=0,
+        le=HOURS_PER_DAY,
+        description="A pool is not sent to a station it can hold for less than this.",
     )
 
 
