@@ -5,3 +5,12 @@ Layers (each imports only from the ones before it): ``geo`` -> ``catalog`` -> ``
 """
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    """``skyshield.simulate`` without importing the engine when the package is imported."""
+    if name == "simulate":
+        from skyshield.engine.api import simulate
+
+        return simulate
+    raise AttributeError(f"module 'skyshield' has no attribute {name!r}")

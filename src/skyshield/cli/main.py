@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from skyshield import __version__
-from skyshield.cli import raids, records
+from skyshield.cli import raids, records, simulate
 from skyshield.errors import InputError, Problem
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -71,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     records.add_parsers(sub, common)
     raids.add_parsers(sub, common)
+    simulate.add_parsers(sub, common)
     return parser
 
 
@@ -175,6 +176,7 @@ _COMMANDS = {
     "assess": _cmd_assess,
     "record": records.run,
     "raid": raids.run,
+    "simulate": simulate.run,
 }
 
 #: Figure formats the output options accept.

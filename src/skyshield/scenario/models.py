@@ -212,8 +212,13 @@ class Scenario(Model):
     aew_orbits: list[AEWOrbit] = Field(default_factory=list)
     tanker_tracks: list[TankerTrack] = Field(default_factory=list)
     cap: CapSpec = Field(default_factory=CapSpec)
+    engine: dict[str, Any] = Field(
+        default_factory=dict,
+        description="Overrides of the engine parameters (catalog engine.yaml), e.g. c2_cycle_s.",
+    )
     ground_defences: dict[str, Any] = Field(
-        default_factory=dict, description="Ukraine's own defences (filled by a later release)."
+        default_factory=dict,
+        description="Overrides of Ukraine's own defences (catalog ground.yaml), key by key.",
     )
     raid: dict[str, Any] | str | None = Field(
         None, description="The raid (filled by a later release)."

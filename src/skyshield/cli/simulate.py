@@ -1,0 +1,107 @@
+"""``skyshield simulate``: one replication of a night against the baseline and/or the shield."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
+from skyshield.cli.text import table
+from skyshield.engine.api import SimulationResult, build_world
+from skyshield.engine.sim import DEFENCES, FATES, run_replication
+
+
+def add_parsers(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """Register ``simulate``."""
+    p = sub.add_parser(
+        "simulate",
+        help="one replication of a night: outcome tables (Parquet) and a summary",
+        parents=[common],
+    )
+    p.add_argument("scenario", help="YAML scenario file or built-in name (reference, small)")
+    p.add_argument(
+        "--raid",
+        default="reference",
+        help="reference, a night of the record (YYYY-MM-DD) or a raid file",
+    )
+    p.add_argument("--night", type=int, default=1, help="which night of a raid file (1-based)")
+    p.add_argument("--seed", type=int, default=1, help="seed of the replication (default 1)")
+    p.add_argument("--defence", choices=(*DEFENCES, "both"), default="both")
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=None,
+        help="folder for the outcome tables (Parquet) and summary.json",
+    )
+    add_store_arg(p)
+    add_record_arg(p)
+
+
+def _summary_table(result: SimulationResult, catalog: Any) -> pd.DataFrame:
+    rows = []
+    for name, oc in result.outcomes.items():
+        s = oc.summary(catalog)
+        rows.append({"defence": name, **{f: s[f] for f in FATES}, "leakers": s["leakers"], "sorties": s["sorties"],
+                     "flight_hours": s["flight_hours"], "shots": s["shots"], "shield_cost_usd": s["shield_cost_usd"]})  # fmt: skip
+    return pd.DataFrame(rows)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``simulate``; returns the exit code."""
+    t0 = time.perf_counter()
+    world = build_world(
+        args.scenario, args.raid, night=args.night, record_rows=lambda: record_rows(args)[0]
+    )
+    defences = DEFENCES if args.defence == "both" else (args.defence,)
+    result = SimulationResult(args.seed, run_replication(world, args.seed, defences))
+    cat = world.catalog
+    print(
+        f"night {world.night.name}: {world.night.total} weapons; scenario {world.ls.scenario.name}; seed {args.seed}"
+    )
+    print("\nFates by defence")
+    print(table(_summary_table(result, cat), floats="{:,.1f}"))
+    for name, oc in result.outcomes.items():
+        hits = oc.threats[oc.threats["fate"] == "hit_asset"].groupby("fate_asset").size()
+        print(
+            f"\nHits on protected assets, {name}: "
+            + (", ".join(f"{a} {n}" for a, n in hits.items()) or "none")
+        )
+        by_class = oc.threats.pivot_table(
+            index="class_id", columns="fate", values="threat", aggfunc="count", fill_value=0
+        )
+        print(by_class.to_string())
+        if name == "shield" and len(oc.sorties):
+            s = oc.summary(cat)
+            print(f"weapons: {s['weapons']}; weapon cost {s['weapon_cost_usd'] / 1e6:.2f} M USD;"
+                  f" flight cost {s['flight_cost_usd'] / 1e6:.2f} M USD; sorties {s['sorties']},"
+                  f" {s['flight_hours']:.0f} flight hours")  # fmt: skip
+    if len(result.outcomes) == 2:
+        m = result.marginal_effect()
+        print(f"\nThe shield's marginal effect: {m['hits_on_assets_avoided']} fewer hits on protected assets,"
+              f" {m['leakers_avoided']} fewer leakers; by asset: {m['by_asset']}")  # fmt: skip
+    if args.out:
+        out: Path = args.out
+        for name, oc in result.outcomes.items():
+            d = out / name
+            d.mkdir(parents=True, exist_ok=True)
+            for tname in ("threats", "sorties", "engagements", "fighter_legs"):
+                frame: pd.DataFrame = getattr(oc, tname)
+                tmp = d / f"{tname}.parquet.tmp"
+                frame.to_parquet(tmp, index=False)
+                tmp.replace(d / f"{tname}.parquet")
+        doc = {name: oc.summary(cat) for name, oc in result.outcomes.items()}
+        if len(result.outcomes) == 2:
+            doc["marginal_effect"] = result.marginal_effect()
+        (out / "summary.json").write_text(
+            json.dumps(doc, indent=2, default=float), encoding="utf-8"
+        )
+        print(f"\nwrote the outcome tables (Parquet) and summary.json to {out}")
+    print(f"done in {time.perf_counter() - t0:.1f} s")
+    return 0

@@ -1,0 +1,123 @@
+"""The engine from Python: ``simulate(scenario, raid, seed=...)`` and the world it runs in."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from skyshield.engine.ground import load_ground_params
+from skyshield.engine.params import load_engine_params
+from skyshield.engine.sim import DEFENCES, Outcome, World, run_replication
+from skyshield.errors import InputError, Problem
+from skyshield.forces import plan_forces
+from skyshield.raids import Night, load_raid, raid_context
+from skyshield.record import read_record
+from skyshield.scenario import LoadedScenario, load_scenario
+
+
+def build_world(
+    scenario: str | Path | LoadedScenario,
+    raid: str | Night,
+    *,
+    night: int = 1,
+    record_rows: Callable[[], pd.DataFrame] | None = None,
+) -> World:
+    """Everything replications of ``scenario`` against ``raid`` share.
+
+    ``raid`` is a :class:`~skyshield.raids.Night`, ``reference``, a date of the record or a raid
+    file; ``night`` picks a night of a raid file (1-based); ``record_rows`` supplies the record
+    for a date (default: the snapshot shipped in the package).
+    """
+    ls = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    ctx = raid_context(ls)
+    if isinstance(raid, Night):
+        chosen = raid
+        ctx.check(chosen, "<raid>")
+    else:
+        rows = record_rows or (lambda: read_record(None).rows)
+        nights, origin = load_raid(raid, ctx, rows)
+        if not 1 <= night <= len(nights):
+            raise InputError(
+                [
+                    Problem(
+                        "--night",
+                        "",
+                        f"expected 1..{len(nights)} ({origin} has {len(nights)} nights)",
+                    )
+                ]
+            )
+        chosen = nights[night - 1]
+    s = ls.scenario
+    params = load_engine_params(s.engine, ls.origin)
+    ground = load_ground_params(s.ground_defences or None)
+    return World(ls=ls, plan=plan_forces(ls), ctx=ctx, night=chosen, params=params, ground=ground)
+
+
+@dataclass(frozen=True)
+class SimulationResult:
+    """Outcomes of one replication by defence (``baseline``, ``shield``), with their tables."""
+
+    seed: int
+    outcomes: dict[str, Outcome]
+
+    def __getitem__(self, defence: str) -> Outcome:
+        return self.outcomes[defence]
+
+    @property
+    def threats(self) -> pd.DataFrame:
+        """Per-threat table of the shield run (or the only run)."""
+        return self._main().threats
+
+    @property
+    def sorties(self) -> pd.DataFrame:
+        """Per-sortie table of the shield run (empty for the baseline)."""
+        return self._main().sorties
+
+    @property
+    def engagements(self) -> pd.DataFrame:
+        """Per-shot table of the shield run (empty for the baseline)."""
+        return self._main().engagements
+
+    def _main(self) -> Outcome:
+        return self.outcomes.get("shield") or next(iter(self.outcomes.values()))
+
+    def marginal_effect(self) -> dict[str, Any]:
+        """Baseline minus shield: hits on assets, per asset, and leakers (needs both runs)."""
+        b, s = self.outcomes["baseline"].threats, self.outcomes["shield"].threats
+        hits_b = b[b["fate"] == "hit_asset"].groupby("fate_asset").size()
+        hits_s = s[s["fate"] == "hit_asset"].groupby("fate_asset").size()
+        assets = sorted(set(hits_b.index) | set(hits_s.index))
+        leak = ("hit_asset", "hit_elsewhere", "outside_protected_area")
+        return {
+            "hits_on_assets_avoided": int(
+                (b["fate"] == "hit_asset").sum() - (s["fate"] == "hit_asset").sum()
+            ),
+            "leakers_avoided": int(b["fate"].isin(leak).sum() - s["fate"].isin(leak).sum()),
+            "by_asset": {a: int(hits_b.get(a, 0) - hits_s.get(a, 0)) for a in assets},
+        }
+
+
+def simulate(
+    scenario: str | Path | LoadedScenario,
+    raid: str | Night = "reference",
+    *,
+    seed: int = 1,
+    defence: str = "both",
+    night: int = 1,
+) -> SimulationResult:
+    """Run one replication of ``raid`` against ``scenario`` and return its tables.
+
+    ``defence`` is ``baseline`` (Ukraine's own defences), ``shield`` (those plus the coalition's
+    fighters) or ``both`` (the two on common random numbers).
+    """
+    if defence not in (*DEFENCES, "both"):
+        raise InputError(
+            [Problem("--defence", "", f"expected baseline, shield or both, got {defence!r}")]
+        )
+    world = build_world(scenario, raid, night=night)
+    defences = DEFENCES if defence == "both" else (defence,)
+    return SimulationResult(seed, run_replication(world, seed, defences))

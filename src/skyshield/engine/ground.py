@@ -1,0 +1,605 @@
+"""Ukraine's own ground-based defences, the "baseline" (DESIGN.md section 4).
+
+Three layers act on every threat of a night, independently of any fighter:
+
+1. **Electronic warfare** ("not reached the target" in the record): a threat is lost with
+   probability ``ew_loss`` at a point drawn uniformly between the fractions ``ew_from`` and
+   ``ew_to`` of its route length.
+2. **Area defences** (mobile fire groups, interceptor drones, SAM belts, and whatever else
+   brings threats down away from the assets): an attrition rate ``area_per_100km`` per 100 km
+   flown over free Ukraine.  The kill distance ``D`` is exponential with that rate; if ``D`` is
+   less than the length the threat flies inside free Ukraine before arrival, the threat dies
+   at the point where it has flown ``D`` km inside.  The length inside is exact per leg (each
+   leg is split where it crosses the border of free Ukraine, see :func:`inside_pieces`).
+3. **Terminal defences** at protected assets (per asset kind, or per asset id): a threat still
+   flying at arrival whose aim point lies within ``range_km`` of a defended asset is engaged by
+   the nearest such asset that has a Pk against it, at its arrival, in the order of arrival,
+   shoot-look-shoot with up to ``shots_per_threat`` shots while the site's ``magazine`` (shots
+   per night) lasts; each shot kills with ``pk``.
+
+Ballistic and aeroballistic threats meet only terminal defences (no EW, no area attrition).
+
+Parameter maps (``ew_loss``, ``area_per_100km``, ``pk``) are keyed by threat category or by
+threat class id; a class key wins over its category, a threat whose class and category are both
+absent gets 0.  The shipped values live in ``skyshield/data/catalog/ground.yaml`` with their
+calibration on the 2025 record (``benchmarks/calibrate_ground.py``).
+
+Randomness: :func:`draw_ground` draws every random number of this module from the generator it
+is given, in a fixed order, so a baseline run and a shield run that share the draws see the
+same luck (common random numbers).  Units: km, s; rates per 100 km; probabilities 0..1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from typing import Annotated, Any, NamedTuple, get_args
+
+import numpy as np
+import shapely
+import yaml
+from numpy.typing import NDArray
+from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
+from shapely.geometry.base import BaseGeometry
+
+from skyshield.catalog import load_catalog
+from skyshield.catalog.models import Sourced, ThreatCategory
+from skyshield.errors import InputError, Problem
+from skyshield.geo import Projection
+from skyshield.raids.threats import Threats
+from skyshield.scenario.models import Asset, AssetKind
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+Bool = NDArray[np.bool_]
+Str = NDArray[np.str_]
+
+#: Threat categories.
+CATEGORIES: tuple[str, ...] = get_args(ThreatCategory)
+
+#: Categories that only terminal defences can engage (no EW loss, no area attrition).
+TERMINAL_ONLY: tuple[str, ...] = ("ballistic", "aeroballistic")
+
+#: The catalog file of the shipped parameters.
+GROUND_FILE = "ground.yaml"
+
+#: Note given to a number that a scenario overrides without a note of its own.
+OVERRIDE_NOTE = "assumption: set by the scenario's ground_defences"
+
+#: Largest ``shots_per_threat`` accepted (a bound against typos; real doctrine is 1-3).
+MAX_SHOTS_PER_THREAT = 8
+
+#: Relative tolerance of the leg/border crossing test (extra splits are harmless).
+_CROSS_TOL = 1e-9
+
+
+# ----------------------------------------------------------------------------- parameters
+
+
+def _threat_keys() -> dict[str, str]:
+    """Valid keys of the parameter maps and the category each stands for."""
+    keys = {c: c for c in CATEGORIES}
+    keys.update({tid: tc.category for tid, tc in load_catalog().threats.items()})
+    return keys
+
+
+def _check_keys(values: Mapping[str, float], *, terminal_only_zero: bool = False) -> None:
+    """Raise ``ValueError`` for keys that are neither a category nor a catalog class id, and
+    (if asked) for non-zero values of ballistic or aeroballistic keys."""
+    keys = _threat_keys()
+    unknown = [k for k in values if k not in keys]
+    if unknown:
+        raise ValueError(
+            f"unknown key(s) {', '.join(map(repr, unknown))}: expected threat categories"
+            f" ({', '.join(CATEGORIES)}) or threat class ids of the catalog"
+        )
+    if terminal_only_zero:
+        bad = [k for k, v in values.items() if keys[k] in TERMINAL_ONLY and v != 0]
+        if bad:
+            raise ValueError(
+                f"{', '.join(bad)}: ballistic and aeroballistic threats meet only terminal"
+                " defences; expected 0 or no entry"
+            )
+
+
+#: A probability, 0..1.
+Probability = Annotated[float, Field(ge=0, le=1)]
+
+#: A rate per 100 km, >= 0.
+Rate = Annotated[float, Field(ge=0)]
+
+
+class TerminalDefence(Sourced):
+    """Terminal defence of one protected asset (or of every asset of a kind).
+
+    ``range_km``: aim points within this distance of the asset are covered.  ``pk``: single-shot
+    kill probability by threat category or class id.  ``shots_per_threat``: shots at most per
+    threat (shoot-look-shoot).  ``magazine``: shots per night for the whole site.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    range_km: float = Field(gt=0, le=500)
+    pk: dict[str, Probability]
+    shots_per_threat: int = Field(ge=1, le=MAX_SHOTS_PER_THREAT)
+    magazine: int = Field(ge=0)
+
+    noted_fields = ("range_km", "pk", "shots_per_threat", "magazine")
+
+    @field_validator("pk")
+    @classmethod
+    def _pk_keys(cls, v: dict[str, float]) -> dict[str, float]:
+        _check_keys(v)
+        return v
+
+
+class GroundParams(Sourced):
+    """Parameters of Ukraine's own defences (see the module docstring for the model).
+
+    ``ew_from``, ``ew_to``: fractions 0..1 of the route length between which an EW loss
+    happens.  ``ew_loss``: probability 0..1 that a threat is lost to EW.  ``area_per_100km``:
+    attrition rate per 100 km flown over free Ukraine.  ``terminal_kinds``: terminal defence of
+    every asset of a kind; ``terminal_sites``: of one asset by id (wins over its kind).
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    ew_from: float = Field(ge=0, le=1)
+    ew_to: float = Field(ge=0, le=1)
+    ew_loss: dict[str, Probability]
+    area_per_100km: dict[str, Rate]
+    terminal_kinds: dict[AssetKind, TerminalDefence] = Field(default_factory=dict)
+    terminal_sites: dict[str, TerminalDefence] = Field(default_factory=dict)
+
+    noted_fields = ("ew_from", "ew_to", "ew_loss", "area_per_100km")
+
+    @field_validator("ew_loss", "area_per_100km")
+    @classmethod
+    def _layer_keys(cls, v: dict[str, float]) -> dict[str, float]:
+        _check_keys(v, terminal_only_zero=True)
+        return v
+
+    @model_validator(mode="after")
+    def _ew_window(self) -> GroundParams:
+        if self.ew_from > self.ew_to:
+            raise ValueError(f"ew_from ({self.ew_from}) must not exceed ew_to ({self.ew_to})")
+        return self
+
+    @property
+    def max_shots(self) -> int:
+        """Most shots any terminal defence fires at one threat (columns of ``u_terminal``)."""
+        specs = [*self.terminal_kinds.values(), *self.terminal_sites.values()]
+        return max((s.shots_per_threat for s in specs), default=1)
+
+    def site_defence(self, asset: Asset) -> TerminalDefence | None:
+        """The terminal defence of ``asset``: its own, else its kind's, else None."""
+        own = self.terminal_sites.get(asset.id)
+        return own if own is not None else self.terminal_kinds.get(asset.kind)
+
+
+def per_threat(values: Mapping[str, float], class_id: Str, category: Str) -> F64:
+    """Value of a map keyed by category or class id for each threat (class key first, 0 if
+    neither is given); one look-up per distinct class."""
+    classes, first, inverse = np.unique(class_id, return_index=True, return_inverse=True)
+    looked = [
+        float(values.get(str(c), values.get(str(category[i]), 0.0)))
+        for c, i in zip(classes, first, strict=True)
+    ]
+    return np.asarray(looked, dtype=np.float64)[inverse.reshape(-1)]
+
+
+def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """``over`` merged into a copy of ``base``, key by key (nested maps merge, the rest replace)."""
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, Mapping) and isinstance(out.get(k), dict):
+            out[k] = _merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+def _note_overrides(merged: dict[str, Any], over: Mapping[str, Any], noted: Sequence[str]) -> None:
+    """Give each number that ``over`` sets without its own note :data:`OVERRIDE_NOTE`."""
+    own = over.get("sources")
+    own_notes = own if isinstance(own, Mapping) else {}
+    notes = merged.get("sources")
+    if not isinstance(notes, dict):
+        return
+    notes = dict(notes)
+    for f in noted:
+        if f in over and f not in own_notes:
+            notes[f] = OVERRIDE_NOTE
+    merged["sources"] = notes
+
+
+def load_ground_params(
+    overrides: Mapping[str, Any] | None = None, origin: str = "<scenario>"
+) -> GroundParams:
+    """The shipped ground-defence parameters with a scenario's ``ground_defences`` merged over
+    them key by key (nested maps merge: ``{"ew_loss": {"drone": 0.3}}`` changes only drones).
+
+    A number set by ``overrides`` without a note in its own ``sources`` gets
+    :data:`OVERRIDE_NOTE`.  A new entry of ``terminal_sites`` must be complete.  Bad values
+    raise :class:`~skyshield.errors.InputError` naming ``origin`` and the field
+    (``ground_defences.ew_loss.drone``).
+    """
+    text = resources.files("skyshield.data.catalog").joinpath(GROUND_FILE).read_text("utf-8")
+    base = yaml.safe_load(text)
+    over: Mapping[str, Any] = overrides or {}
+    if not isinstance(over, Mapping):
+        raise InputError(
+            [Problem(origin, "ground_defences", f"expected a mapping, got {type(over).__name__}")]
+        )
+    merged = _merge(base, over)
+    _note_overrides(merged, over, GroundParams.noted_fields)
+    for group in ("terminal_kinds", "terminal_sites"):
+        sub_over, sub = over.get(group), merged.get(group)
+        if isinstance(sub_over, Mapping) and isinstance(sub, dict):
+            for name, spec_over in sub_over.items():
+                if isinstance(spec_over, Mapping) and isinstance(sub.get(name), dict):
+                    sub[name] = dict(sub[name])
+                    _note_overrides(sub[name], spec_over, TerminalDefence.noted_fields)
+    try:
+        return GroundParams.model_validate(merged)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            loc = ".".join(str(p) for p in err["loc"])
+            field = f"ground_defences.{loc}" if loc else "ground_defences"
+            where = origin if over else f"<builtin catalog {GROUND_FILE}>"
+            problems.append(Problem(where, field, str(err["msg"])))
+        raise InputError(problems) from None
+
+
+# ----------------------------------------------------------------------------- route geometry
+
+
+@dataclass(frozen=True)
+class Legs:
+    """The straight legs of all routes, flat: leg ``k`` runs from ``(x0, y0)`` at ``t0`` to
+    ``(x1, y1)`` at ``t1`` (km, s) and belongs to threat ``owner[k]``; threat ``i`` owns legs
+    ``start[i]:start[i + 1]``, in route order.  ``cum_km[k]`` is the length of legs ``0..k-1``
+    (so ``cum_km`` has one more entry than there are legs)."""
+
+    owner: I64
+    start: I64
+    x0: F64
+    y0: F64
+    x1: F64
+    y1: F64
+    t0: F64
+    t1: F64
+    length_km: F64
+    cum_km: F64
+
+    @classmethod
+    def of(cls, threats: Threats) -> Legs:
+        """The legs of ``threats``' routes (a one-waypoint route has none)."""
+        off = threats.offsets
+        n, nw = len(threats), int(off[-1])
+        keep = np.ones(max(nw - 1, 0), dtype=bool)
+        ends = off[1:-1] - 1
+        keep[ends[ends < nw - 1]] = False
+        j = np.flatnonzero(keep)
+        counts = np.maximum(np.diff(off) - 1, 0)
+        start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        x, y, t = threats.x_km, threats.y_km, threats.t_s
+        length = np.hypot(x[j + 1] - x[j], y[j + 1] - y[j])
+        return cls(
+            owner=np.repeat(np.arange(n, dtype=np.int64), counts),
+            start=start,
+            x0=x[j],
+            y0=y[j],
+            x1=x[j + 1],
+            y1=y[j + 1],
+            t0=t[j],
+            t1=t[j + 1],
+            length_km=length,
+            cum_km=np.concatenate([[0.0], np.cumsum(length)]),
+        )
+
+    def path_km(self) -> F64:
+        """Route length of each threat, km."""
+        return np.asarray(self.cum_km[self.start[1:]] - self.cum_km[self.start[:-1]])
+
+    def point(self, leg: I64, s_km: F64) -> tuple[F64, F64, F64]:
+        """Time (s) and position (km) at ``s_km`` along leg ``leg`` (clipped to the leg)."""
+        ln = self.length_km[leg]
+        frac = np.clip(np.divide(s_km, ln, out=np.zeros_like(ln), where=ln > 0), 0.0, 1.0)
+        t = self.t0[leg] + frac * (self.t1[leg] - self.t0[leg])
+        x = self.x0[leg] + frac * (self.x1[leg] - self.x0[leg])
+        y = self.y0[leg] + frac * (self.y1[leg] - self.y0[leg])
+        return t, x, y
+
+    def at_distance(self, threat: I64, s_km: F64) -> tuple[F64, F64, F64]:
+        """Time (s) and position (km) of each ``threat`` after ``s_km`` along its route
+        (``0 <= s_km <=`` its route length; every such threat must have a leg)."""
+        lo, hi = self.start[threat], self.start[threat + 1] - 1
+        target = self.cum_km[lo] + s_km
+        leg = np.clip(np.searchsorted(self.cum_km, target, side="right") - 1, lo, hi)
+        return self.point(leg, target - self.cum_km[leg])
+
+
+def _border_edges(region: BaseGeometry) -> tuple[F64, F64]:
+    """Start and end points ``(E, 2)`` of the straight edges of ``region``'s rings, km."""
+    rings = shapely.get_rings(shapely.get_parts(region))
+    coords, ring = shapely.get_coordinates(rings, return_index=True)
+    same = ring[1:] == ring[:-1]
+    return coords[:-1][same], coords[1:][same]
+
+
+def inside_pieces(legs: Legs, sel: I64, region: BaseGeometry) -> tuple[I64, F64, F64]:
+    """The parts of legs ``sel`` inside ``region`` (boundary included), exactly.
+
+    Each leg is split at every point where it meets an edge of the region's border (edges found
+    with an STR tree, the crossing solved in closed form for all candidate pairs at once); each
+    part is inside or outside as a whole, and its midpoint says which.  Returns ``(leg, s0, s1)``
+    per inside part: the leg index and the part's start and end along the leg (km), sorted by
+    leg then ``s0`` (so in route order).  Agrees with ``shapely.intersection(leg, region)``.
+    """
+    sel = sel[legs.length_km[sel] > 0]
+    if not len(sel) or region.is_empty:
+        empty = np.zeros(0)
+        return np.zeros(0, dtype=np.int64), empty, empty
+    e0, e1 = _border_edges(region)
+    px, py = legs.x0[sel], legs.y0[sel]
+    rx, ry = legs.x1[sel] - px, legs.y1[sel] - py
+    tree = shapely.STRtree(shapely.linestrings(np.stack([e0, e1], axis=1)))
+    ends = np.column_stack([legs.x1[sel], legs.y1[sel]])
+    segs = shapely.linestrings(np.stack([np.column_stack([px, py]), ends], axis=1))
+    li, ei = tree.query(segs)
+    # closed-form crossing of leg p + t r with edge q + u s, for every candidate pair
+    qpx, qpy = e0[ei, 0] - px[li], e0[ei, 1] - py[li]
+    sx, sy = e1[ei, 0] - e0[ei, 0], e1[ei, 1] - e0[ei, 1]
+    lrx, lry = rx[li], ry[li]
+    den = lrx * sy - lry * sx
+    rr = lrx * lrx + lry * lry
+    scale = np.sqrt(rr * (sx * sx + sy * sy))
+    crossing = np.abs(den) > _CROSS_TOL * scale
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(crossing, (qpx * sy - qpy * sx) / den, np.nan)
+        u = np.where(crossing, (qpx * lry - qpy * lrx) / den, np.nan)
+    tol = _CROSS_TOL
+    hit = crossing & (t >= -tol) & (t <= 1 + tol) & (u >= -tol) & (u <= 1 + tol)
+    # an edge on the leg's line: split at both of its ends (projected onto the leg)
+    off_line = np.abs(qpx * lry - qpy * lrx)  # |r| x distance of the edge's start from the line
+    along = ~crossing & (off_line <= _CROSS_TOL * np.sqrt(rr) * np.maximum(np.hypot(qpx, qpy), 1.0))
+    t_q = (qpx * lrx + qpy * lry) / rr
+    t_e = ((qpx + sx) * lrx + (qpy + sy) * lry) / rr
+    m = len(sel)
+    split_leg = np.concatenate([li[hit], li[along], li[along], np.arange(m), np.arange(m)])
+    split_t = np.concatenate([t[hit], t_q[along], t_e[along], np.zeros(m), np.ones(m)])
+    split_t = np.clip(split_t, 0.0, 1.0)
+    order = np.lexsort((split_t, split_leg))
+    split_leg, split_t = split_leg[order], split_t[order]
+    part = (split_leg[1:] == split_leg[:-1]) & (split_t[1:] > split_t[:-1])
+    k = split_leg[:-1][part]
+    ta, tb = split_t[:-1][part], split_t[1:][part]
+    mid = 0.5 * (ta + tb)
+    inside = shapely.intersects_xy(region, px[k] + mid * rx[k], py[k] + mid * ry[k])
+    k, ta, tb = k[inside], ta[inside], tb[inside]
+    leg = sel[k]
+    ln = legs.length_km[leg]
+    # merge touching parts of one leg (a split where the leg only grazes the border)
+    joins = np.concatenate([[False], (leg[1:] == leg[:-1]) & (ta[1:] == tb[:-1])])
+    first = np.flatnonzero(~joins)
+    last = np.concatenate([first[1:], [len(leg)]]) - 1
+    return leg[first], ta[first] * ln[first], tb[last] * ln[last]
+
+
+def inside_km(legs: Legs, region: BaseGeometry, n: int) -> F64:
+    """Length of each of ``n`` threats' routes inside ``region``, km."""
+    leg, s0, s1 = inside_pieces(legs, np.arange(len(legs.owner)), region)
+    return np.bincount(legs.owner[leg], weights=s1 - s0, minlength=n).astype(np.float64)
+
+
+# ----------------------------------------------------------------------------- draws
+
+
+@dataclass(frozen=True)
+class GroundDraws:
+    """The ground layers' luck for one night, per threat.
+
+    ``t_ew_s``, ``x_ew_km``, ``y_ew_km``: when and where the threat is lost to electronic
+    warfare (+inf and NaN if it is not).  ``t_area_s``, ``x_area_km``, ``y_area_km``: when and
+    where area defences kill it (+inf and NaN if they do not).  ``u_terminal``: uniforms
+    ``(n, max_shots)`` for the terminal shots at it, in shot order.  ``inside_km``: length of
+    its route over free Ukraine (km; 0 where no area rate applies, as it is not computed there).
+    """
+
+    t_ew_s: F64
+    x_ew_km: F64
+    y_ew_km: F64
+    t_area_s: F64
+    x_area_km: F64
+    y_area_km: F64
+    u_terminal: F64
+    inside_km: F64
+
+    def __len__(self) -> int:
+        return len(self.t_ew_s)
+
+
+def draw_ground(
+    threats: Threats,
+    free_ukraine_km: BaseGeometry,
+    params: GroundParams,
+    rng: np.random.Generator,
+) -> GroundDraws:
+    """Draw the EW losses, area kills and terminal uniforms of a night's threats.
+
+    Every random number of the ground layers is drawn here, in this fixed order whatever the
+    parameters: ``n`` uniforms (is the threat lost to EW?), ``n`` uniforms (where along the
+    route), ``n`` standard exponentials (area kill distance, divided by the threat's rate), then
+    ``max_shots x n`` uniforms for the terminal shots (shot ``j`` of threat ``i`` takes draw
+    ``j * n + i``, so the first shots keep their luck when ``max_shots`` changes).  Two runs of
+    a night that share the generator's state (baseline and shield) see the same luck.
+    ``free_ukraine_km``: free Ukraine in theatre km (:attr:`RaidContext.free_ukraine_km`).
+    """
+    n = len(threats)
+    u_lost = rng.random(n)
+    u_where = rng.random(n)
+    e_area = rng.standard_exponential(n)
+    u_terminal = np.ascontiguousarray(rng.random((params.max_shots, n)).T)
+
+    legs = Legs.of(threats)
+    has_leg = np.diff(legs.start) > 0
+    path = legs.path_km()
+    cls, cat = threats.class_id, threats.category
+    flying = has_leg & ~np.isin(cat, TERMINAL_ONLY)  # ballistic: terminal defences only
+
+    # electronic warfare: lost at a uniform fraction of the route length
+    t_ew, x_ew, y_ew = np.full(n, np.inf), np.full(n, np.nan), np.full(n, np.nan)
+    lost = np.flatnonzero((u_lost < per_threat(params.ew_loss, cls, cat)) & flying)
+    if len(lost):
+        frac = params.ew_from + u_where[lost] * (params.ew_to - params.ew_from)
+        t_ew[lost], x_ew[lost], y_ew[lost] = legs.at_distance(lost, frac * path[lost])
+
+    # area defences: exponential kill distance over the length flown inside free Ukraine
+    t_area, x_area, y_area = np.full(n, np.inf), np.full(n, np.nan), np.full(n, np.nan)
+    inside = np.zeros(n)
+    rate = per_threat(params.area_per_100km, cls, cat) / 100.0
+    exposed = np.flatnonzero((rate > 0) & flying)
+    if len(exposed):
+        sel = np.flatnonzero(np.isin(legs.owner, exposed))
+        leg, s0, s1 = inside_pieces(legs, sel, free_ukraine_km)
+        owner = legs.owner[leg]
+        cum = np.concatenate([[0.0], np.cumsum(s1 - s0)])
+        first = np.searchsorted(owner, np.arange(n + 1))
+        inside = cum[first[1:]] - cum[first[:-1]]
+        dist = np.full(n, np.inf)
+        dist[exposed] = e_area[exposed] / rate[exposed]
+        killed = np.flatnonzero(dist < inside)
+        if len(killed):
+            target = cum[first[killed]] + dist[killed]
+            piece = np.searchsorted(cum, target, side="right") - 1
+            piece = np.clip(piece, first[killed], first[killed + 1] - 1)
+            s = s0[piece] + (target - cum[piece])
+            t_area[killed], x_area[killed], y_area[killed] = legs.point(leg[piece], s)
+    return GroundDraws(t_ew, x_ew, y_ew, t_area, x_area, y_area, u_terminal, inside)
+
+
+class GroundFate(NamedTuple):
+    """Each threat's earliest death on its way to the target: time (s, +inf if none) and
+    cause (``"ew"``, ``"area"`` or ``""``)."""
+
+    t_s: F64
+    cause: Str
+
+
+def ground_fate_time(draws: GroundDraws) -> GroundFate:
+    """The earliest of the EW loss and the area kill of each threat (EW on a tie)."""
+    t = np.minimum(draws.t_ew_s, draws.t_area_s)
+    ew = np.isfinite(draws.t_ew_s) & (draws.t_ew_s <= draws.t_area_s)
+    cause = np.where(ew, "ew", np.where(np.isfinite(draws.t_area_s), "area", ""))
+    return GroundFate(t, cause.astype(np.str_))
+
+
+# ----------------------------------------------------------------------------- terminal
+
+
+@dataclass(frozen=True)
+class TerminalResult:
+    """Terminal engagements of a night, per threat: ``killed``; ``site`` (id of the asset whose
+    defence fired at it, "" if none); ``shots`` fired at it.  Per site: ``magazine`` (shots per
+    night) and ``magazine_used`` (shots fired)."""
+
+    killed: Bool
+    site: Str
+    shots: I64
+    magazine: dict[str, int]
+    magazine_used: dict[str, int]
+
+
+def resolve_terminal(
+    threats: Threats,
+    alive: Bool,
+    assets: Sequence[Asset],
+    projection: Projection,
+    params: GroundParams,
+    draws: GroundDraws,
+) -> TerminalResult:
+    """Terminal engagements at the defended assets, in order of arrival.
+
+    ``alive``: the threat still flies at its arrival (not killed by a fighter, not lost on the
+    ground layers).  A live threat whose aim point lies within ``range_km`` of a defended asset
+    with ``pk > 0`` against it is assigned to the nearest such asset.  Each site takes its
+    threats in arrival order (then threat index) and fires shoot-look-shoot: shot ``j`` at
+    threat ``i`` kills if ``u_terminal[i, j] < pk``, up to ``shots_per_threat`` shots, until the
+    magazine is empty (a threat met by an empty magazine is not engaged; one met by its last
+    shots gets only those).
+    """
+    n = len(threats)
+    alive = np.asarray(alive, dtype=bool)
+    if alive.shape != (n,):
+        raise ValueError(f"alive must have one entry per threat ({n}), got shape {alive.shape}")
+    sites = [(a, d) for a in assets if (d := params.site_defence(a)) is not None]
+    killed = np.zeros(n, dtype=bool)
+    site_of = np.full(n, "", dtype=object)
+    shots = np.zeros(n, dtype=np.int64)
+    magazine = {a.id: d.magazine for a, d in sites}
+    used = dict.fromkeys(magazine, 0)
+    if not sites or not n:
+        return TerminalResult(killed, site_of.astype(np.str_), shots, magazine, used)
+
+    last = threats.offsets[1:] - 1
+    ax, ay = threats.x_km[last], threats.y_km[last]
+    pos = np.asarray([projection.point_km(a.position) for a, _ in sites])
+    dist = np.hypot(ax[None, :] - pos[:, :1], ay[None, :] - pos[:, 1:])  # (S, n)
+    pk = np.stack([per_threat(d.pk, threats.class_id, threats.category) for _, d in sites])
+    reach = np.asarray([d.range_km for _, d in sites])[:, None]
+    covered = (dist <= reach) & (pk > 0) & alive[None, :]
+    cand = np.flatnonzero(covered.any(axis=0))
+    if not len(cand):
+        return TerminalResult(killed, site_of.astype(np.str_), shots, magazine, used)
+    site = np.argmin(np.where(covered[:, cand], dist[:, cand], np.inf), axis=0)
+    p = pk[site, cand]
+    k_max = np.asarray([d.shots_per_threat for _, d in sites])[site]
+
+    # shots wanted: up to and including the first kill, at most k_max
+    col = np.arange(draws.u_terminal.shape[1])[None, :]
+    hits = (draws.u_terminal[cand] < p[:, None]) & (col < k_max[:, None])
+    would_kill = hits.any(axis=1)
+    wanted = np.where(would_kill, np.argmax(hits, axis=1) + 1, k_max)
+
+    # magazines, in arrival order per site
+    order = np.lexsort((cand, threats.arrival_time_s[cand], site))
+    s_o, w_o = site[order], wanted[order]
+    cum = np.cumsum(w_o)
+    grp_first = np.searchsorted(s_o, s_o)  # first index of each entry's site group
+    before = cum - w_o - (cum[grp_first] - w_o[grp_first])
+    mag = np.asarray([d.magazine for _, d in sites])[s_o]
+    fired = np.clip(mag - before, 0, w_o)
+    kill_o = would_kill[order] & (fired == w_o)
+
+    idx = cand[order]
+    shots[idx] = fired
+    killed[idx] = kill_o
+    names = np.asarray([a.id for a, _ in sites], dtype=object)
+    site_of[idx] = np.where(fired > 0, names[s_o], "")
+    spent = np.bincount(s_o, weights=fired, minlength=len(sites))
+    used = {a.id: int(spent[j]) for j, (a, _) in enumerate(sites)}
+    return TerminalResult(killed, site_of.astype(np.str_), shots, magazine, used)
+
+
+__all__ = [
+    "CATEGORIES",
+    "GROUND_FILE",
+    "OVERRIDE_NOTE",
+    "TERMINAL_ONLY",
+    "GroundDraws",
+    "GroundFate",
+    "GroundParams",
+    "Legs",
+    "TerminalDefence",
+    "TerminalResult",
+    "draw_ground",
+    "ground_fate_time",
+    "inside_km",
+    "inside_pieces",
+    "load_ground_params",
+    "per_threat",
+    "resolve_terminal",
+]

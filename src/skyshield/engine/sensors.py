@@ -1,0 +1,120 @@
+"""When each threat becomes a track: AEW orbits, fighter radars on station, national surveillance.
+
+Detection range of a sensor against a threat (DESIGN.md section 4) is the lesser of the radar
+horizon ``4.12 (sqrt(h_sensor) + sqrt(h_target))`` km (heights in metres) and the sensor's
+reference range scaled by ``(rcs / rcs_ref) ** 0.25``.  A sensor sees a threat from the first
+time its path comes within that range of the sensor (an exact segment-circle solution, see
+:mod:`skyshield.engine.kinematics`); a track forms ``track_delay_s`` later.
+
+Ukraine's national air surveillance tracks a threat ``ground_track_delay_s`` after it first
+enters Ukrainian airspace (free or occupied), computed on Ukraine's outline simplified by
+:data:`UKRAINE_SIMPLIFY_KM` (an error of seconds).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+from shapely.geometry.base import BaseGeometry
+
+from skyshield.engine.kinematics import circle_entry_times
+from skyshield.raids import Threats
+
+F64 = NDArray[np.float64]
+
+#: Simplification (km) of Ukraine's outline for entry times.
+UKRAINE_SIMPLIFY_KM = 0.5
+
+
+def radar_horizon_km(sensor_alt_m: float | F64, target_alt_m: float | F64) -> F64:
+    """Radar horizon (km) between a sensor and a target at the given heights (m), 4/3 earth."""
+    return np.asarray(4.12 * (np.sqrt(sensor_alt_m) + np.sqrt(target_alt_m)), dtype=float)
+
+
+def detection_range_km(
+    sensor_alt_m: float,
+    ref_range_km: float,
+    ref_rcs_m2: float,
+    target_alt_m: F64,
+    target_rcs_m2: F64,
+) -> F64:
+    """Detection range (km) of a sensor against targets: min(horizon, reference x (rcs/ref)^1/4)."""
+    scaled = ref_range_km * (np.asarray(target_rcs_m2) / ref_rcs_m2) ** 0.25
+    return np.minimum(radar_horizon_km(sensor_alt_m, np.asarray(target_alt_m)), scaled)
+
+
+@dataclass(frozen=True)
+class Sensor:
+    """A sensor at a fixed point (km): height (m) and reference range (km) at ``ref_rcs_m2``."""
+
+    name: str
+    x_km: float
+    y_km: float
+    altitude_m: float
+    ref_range_km: float
+    ref_rcs_m2: float
+
+
+def detection_times(threats: Threats, rcs_m2: F64, sensors: list[Sensor]) -> F64:
+    """First time (s) any sensor sees each threat; ``inf`` if none does."""
+    first = np.full(len(threats), np.inf)
+    for s in sensors:
+        ranges = detection_range_km(
+            s.altitude_m, s.ref_range_km, s.ref_rcs_m2, threats.altitude_m, rcs_m2
+        )
+        for r in np.unique(ranges):
+            sel = np.flatnonzero(ranges == r)
+            t = circle_entry_times(
+                threats.offsets, threats.x_km, threats.y_km, threats.t_s, s.x_km, s.y_km, float(r)
+            )
+            first[sel] = np.minimum(first[sel], t[sel])
+    return first
+
+
+def entry_times(threats: Threats, area_km: BaseGeometry) -> F64:
+    """First time (s) each route is inside ``area_km``; ``inf`` if never."""
+    n = len(threats)
+    out = np.full(n, np.inf)
+    if n == 0:
+        return out
+    counts = np.diff(threats.offsets)
+    xy = np.column_stack([threats.x_km, threats.y_km])
+    lines = shapely.linestrings(xy, indices=np.repeat(np.arange(n), counts))
+    inside0 = shapely.contains_xy(
+        area_km, threats.x_km[threats.offsets[:-1]], threats.y_km[threats.offsets[:-1]]
+    )
+    out[inside0] = threats.t_s[threats.offsets[:-1]][inside0]
+    todo = np.flatnonzero(~inside0)
+    inter = shapely.intersection(lines[todo], area_km)
+    coords, owner = shapely.get_coordinates(inter, return_index=True)
+    if len(coords) == 0:
+        return out
+    pts = shapely.points(coords)
+    along = shapely.line_locate_point(lines[todo][owner], pts)
+    first = np.full(len(todo), np.inf)
+    np.minimum.at(first, owner, along)
+    hit = np.isfinite(first)
+    out[todo[hit]] = time_at_distance(threats, todo[hit], first[hit])
+    return out
+
+
+def time_at_distance(threats: Threats, idx: NDArray[np.int64], along_km: F64) -> F64:
+    """Time (s) at which threats ``idx`` have flown ``along_km`` of their routes."""
+    seg = np.hypot(np.diff(threats.x_km), np.diff(threats.y_km))
+    cum = np.concatenate([[0.0], np.cumsum(seg)])
+    out = np.empty(len(idx))
+    for k, i in enumerate(idx):
+        a, b = threats.offsets[i], threats.offsets[i + 1]
+        c = cum[a:b] - cum[a]
+        out[k] = np.interp(along_km[k], c, threats.t_s[a:b])
+    return out
+
+
+def ukraine_outline(ukraine_km: BaseGeometry) -> BaseGeometry:
+    """Ukraine's outline simplified for entry times (prepared)."""
+    g = ukraine_km.simplify(UKRAINE_SIMPLIFY_KM)
+    shapely.prepare(g)
+    return g

@@ -1,0 +1,475 @@
+"""Ukraine's own defences (engine/ground.py): hand-computed cases, invariants on the reference
+raid, determinism and common random numbers, a seeded check of the attrition probability, and
+the parameters' loading and checks.
+
+Hand-computed cases replay the documented draw order of ``draw_ground`` on a fresh generator
+of the same seed: uniforms (EW lost?), uniforms (where), standard exponentials (area distance),
+then the terminal uniforms.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pytest
+import shapely
+from numpy.typing import NDArray
+
+from skyshield.engine.ground import (
+    OVERRIDE_NOTE,
+    GroundDraws,
+    GroundParams,
+    Legs,
+    TerminalDefence,
+    draw_ground,
+    ground_fate_time,
+    inside_pieces,
+    load_ground_params,
+    per_threat,
+    resolve_terminal,
+)
+from skyshield.errors import InputError
+from skyshield.geo import Projection
+from skyshield.raids import RaidContext, Threats, fly, load_raid, raid_context
+from skyshield.scenario import Asset, LoadedScenario
+
+F64 = NDArray[np.float64]
+
+NOTES = {f: "assumption: test" for f in ("ew_from", "ew_to", "ew_loss", "area_per_100km")}
+SITE_NOTES = {f: "assumption: test" for f in ("range_km", "pk", "shots_per_threat", "magazine")}
+BIG_BOX = shapely.box(-2000.0, -2000.0, 2000.0, 2000.0)
+PROJ = Projection()
+
+
+def params(
+    ew_loss: dict[str, float] | None = None,
+    area: dict[str, float] | None = None,
+    sites: dict[str, TerminalDefence] | None = None,
+    kinds: dict[str, TerminalDefence] | None = None,
+    ew_from: float = 0.4,
+    ew_to: float = 0.95,
+) -> GroundParams:
+    """Parameters built directly (not from the catalog file)."""
+    return GroundParams(
+        ew_from=ew_from,
+        ew_to=ew_to,
+        ew_loss=ew_loss or {},
+        area_per_100km=area or {},
+        terminal_kinds=kinds or {},
+        terminal_sites=sites or {},
+        sources=NOTES,
+    )
+
+
+def site(range_km: float, pk: dict[str, float], shots: int, magazine: int) -> TerminalDefence:
+    return TerminalDefence(
+        range_km=range_km, pk=pk, shots_per_threat=shots, magazine=magazine, sources=SITE_NOTES
+    )
+
+
+def make_threats(
+    paths: list[list[tuple[float, float]]],
+    category: str | list[str] = "drone",
+    class_id: str | list[str] = "shahed-136",
+    speed_kmh: float = 150.0,
+    launch_s: list[float] | None = None,
+) -> Threats:
+    """Threats flying ``paths`` (km) at a constant speed from ``launch_s`` (default 0)."""
+    n = len(paths)
+    cats = [category] * n if isinstance(category, str) else category
+    classes = [class_id] * n if isinstance(class_id, str) else class_id
+    starts = launch_s or [0.0] * n
+    xs, ys, ts, counts = [], [], [], []
+    for p, t0 in zip(paths, starts, strict=True):
+        xy = np.asarray(p, dtype=float)
+        along = np.concatenate([[0.0], np.cumsum(np.hypot(*np.diff(xy, axis=0).T))])
+        xs.append(xy[:, 0])
+        ys.append(xy[:, 1])
+        ts.append(t0 + along / speed_kmh * 3600.0)
+        counts.append(len(xy))
+    s = np.asarray
+    return Threats(
+        night="test",
+        class_id=s(classes, dtype=str),
+        category=s(cats, dtype=str),
+        group=np.zeros(n, dtype=np.int64),
+        launch_area=np.full(n, "nowhere"),
+        aim_kind=np.full(n, "region"),
+        aim_id=np.full(n, "r"),
+        speed_kmh=np.full(n, speed_kmh),
+        altitude_m=np.full(n, 1000.0),
+        offsets=np.concatenate([[0], np.cumsum(counts)]).astype(np.int64),
+        x_km=np.concatenate(xs),
+        y_km=np.concatenate(ys),
+        t_s=np.concatenate(ts),
+    )
+
+
+def replay_draws(seed: int, n: int) -> tuple[F64, F64, F64]:
+    """The first three draws of ``draw_ground`` (EW lost?, where, area distance at rate 1/km)."""
+    rng = np.random.default_rng(seed)
+    return rng.random(n), rng.random(n), rng.standard_exponential(n)
+
+
+# ----------------------------------------------------------------------------- area attrition
+
+
+def test_straight_route_fully_inside_kill_point_by_hand() -> None:
+    n, rate = 60, 0.5  # per 100 km; route 300 km at 150 km/h launched at t = 100 s
+    th = make_threats([[(0.0, 0.0), (300.0, 0.0)]] * n, launch_s=[100.0] * n)
+    d = draw_ground(th, BIG_BOX, params(area={"drone": rate}), np.random.default_rng(11))
+    _, _, e = replay_draws(11, n)
+    dist = e / (rate / 100.0)
+    killed = dist < 300.0
+    assert 0 < killed.sum() < n
+    np.testing.assert_array_equal(np.isfinite(d.t_area_s), killed)
+    np.testing.assert_allclose(d.x_area_km[killed], dist[killed], atol=1e-9)
+    np.testing.assert_allclose(d.y_area_km[killed], 0.0, atol=1e-12)
+    np.testing.assert_allclose(d.t_area_s[killed], 100.0 + dist[killed] / 150.0 * 3600.0)
+    assert np.all(np.isnan(d.x_area_km[~killed]))
+    np.testing.assert_allclose(d.inside_km, 300.0)
+    assert np.all(np.isinf(d.t_ew_s))  # no EW loss without an ew_loss
+
+
+def test_kill_distance_counts_only_km_inside_across_pieces_and_legs() -> None:
+    # free region: two boxes x 0..100 and 200..300; route x -50..350 with a turn point at 150
+    region = shapely.union(shapely.box(0, -50, 100, 50), shapely.box(200, -50, 300, 50))
+    n, rate = 300, 1.0
+    th = make_threats([[(-50.0, 0.0), (150.0, 0.0), (350.0, 0.0)]] * n, speed_kmh=200.0)
+    d = draw_ground(th, region, params(area={"drone": rate}), np.random.default_rng(5))
+    _, _, e = replay_draws(5, n)
+    dist = e / (rate / 100.0)
+    killed = dist < 200.0
+    assert killed.sum() > 50 and (dist[killed] > 100).sum() > 10  # both boxes seen
+    x = np.where(dist < 100.0, dist, 200.0 + dist - 100.0)
+    np.testing.assert_allclose(d.inside_km, 200.0)
+    np.testing.assert_array_equal(np.isfinite(d.t_area_s), killed)
+    np.testing.assert_allclose(d.x_area_km[killed], x[killed], atol=1e-9)
+    np.testing.assert_allclose(d.t_area_s[killed], (x[killed] + 50.0) / 200.0 * 3600.0)
+
+
+def test_attrition_probability_matches_exp_within_3_standard_errors() -> None:
+    n, rate, length = 4000, 0.5, 200.0
+    th = make_threats([[(0.0, 0.0), (120.0, 0.0), (120.0, 80.0)]] * n)
+    d = draw_ground(th, BIG_BOX, params(area={"drone": rate}), np.random.default_rng(2025))
+    p = 1.0 - math.exp(-rate / 100.0 * length)
+    se = math.sqrt(p * (1.0 - p) / n)
+    assert abs(np.isfinite(d.t_area_s).mean() - p) < 3.0 * se
+
+
+def test_inside_pieces_agree_with_shapely_intersection(ctx: RaidContext, ref: Threats) -> None:
+    legs = Legs.of(ref)
+    leg, s0, s1 = inside_pieces(legs, np.arange(len(legs.owner)), ctx.free_ukraine_km)
+    assert np.all(s1 > s0) and np.all(np.diff(leg) >= 0)
+    per_leg = np.bincount(leg, weights=s1 - s0, minlength=len(legs.owner))
+    ab = np.stack([np.column_stack([legs.x0, legs.y0]), np.column_stack([legs.x1, legs.y1])], 1)
+    exact = shapely.length(shapely.intersection(shapely.linestrings(ab), ctx.free_ukraine_km))
+    np.testing.assert_allclose(per_leg, exact, atol=1e-6)
+    # every piece's ends lie in the region (boundary included)
+    _, x0, y0 = legs.point(leg, s0)
+    _, x1, y1 = legs.point(leg, s1)
+    near = ctx.free_ukraine_km.buffer(1e-6)
+    assert shapely.intersects_xy(near, x0, y0).all() and shapely.intersects_xy(near, x1, y1).all()
+
+
+# ----------------------------------------------------------------------------- electronic warfare
+
+
+def test_ew_point_lies_within_the_fraction_bounds_by_hand() -> None:
+    n = 400  # L-shaped route 100 + 100 km, all lost to EW
+    th = make_threats([[(0.0, 0.0), (100.0, 0.0), (100.0, 100.0)]] * n, launch_s=[60.0] * n)
+    p = params(ew_loss={"drone": 1.0}, ew_from=0.4, ew_to=0.95)
+    d = draw_ground(th, BIG_BOX, p, np.random.default_rng(9))
+    _, u_where, _ = replay_draws(9, n)
+    along = np.where(d.y_ew_km > 0, 100.0 + d.y_ew_km, d.x_ew_km)
+    frac = along / 200.0
+    assert frac.min() >= 0.4 and frac.max() <= 0.95
+    np.testing.assert_allclose(frac, 0.4 + u_where * 0.55, atol=1e-12)
+    np.testing.assert_allclose(d.t_ew_s, 60.0 + along / 150.0 * 3600.0)
+    on_route = (np.abs(d.y_ew_km) < 1e-9) | (np.abs(d.x_ew_km - 100.0) < 1e-9)
+    assert on_route.all()
+
+
+def test_ew_loss_probability_per_class_and_category() -> None:
+    n = 3000
+    th = make_threats(
+        [[(0.0, 0.0), (100.0, 0.0)]] * n,
+        category=["drone"] * (n // 2) + ["cruise"] * (n // 2),
+        class_id=["shahed-136"] * (n // 2) + ["kh-101"] * (n // 2),
+    )
+    p = params(ew_loss={"drone": 0.6, "cruise": 0.9, "kh-101": 0.1})
+    d = draw_ground(th, BIG_BOX, p, np.random.default_rng(4))
+    u_lost, _, _ = replay_draws(4, n)
+    want = u_lost < np.repeat([0.6, 0.1], n // 2)  # the class key wins over its category
+    np.testing.assert_array_equal(np.isfinite(d.t_ew_s), want)
+
+
+def test_ballistic_untouched_by_ew_and_area() -> None:
+    th = make_threats(
+        [[(0.0, 0.0), (400.0, 0.0)]] * 3,
+        category=["drone", "ballistic", "aeroballistic"],
+        class_id=["shahed-136", "iskander-m", "kinzhal"],
+    )
+    p = params(ew_loss={"drone": 1.0}, area={"drone": 1000.0})
+    d = draw_ground(th, BIG_BOX, p, np.random.default_rng(0))
+    fate = ground_fate_time(d)
+    assert np.isfinite(fate.t_s[0])
+    assert np.all(np.isinf(fate.t_s[1:])) and list(fate.cause[1:]) == ["", ""]
+    for bad in ({"ew_loss": {"ballistic": 0.1}}, {"area_per_100km": {"iskander-m": 0.2}}):
+        with pytest.raises(InputError, match="only terminal"):
+            load_ground_params(bad)
+
+
+# ----------------------------------------------------------------------------- fates
+
+
+def test_ground_fate_is_the_earliest_and_ew_wins_a_tie() -> None:
+    inf, nan = np.inf, np.nan
+    d = GroundDraws(
+        t_ew_s=np.array([10.0, 30.0, inf, inf, 5.0]),
+        x_ew_km=np.array([1.0, 1.0, nan, nan, 1.0]),
+        y_ew_km=np.array([1.0, 1.0, nan, nan, 1.0]),
+        t_area_s=np.array([20.0, 25.0, 7.0, inf, 5.0]),
+        x_area_km=np.array([2.0, 2.0, 2.0, nan, 2.0]),
+        y_area_km=np.array([2.0, 2.0, 2.0, nan, 2.0]),
+        u_terminal=np.zeros((5, 1)),
+        inside_km=np.zeros(5),
+    )
+    fate = ground_fate_time(d)
+    np.testing.assert_array_equal(fate.t_s, [10.0, 25.0, 7.0, inf, 5.0])
+    assert list(fate.cause) == ["ew", "area", "area", "", "ew"]
+
+
+def test_invariants_on_the_reference_raid(ctx: RaidContext, ref: Threats) -> None:
+    p = load_ground_params()
+    d = draw_ground(ref, ctx.free_ukraine_km, p, np.random.default_rng(3))
+    fate = ground_fate_time(d)
+    launch, arrival = ref.launch_time_s, ref.arrival_time_s
+    ew, area = np.isfinite(d.t_ew_s), np.isfinite(d.t_area_s)
+    assert ew.any() and area.any()
+    np.testing.assert_array_equal(ew, np.isfinite(d.x_ew_km) & np.isfinite(d.y_ew_km))
+    np.testing.assert_array_equal(area, np.isfinite(d.x_area_km) & np.isfinite(d.y_area_km))
+    # one ground death time at most: the earliest, with its cause
+    dead = np.isfinite(fate.t_s)
+    np.testing.assert_array_equal(dead, ew | area)
+    assert set(fate.cause[dead]) <= {"ew", "area"} and set(fate.cause[~dead]) == {""}
+    assert np.all(fate.t_s[fate.cause == "ew"] == d.t_ew_s[fate.cause == "ew"])
+    assert np.all(fate.t_s[fate.cause == "area"] == d.t_area_s[fate.cause == "area"])
+    ballistic = np.isin(ref.category, ["ballistic", "aeroballistic"])
+    assert not dead[ballistic].any()
+    for t, x, y, hit in ((d.t_ew_s, d.x_ew_km, d.y_ew_km, ew), (d.t_area_s, d.x_area_km, d.y_area_km, area)):  # fmt: skip
+        i = np.flatnonzero(hit)
+        assert np.all(t[i] >= launch[i]) and np.all(t[i] <= arrival[i])
+        for k in i:  # the point is where the route is at that time
+            sl = slice(ref.offsets[k], ref.offsets[k + 1])
+            assert np.interp(t[k], ref.t_s[sl], ref.x_km[sl]) == pytest.approx(x[k], abs=1e-6)
+            assert np.interp(t[k], ref.t_s[sl], ref.y_km[sl]) == pytest.approx(y[k], abs=1e-6)
+    near = ctx.free_ukraine_km.buffer(1e-6)
+    assert shapely.intersects_xy(near, d.x_area_km[area], d.y_area_km[area]).all()
+    # EW points lie between the fraction bounds of the route length
+    legs = Legs.of(ref)
+    i = np.flatnonzero(ew)
+    frac = (d.t_ew_s[i] - launch[i]) / (arrival[i] - launch[i])  # constant speed per route
+    assert frac.min() >= p.ew_from - 1e-9 and frac.max() <= p.ew_to + 1e-9
+    assert np.all(d.inside_km <= legs.path_km() + 1e-9)
+
+    # terminal: only live threats, at most shots_per_threat, magazines respected
+    alive = ~dead
+    term = resolve_terminal(ref, alive, ctx.assets, ctx.theatre.projection, p, d)
+    assert not (term.killed & ~alive).any() and not (term.shots[~alive] > 0).any()
+    assert np.all((term.shots > 0) == (term.site != ""))
+    assert np.all(term.shots[term.killed] > 0)
+    for sid, used in term.magazine_used.items():
+        assert used == term.shots[term.site == sid].sum() <= term.magazine[sid]
+    assert term.shots.max() <= p.max_shots
+
+
+# ----------------------------------------------------------------------------- randomness
+
+
+def test_same_seed_same_draws_and_other_seeds_differ(ctx: RaidContext, ref: Threats) -> None:
+    p = load_ground_params()
+    a = draw_ground(ref, ctx.free_ukraine_km, p, np.random.default_rng(42))
+    b = draw_ground(ref, ctx.free_ukraine_km, p, np.random.default_rng(42))
+    c = draw_ground(ref, ctx.free_ukraine_km, p, np.random.default_rng(43))
+    for name in GroundDraws.__dataclass_fields__:
+        np.testing.assert_array_equal(getattr(a, name), getattr(b, name))
+    assert not np.array_equal(a.u_terminal, c.u_terminal)
+    assert not np.array_equal(np.isfinite(a.t_area_s), np.isfinite(c.t_area_s))
+
+
+def test_common_random_numbers_across_variants() -> None:
+    n = 500
+    th = make_threats([[(0.0, 0.0), (300.0, 0.0)]] * n)
+    kyiv = site(30.0, {"drone": 0.5}, 2, 100)
+    one = params(area={"drone": 0.3}, sites={"kyiv": kyiv})
+    other = params(
+        area={"drone": 0.6}, sites={"kyiv": site(30.0, {"drone": 0.5}, 3, 100)}
+    )  # twice the rate, one more shot
+    a = draw_ground(th, BIG_BOX, one, np.random.default_rng(8))
+    b = draw_ground(th, BIG_BOX, other, np.random.default_rng(8))
+    # the same exponential: every kill at the lower rate happens at half the distance
+    ka = np.isfinite(a.t_area_s)
+    assert np.isfinite(b.t_area_s[ka]).all() and np.isfinite(b.t_area_s).sum() > ka.sum()
+    np.testing.assert_allclose(b.x_area_km[ka], a.x_area_km[ka] / 2.0)
+    # the first shots keep their luck when max_shots grows
+    assert a.u_terminal.shape == (n, 2) and b.u_terminal.shape == (n, 3)
+    np.testing.assert_array_equal(a.u_terminal, b.u_terminal[:, :2])
+
+
+# ----------------------------------------------------------------------------- terminal
+
+
+def asset(aid: str, kind: str, lonlat: tuple[float, float]) -> Asset:
+    return Asset(id=aid, name=aid, kind=kind, position=lonlat, value=1.0, radius_km=5.0)
+
+
+KYIV = asset("kyiv", "city", (30.52, 50.45))
+
+
+def towards(target: tuple[float, float], n: int, arrivals: list[float]) -> Threats:
+    """``n`` threats flying 150 km due north to ``target`` (km), arriving at ``arrivals`` (s)."""
+    x, y = target
+    paths = [[(x, y - 150.0), (x, y)] for _ in range(n)]
+    return make_threats(paths, launch_s=[a - 3600.0 for a in arrivals])
+
+
+def draws_with(u: list[list[float]]) -> GroundDraws:
+    n = len(u)
+    inf = np.full(n, np.inf)
+    nan = np.full(n, np.nan)
+    return GroundDraws(inf, nan, nan, inf, nan, nan, np.asarray(u, dtype=float), np.zeros(n))
+
+
+def test_terminal_magazine_runs_out_in_arrival_order() -> None:
+    th = towards(PROJ.point_km(KYIV.position), 4, [4000.0, 1000.0, 3000.0, 2000.0])
+    alive = np.ones(4, dtype=bool)
+    u = [[0.1, 0.1], [0.9, 0.1], [0.9, 0.9], [0.2, 0.9]]
+    # arrival order 1, 3, 2, 0: threat 1 needs 2 shots (kill), 3 one (kill), 2 two (misses)
+    p = params(sites={"kyiv": site(20.0, {"drone": 0.5}, 2, 5)})
+    r = resolve_terminal(th, alive, [KYIV], PROJ, p, draws_with(u))
+    assert list(r.shots) == [0, 2, 2, 1]
+    assert list(r.killed) == [False, True, False, True]
+    assert list(r.site) == ["", "kyiv", "kyiv", "kyiv"]
+    assert r.magazine == {"kyiv": 5} and r.magazine_used == {"kyiv": 5}
+    # four shots: threat 2 gets its first shot only; had it hit, it would die
+    p4 = params(sites={"kyiv": site(20.0, {"drone": 0.5}, 2, 4)})
+    r4 = resolve_terminal(th, alive, [KYIV], PROJ, p4, draws_with(u))
+    assert list(r4.shots) == [0, 2, 1, 1] and not r4.killed[2]
+    u_hit = [[0.1, 0.1], [0.9, 0.1], [0.3, 0.9], [0.2, 0.9]]
+    r4 = resolve_terminal(th, alive, [KYIV], PROJ, p4, draws_with(u_hit))
+    assert list(r4.shots) == [0, 2, 1, 1] and list(r4.killed) == [False, True, True, True]
+    # a dead threat is not engaged and spends nothing: the magazine reaches threat 0
+    dead1 = np.array([True, False, True, True])
+    r = resolve_terminal(th, dead1, [KYIV], PROJ, p, draws_with(u))
+    assert list(r.shots) == [1, 0, 2, 1] and list(r.killed) == [True, False, False, True]
+
+
+def test_terminal_range_pk_and_nearest_site() -> None:
+    kx, ky = PROJ.point_km(KYIV.position)
+    hpp = asset("kyiv-hpp", "energy", (30.49, 50.59))
+    hx, hy = PROJ.point_km(hpp.position)
+    paths = [
+        [(kx, ky - 100.0), (kx + 25.0, ky)],  # 25 km from Kyiv: in range
+        [(kx, ky - 100.0), (kx + 45.0, ky)],  # 45 km: out of range
+        [(hx, hy - 100.0), (hx, hy)],  # at the HPP: its own (nearer) defence
+        [(kx, ky - 100.0), (kx, ky)],  # ballistic at Kyiv
+        [(hx, hy - 100.0), (hx, hy)],  # ballistic at the HPP: only Kyiv has a Pk for it
+    ]
+    th = make_threats(
+        paths,
+        category=["drone", "drone", "drone", "ballistic", "ballistic"],
+        class_id=["shahed-136"] * 3 + ["iskander-m"] * 2,
+        launch_s=[0.0, 10.0, 20.0, 30.0, 40.0],
+    )
+    p = params(
+        sites={"kyiv": site(40.0, {"drone": 0.5, "ballistic": 0.5}, 2, 100)},
+        kinds={"energy": site(10.0, {"drone": 0.5}, 1, 10)},
+    )
+    u = [[0.1, 0.1]] * 5
+    r = resolve_terminal(th, np.ones(5, bool), [KYIV, hpp], PROJ, p, draws_with(u))
+    assert list(r.site) == ["kyiv", "", "kyiv-hpp", "kyiv", "kyiv"]
+    assert list(r.killed) == [True, False, True, True, True]
+    assert r.magazine_used == {"kyiv": 3, "kyiv-hpp": 1}
+    # no defended asset at all: nothing happens
+    r = resolve_terminal(th, np.ones(5, bool), [KYIV], PROJ, params(), draws_with(u))
+    assert not r.killed.any() and r.magazine == {}
+
+
+# ----------------------------------------------------------------------------- parameters
+
+
+def test_shipped_parameters_load_and_are_noted() -> None:
+    p = load_ground_params()
+    assert 0 <= p.ew_from <= p.ew_to <= 1
+    assert set(p.sources) >= set(GroundParams.noted_fields)
+    specs = [*p.terminal_kinds.values(), *p.terminal_sites.values()]
+    assert specs and all(set(s.sources) >= set(TerminalDefence.noted_fields) for s in specs)
+    notes = [*p.sources.values(), *(n for s in specs for n in s.sources.values())]
+    assert all(n.startswith(("source:", "assumption:")) for n in notes)
+    for c in ("ballistic", "aeroballistic", "iskander-m", "kinzhal"):
+        assert p.ew_loss.get(c, 0) == 0 and p.area_per_100km.get(c, 0) == 0
+    assert p.terminal_sites["kyiv"].pk["ballistic"] > 0
+
+
+def test_overrides_merge_key_by_key_and_get_a_note() -> None:
+    base = load_ground_params()
+    p = load_ground_params({"ew_loss": {"drone": 0.3}, "terminal_kinds": {"city": {"magazine": 7}}})
+    assert p.ew_loss["drone"] == 0.3 and p.ew_loss["cruise"] == base.ew_loss["cruise"]
+    assert p.sources["ew_loss"] == OVERRIDE_NOTE and p.sources["ew_to"] == base.sources["ew_to"]
+    city = p.terminal_kinds["city"]
+    assert city.magazine == 7 and city.range_km == base.terminal_kinds["city"].range_km
+    assert city.sources["magazine"] == OVERRIDE_NOTE
+    own = load_ground_params({"ew_to": 0.9, "sources": {"ew_to": "source: my report"}})
+    assert own.ew_to == 0.9 and own.sources["ew_to"] == "source: my report"
+    assert load_ground_params(None) == base == load_ground_params({})
+
+
+@pytest.mark.parametrize(
+    ("override", "field", "words"),
+    [
+        ({"ew_loss": {"drone": 1.5}}, "ground_defences.ew_loss.drone", "less than or equal"),
+        ({"ew_loss": {"shahed": 0.1}}, "ground_defences.ew_loss", "shahed"),
+        ({"area_per_100km": {"drone": -1}}, "ground_defences.area_per_100km.drone", "greater"),
+        ({"bogus": 1}, "ground_defences.bogus", "Extra inputs"),
+        ({"ew_from": 0.9, "ew_to": 0.5}, "ground_defences", "must not exceed"),
+        ({"terminal_sites": {"lviv": {"range_km": 10}}}, "ground_defences.terminal_sites.lviv.pk", "required"),
+        ({"terminal_kinds": {"city": {"shots_per_threat": 0}}}, "ground_defences.terminal_kinds.city.shots_per_threat", "greater"),
+        ({"terminal_kinds": {"city": {"pk": {"drone": "high"}}}}, "ground_defences.terminal_kinds.city.pk.drone", "number"),
+        ({"sources": {"ew_loss": "because"}}, "ground_defences", "source:"),
+    ],
+)  # fmt: skip
+def test_bad_overrides_name_the_field(override: dict[str, Any], field: str, words: str) -> None:
+    with pytest.raises(InputError) as exc:
+        load_ground_params(override, origin="my.yaml")
+    problems = exc.value.problems
+    assert any(pr.field == field and words in pr.message for pr in problems), problems
+    assert all(pr.file == "my.yaml" for pr in problems)
+
+
+def test_per_threat_class_key_wins_over_category() -> None:
+    got = per_threat(
+        {"drone": 0.1, "lancet": 0.5},
+        np.array(["shahed-136", "lancet", "kh-101", "shahed-136"]),
+        np.array(["drone", "drone", "cruise", "drone"]),
+    )
+    np.testing.assert_array_equal(got, [0.1, 0.5, 0.0, 0.1])
+
+
+# ----------------------------------------------------------------------------- fixtures
+
+
+@pytest.fixture(scope="module")
+def ctx(reference: LoadedScenario) -> RaidContext:
+    return raid_context(reference)
+
+
+@pytest.fixture(scope="module")
+def ref(ctx: RaidContext) -> Threats:
+    def no_record() -> Any:
+        raise AssertionError("the record is not needed here")
+
+    nights, _ = load_raid("reference", ctx, no_record)
+    return fly(nights[0], ctx, np.random.default_rng(7))
