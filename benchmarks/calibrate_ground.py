@@ -1,7 +1,7 @@
 """Calibrate Ukraine's own defences (engine/ground.py) on the record of 2025.
 
 Run: ``.venv/bin/python benchmarks/calibrate_ground.py [--start 2025-01-01] [--end 2025-06-30]
-[--reps 2] [--seed 2025] [--override '{"ew_loss": {"drone": 0.45}}']``.
+[--reps 2] [--seed 2025] [--ref-seeds 20] [--override '{"ew_loss": {"drone": 0.45}}']``.
 
 Flies every night of the record between ``start`` and ``end`` (``night_from_record`` and
 ``fly`` against the reference scenario's assets and theatre), ``reps`` times each with its own
@@ -16,7 +16,16 @@ least ``--min-month`` weapons of the class with ``destroyed`` given (record) or 
 Threats are counted under the record class of the row they come from, as the record counts
 them: a combined row such as ``kh-101+kalibr`` stays combined and is not in the table.  Record
 rates are over the rows that give ``destroyed`` (``launched_destroyed_known``), for both
-columns.  ``--override`` merges a JSON map over the shipped parameters, as a scenario's
+columns.
+
+A second table checks the built-in reference raid (long routes, aimed far west) against the
+same record ranges: the engine's own baseline run (``build_world("reference", "reference")``,
+``run_replication(world, seed, ("baseline",))`` for seeds ``0 .. ref-seeds - 1``), destroyed =
+fate ``killed_ground``, not reached = fate ``lost_ew``, each as the mean over the seeds and the
+min..max of the per-seed rates; ``ok`` says whether the mean destroyed rate lies within the
+record's monthly range (the requirement; not-reached is shown for information).
+
+``--override`` merges a JSON map over the shipped parameters, as a scenario's
 ``ground_defences`` would (to try values before writing them into ground.yaml).
 """
 
@@ -31,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from skyshield.engine.api import build_world
 from skyshield.engine.ground import (
     GroundParams,
     draw_ground,
@@ -38,6 +48,7 @@ from skyshield.engine.ground import (
     load_ground_params,
     resolve_terminal,
 )
+from skyshield.engine.sim import run_replication
 from skyshield.raids import RaidContext, fly, load_raid, night_from_record, raid_context
 from skyshield.record import read_record, summarise
 from skyshield.scenario import load_scenario
@@ -154,6 +165,37 @@ def model_table(
     return out, pd.DataFrame(shots), t_fly, t_ground
 
 
+def reference_table(params: GroundParams, seeds: int) -> pd.DataFrame:
+    """Baseline fates on the built-in reference raid, one row per seed and threat class:
+    ``seed``, ``class_id``, ``launched``, ``destroyed`` (fate ``killed_ground``) and
+    ``not_reached`` (fate ``lost_ew``), as counts."""
+    world = build_world("reference", "reference")
+    world.ground = params
+    parts = []
+    for seed in range(seeds):
+        th = run_replication(world, seed, ("baseline",))["baseline"].threats
+        parts.append(
+            pd.DataFrame(
+                {
+                    "seed": seed,
+                    "class_id": th["class_id"].to_numpy(),
+                    "launched": 1.0,
+                    "destroyed": (th["fate"] == "killed_ground").to_numpy(dtype=float),
+                    "not_reached": (th["fate"] == "lost_ew").to_numpy(dtype=float),
+                }
+            )
+        )
+    sims = pd.concat(parts, ignore_index=True)
+    cols = ["launched", "destroyed", "not_reached"]
+    return sims.groupby(["seed", "class_id"], as_index=False)[cols].sum()
+
+
+def seed_rates(table: pd.DataFrame, num: str) -> Rates:
+    """Mean over the seeds of the per-seed rate ``num / launched`` and its min..max."""
+    per_seed = (table[num] / table["launched"]).to_numpy(dtype=float)
+    return Rates(float(per_seed.mean()), float(per_seed.min()), float(per_seed.max()))
+
+
 def time_reference(ctx: RaidContext, params: GroundParams, repeat: int = 21) -> str:
     """Median wall times (ms) of ``draw_ground`` and ``resolve_terminal`` on the reference raid."""
 
@@ -190,6 +232,7 @@ def main() -> None:
     ap.add_argument("--reps", type=int, default=2, help="replications of each night")
     ap.add_argument("--seed", type=int, default=2025)
     ap.add_argument("--min-month", type=float, default=5.0, help="weapons for a month to count")
+    ap.add_argument("--ref-seeds", type=int, default=20, help="seeds of the reference raid")
     ap.add_argument("--override", default="", help="JSON map merged over ground.yaml")
     args = ap.parse_args()
     start, end = dt.date.fromisoformat(args.start), dt.date.fromisoformat(args.end)
@@ -245,6 +288,35 @@ def main() -> None:
     per = t_ground / (len(nights) * args.reps) * 1000.0
     print(f"time: flying {t_fly:.1f} s, ground layers {t_ground:.1f} s ({per:.1f} ms per night)")
     print(time_reference(ctx, params))
+
+    t0 = time.perf_counter()
+    ref = reference_table(params, args.ref_seeds)
+    t_ref = time.perf_counter() - t0
+    print()
+    print(
+        f"reference raid, baseline (no fighters), seeds 0..{args.ref_seeds - 1}: mean over the"
+        " seeds (per-seed min..max); record: overall (monthly min..max) as above"
+    )
+    head = (
+        f"{'class':<12} {'per night':>9}  {'record destroyed':>17}  {'model destroyed':>17}"
+        f"  {'record not-reached':>18}  {'model not-reached':>17}  ok"
+    )
+    print(head)
+    print("-" * len(head))
+    present = set(ref["class_id"])
+    for c in [*CLASSES, *sorted(present - set(CLASSES))]:
+        if c not in present:
+            continue
+        r, m = rec[rec["class_key"] == c], ref[ref["class_id"] == c]
+        rd = rates(r, "destroyed", "launched_destroyed_known", args.min_month)
+        rn = rates(r, "not_reached", "launched_destroyed_known", args.min_month)
+        md, mn = seed_rates(m, "destroyed"), seed_rates(m, "not_reached")
+        ok = "n/a" if np.isnan(rd.low) else "yes" if rd.holds(md.overall) else "no"
+        print(
+            f"{c:<12} {m['launched'].mean():>9.0f}  {rd!s:>17}  {md!s:>17}  {rn!s:>18}"
+            f"  {mn!s:>17}  {ok}"
+        )
+    print(f"time: reference raid {t_ref:.1f} s ({t_ref / args.ref_seeds * 1000.0:.0f} ms per seed)")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,8 @@ the parameters' loading and checks.
 
 Hand-computed cases replay the documented draw order of ``draw_ground`` on a fresh generator
 of the same seed: uniforms (EW lost?), uniforms (where), standard exponentials (area distance),
-then the terminal uniforms.
+the terminal uniforms (a block of ``MAX_SHOTS_PER_THREAT`` rows), then uniforms (killable by
+area defences?).
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import shapely
 from numpy.typing import NDArray
 
 from skyshield.engine.ground import (
+    MAX_SHOTS_PER_THREAT,
     OVERRIDE_NOTE,
     GroundDraws,
     GroundParams,
@@ -37,7 +39,7 @@ from skyshield.scenario import Asset, LoadedScenario
 
 F64 = NDArray[np.float64]
 
-NOTES = {f: "assumption: test" for f in ("ew_from", "ew_to", "ew_loss", "area_per_100km")}
+NOTES = {f: "assumption: test" for f in GroundParams.noted_fields}
 SITE_NOTES = {f: "assumption: test" for f in ("range_km", "pk", "shots_per_threat", "magazine")}
 BIG_BOX = shapely.box(-2000.0, -2000.0, 2000.0, 2000.0)
 PROJ = Projection()
@@ -50,6 +52,7 @@ def params(
     kinds: dict[str, TerminalDefence] | None = None,
     ew_from: float = 0.4,
     ew_to: float = 0.95,
+    area_max: dict[str, float] | None = None,
 ) -> GroundParams:
     """Parameters built directly (not from the catalog file)."""
     return GroundParams(
@@ -57,6 +60,7 @@ def params(
         ew_to=ew_to,
         ew_loss=ew_loss or {},
         area_per_100km=area or {},
+        area_max=area_max or {},
         terminal_kinds=kinds or {},
         terminal_sites=sites or {},
         sources=NOTES,
@@ -113,6 +117,15 @@ def replay_draws(seed: int, n: int) -> tuple[F64, F64, F64]:
     return rng.random(n), rng.random(n), rng.standard_exponential(n)
 
 
+def replay_all(seed: int, n: int) -> tuple[F64, F64, np.random.Generator]:
+    """The terminal block ``(MAX_SHOTS_PER_THREAT, n)`` and the killable uniforms (the last
+    draws of ``draw_ground``), and the generator after them."""
+    rng = np.random.default_rng(seed)
+    rng.random(n), rng.random(n), rng.standard_exponential(n)
+    block = rng.random((MAX_SHOTS_PER_THREAT, n))
+    return block, rng.random(n), rng
+
+
 # ----------------------------------------------------------------------------- area attrition
 
 
@@ -157,6 +170,95 @@ def test_attrition_probability_matches_exp_within_3_standard_errors() -> None:
     p = 1.0 - math.exp(-rate / 100.0 * length)
     se = math.sqrt(p * (1.0 - p) / n)
     assert abs(np.isfinite(d.t_area_s).mean() - p) < 3.0 * se
+
+
+def test_area_max_zero_never_kills_and_one_is_the_pure_exponential() -> None:
+    n, rate = 400, 0.5  # route 300 km, all inside; EW and terminal draws in play too
+    th = make_threats([[(0.0, 0.0), (300.0, 0.0)]] * n)
+    kyiv = {"kyiv": site(30.0, {"drone": 0.5}, 2, 100)}
+
+    def run(cap: dict[str, float] | None) -> GroundDraws:
+        p = params(ew_loss={"drone": 0.5}, area={"drone": rate}, area_max=cap, sites=kyiv)
+        return draw_ground(th, BIG_BOX, p, np.random.default_rng(11))
+
+    never, always, unset = run({"drone": 0.0}), run({"drone": 1.0}), run(None)
+    assert not np.isfinite(never.t_area_s).any()
+    np.testing.assert_allclose(never.inside_km, 300.0)  # still measured
+    _, _, e = replay_draws(11, n)
+    dist = e / (rate / 100.0)
+    killed = dist < 300.0
+    assert 0 < killed.sum() < n
+    np.testing.assert_array_equal(np.isfinite(always.t_area_s), killed)
+    np.testing.assert_allclose(always.x_area_km[killed], dist[killed], atol=1e-9)
+    # no entry means no cap: the same as area_max = 1
+    for name in GroundDraws.__dataclass_fields__:
+        np.testing.assert_array_equal(getattr(always, name), getattr(unset, name))
+    # the cap leaves the older draws alone: EW losses and terminal uniforms are unchanged
+    for name in ("t_ew_s", "x_ew_km", "y_ew_km", "u_terminal", "inside_km"):
+        np.testing.assert_array_equal(getattr(never, name), getattr(always, name))
+
+
+def test_only_killable_threats_die_by_hand_and_class_key_wins() -> None:
+    n, rate = 400, 0.5
+    th = make_threats(
+        [[(0.0, 0.0), (300.0, 0.0)]] * n,
+        category=["drone"] * (n // 2) + ["cruise"] * (n // 2),
+        class_id=["shahed-136"] * (n // 2) + ["kh-101"] * (n // 2),
+    )
+    cap = {"drone": 0.4, "cruise": 0.0, "kh-101": 0.7}
+    p = params(area={"drone": rate, "cruise": rate}, area_max=cap)
+    d = draw_ground(th, BIG_BOX, p, np.random.default_rng(21))
+    _, _, e = replay_draws(21, n)
+    _, u_killable, _ = replay_all(21, n)
+    dist = e / (rate / 100.0)
+    killable = u_killable < np.repeat([0.4, 0.7], n // 2)
+    killed = killable & (dist < 300.0)
+    assert (killable & ~killed).sum() > 0 and (~killable & (dist < 300.0)).sum() > 0
+    np.testing.assert_array_equal(np.isfinite(d.t_area_s), killed)
+    np.testing.assert_allclose(d.x_area_km[killed], dist[killed], atol=1e-9)
+
+
+def test_saturating_probability_within_3_standard_errors() -> None:
+    n, rate, cap = 4000, 0.5, 0.6
+    short, long = 200.0, 3000.0  # 1 - exp(-15) on the long route: it levels off at the cap
+    th = make_threats([[(0.0, 0.0), (short, 0.0)]] * n + [[(0.0, 0.0), (long, 0.0)]] * n)
+    p = params(area={"drone": rate}, area_max={"drone": cap})
+    d = draw_ground(th, BIG_BOX, p, np.random.default_rng(2026))
+    killed = np.isfinite(d.t_area_s)
+    for got, length in ((killed[:n], short), (killed[n:], long)):
+        want = cap * (1.0 - math.exp(-rate / 100.0 * length))
+        assert abs(got.mean() - want) < 3.0 * math.sqrt(want * (1.0 - want) / n)
+
+
+def test_killable_uniforms_are_drawn_last_whatever_max_shots() -> None:
+    n = 300
+    th = make_threats([[(0.0, 0.0), (300.0, 0.0)]] * n)
+    area, cap = {"drone": 0.5}, {"drone": 0.5}
+    two = params(area=area, area_max=cap, sites={"k": site(30.0, {"drone": 0.5}, 2, 9)})
+    five = params(area=area, area_max=cap, sites={"k": site(30.0, {"drone": 0.5}, 5, 9)})
+    rng_two, rng_five = np.random.default_rng(17), np.random.default_rng(17)
+    a = draw_ground(th, BIG_BOX, two, rng_two)
+    b = draw_ground(th, BIG_BOX, five, rng_five)
+    block, u_killable, after = replay_all(17, n)
+    np.testing.assert_array_equal(a.u_terminal, block[:2].T)
+    np.testing.assert_array_equal(b.u_terminal, block[:5].T)
+    # the same killable threats, so the same area kills, with two shots or five
+    np.testing.assert_array_equal(a.t_area_s, b.t_area_s)
+    _, _, e = replay_draws(17, n)
+    np.testing.assert_array_equal(np.isfinite(a.t_area_s), (u_killable < 0.5) & (e / 0.005 < 300))
+    # nothing is drawn after the killable uniforms, whatever max_shots
+    assert rng_two.random() == rng_five.random() == after.random()
+
+
+def test_routes_that_never_enter_the_region_have_nothing_inside() -> None:
+    region = shapely.box(1000.0, 1000.0, 1100.0, 1100.0)
+    th = make_threats([[(0.0, 0.0), (300.0, 0.0)], [(0.0, 50.0), (100.0, 50.0), (100.0, 150.0)]])
+    legs = Legs.of(th)
+    leg, s0, s1 = inside_pieces(legs, np.arange(len(legs.owner)), region)
+    assert len(leg) == len(s0) == len(s1) == 0
+    d = draw_ground(th, region, params(area={"drone": 100.0}), np.random.default_rng(0))
+    np.testing.assert_array_equal(d.inside_km, [0.0, 0.0])
+    assert np.all(np.isinf(d.t_area_s))
 
 
 def test_inside_pieces_agree_with_shapely_intersection(ctx: RaidContext, ref: Threats) -> None:
@@ -433,6 +535,8 @@ def test_overrides_merge_key_by_key_and_get_a_note() -> None:
         ({"ew_loss": {"drone": 1.5}}, "ground_defences.ew_loss.drone", "less than or equal"),
         ({"ew_loss": {"shahed": 0.1}}, "ground_defences.ew_loss", "shahed"),
         ({"area_per_100km": {"drone": -1}}, "ground_defences.area_per_100km.drone", "greater"),
+        ({"area_max": {"drone": 1.5}}, "ground_defences.area_max.drone", "less than or equal"),
+        ({"area_max": {"shahed": 0.5}}, "ground_defences.area_max", "shahed"),
         ({"bogus": 1}, "ground_defences.bogus", "Extra inputs"),
         ({"ew_from": 0.9, "ew_to": 0.5}, "ground_defences", "must not exceed"),
         ({"terminal_sites": {"lviv": {"range_km": 10}}}, "ground_defences.terminal_sites.lviv.pk", "required"),
@@ -456,6 +560,9 @@ def test_per_threat_class_key_wins_over_category() -> None:
         np.array(["drone", "drone", "cruise", "drone"]),
     )
     np.testing.assert_array_equal(got, [0.1, 0.5, 0.0, 0.1])
+    classes, categories = np.array(["shahed-136", "kh-101"]), np.array(["drone", "cruise"])
+    cap = per_threat({"drone": 0.6}, classes, categories, default=1.0)
+    np.testing.assert_array_equal(cap, [0.6, 1.0])  # area_max: no entry, no cap
 
 
 # ----------------------------------------------------------------------------- fixtures

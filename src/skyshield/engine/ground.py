@@ -6,10 +6,14 @@ Three layers act on every threat of a night, independently of any fighter:
    probability ``ew_loss`` at a point drawn uniformly between the fractions ``ew_from`` and
    ``ew_to`` of its route length.
 2. **Area defences** (mobile fire groups, interceptor drones, SAM belts, and whatever else
-   brings threats down away from the assets): an attrition rate ``area_per_100km`` per 100 km
-   flown over free Ukraine.  The kill distance ``D`` is exponential with that rate; if ``D`` is
-   less than the length the threat flies inside free Ukraine before arrival, the threat dies
-   at the point where it has flown ``D`` km inside.  The length inside is exact per leg (each
+   brings threats down away from the assets): saturating attrition over free Ukraine.  A threat
+   is *killable* by area defences with probability ``area_max``; a killable threat has a kill
+   distance ``D``, exponential with the rate ``area_per_100km`` per 100 km, and if ``D`` is
+   less than the length it flies inside free Ukraine before arrival, it dies at the point where
+   it has flown ``D`` km inside.  So the area kill probability over a length ``L`` inside is
+   ``area_max * (1 - exp(-rate * L))``: it grows with the route at first and levels off at
+   ``area_max`` on long routes (some threats, by altitude, route or luck, are never brought
+   down by the area layer however far they fly).  The length inside is exact per leg (each
    leg is split where it crosses the border of free Ukraine, see :func:`inside_pieces`).
 3. **Terminal defences** at protected assets (per asset kind, or per asset id): a threat still
    flying at arrival whose aim point lies within ``range_km`` of a defended asset is engaged by
@@ -19,10 +23,11 @@ Three layers act on every threat of a night, independently of any fighter:
 
 Ballistic and aeroballistic threats meet only terminal defences (no EW, no area attrition).
 
-Parameter maps (``ew_loss``, ``area_per_100km``, ``pk``) are keyed by threat category or by
-threat class id; a class key wins over its category, a threat whose class and category are both
-absent gets 0.  The shipped values live in ``skyshield/data/catalog/ground.yaml`` with their
-calibration on the 2025 record (``benchmarks/calibrate_ground.py``).
+Parameter maps (``ew_loss``, ``area_per_100km``, ``area_max``, ``pk``) are keyed by threat
+category or by threat class id; a class key wins over its category, a threat whose class and
+category are both absent gets 0, except in ``area_max``, where it gets 1 (no cap: the pure
+exponential attrition).  The shipped values live in ``skyshield/data/catalog/ground.yaml`` with
+their calibration on the 2025 record and the reference raid (``benchmarks/calibrate_ground.py``).
 
 Randomness: :func:`draw_ground` draws every random number of this module from the generator it
 is given, in a fixed order, so a baseline run and a shield run that share the draws see the
@@ -139,8 +144,11 @@ class GroundParams(Sourced):
 
     ``ew_from``, ``ew_to``: fractions 0..1 of the route length between which an EW loss
     happens.  ``ew_loss``: probability 0..1 that a threat is lost to EW.  ``area_per_100km``:
-    attrition rate per 100 km flown over free Ukraine.  ``terminal_kinds``: terminal defence of
-    every asset of a kind; ``terminal_sites``: of one asset by id (wins over its kind).
+    attrition rate per 100 km flown over free Ukraine of a killable threat.  ``area_max``:
+    probability 0..1 that a threat is killable by area defences at all (the level the area
+    kill probability reaches on a long route; 1 where not given).  ``terminal_kinds``: terminal
+    defence of every asset of a kind; ``terminal_sites``: of one asset by id (wins over its
+    kind).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
@@ -149,15 +157,22 @@ class GroundParams(Sourced):
     ew_to: float = Field(ge=0, le=1)
     ew_loss: dict[str, Probability]
     area_per_100km: dict[str, Rate]
+    area_max: dict[str, Probability]
     terminal_kinds: dict[AssetKind, TerminalDefence] = Field(default_factory=dict)
     terminal_sites: dict[str, TerminalDefence] = Field(default_factory=dict)
 
-    noted_fields = ("ew_from", "ew_to", "ew_loss", "area_per_100km")
+    noted_fields = ("ew_from", "ew_to", "ew_loss", "area_per_100km", "area_max")
 
     @field_validator("ew_loss", "area_per_100km")
     @classmethod
     def _layer_keys(cls, v: dict[str, float]) -> dict[str, float]:
         _check_keys(v, terminal_only_zero=True)
+        return v
+
+    @field_validator("area_max")
+    @classmethod
+    def _cap_keys(cls, v: dict[str, float]) -> dict[str, float]:
+        _check_keys(v)  # harmless for ballistic threats: they have no area rate
         return v
 
     @model_validator(mode="after")
@@ -178,12 +193,14 @@ class GroundParams(Sourced):
         return own if own is not None else self.terminal_kinds.get(asset.kind)
 
 
-def per_threat(values: Mapping[str, float], class_id: Str, category: Str) -> F64:
-    """Value of a map keyed by category or class id for each threat (class key first, 0 if
-    neither is given); one look-up per distinct class."""
+def per_threat(
+    values: Mapping[str, float], class_id: Str, category: Str, default: float = 0.0
+) -> F64:
+    """Value of a map keyed by category or class id for each threat (class key first,
+    ``default`` if neither is given); one look-up per distinct class."""
     classes, first, inverse = np.unique(class_id, return_index=True, return_inverse=True)
     looked = [
-        float(values.get(str(c), values.get(str(category[i]), 0.0)))
+        float(values.get(str(c), values.get(str(category[i]), default)))
         for c, i in zip(classes, first, strict=True)
     ]
     return np.asarray(looked, dtype=np.float64)[inverse.reshape(-1)]
@@ -380,6 +397,9 @@ def inside_pieces(legs: Legs, sel: I64, region: BaseGeometry) -> tuple[I64, F64,
     mid = 0.5 * (ta + tb)
     inside = shapely.intersects_xy(region, px[k] + mid * rx[k], py[k] + mid * ry[k])
     k, ta, tb = k[inside], ta[inside], tb[inside]
+    if not len(k):  # no leg enters the region
+        empty = np.zeros(0)
+        return np.zeros(0, dtype=np.int64), empty, empty
     leg = sel[k]
     ln = legs.length_km[leg]
     # merge touching parts of one leg (a split where the leg only grazes the border)
@@ -433,8 +453,11 @@ def draw_ground(
     Every random number of the ground layers is drawn here, in this fixed order whatever the
     parameters: ``n`` uniforms (is the threat lost to EW?), ``n`` uniforms (where along the
     route), ``n`` standard exponentials (area kill distance, divided by the threat's rate), then
-    ``max_shots x n`` uniforms for the terminal shots (shot ``j`` of threat ``i`` takes draw
-    ``j * n + i``, so the first shots keep their luck when ``max_shots`` changes).  Two runs of
+    :data:`MAX_SHOTS_PER_THREAT` ``x n`` uniforms for the terminal shots, of which the first
+    ``max_shots`` rows are used (shot ``j`` of threat ``i`` takes draw ``j * n + i``, so the
+    first shots keep their luck when ``max_shots`` changes), then ``n`` uniforms (is the threat
+    killable by area defences?, below ``area_max``).  The terminal block has the same size
+    whatever ``max_shots``, so the killable uniforms do not move when it changes.  Two runs of
     a night that share the generator's state (baseline and shield) see the same luck.
     ``free_ukraine_km``: free Ukraine in theatre km (:attr:`RaidContext.free_ukraine_km`).
     """
@@ -442,7 +465,8 @@ def draw_ground(
     u_lost = rng.random(n)
     u_where = rng.random(n)
     e_area = rng.standard_exponential(n)
-    u_terminal = np.ascontiguousarray(rng.random((params.max_shots, n)).T)
+    u_terminal = np.ascontiguousarray(rng.random((MAX_SHOTS_PER_THREAT, n))[: params.max_shots].T)
+    u_killable = rng.random(n)
 
     legs = Legs.of(threats)
     has_leg = np.diff(legs.start) > 0
@@ -457,10 +481,12 @@ def draw_ground(
         frac = params.ew_from + u_where[lost] * (params.ew_to - params.ew_from)
         t_ew[lost], x_ew[lost], y_ew[lost] = legs.at_distance(lost, frac * path[lost])
 
-    # area defences: exponential kill distance over the length flown inside free Ukraine
+    # area defences: a killable threat has an exponential kill distance over the length it
+    # flies inside free Ukraine
     t_area, x_area, y_area = np.full(n, np.inf), np.full(n, np.nan), np.full(n, np.nan)
     inside = np.zeros(n)
     rate = per_threat(params.area_per_100km, cls, cat) / 100.0
+    killable = u_killable < per_threat(params.area_max, cls, cat, default=1.0)
     exposed = np.flatnonzero((rate > 0) & flying)
     if len(exposed):
         sel = np.flatnonzero(np.isin(legs.owner, exposed))
@@ -470,7 +496,7 @@ def draw_ground(
         first = np.searchsorted(owner, np.arange(n + 1))
         inside = cum[first[1:]] - cum[first[:-1]]
         dist = np.full(n, np.inf)
-        dist[exposed] = e_area[exposed] / rate[exposed]
+        dist[exposed] = np.where(killable[exposed], e_area[exposed] / rate[exposed], np.inf)
         killed = np.flatnonzero(dist < inside)
         if len(killed):
             target = cum[first[killed]] + dist[killed]

@@ -7,8 +7,8 @@ time its path comes within that range of the sensor (an exact segment-circle sol
 :mod:`skyshield.engine.kinematics`); a track forms ``track_delay_s`` later.
 
 Ukraine's national air surveillance tracks a threat ``ground_track_delay_s`` after it first
-enters Ukrainian airspace (free or occupied), computed on Ukraine's outline simplified by
-:data:`UKRAINE_SIMPLIFY_KM` (an error of seconds).
+enters Ukrainian airspace (free or occupied), computed exactly on Ukraine's outline simplified
+by :data:`UKRAINE_SIMPLIFY_KM` (an error of seconds).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
+from skyshield.engine.ground import Legs, inside_pieces
 from skyshield.engine.kinematics import circle_entry_times
 from skyshield.raids import Threats
 
@@ -75,41 +76,28 @@ def detection_times(threats: Threats, rcs_m2: F64, sensors: list[Sensor]) -> F64
 
 
 def entry_times(threats: Threats, area_km: BaseGeometry) -> F64:
-    """First time (s) each route is inside ``area_km``; ``inf`` if never."""
+    """First time (s) each route is inside ``area_km`` (boundary included); ``inf`` if never.
+
+    Exact: every leg is split where it crosses the area's border
+    (:func:`skyshield.engine.ground.inside_pieces`), and the first inside piece of each route in
+    route order gives the time.
+    """
     n = len(threats)
     out = np.full(n, np.inf)
     if n == 0:
         return out
-    counts = np.diff(threats.offsets)
-    xy = np.column_stack([threats.x_km, threats.y_km])
-    lines = shapely.linestrings(xy, indices=np.repeat(np.arange(n), counts))
-    inside0 = shapely.contains_xy(
-        area_km, threats.x_km[threats.offsets[:-1]], threats.y_km[threats.offsets[:-1]]
-    )
-    out[inside0] = threats.t_s[threats.offsets[:-1]][inside0]
-    todo = np.flatnonzero(~inside0)
-    inter = shapely.intersection(lines[todo], area_km)
-    coords, owner = shapely.get_coordinates(inter, return_index=True)
-    if len(coords) == 0:
-        return out
-    pts = shapely.points(coords)
-    along = shapely.line_locate_point(lines[todo][owner], pts)
-    first = np.full(len(todo), np.inf)
-    np.minimum.at(first, owner, along)
-    hit = np.isfinite(first)
-    out[todo[hit]] = time_at_distance(threats, todo[hit], first[hit])
-    return out
-
-
-def time_at_distance(threats: Threats, idx: NDArray[np.int64], along_km: F64) -> F64:
-    """Time (s) at which threats ``idx`` have flown ``along_km`` of their routes."""
-    seg = np.hypot(np.diff(threats.x_km), np.diff(threats.y_km))
-    cum = np.concatenate([[0.0], np.cumsum(seg)])
-    out = np.empty(len(idx))
-    for k, i in enumerate(idx):
-        a, b = threats.offsets[i], threats.offsets[i + 1]
-        c = cum[a:b] - cum[a]
-        out[k] = np.interp(along_km[k], c, threats.t_s[a:b])
+    legs = Legs.of(threats)
+    leg, s0, _ = inside_pieces(legs, np.arange(len(legs.owner), dtype=np.int64), area_km)
+    if len(leg):
+        owner = legs.owner[leg]
+        owners, first = np.unique(owner, return_index=True)  # pieces come in route order
+        t, _, _ = legs.point(leg[first], s0[first])
+        out[owners] = t
+    single = np.flatnonzero(np.diff(threats.offsets) == 1)  # one-waypoint routes have no legs
+    if len(single):
+        at = threats.offsets[single]
+        inside = shapely.contains_xy(area_km, threats.x_km[at], threats.y_km[at])
+        out[single[inside]] = threats.t_s[at][inside]
     return out
 
 

@@ -93,6 +93,10 @@ class World:
         self.engage_zone = th.engagement_zone_km
         shapely.prepare(self.engage_zone)
         self.free_ukraine = self.ctx.free_ukraine_km
+        # where a shot can be taken at a threat: within weapon range of the engagement zone
+        longest = max((w.range_km for w in self.catalog.weapons.values()), default=0.0)
+        self.shot_reach = self.engage_zone.buffer(longest).simplify(0.5)
+        shapely.prepare(self.shot_reach)
         self.ukraine = ukraine_outline(th.ukraine_km)
         proj = th.projection
         self.positions_km: dict[str, tuple[float, float]] = {
@@ -207,16 +211,57 @@ class ShieldRun:
         self.c2_times: set[float] = set()
         self.stations = sorted({s.station for s in self.slots})
         self.station_of = np.array([self.stations.index(s.station) for s in self.slots], dtype=int)
-        max_range = max((w.range_km for w in cat.weapons.values()), default=0.0)
-        reach = self.p.max_dash_km + max_range
-        self.near_s = np.full(
-            (n, len(self.stations)), np.inf
-        )  # when threat i is first within reach of station s
+        # when threat i first comes within reach of station s: the longest dash, plus the range of
+        # the longest weapon adequate against its category among the station's types, plus how
+        # far the threat flies while a fighter reacts and dashes that far
+        self.near_s = np.full((n, len(self.stations)), np.inf)
+        # when threat i first comes within a dash and a shot of station s
+        self.close_s = np.full((n, len(self.stations)), np.inf)
+        lag_h = (self.p.reaction_s + self.p.c2_cycle_s) / 3600.0
         for k, sid in enumerate(self.stations):
+            types = {sl.type for sl in self.slots if sl.station == sid}
+            v_dash = min(cat.fighters[ft].dash_speed_kmh for ft in types)
+            reach = np.full(n, -1.0)
+            close = np.full(n, -1.0)
+            for c in np.unique(threats.category):
+                ranges = [
+                    cat.weapons[wid].range_km
+                    for ft in types
+                    for wid in cat.fighters[ft].loadout
+                    if cat.weapons[wid].pk.get(str(c), 0.0) >= self.p.min_pk  # type: ignore[call-overload]
+                ]
+                if ranges:
+                    mine = threats.category == c
+                    v_threat = float(threats.speed_kmh[mine].max())
+                    run_km = v_threat * (lag_h + self.p.max_dash_km / v_dash)
+                    reach[mine] = self.p.max_dash_km + max(ranges) + run_km
+                    close[mine] = self.p.max_dash_km + max(ranges)
             x, y = world.positions_km[sid]
-            self.near_s[:, k] = circle_entry_times(
-                threats.offsets, threats.x_km, threats.y_km, threats.t_s, x, y, reach
-            )
+            ok = reach > 0
+            if ok.any():
+                self.near_s[ok, k] = circle_entry_times(
+                    threats.offsets,
+                    threats.x_km,
+                    threats.y_km,
+                    threats.t_s,
+                    x,
+                    y,
+                    np.maximum(reach, 1e-9),
+                )[ok]
+                self.close_s[ok, k] = circle_entry_times(
+                    threats.offsets,
+                    threats.x_km,
+                    threats.y_km,
+                    threats.t_s,
+                    x,
+                    y,
+                    np.maximum(close, 1e-9),
+                )[ok]
+        # when threat i becomes a candidate for station s, and enters the engagement zone (start())
+        self.active_s = np.full((n, len(self.stations)), np.inf)
+        self.zone_entry_s = np.full(n, np.inf)
+        # pairs (threat, slot) with no intercept at some time never get one later
+        self.unreachable = np.zeros((n, len(self.slots)), dtype=bool)
         self.horizon_s = float(np.max(self.arrival_s)) + 600.0 if n else 0.0
 
     # --- scheduling helpers -------------------------------------------------------------
@@ -285,13 +330,22 @@ class ShieldRun:
         schedule when each threat comes within reach of each station."""
         for k, spec in enumerate(self.slots):
             self.put_on_station(k, -self.rng.random() * spec.time_on_station_h * 3600.0)
-        for k in range(len(self.stations)):
-            when = np.maximum(self.track_s, self.near_s[:, k])
+        zone_s = entry_times(self.th, self.w.shot_reach)
+        self.zone_entry_s = entry_times(self.th, self.w.engage_zone)
+        for k, sid in enumerate(self.stations):
+            v_dash = min(
+                self.w.catalog.fighters[s.type].dash_speed_kmh
+                for s in self.slots
+                if s.station == sid
+            )
+            lead_s = self.p.max_dash_km / v_dash * 3600.0 + self.p.reaction_s + self.p.c2_cycle_s
+            when = np.maximum(np.maximum(self.track_s, self.near_s[:, k]), zone_s - lead_s)
             ok = (
                 self.engageable
                 & np.isfinite(when)
                 & (when < np.minimum(self.death_s, self.arrival_s))
             )
+            self.active_s[:, k] = np.where(ok, when, np.inf)
             for i in np.flatnonzero(ok):
                 self.q.schedule(float(when[i]), "near", int(i))
 
@@ -355,7 +409,10 @@ class ShieldRun:
         cand = np.flatnonzero(cand_mask)
         parts: list[tuple[int, NDArray[np.int64], str, float, float]] = []
         for k, ac in enumerate(free):
-            idx = cand[self.near_s[cand, self.station_of[ac.spec.slot]] <= t]
+            slot = ac.spec.slot
+            idx = cand[
+                (self.near_s[cand, self.station_of[slot]] <= t) & ~self.unreachable[cand, slot]
+            ]
             if not len(idx):
                 continue
             cats = th.category[idx]
@@ -379,7 +436,26 @@ class ShieldRun:
         hit = earliest_intercept(
             th.offsets, th.x_km, th.y_km, th.t_s, ii, fx, fy, t, vd, self.p.reaction_s, rng_km
         )
-        ts, px, py = hit.t_s, hit.x_km, hit.y_km
+        ts, px, py = hit.t_s.copy(), hit.x_km.copy(), hit.y_km.copy()
+        # a threat met before it enters the engagement zone, or before it comes within a dash and a
+        # shot of the station, is met when it first does both instead, if the fighter can reach
+        # that point by then (shots are only taken inside the zone, dashes are limited)
+        st_k = self.station_of[np.array([free[k].spec.slot for k in kk], dtype=int)]
+        tz = np.maximum(self.zone_entry_s[ii], self.close_s[ii, st_k])
+        late = np.flatnonzero(np.isfinite(ts) & np.isfinite(tz) & (tz > ts))
+        if len(late):
+            pz = positions_at(
+                th.offsets, th.x_km, th.y_km, th.t_s, ii[late], tz[late], validate=False
+            )
+            gap = np.hypot(pz.x_km - fx[late], pz.y_km - fy[late]) - rng_km[late]
+            can = pz.valid & (gap <= vd[late] * (tz[late] - t - self.p.reaction_s) / 3600.0)
+            sel = late[can]
+            ts[sel], px[sel], py[sel] = tz[sel], pz.x_km[can], pz.y_km[can]
+        # an intercept only gets later if started later: none, or none before the threat dies or
+        # arrives, means never for this slot
+        never = ~np.isfinite(ts) | (ts >= self.death_s[ii]) | (ts >= self.arrival_s[ii])
+        slots_of = np.array([free[k].spec.slot for k in kk[never]], dtype=int)
+        self.unreachable[ii[never], slots_of] = True
         d = np.hypot(px - fx, py - fy)
         dash_km = np.maximum(d - rng_km, 0.0)
         frac = np.divide(dash_km, d, out=np.zeros_like(d), where=d > 0)
@@ -452,9 +528,6 @@ class ShieldRun:
                         float(dash_s[r]),
                     ),
                 )
-        # keep cycling while fighters are free and candidates are within reach
-        if any(ac.busy_until_s <= t for ac in free):
-            self.request_c2(t + self.p.c2_cycle_s)
 
     def on_engage(
         self, t: float, payload: tuple[Aircraft, int, str, float, float, float, float]

@@ -9,8 +9,9 @@ that names no launch place takes the direction area of its ``target`` field (``s
 
 Launch times: the record gives only the window of the whole attack (first launch to last
 report), so launches are spread uniformly over the first ``launch_fraction`` of each row's
-window.  Aim points: the row's affected regions where it names them, the asset whose name is the
-row's ``target_main`` where there is one, otherwise the default target model.
+window.  Aim points: the row's affected regions where it names them (else the regions its
+``target`` names), the asset whose name is the row's ``target_main`` where there is one,
+otherwise the default target model.
 """
 
 from __future__ import annotations
@@ -36,7 +37,8 @@ def _split(n: int, k: int) -> list[int]:
 
 
 def _aim(row: Any, ctx: RaidContext) -> Aim:
-    regions = [r for r in (row.affected_regions or []) if r in ctx.regions]
+    named = list(row.affected_regions or []) or list(getattr(row, "target_regions", None) or [])
+    regions = [r for r in named if r in ctx.regions]
     by_name = {a.name.lower(): a.id for a in ctx.assets}
     main = str(row.target_main or "").strip().lower()
     assets = [by_name[main]] if main in by_name else []
