@@ -9,10 +9,10 @@ random numbers, one process), peak memory, and how the time grows with raid size
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import resource
 import time
+
+from common import machine
 
 from skyshield.engine.api import build_world
 from skyshield.engine.sim import run_replication
@@ -76,9 +76,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--reps", type=int, default=10)
     reps = ap.parse_args().reps
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
+    print(machine())
     t0 = time.perf_counter()
     world = build_world("reference", "reference")
     print(f"build the world (scenario, force plan, zones), once: {time.perf_counter() - t0:.2f} s")

@@ -7,14 +7,11 @@ repeats, in milliseconds) and peak memory of this process.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import resource
-import statistics
 import tempfile
-import time
-from collections.abc import Callable
 from pathlib import Path
+
+from common import machine, timed
 
 from skyshield.forces import plan_forces
 from skyshield.geo import Theatre, TheatreConfig
@@ -22,24 +19,12 @@ from skyshield.report import plot_force_map
 from skyshield.scenario import load_scenario
 
 
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    """Median wall time of ``fn`` over ``repeat`` calls, in ms."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000.0)
-    return statistics.median(times)
-
-
 def main() -> None:
     """Measure and print."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repeat", type=int, default=5)
     n = ap.parse_args().repeat
-    print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
+    print(machine())
 
     def zones() -> None:
         th = Theatre(TheatreConfig())

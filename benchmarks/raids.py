@@ -8,15 +8,11 @@ drones (to show how the cost grows with raid size).
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import resource
-import statistics
-import time
-from collections.abc import Callable
 from datetime import date
 
 import numpy as np
+from common import machine, timed
 
 from skyshield.raids import (
     Night,
@@ -32,24 +28,12 @@ from skyshield.record import read_record
 from skyshield.scenario import load_scenario
 
 
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    """Median wall time of ``fn`` over ``repeat`` calls, in ms."""
-    times = []
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - t0) * 1000.0)
-    return statistics.median(times)
-
-
 def main() -> None:
     """Measure and print."""
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--repeat", type=int, default=5)
     n = ap.parse_args().repeat
-    print(
-        f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-    )
+    print(machine())
     print(
         f"import the shipped record (2,617 rows):   {timed(lambda: read_record(None), n):8.1f} ms"
     )

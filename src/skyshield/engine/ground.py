@@ -52,6 +52,7 @@ from skyshield.catalog import load_catalog
 from skyshield.catalog.models import Sourced, ThreatCategory
 from skyshield.errors import InputError, Problem
 from skyshield.geo import Projection
+from skyshield.mapping import deep_merge
 from skyshield.raids.threats import Threats
 from skyshield.scenario.models import Asset, AssetKind
 
@@ -206,17 +207,6 @@ def per_threat(
     return np.asarray(looked, dtype=np.float64)[inverse.reshape(-1)]
 
 
-def _merge(base: dict[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
-    """``over`` merged into a copy of ``base``, key by key (nested maps merge, the rest replace)."""
-    out = dict(base)
-    for k, v in over.items():
-        if isinstance(v, Mapping) and isinstance(out.get(k), dict):
-            out[k] = _merge(out[k], v)
-        else:
-            out[k] = v
-    return out
-
-
 def _note_overrides(merged: dict[str, Any], over: Mapping[str, Any], noted: Sequence[str]) -> None:
     """Give each number that ``over`` sets without its own note :data:`OVERRIDE_NOTE`."""
     own = over.get("sources")
@@ -249,7 +239,7 @@ def load_ground_params(
         raise InputError(
             [Problem(origin, "ground_defences", f"expected a mapping, got {type(over).__name__}")]
         )
-    merged = _merge(base, over)
+    merged = deep_merge(base, over)
     _note_overrides(merged, over, GroundParams.noted_fields)
     for group in ("terminal_kinds", "terminal_sites"):
         sub_over, sub = over.get(group), merged.get(group)

@@ -239,24 +239,16 @@ class ShieldRun:
             x, y = world.positions_km[sid]
             ok = reach > 0
             if ok.any():
-                self.near_s[ok, k] = circle_entry_times(
-                    threats.offsets,
-                    threats.x_km,
-                    threats.y_km,
-                    threats.t_s,
-                    x,
-                    y,
-                    np.maximum(reach, 1e-9),
-                )[ok]
-                self.close_s[ok, k] = circle_entry_times(
-                    threats.offsets,
-                    threats.x_km,
-                    threats.y_km,
-                    threats.t_s,
-                    x,
-                    y,
-                    np.maximum(close, 1e-9),
-                )[ok]
+                for target, radius in ((self.near_s, reach), (self.close_s, close)):
+                    target[ok, k] = circle_entry_times(
+                        threats.offsets,
+                        threats.x_km,
+                        threats.y_km,
+                        threats.t_s,
+                        x,
+                        y,
+                        np.maximum(radius, 1e-9),
+                    )[ok]
         # when threat i becomes a candidate for station s, and enters the engagement zone (start())
         self.active_s = np.full((n, len(self.stations)), np.inf)
         self.zone_entry_s = np.full(n, np.inf)

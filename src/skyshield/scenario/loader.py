@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from skyshield.catalog import Catalog, load_catalog
 from skyshield.errors import InputError, Problem
 from skyshield.geo import Theatre, TheatreConfig
+from skyshield.mapping import deep_merge
 from skyshield.scenario.checks import cross_check, sort_problems
 from skyshield.scenario.models import Asset, Base, Scenario
 from skyshield.scenario.yamlio import Path_, dotted, line_of, load_yaml
@@ -120,17 +121,6 @@ def _lookup(data: Any, path: Path_) -> Any:
         if data is _MISSING:
             return _MISSING
     return data
-
-
-def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
-    """Override ``base`` with ``over`` key by key; mappings merge, lists and values replace."""
-    out = dict(base)
-    for k, v in over.items():
-        if isinstance(v, dict) and isinstance(out.get(k), dict):
-            out[k] = _merge(out[k], v)
-        else:
-            out[k] = v
-    return out
 
 
 @dataclass
@@ -288,7 +278,7 @@ def load_scenario(ref: str | Path, *, check: bool = True) -> LoadedScenario:
     chain = _chain(ref)
     merged: dict[str, Any] = {}
     for src in reversed(chain):
-        merged = _merge(merged, src.data)
+        merged = deep_merge(merged, src.data)
     merged.pop("extends", None)
     catalog = load_catalog()
     try:
