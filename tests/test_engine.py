@@ -132,11 +132,18 @@ def test_intercept_time_matches_closed_form(one_f16: LoadedScenario) -> None:
 
 def test_never_engaged_outside_the_engagement_zone(one_f16: LoadedScenario) -> None:
     w = build_world(one_f16, SMALL_NIGHT)
-    # a drone flying across the east (Kharkiv area), far outside the engagement zone
     proj = w.ls.theatre.projection
-    a, b = proj.point_km((37.5, 50.2)), proj.point_km((35.5, 49.5))
-    run = hand_run(w, straight("shahed-136", "drone", a, b, 180.0))
+    # a drone flying east along 52 N over Belarus: within a dash and a shot of the Lviv station
+    # (about 245 km) but never inside Ukraine, so never inside the engagement zone
+    a, b = proj.point_km((24.5, 52.0)), proj.point_km((28.0, 52.0))
+    threats = straight("shahed-136", "drone", a, b, 180.0)
+    sx, sy = w.positions_km["lviv"]
+    assert shapely.LineString([a, b]).distance(shapely.Point(sx, sy)) < w.params.max_dash_km + 25
+    run = hand_run(w, threats)
     assert run.engagements == []
+    # the same drone flying the same way 150 km further south, over Ukraine, is engaged
+    a2, b2 = proj.point_km((24.5, 50.6)), proj.point_km((28.0, 50.6))
+    assert len(hand_run(w, straight("shahed-136", "drone", a2, b2, 180.0)).engagements) >= 1
 
 
 def test_too_fast_is_not_engaged(one_f16: LoadedScenario) -> None:
@@ -162,10 +169,33 @@ def test_invariants(world: World, seed: int) -> None:
     th, so, en, legs = sh.threats, sh.sorties, sh.engagements, sh.fighter_legs
     # the same threats fly in both runs (common random numbers)
     assert np.array_equal(out["baseline"].threats["path_km"], th["path_km"])
-    # fuel never below zero: every aircraft lands with at least its reserve
+    # fuel never below zero: every aircraft lands with at least its reserve, and (independently
+    # of the engine's bingo bookkeeping) its time on station plus the extra fuel of its dashes
+    # never exceeds the time on station the plan gave it
     assert (so["fuel_left_h"] >= 0).all()
     reserve = so["type"].map(lambda t: world.catalog.fighters[t].reserve_h)
     assert (so["fuel_left_h"] >= reserve - 1e-9).all()
+    factor = so["type"].map(lambda t: world.catalog.fighters[t].dash_fuel_factor)
+    burn = so["station_h"] + so["dash_h"] * (factor - 1.0)
+    assert (burn <= so["planned_station_h"] + 1e-6).all()
+    assert np.allclose(so["flight_h"], so["station_h"] + 2 * so["transit_h"])
+    # no dash longer than the limit
+    dashes = legs[legs["phase"] == "dash"]
+    length = np.hypot(dashes["x1_km"] - dashes["x0_km"], dashes["y1_km"] - dashes["y0_km"])
+    assert (length <= world.params.max_dash_km + 1e-6).all()
+    # every shot: the threat inside the engagement zone, within the weapon's range, and a weapon
+    # the policy allows against its category
+    if len(en):
+        category_of = th.set_index("threat")["category"]
+        pos = positions_at_frame(world, out["shield"], en)
+        assert shapely.contains_xy(world.engage_zone, pos[:, 0], pos[:, 1]).all()
+        gap = np.hypot(
+            pos[:, 0] - en["x_km"].to_numpy(float), pos[:, 1] - en["y_km"].to_numpy(float)
+        )
+        reach = en["weapon"].map(lambda w: world.catalog.weapons[w].range_km).to_numpy(float)
+        assert (gap <= reach + 1e-3).all()
+        for w_id, cat_ in zip(en["weapon"], category_of.loc[en["threat"]], strict=True):
+            assert world.catalog.weapons[w_id].kind in world.params.weapon_policy[cat_]
     # weapons spent never exceed the loadout; kills never exceed shots
     for ac, shots in en.groupby("aircraft"):
         ftype = so.loc[so["aircraft"] == ac, "type"].iloc[0]
@@ -189,18 +219,34 @@ def test_invariants(world: World, seed: int) -> None:
     assert shapely.distance(lines, theatre.hostile_km).min() >= standoff - 1e-6
 
 
+def positions_at_frame(world: World, oc: object, en: pd.DataFrame) -> np.ndarray:
+    """Threat positions (km) at each shot, from the replication's routes (re-flown)."""
+    from skyshield.engine.kinematics import positions_at
+    from skyshield.raids import fly
+
+    routes_ss = np.random.SeedSequence(oc.seed).spawn(4)[0]  # type: ignore[attr-defined]
+    th = fly(world.night, world.ctx, np.random.default_rng(routes_ss))
+    p = positions_at(
+        th.offsets,
+        th.x_km,
+        th.y_km,
+        th.t_s,
+        en["threat"].to_numpy(int),
+        en["time_s"].to_numpy(float),
+    )
+    return np.column_stack([p.x_km, p.y_km])
+
+
 def test_determinism_in_process_and_pool(world: World) -> None:
     a = run_replication(world, 11)
     b = run_replication(world, 11)
     with ProcessPoolExecutor(max_workers=2) as pool:
         c, d = pool.map(run_replication, [world, world], [11, 12])
     for defence in a:
-        for table in ("threats", "sorties", "engagements"):
+        for table in ("threats", "sorties", "engagements", "fighter_legs"):
             pd.testing.assert_frame_equal(getattr(a[defence], table), getattr(b[defence], table))
             pd.testing.assert_frame_equal(getattr(a[defence], table), getattr(c[defence], table))
-    assert not a["shield"].threats["fate"].equals(d["shield"].threats["fate"]) or not a[
-        "shield"
-    ].threats["path_km"].equals(d["shield"].threats["path_km"])
+    assert not a["shield"].threats["path_km"].equals(d["shield"].threats["path_km"])
 
 
 def test_more_jets_never_more_hits_in_expectation(
@@ -249,3 +295,21 @@ def test_python_api_returns_tables() -> None:
         == (res["baseline"].threats["fate"] == "hit_asset").sum()
         - (res["shield"].threats["fate"] == "hit_asset").sum()
     )
+
+
+def test_aew_detection_by_hand() -> None:
+    """An AEW at 9,000 m with 200 km reference range at 0.1 m^2 against a 0.1 m^2 target at 100 m:
+    horizon 4.12 (sqrt(9000) + sqrt(100)) = 432 km, so the range is 200 km.  A target flying
+    straight at it from 500 km at 720 km/h is seen after (500 - 200) / 720 h = 1,500 s."""
+    from skyshield.engine.sensors import Sensor, detection_range_km, detection_times
+
+    assert detection_range_km(9000.0, 200.0, 0.1, np.array([100.0]), np.array([0.1]))[
+        0
+    ] == pytest.approx(200.0)
+    # a smaller target (0.01 m^2) is seen at 200 * 0.1^(1/4) = 112.5 km
+    assert detection_range_km(9000.0, 200.0, 0.1, np.array([100.0]), np.array([0.01]))[
+        0
+    ] == pytest.approx(112.47, rel=1e-3)
+    th = straight("kh-101", "cruise", (500.0, 0.0), (0.0, 0.0), 720.0)
+    t = detection_times(th, np.array([0.1]), [Sensor("aew", 0.0, 0.0, 9000.0, 200.0, 0.1)])
+    assert t[0] == pytest.approx(1500.0, abs=1e-6)

@@ -60,7 +60,7 @@ def run(args: argparse.Namespace) -> int:
         args.scenario, args.raid, night=args.night, record_rows=lambda: record_rows(args)[0]
     )
     defences = DEFENCES if args.defence == "both" else (args.defence,)
-    result = SimulationResult(args.seed, run_replication(world, args.seed, defences))
+    result = SimulationResult(args.seed, run_replication(world, args.seed, defences), world.catalog)
     cat = world.catalog
     print(
         f"night {world.night.name}: {world.night.total} weapons; scenario {world.ls.scenario.name}; seed {args.seed}"
@@ -79,13 +79,16 @@ def run(args: argparse.Namespace) -> int:
         print(by_class.to_string())
         if name == "shield" and len(oc.sorties):
             s = oc.summary(cat)
-            print(f"weapons: {s['weapons']}; weapon cost {s['weapon_cost_usd'] / 1e6:.2f} M USD;"
-                  f" flight cost {s['flight_cost_usd'] / 1e6:.2f} M USD; sorties {s['sorties']},"
-                  f" {s['flight_hours']:.0f} flight hours")  # fmt: skip
+            print(f"night of {s['night_h']:.1f} h: {s['sorties']} sorties, {s['flight_hours']:.0f} flight hours"
+                  f" in the night; weapons {s['weapons']}; cost {s['weapon_cost_usd'] / 1e6:.2f} M USD weapons"
+                  f" + {s['flight_cost_usd'] / 1e6:.2f} M flying + {s['support_cost_usd'] / 1e6:.2f} M AEW and"
+                  f" tankers; {s['threats_engaged']} threats engaged; closest a fighter came to hostile"
+                  f" territory {s['pilot_exposure_min_km']:.0f} km")  # fmt: skip
     if len(result.outcomes) == 2:
         m = result.marginal_effect()
         print(f"\nThe shield's marginal effect: {m['hits_on_assets_avoided']} fewer hits on protected assets,"
-              f" {m['leakers_avoided']} fewer leakers; by asset: {m['by_asset']}")  # fmt: skip
+              f" {m['leakers_avoided']} fewer leakers, {m['cost_per_hit_avoided_usd'] / 1e6:.2f} M USD per hit"
+              f" avoided; by asset: {m['by_asset']}")  # fmt: skip
     if args.out:
         out: Path = args.out
         for name, oc in result.outcomes.items():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from skyshield.catalog import Catalog
 from skyshield.engine.ground import load_ground_params
 from skyshield.engine.params import load_engine_params
 from skyshield.engine.sim import DEFENCES, Outcome, World, run_replication
@@ -63,6 +65,7 @@ class SimulationResult:
 
     seed: int
     outcomes: dict[str, Outcome]
+    catalog: Catalog | None = None
 
     def __getitem__(self, defence: str) -> Outcome:
         return self.outcomes[defence]
@@ -92,10 +95,16 @@ class SimulationResult:
         hits_s = s[s["fate"] == "hit_asset"].groupby("fate_asset").size()
         assets = sorted(set(hits_b.index) | set(hits_s.index))
         leak = ("hit_asset", "hit_elsewhere", "outside_protected_area")
+        avoided = int((b["fate"] == "hit_asset").sum() - (s["fate"] == "hit_asset").sum())
+        cost = (
+            self.outcomes["shield"].summary(self.catalog)["shield_cost_usd"]
+            if self.catalog
+            else math.nan
+        )
         return {
-            "hits_on_assets_avoided": int(
-                (b["fate"] == "hit_asset").sum() - (s["fate"] == "hit_asset").sum()
-            ),
+            "hits_on_assets_avoided": avoided,
+            "shield_cost_usd": cost,
+            "cost_per_hit_avoided_usd": cost / avoided if avoided > 0 else math.nan,
             "leakers_avoided": int(b["fate"].isin(leak).sum() - s["fate"].isin(leak).sum()),
             "by_asset": {a: int(hits_b.get(a, 0) - hits_s.get(a, 0)) for a in assets},
         }
@@ -120,4 +129,4 @@ def simulate(
         )
     world = build_world(scenario, raid, night=night)
     defences = DEFENCES if defence == "both" else (defence,)
-    return SimulationResult(seed, run_replication(world, seed, defences))
+    return SimulationResult(seed, run_replication(world, seed, defences), world.catalog)

@@ -69,7 +69,7 @@ class Aircraft:
     @property
     def fuel_left_h(self) -> float:
         """Fuel at landing, as hours of cruise: the reserve plus what leaving early saved."""
-        return self.ftype.reserve_h + max(self.bingo_s - self.depart_s, 0.0) / 3600.0
+        return self.ftype.reserve_h + (self.bingo_s - self.depart_s) / 3600.0
 
     def has_weapons(self) -> bool:
         """True while any weapon is left."""

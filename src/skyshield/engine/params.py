@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from importlib import resources
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
@@ -28,6 +28,9 @@ class EngineParams(BaseModel):
     fighter_altitude_m: float = Field(gt=0, le=20000)
     region_value: float = Field(ge=0, le=1000)
     time_penalty_per_h: float = Field(ge=0, le=1000)
+    low_altitude_m: float = Field(ge=0, le=20000)
+    ground_track_delay_low_s: float = Field(ge=0, le=86400)
+    weapon_policy: dict[str, list[Literal["gun", "rocket", "missile"]]]
     sources: dict[str, str] = Field(default_factory=dict)
 
     @model_validator(mode="after")

@@ -113,7 +113,13 @@ class World:
 
 @dataclass
 class Outcome:
-    """The outcome tables of one defence in one replication (pandas), and its seed."""
+    """The outcome tables of one defence in one replication (pandas), and its seed.
+
+    ``night_h`` is the night's length (first launch to last arrival, from t = 0), over which
+    flight hours and costs are counted; ``support_cost_usd`` the AEW and tanker cost of the
+    night (the force plan's daily cost, pro rata); ``exposure_km`` the least distance of any
+    fighter leg to hostile territory.
+    """
 
     defence: str
     seed: int
@@ -121,6 +127,9 @@ class Outcome:
     sorties: pd.DataFrame
     engagements: pd.DataFrame
     fighter_legs: pd.DataFrame
+    night_h: float = 0.0
+    support_cost_usd: float = 0.0
+    exposure_km: float = math.inf
 
     def summary(self, catalog: Catalog) -> dict[str, Any]:
         """Headline figures: fates, hits per asset, sorties, flight hours, weapons, cost (USD)."""
@@ -129,10 +138,10 @@ class Outcome:
         hits = th[th["fate"] == "hit_asset"].groupby("fate_asset").size().to_dict()
         weapons = en.groupby("weapon").size().to_dict() if len(en) else {}
         weapon_cost = float(sum(n * catalog.weapons[w].cost_usd for w, n in weapons.items()))
-        fh = float(so["flight_h"].sum()) if len(so) else 0.0
+        fh = float(so["night_flight_h"].sum()) if len(so) else 0.0
         flight_cost = float(so["flight_cost_usd"].sum()) if len(so) else 0.0
         killed_value = float(th.loc[th["fate"] == "killed_fighter", "cost_usd"].sum())
-        cost = weapon_cost + flight_cost
+        cost = weapon_cost + flight_cost + self.support_cost_usd
         kills = fates["killed_fighter"]
         return {
             "defence": self.defence,
@@ -144,29 +153,35 @@ class Outcome:
             + fates["outside_protected_area"],
             "hits_on_assets": fates["hit_asset"],
             "hits_by_asset": {str(k): int(v) for k, v in hits.items()},
+            "night_h": self.night_h,
             "sorties": len(so),
             "flight_hours": fh,
+            "threats_engaged": int(en["threat"].nunique()) if len(en) else 0,
             "weapons": {str(k): int(v) for k, v in weapons.items()},
             "shots": len(en),
             "weapon_cost_usd": weapon_cost,
             "flight_cost_usd": flight_cost,
+            "support_cost_usd": self.support_cost_usd,
             "shield_cost_usd": cost,
+            "pilot_exposure_min_km": self.exposure_km,
             "cost_per_fighter_kill_usd": cost / kills if kills else math.nan,
             "cost_exchange_ratio": killed_value / cost if cost else math.nan,
         }
 
 
 def _weapon_for(
-    ac: Aircraft, category: str, catalog: Catalog, min_pk: float
+    ac: Aircraft, category: str, catalog: Catalog, params: EngineParams
 ) -> tuple[str, float, float] | None:
-    """Cheapest weapon left that is adequate against ``category``: (id, Pk, range km)."""
+    """Cheapest weapon left that the policy allows and that is adequate (Pk >= ``min_pk``)
+    against ``category``: (id, Pk, range km); None if there is none."""
+    allowed = params.weapon_policy.get(category, [])
     best: tuple[float, str] | None = None
     for wid, n in ac.weapons.items():
         if n <= 0:
             continue
         w = catalog.weapons[wid]
         pk = w.pk.get(category, 0.0)  # type: ignore[call-overload]
-        if pk >= min_pk and (best is None or w.cost_usd < best[0]):
+        if w.kind in allowed and pk >= params.min_pk and (best is None or w.cost_usd < best[0]):
             best = (w.cost_usd, wid)
     if best is None:
         return None
@@ -178,9 +193,18 @@ class ShieldRun:
     """The discrete-event part of one shield replication: fighters, C2, engagements."""
 
     def __init__(
-        self, world: World, threats: Threats, death_s: F64, track_s: F64, rng: np.random.Generator
+        self,
+        world: World,
+        threats: Threats,
+        death_s: F64,
+        track_s: F64,
+        rng: np.random.Generator,
+        kill_u: F64 | None = None,
     ) -> None:
         self.w, self.th, self.rng = world, threats, rng
+        # kill draws per (threat, shot at it): the same luck for a threat whatever the force
+        self.kill_u = kill_u if kill_u is not None else rng.random((len(threats), 16))
+        self.shots_at = np.zeros(len(threats), dtype=np.int64)
         self.p = world.params
         self.q = EventQueue()
         n = len(threats)
@@ -260,7 +284,7 @@ class ShieldRun:
     def request_c2(self, t: float) -> None:
         """Schedule a C2 cycle at the first cycle boundary at or after ``t``."""
         cycle = self.p.c2_cycle_s
-        tc = math.ceil(t / cycle - 1e-9) * cycle
+        tc = max(math.ceil(t / cycle - 1e-9) * cycle, t)
         if tc not in self.c2_times:
             self.c2_times.add(tc)
             self.q.schedule(tc, "c2")
@@ -271,6 +295,7 @@ class ShieldRun:
         ac = new_aircraft(self.slots[slot], self.w.catalog, arrive_s, self.serial)
         self.aircraft.append(ac)
         self.current[slot] = ac
+        self.unreachable[:, slot] = False  # a fresh loadout
         self.q.schedule(ac.bingo_s, "relief", (slot, ac.id, ac.bingo_s))
         self.legs.append(
             self._leg(
@@ -304,7 +329,9 @@ class ShieldRun:
         }
 
     def depart(self, ac: Aircraft, t: float) -> None:
-        """The aircraft leaves its station for base at ``t``."""
+        """The aircraft leaves its station for base at ``t`` (once)."""
+        if math.isfinite(ac.depart_s):
+            return
         ac.depart_s = t
         s = (ac.spec.x_km, ac.spec.y_km)
         self.legs.append(
@@ -409,7 +436,7 @@ class ShieldRun:
                 continue
             cats = th.category[idx]
             for c in np.unique(cats):
-                w = _weapon_for(ac, str(c), cat, self.p.min_pk)
+                w = _weapon_for(ac, str(c), cat, self.p)
                 if w is not None:
                     parts.append((k, idx[cats == c], *w))
         if not parts:
@@ -443,9 +470,9 @@ class ShieldRun:
             can = pz.valid & (gap <= vd[late] * (tz[late] - t - self.p.reaction_s) / 3600.0)
             sel = late[can]
             ts[sel], px[sel], py[sel] = tz[sel], pz.x_km[can], pz.y_km[can]
-        # an intercept only gets later if started later: none, or none before the threat dies or
-        # arrives, means never for this slot
-        never = ~np.isfinite(ts) | (ts >= self.death_s[ii]) | (ts >= self.arrival_s[ii])
+        # an intercept only gets later if started later: none, or none before the threat arrives,
+        # means never for this slot (with its present weapons)
+        never = ~np.isfinite(ts) | (ts >= self.arrival_s[ii])
         slots_of = np.array([free[k].spec.slot for k in kk[never]], dtype=int)
         self.unreachable[ii[never], slots_of] = True
         d = np.hypot(px - fx, py - fy)
@@ -456,12 +483,7 @@ class ShieldRun:
         return_s = dash_km / vc * 3600.0
         extra_s = dash_s * (factor - 1.0)
         shots_s = self.p.look_s * (self.p.max_shots_per_engagement - 1)
-        ok = (
-            np.isfinite(ts)
-            & (ts < self.death_s[ii])
-            & (ts < self.arrival_s[ii])
-            & (dash_km <= self.p.max_dash_km)
-        )
+        ok = np.isfinite(ts) & (ts < self.arrival_s[ii]) & (dash_km <= self.p.max_dash_km)
         ok &= ts + shots_s + return_s <= bingo - extra_s
         okz = np.zeros_like(ok)
         if ok.any():
@@ -472,7 +494,9 @@ class ShieldRun:
                     axis=1,
                 )
             )
-            okz[sel] = shapely.covers(self.w.engage_zone, dash_lines)
+            okz[sel] = shapely.covers(self.w.engage_zone, dash_lines) & shapely.contains_xy(
+                self.w.engage_zone, px[sel], py[sel]
+            )
         ok &= okz
         # intercepts further ahead than the fighter needs to get there wait for a later cycle
         start_s = ts - dash_s - self.p.reaction_s
@@ -533,20 +557,31 @@ class ShieldRun:
             self.q.schedule(ac.bingo_s, "relief", (slot, ac.id, ac.bingo_s))
         category = str(self.th.category[i])
         last = t
+        th = self.th
         for shot in range(self.p.max_shots_per_engagement):
             ts = t + shot * self.p.look_s
             if not (self.killed_s[i] == np.inf and ts < self.death_s[i] and ts < self.arrival_s[i]):
-                break
+                break  # killed, lost or arrived by now
+            pos = positions_at(th.offsets, th.x_km, th.y_km, th.t_s, i, ts, validate=False)
+            gap = float(np.hypot(float(pos.x_km) - qx, float(pos.y_km) - qy))
+            in_zone = shapely.contains_xy(self.w.engage_zone, float(pos.x_km), float(pos.y_km))
+            if not (bool(pos.valid) and bool(in_zone)):
+                break  # never shoot at a threat outside the engagement zone
             w = weapon if ac.weapons.get(weapon, 0) > 0 else None
             if w is None:
-                alt = _weapon_for(ac, category, cat, self.p.min_pk)
+                alt = _weapon_for(ac, category, cat, self.p)
                 if alt is None:
                     break
                 w = alt[0]
+            if gap > cat.weapons[w].range_km + 1e-6:
+                break  # the threat has flown out of reach of the shot point
             pk = float(cat.weapons[w].pk.get(category, 0.0))  # type: ignore[call-overload]
             ac.weapons[w] -= 1
             ac.spent[w] = ac.spent.get(w, 0) + 1
-            kill = bool(self.rng.random() < pk)
+            if ac.weapons[w] == 0:
+                self.unreachable[:, slot] = False  # its cheapest weapon, and so its reach, changes
+            kill = bool(self.kill_u[i, min(int(self.shots_at[i]), self.kill_u.shape[1] - 1)] < pk)
+            self.shots_at[i] += 1
             self.engagements.append(
                 {"time_s": ts, "aircraft": ac.id, "threat": i, "weapon": w, "shot": shot + 1, "pk": pk,
                  "kill": kill, "x_km": qx, "y_km": qy}
@@ -627,12 +662,13 @@ def run_replication(
     world: World, seed: int, defences: tuple[str, ...] = DEFENCES
 ) -> dict[str, Outcome]:
     """One replication: the night flown once, each defence run on common random numbers."""
-    routes_ss, ground_ss, fighter_ss = np.random.SeedSequence(seed).spawn(3)
+    routes_ss, ground_ss, fighter_ss, kill_ss = np.random.SeedSequence(seed).spawn(4)
     threats = fly(world.night, world.ctx, np.random.default_rng(routes_ss))
     draws = draw_ground(threats, world.free_ukraine, world.ground, np.random.default_rng(ground_ss))
     death_s, _ = ground_fate_time(draws)
     out: dict[str, Outcome] = {}
     n = len(threats)
+    night_s = float(threats.arrival_time_s.max()) if n else 0.0
     empty_legs = pd.DataFrame(
         columns=["aircraft", "phase", "t0_s", "t1_s", "x0_km", "y0_km", "x1_km", "y1_km"]
     )
@@ -640,12 +676,20 @@ def run_replication(
         if defence == "baseline":
             df = _fates(world, threats, draws, np.full(n, np.inf), np.full(n, "", dtype=object))
             out[defence] = Outcome(
-                defence, seed, df, _sortie_frame([], world), _engagement_frame([], df), empty_legs
-            )
+                defence, seed, df, _sortie_frame([], world), _engagement_frame([], df), empty_legs,
+                night_s / 3600.0,
+            )  # fmt: skip
             continue
         rcs = np.array([world.catalog.threats[c].rcs_m2 for c in threats.class_id])
-        ground_track = entry_times(threats, world.ukraine) + world.params.ground_track_delay_s
-        run = ShieldRun(world, threats, death_s, ground_track, np.random.default_rng(fighter_ss))
+        low = threats.altitude_m < world.params.low_altitude_m
+        delay = np.where(
+            low, world.params.ground_track_delay_low_s, world.params.ground_track_delay_s
+        )
+        ground_track = entry_times(threats, world.ukraine) + delay
+        kill_u = np.random.default_rng(kill_ss).random((n, 16))
+        run = ShieldRun(
+            world, threats, death_s, ground_track, np.random.default_rng(fighter_ss), kill_u
+        )
         sensors = list(world.aew)
         for sid in run.stations:
             types = {s.type for s in run.slots if s.station == sid}
@@ -663,30 +707,43 @@ def run_replication(
         run.track_s = np.minimum(ground_track, coalition)
         run.run()
         df = _fates(world, threats, draws, run.killed_s, run.kill_by)
+        legs = pd.DataFrame(run.legs, columns=empty_legs.columns) if run.legs else empty_legs
+        support = float(world.plan.support["cost_per_day_usd"].sum()) * night_s / 86400.0
         out[defence] = Outcome(
-            defence, seed, df, _sortie_frame(run.aircraft, world), _engagement_frame(run.engagements, df),
-            pd.DataFrame(run.legs, columns=empty_legs.columns) if run.legs else empty_legs,
+            defence, seed, df, _sortie_frame(run.aircraft, world, night_s),
+            _engagement_frame(run.engagements, df), legs, night_s / 3600.0, support, _exposure(world, legs),
         )  # fmt: skip
     return out
 
 
-def _sortie_frame(aircraft: list[Aircraft], world: World) -> pd.DataFrame:
+def _exposure(world: World, legs: pd.DataFrame) -> float:
+    """Least distance (km) of any fighter leg to hostile territory; inf without legs."""
+    if legs.empty:
+        return math.inf
+    a = legs[["x0_km", "y0_km"]].to_numpy(float)
+    b = legs[["x1_km", "y1_km"]].to_numpy(float)
+    lines = shapely.linestrings(np.stack([a, b], axis=1))
+    return float(shapely.distance(lines, world.ls.theatre.hostile_km).min())
+
+
+def _sortie_frame(aircraft: list[Aircraft], world: World, night_s: float = 0.0) -> pd.DataFrame:
     cols = ["aircraft", "nation", "type", "base", "station", "refuelled", "takeoff_s", "on_station_s",
-            "off_station_s", "landing_s", "station_h", "flight_h", "dash_h", "fuel_left_h",
+            "off_station_s", "landing_s", "station_h", "planned_station_h", "transit_h", "flight_h", "night_flight_h", "dash_h", "fuel_left_h",
             "weapons_spent", "kills", "flight_cost_usd"]  # fmt: skip
     rows = []
     for ac in aircraft:
-        flight_h = (ac.land_s - ac.takeoff_s) / 3600.0 + ac.dash_h * (
-            ac.ftype.dash_fuel_factor - 1.0
-        ) * 0.0
+        flight_h = (ac.land_s - ac.takeoff_s) / 3600.0
+        night_h = max(min(ac.land_s, night_s) - max(ac.takeoff_s, 0.0), 0.0) / 3600.0
         rows.append(
             {
                 "aircraft": ac.id, "nation": ac.spec.nation, "type": ac.spec.type, "base": ac.spec.base,
                 "station": ac.spec.station, "refuelled": ac.spec.refuelled, "takeoff_s": ac.takeoff_s,
                 "on_station_s": ac.arrive_s, "off_station_s": ac.depart_s, "landing_s": ac.land_s,
-                "station_h": (ac.depart_s - ac.arrive_s) / 3600.0, "flight_h": flight_h, "dash_h": ac.dash_h,
+                "station_h": (ac.depart_s - ac.arrive_s) / 3600.0, "flight_h": flight_h,
+                "planned_station_h": ac.spec.time_on_station_h, "transit_h": ac.transit_s / 3600.0,
+                "night_flight_h": night_h, "dash_h": ac.dash_h,
                 "fuel_left_h": ac.fuel_left_h, "weapons_spent": int(sum(ac.spent.values())), "kills": ac.kills,
-                "flight_cost_usd": flight_h * ac.ftype.cost_per_flight_hour_usd,
+                "flight_cost_usd": night_h * ac.ftype.cost_per_flight_hour_usd,
             }
         )  # fmt: skip
     return pd.DataFrame(rows, columns=cols)
