@@ -153,3 +153,50 @@ def test_raid_show_reference(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert main(["raid", "show", "reference", "--map", str(tmp_path / "r.png")]) == 0
     out = capsys.readouterr().out
     assert "860 weapons" in out
+
+
+def test_scenario_uses_its_raid_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # a generated raid file that a scenario beside it names is what `simulate` flies by default
+    raid = tmp_path / "june.yaml"
+    assert (
+        main(
+            [
+                "raid",
+                "generate",
+                "--like",
+                "2025-06",
+                "--nights",
+                "3",
+                "--seed",
+                "5",
+                "--out",
+                str(raid),
+            ]
+        )
+        == 0
+    )
+    scenario = tmp_path / "mine.yaml"
+    scenario.write_text("name: mine\nextends: small\nraid: june.yaml\n", encoding="utf-8")
+    capsys.readouterr()
+    assert (
+        main(["simulate", str(scenario), "--night", "2", "--seed", "1", "--defence", "baseline"])
+        == 0
+    )
+    assert "night synthetic-2025-06-002" in capsys.readouterr().out
+    # an explicit --raid wins
+    assert (
+        main(
+            [
+                "simulate",
+                str(scenario),
+                "--raid",
+                "2025-06-08",
+                "--seed",
+                "1",
+                "--defence",
+                "baseline",
+            ]
+        )
+        == 0
+    )
+    assert "night 2025-06-08: 503 weapons" in capsys.readouterr().out

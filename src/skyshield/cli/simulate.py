@@ -28,8 +28,9 @@ def add_parsers(
     p.add_argument("scenario", help="YAML scenario file or built-in name (reference, small)")
     p.add_argument(
         "--raid",
-        default="reference",
-        help="reference, a night of the record (YYYY-MM-DD) or a raid file",
+        default=None,
+        help="reference, a night of the record (YYYY-MM-DD) or a raid file"
+        " (default: the scenario's raid, else reference)",
     )
     p.add_argument("--night", type=int, default=1, help="which night of a raid file (1-based)")
     p.add_argument("--seed", type=int, default=1, help="seed of the replication (default 1)")

@@ -23,7 +23,7 @@ from skyshield.scenario import LoadedScenario, load_scenario
 
 def build_world(
     scenario: str | Path | LoadedScenario,
-    raid: str | Night,
+    raid: str | Night | None = None,
     *,
     night: int = 1,
     record_rows: Callable[[], pd.DataFrame] | None = None,
@@ -31,11 +31,13 @@ def build_world(
     """Everything replications of ``scenario`` against ``raid`` share.
 
     ``raid`` is a :class:`~skyshield.raids.Night`, ``reference``, a date of the record or a raid
-    file; ``night`` picks a night of a raid file (1-based); ``record_rows`` supplies the record
+    file (default: the scenario's ``raid``, else ``reference``); ``night`` picks a night of a raid file (1-based); ``record_rows`` supplies the record
     for a date (default: the snapshot shipped in the package).
     """
     ls = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     ctx = raid_context(ls)
+    if raid is None:
+        raid = ls.raid_ref or "reference"
     if isinstance(raid, Night):
         chosen = raid
         ctx.check(chosen, "<raid>")
@@ -112,7 +114,7 @@ class SimulationResult:
 
 def simulate(
     scenario: str | Path | LoadedScenario,
-    raid: str | Night = "reference",
+    raid: str | Night | None = None,
     *,
     seed: int = 1,
     defence: str = "both",

@@ -191,6 +191,18 @@ class LoadedScenario:
             )
         )
 
+    @property
+    def raid_ref(self) -> str | None:
+        """The scenario's raid, with a relative file path resolved against the file that wrote it."""
+        ref = self.scenario.raid
+        if ref is None:
+            return None
+        origin, _ = self.locate(("raid",))
+        owner = next((src for src in self.chain if src.origin == origin), None)
+        if owner is not None and owner.base_dir is not None and (owner.base_dir / ref).is_file():
+            return str(owner.base_dir / ref)
+        return ref
+
     @cached_property
     def builtin_assets(self) -> dict[str, Asset]:
         """The shipped protected assets by id."""

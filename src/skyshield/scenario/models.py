@@ -220,8 +220,12 @@ class Scenario(Model):
         default_factory=dict,
         description="Overrides of Ukraine's own defences (catalog ground.yaml), key by key.",
     )
-    raid: dict[str, Any] | str | None = Field(
-        None, description="The raid (filled by a later release)."
+    raid: str | None = Field(
+        None,
+        description=(
+            "The raid this scenario is flown against when no other is given: a built-in name"
+            " (reference), a night of the record (YYYY-MM-DD) or a raid file (relative to this file)."
+        ),
     )
 
     @field_validator("start")
