@@ -309,10 +309,16 @@ APPENDED = {
         ["Input should be a valid string (got 1)"],
     ),
     "a value of none of a union's types": (
+        "assets:\n  builtin: 5\n",
+        13,
+        "assets.builtin",
+        ["Input should be 'all' or 'none' or a valid list (got 5)"],
+    ),
+    "a raid that is not a name, date or path": (
         "raid: 5\n",
         12,
         "raid",
-        ["Input should be a valid dictionary or a valid string (got 5)"],
+        ["Input should be a valid string (got 5)"],
     ),
     "a date without a time": (
         "start: 2025-06-07\n",
