@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from skyshield import __version__
-from skyshield.cli import raids, records, simulate
+from skyshield.cli import mc, raids, records, simulate
 from skyshield.errors import InputError, Problem
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -72,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
     records.add_parsers(sub, common)
     raids.add_parsers(sub, common)
     simulate.add_parsers(sub, common)
+    mc.add_parsers(sub, common)
     return parser
 
 
@@ -177,6 +178,7 @@ _COMMANDS = {
     "record": records.run,
     "raid": raids.run,
     "simulate": simulate.run,
+    "mc": mc.run,
 }
 
 #: Figure formats the output options accept.

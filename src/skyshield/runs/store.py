@@ -1,7 +1,9 @@
 """The run store: one embedded DuckDB file.
 
-Tables of this release: ``record_imports`` (one row per imported record file, keyed by its
-SHA-256) and ``record_rows`` (the imported rows, columns as
+Tables of this release: ``runs`` (one row per Monte Carlo run: the scenario's text and hash, the
+raid, the base seed, the code version, status and time), ``replication_metrics`` (one row per
+replication and metric), ``record_imports`` (one row per imported record file, keyed by its
+SHA-256) and ``record_rows (the imported rows, columns as
 :data:`skyshield.record.ROW_COLUMNS`).  Every write is one transaction: a failure or
 a killed process leaves the store as it was.
 
@@ -11,7 +13,9 @@ The default location is ``$SKYSHIELD_STORE`` if set, else
 
 from __future__ import annotations
 
+import hashlib
 import os
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -25,6 +29,28 @@ from skyshield.errors import InputError, Problem
 from skyshield.record import ROW_COLUMNS
 
 _SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id VARCHAR PRIMARY KEY,
+    kind VARCHAR,
+    created_at TIMESTAMPTZ,
+    scenario_origin VARCHAR,
+    scenario_text VARCHAR,
+    scenario_sha256 VARCHAR,
+    raid VARCHAR,
+    night INTEGER,
+    base_seed BIGINT,
+    replications INTEGER,
+    code_version VARCHAR,
+    status VARCHAR,
+    seconds DOUBLE
+);
+CREATE TABLE IF NOT EXISTS replication_metrics (
+    run_id VARCHAR,
+    rep INTEGER,
+    seed UBIGINT,
+    metric VARCHAR,
+    value DOUBLE
+);
 CREATE TABLE IF NOT EXISTS record_imports (
     sha256 VARCHAR PRIMARY KEY,
     path VARCHAR,
@@ -133,6 +159,60 @@ class Store:
             self.con.execute("ROLLBACK")
             raise
         return True
+
+    def start_run(
+        self,
+        kind: str,
+        scenario_origin: str,
+        scenario_text: str,
+        raid: str,
+        night: int,
+        base_seed: int,
+        replications: int,
+    ) -> str:
+        """Record a new run (status ``running``) and return its id."""
+        run_id = uuid.uuid4().hex[:12]
+        sha = hashlib.sha256(scenario_text.encode("utf-8")).hexdigest()
+        self.con.execute(
+            "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', NULL)",
+            [run_id, kind, datetime.now(UTC), scenario_origin, scenario_text, sha, raid, night,
+             base_seed, replications, __version__],
+        )  # fmt: skip
+        return run_id
+
+    def add_replications(self, run_id: str, reps: list[tuple[int, int, dict[str, float]]]) -> None:
+        """Store finished replications' metrics in one transaction (all or nothing)."""
+        rows = [
+            (run_id, k, seed, m, float(v)) for k, seed, metrics in reps for m, v in metrics.items()
+        ]
+        frame = pd.DataFrame(rows, columns=["run_id", "rep", "seed", "metric", "value"])
+        self.con.execute("BEGIN TRANSACTION")
+        try:
+            self.con.register("incoming_reps", frame)
+            self.con.execute("INSERT INTO replication_metrics SELECT * FROM incoming_reps")
+            self.con.unregister("incoming_reps")
+            self.con.execute("COMMIT")
+        except BaseException:
+            self.con.execute("ROLLBACK")
+            raise
+
+    def finish_run(self, run_id: str, seconds: float) -> None:
+        """Mark a run done, with its wall time (s)."""
+        self.con.execute(
+            "UPDATE runs SET status = 'done', seconds = ? WHERE run_id = ?", [seconds, run_id]
+        )
+
+    def run_metrics(self, run_id: str) -> pd.DataFrame:
+        """One row per replication, one column per metric (a metric absent in a replication is NaN)."""
+        long = self.con.execute(
+            "SELECT rep, seed, metric, value FROM replication_metrics WHERE run_id = ? ORDER BY rep",
+            [run_id],
+        ).df()
+        if long.empty:
+            return pd.DataFrame()
+        return long.pivot_table(
+            index=["rep", "seed"], columns="metric", values="value", aggfunc="first"
+        ).reset_index()
 
     def imports(self) -> pd.DataFrame:
         """Imported record files, newest first."""

@@ -1,0 +1,39 @@
+"""The metrics of one replication (DESIGN.md section 5) as a flat mapping name -> number."""
+
+from __future__ import annotations
+
+import math
+
+from skyshield.catalog import Catalog
+from skyshield.engine.sim import FATES, Outcome
+
+#: Per-defence figures taken from :meth:`Outcome.summary` (counts, hours, USD).
+SUMMARY_KEYS = (
+    "threats", *FATES, "leakers", "hits_on_assets", "sorties", "flight_hours", "threats_engaged",
+    "shots", "weapon_cost_usd", "flight_cost_usd", "support_cost_usd", "shield_cost_usd",
+    "cost_per_fighter_kill_usd", "cost_exchange_ratio", "pilot_exposure_min_km",
+)  # fmt: skip
+
+
+def replication_metrics(outcomes: dict[str, Outcome], catalog: Catalog) -> dict[str, float]:
+    """Flat metrics of one replication: ``<defence>.<figure>``, hits per asset as
+    ``<defence>.hits.<asset>``, protection ratio, and, with both defences, ``marginal.*``
+    (baseline minus shield) and the shield's cost per hit avoided."""
+    out: dict[str, float] = {}
+    for name, oc in outcomes.items():
+        s = oc.summary(catalog)
+        for k in SUMMARY_KEYS:
+            out[f"{name}.{k}"] = float(s[k])
+        th = oc.threats
+        at_assets = int((th["aim_kind"] == "asset").sum())
+        hits_aimed = int(((th["fate"] == "hit_asset") & (th["aim_kind"] == "asset")).sum())
+        out[f"{name}.protection_ratio"] = 1.0 - hits_aimed / at_assets if at_assets else math.nan
+        for asset, n in s["hits_by_asset"].items():
+            out[f"{name}.hits.{asset}"] = float(n)
+    if {"baseline", "shield"} <= set(outcomes):
+        avoided = out["baseline.hits_on_assets"] - out["shield.hits_on_assets"]
+        out["marginal.hits_on_assets_avoided"] = avoided
+        out["marginal.leakers_avoided"] = out["baseline.leakers"] - out["shield.leakers"]
+        cost = out["shield.shield_cost_usd"]
+        out["marginal.cost_per_hit_avoided_usd"] = cost / avoided if avoided > 0 else math.nan
+    return out
