@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from skyshield import __version__
-from skyshield.cli import mc, raids, records, simulate
+from skyshield.cli import mc, raids, records, runs, simulate
 from skyshield.errors import InputError, Problem
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -73,6 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     raids.add_parsers(sub, common)
     simulate.add_parsers(sub, common)
     mc.add_parsers(sub, common)
+    runs.add_parsers(sub, common)
     return parser
 
 
@@ -179,6 +180,7 @@ _COMMANDS = {
     "raid": raids.run,
     "simulate": simulate.run,
     "mc": mc.run,
+    "runs": runs.run,
 }
 
 #: Figure formats the output options accept.

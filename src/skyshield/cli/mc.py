@@ -36,16 +36,26 @@ def add_parsers(
         help="Monte Carlo: N replications of a night, means with 95 % intervals",
         parents=[common],
     )
-    p.add_argument("scenario", help="YAML scenario file or built-in name (reference, small)")
+    p.add_argument(
+        "scenario",
+        nargs="?",
+        help="YAML scenario file or built-in name (reference, small); not with --resume",
+    )
     p.add_argument(
         "--raid",
         default=None,
         help="reference, a night (YYYY-MM-DD) or a raid file (default: the scenario's)",
     )
     p.add_argument("--night", type=int, default=1, help="which night of a raid file (1-based)")
-    p.add_argument("--runs", type=int, required=True, help="replications")
+    p.add_argument("--runs", type=int, default=None, help="replications (required unless --resume)")
     p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
     p.add_argument("--seed", type=int, default=1, help="base seed (default 1)")
+    p.add_argument(
+        "--resume",
+        metavar="RUN",
+        default=None,
+        help="continue an interrupted run: only its missing replications are run",
+    )
     add_store_arg(p)
     add_record_arg(p)
 
@@ -67,41 +77,60 @@ def summary_table(reps: pd.DataFrame) -> pd.DataFrame:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run ``mc``; returns the exit code."""
-    if args.runs < 1 or args.workers < 1:
-        raise InputError([Problem("--runs/--workers", "", "expected whole numbers of at least 1")])
+    """Run ``mc`` (or resume one); returns the exit code."""
     t0 = time.perf_counter()
-    world = build_world(
-        args.scenario, args.raid, night=args.night, record_rows=lambda: record_rows(args)[0]
-    )
     store_path: Path = args.store or default_store_path()
-    seeds = replication_seeds(args.seed, args.runs)
     with Store(store_path) as store:
-        run_id = store.start_run(
-            "mc", world.ls.origin, world.ls.text, world.night.name, args.night, args.seed, args.runs
-        )
-        print(f"run {run_id}: {args.runs} replications of night {world.night.name} ({world.night.total} weapons)"
-              f" against {world.ls.scenario.name}, base seed {args.seed}, {args.workers} worker(s)")  # fmt: skip
-        done = 0
+        if args.resume:
+            from skyshield.cli.runs import scenario_of
+
+            row = store.run(args.resume)
+            run_id, n, base = str(row["run_id"]), int(row["replications"]), int(row["base_seed"])
+            world = build_world(scenario_of(row), str(row["raid"]), night=int(row["night"]),
+                                record_rows=lambda: record_rows(args)[0])  # fmt: skip
+            done_before = store.done_reps(run_id)
+            print(f"resuming run {run_id}: {len(done_before)} of {n} replications stored")
+        else:
+            if args.scenario is None:
+                raise InputError([Problem("scenario", "", "expected a scenario (or --resume RUN)")])
+            if args.runs is None or args.runs < 1 or args.workers < 1:
+                raise InputError(
+                    [Problem("--runs/--workers", "", "expected whole numbers of at least 1")]
+                )
+            world = build_world(
+                args.scenario, args.raid, night=args.night, record_rows=lambda: record_rows(args)[0]
+            )
+            n, base = args.runs, args.seed
+            raid_ref = args.raid or world.ls.raid_ref or "reference"
+            run_id = store.start_run(
+                "mc", world.ls.origin, world.ls.text, raid_ref, args.night, base, n
+            )
+            done_before = set()
+            print(f"run {run_id}: {n} replications of night {world.night.name} ({world.night.total} weapons)"
+                  f" against {world.ls.scenario.name}, base seed {base}, {args.workers} worker(s)")  # fmt: skip
+        todo = [(k, s) for k, s in enumerate(replication_seeds(base, n)) if k not in done_before]
+        done = len(done_before)
 
         def on_block(block: list[Rep]) -> None:
             nonlocal done
             store.add_replications(run_id, block)
             done += len(block)
             el = time.perf_counter() - t0
-            eta = el / done * (args.runs - done)
+            eta = el / max(done - len(done_before), 1) * (n - done)
             print(
-                f"\r  {done}/{args.runs} replications, {el:.0f} s, about {eta:.0f} s to go ",
+                f"\r  {done}/{n} replications, {el:.0f} s, about {eta:.0f} s to go ",
                 end="",
                 file=sys.stderr,
                 flush=True,
             )
 
-        run_replications(world, list(enumerate(seeds)), args.workers, on_block)
+        run_replications(world, todo, max(args.workers, 1), on_block)
         print(file=sys.stderr)
         seconds = time.perf_counter() - t0
         store.finish_run(run_id, seconds)
         reps = store.run_metrics(run_id)
     print(table(summary_table(reps), floats="{:,.3f}"))
-    print(f"\nstored as run {run_id} in {store_path}; {args.runs} replications in {seconds:.1f} s")
+    print(
+        f"\nstored as run {run_id} in {store_path}; {len(todo)} replications run in {seconds:.1f} s"
+    )
     return 0

@@ -214,6 +214,32 @@ class Store:
             index=["rep", "seed"], columns="metric", values="value", aggfunc="first"
         ).reset_index()
 
+    def runs(self) -> pd.DataFrame:
+        """Every run, newest first, with the number of replications stored."""
+        return self.con.execute(
+            "SELECT r.run_id, r.kind, r.created_at, r.scenario_origin, r.raid, r.base_seed,"
+            " r.replications, coalesce(d.done, 0) AS stored, r.status, r.seconds"
+            " FROM runs r LEFT JOIN (SELECT run_id, count(DISTINCT rep) AS done"
+            " FROM replication_metrics GROUP BY run_id) d USING (run_id)"
+            " ORDER BY r.created_at DESC"
+        ).df()
+
+    def run(self, run_id: str) -> dict[str, Any]:
+        """The row of one run; InputError if there is none."""
+        df = self.con.execute("SELECT * FROM runs WHERE run_id = ?", [run_id]).df()
+        if df.empty:
+            raise InputError(
+                [Problem(str(self.path), "run", f"no run {run_id!r} (see `skyshield runs list`)")]
+            )
+        return dict(df.iloc[0].to_dict())
+
+    def done_reps(self, run_id: str) -> set[int]:
+        """Indices of the replications of a run that are stored."""
+        rows = self.con.execute(
+            "SELECT DISTINCT rep FROM replication_metrics WHERE run_id = ?", [run_id]
+        ).fetchall()
+        return {int(r[0]) for r in rows}
+
     def imports(self) -> pd.DataFrame:
         """Imported record files, newest first."""
         return self.con.execute("SELECT * FROM record_imports ORDER BY imported_at DESC").df()

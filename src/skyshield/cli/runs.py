@@ -1,0 +1,140 @@
+"""``skyshield runs ...``: read the run store: list, show, compare, export, rerun."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from skyshield.cli.mc import summary_table
+from skyshield.cli.records import add_store_arg
+from skyshield.cli.text import table
+from skyshield.engine.api import build_world
+from skyshield.errors import InputError, Problem
+from skyshield.runs import Store, default_store_path
+from skyshield.runs.executor import replication_seeds, run_replications
+
+
+def add_parsers(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """Register ``runs list|show|compare|export|rerun``."""
+    r = sub.add_parser(
+        "runs", help="the run store: list, show, compare, export, rerun", parents=[common]
+    )
+    rs = r.add_subparsers(dest="action", required=True, metavar="ACTION")
+    p = rs.add_parser("list", help="every stored run", parents=[common])
+    add_store_arg(p)
+    p = rs.add_parser(
+        "show", help="a run's provenance and its metrics with 95 % intervals", parents=[common]
+    )
+    p.add_argument("run_id")
+    add_store_arg(p)
+    p = rs.add_parser("compare", help="two runs' metrics side by side", parents=[common])
+    p.add_argument("run_a")
+    p.add_argument("run_b")
+    add_store_arg(p)
+    p = rs.add_parser(
+        "export", help="a run's per-replication metrics as Parquet or CSV", parents=[common]
+    )
+    p.add_argument("run_id")
+    p.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    p.add_argument("--out", type=Path, required=True, help="output file")
+    add_store_arg(p)
+    p = rs.add_parser(
+        "rerun", help="run a stored run again and check it reproduces its numbers", parents=[common]
+    )
+    p.add_argument("run_id")
+    p.add_argument("--workers", type=int, default=1)
+    add_store_arg(p)
+
+
+def scenario_of(row: dict[str, object]) -> str:
+    """The stored run's scenario (built-in name or file), checked against the stored text's hash."""
+    origin = str(row["scenario_origin"])
+    ref = (
+        origin.removeprefix("<builtin ").removesuffix(">")
+        if origin.startswith("<builtin ")
+        else origin
+    )
+    from skyshield.scenario import load_scenario
+
+    ls = load_scenario(ref)
+    if hashlib.sha256(ls.text.encode("utf-8")).hexdigest() != row["scenario_sha256"]:
+        raise InputError(
+            [
+                Problem(
+                    origin,
+                    "",
+                    f"the scenario changed since run {row['run_id']} was made (its SHA-256 differs)",
+                )
+            ]
+        )
+    return ref
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run a ``runs`` action; returns the exit code."""
+    store_path: Path = args.store or default_store_path()
+    if not store_path.exists():
+        raise InputError(
+            [Problem(str(store_path), "", "no run store here yet (run `skyshield mc` first)")]
+        )
+    with Store(store_path) as store:
+        if args.action == "list":
+            print(table(store.runs(), floats="{:,.1f}"))
+            return 0
+        if args.action == "show":
+            row = store.run(args.run_id)
+            for k in ("run_id", "kind", "created_at", "scenario_origin", "scenario_sha256", "raid", "night",
+                      "base_seed", "replications", "code_version", "status", "seconds"):  # fmt: skip
+                print(f"{k}: {row[k]}")
+            print(table(summary_table(store.run_metrics(args.run_id)), floats="{:,.3f}"))
+            return 0
+        if args.action == "compare":
+            a = summary_table(store.run_metrics(store.run(args.run_a)["run_id"])).set_index(
+                "metric"
+            )
+            b = summary_table(store.run_metrics(store.run(args.run_b)["run_id"])).set_index(
+                "metric"
+            )
+            cols = ["mean", "ci95_low", "ci95_high"]
+            both = pd.merge(
+                a[cols], b[cols], left_index=True, right_index=True, how="outer",
+                suffixes=(f" {args.run_a}", f" {args.run_b}"),
+            )  # fmt: skip
+            both["difference"] = both[f"mean {args.run_b}"] - both[f"mean {args.run_a}"]
+            print(table(both.reset_index(), floats="{:,.3f}"))
+            return 0
+        if args.action == "export":
+            reps = store.run_metrics(store.run(args.run_id)["run_id"])
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            if args.format == "parquet":
+                reps.to_parquet(args.out, index=False)
+            else:
+                reps.to_csv(args.out, index=False)
+            print(f"wrote {len(reps)} replications x {reps.shape[1] - 2} metrics to {args.out}")
+            return 0
+        row = store.run(args.run_id)  # rerun
+        stored = store.run_metrics(args.run_id)
+    world = build_world(scenario_of(row), str(row["raid"]), night=int(row["night"]))
+    n = int(row["replications"])
+    again = run_replications(
+        world, list(enumerate(replication_seeds(int(row["base_seed"]), n))), args.workers
+    )
+    fresh = pd.DataFrame([{"rep": k, "seed": s, **m} for k, s, m in again])
+    cols = [c for c in stored.columns if c not in ("rep", "seed")]
+    same = len(fresh) == len(stored) and all(
+        np.allclose(stored[c].to_numpy(float), fresh[c].to_numpy(float), equal_nan=True)
+        if c in fresh
+        else False
+        for c in cols
+    )
+    print(
+        f"rerun of {args.run_id}: {n} replications; "
+        + ("the same numbers" if same else "DIFFERENT numbers")
+    )
+    return 0 if same else 1
