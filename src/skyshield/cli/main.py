@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from skyshield import __version__
-from skyshield.cli import mc, raids, records, runs, simulate
+from skyshield.cli import mc, raids, records, runs, simulate, sweep
 from skyshield.errors import InputError, Problem
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -74,6 +74,7 @@ def build_parser() -> argparse.ArgumentParser:
     simulate.add_parsers(sub, common)
     mc.add_parsers(sub, common)
     runs.add_parsers(sub, common)
+    sweep.add_parsers(sub, common)
     return parser
 
 
@@ -181,6 +182,7 @@ _COMMANDS = {
     "simulate": simulate.run,
     "mc": mc.run,
     "runs": runs.run,
+    "sweep": sweep.run,
 }
 
 #: Figure formats the output options accept.

@@ -1,6 +1,11 @@
 """Scenario files: pydantic models, YAML loading with line numbers, checks against the world."""
 
-from skyshield.scenario.loader import BUILTIN_SCENARIOS, LoadedScenario, load_scenario
+from skyshield.scenario.loader import (
+    BUILTIN_SCENARIOS,
+    LoadedScenario,
+    load_scenario,
+    scenario_from_data,
+)
 from skyshield.scenario.models import (
     AEWOrbit,
     Asset,
@@ -24,4 +29,5 @@ __all__ = [
     "Scenario",
     "TankerTrack",
     "load_scenario",
+    "scenario_from_data",
 ]

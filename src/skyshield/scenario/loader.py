@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+import yaml
 from pydantic import ValidationError
 
 from skyshield.catalog import Catalog, load_catalog
@@ -287,7 +288,22 @@ def load_scenario(ref: str | Path, *, check: bool = True) -> LoadedScenario:
     file's structure and types, then its references and geometry (sorted by file and line).
     Warnings of a usable scenario are in :attr:`LoadedScenario.warnings`.
     """
-    chain = _chain(ref)
+    return _load_chain(_chain(ref), check)
+
+
+def scenario_from_data(
+    data: dict[str, Any], origin: str, base_dir: Path | None = None
+) -> LoadedScenario:
+    """A scenario from a mapping of its fields (e.g. a loaded scenario's fields with some
+    changed), validated and cross-checked like a file; ``origin`` names it in messages and its
+    text is the mapping written as YAML."""
+    text = yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+    _, lines = load_yaml(text, origin)
+    return _load_chain([SourceFile(origin, text, data, lines, base_dir)], True)
+
+
+def _load_chain(chain: list[SourceFile], check: bool) -> LoadedScenario:
+    """Merge, validate and cross-check a chain of scenario documents (child first)."""
     merged: dict[str, Any] = {}
     for src in reversed(chain):
         merged = deep_merge(merged, src.data)

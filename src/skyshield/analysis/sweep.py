@@ -1,0 +1,104 @@
+"""Sweeps: a grid of scenario variants, each named by dotted field paths and values.
+
+``--set coalition.members[0].pledges[0].count=8,16`` sets one field; ``--set
+theatre.patrol_standoff_km=100,150,200`` another; several ``--set`` make the product grid.
+``coalition.total_aircraft=N`` is special: every pledge is scaled by ``N / total`` (rounded by
+largest remainder, pledges that round to 0 dropped), so the coalition's mix stays the same.
+"""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import math
+import re
+from typing import Any
+
+import yaml
+
+from skyshield.errors import InputError, Problem
+
+TOTAL_AIRCRAFT = "coalition.total_aircraft"
+
+_STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)")
+
+
+def parse_set(expr: str) -> tuple[str, list[Any]]:
+    """``PATH=V1,V2,...`` to the path and its values (each read as YAML: numbers, text, true)."""
+    path, sep, values = expr.partition("=")
+    if not sep or not path.strip() or not values.strip():
+        raise InputError([Problem("--set", "", f"expected PATH=V1,V2,..., got {expr!r}")])
+    return path.strip(), [yaml.safe_load(v.strip()) for v in values.split(",")]
+
+
+def grid(sets: list[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
+    """Every combination of the values, as ``{path: value}``, in the order given."""
+    paths = [p for p, _ in sets]
+    return [
+        dict(zip(paths, combo, strict=True)) for combo in itertools.product(*(v for _, v in sets))
+    ]
+
+
+def _steps(path: str) -> list[str | int]:
+    out: list[str | int] = []
+    for part in path.split("."):
+        m = _STEP.fullmatch(part)
+        if m is None:
+            raise InputError([Problem("--set", path, f"not a field path (part {part!r})")])
+        out.append(m.group(1))
+        out += [int(i) for i in re.findall(r"\[(\d+)\]", m.group(2))]
+    return out
+
+
+def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
+    """A copy of ``data`` with the field at the dotted ``path`` set to ``value``."""
+    out = copy.deepcopy(data)
+    if path == TOTAL_AIRCRAFT:
+        return scale_pledges(out, value)
+    steps = _steps(path)
+    node: Any = out
+    for i, step in enumerate(steps[:-1]):
+        ok = (isinstance(step, int) and isinstance(node, list) and step < len(node)) or (
+            isinstance(step, str) and isinstance(node, dict) and step in node
+        )
+        if not ok:
+            done = ".".join(str(s) for s in steps[: i + 1])
+            raise InputError([Problem("--set", path, f"the scenario has no field {done!r}")])
+        node = node[step]
+    last = steps[-1]
+    if isinstance(last, int):
+        if not (isinstance(node, list) and last < len(node)):
+            raise InputError([Problem("--set", path, "no such list element")])
+    elif not isinstance(node, dict):
+        raise InputError([Problem("--set", path, "not a field of a mapping")])
+    node[last] = value
+    return out
+
+
+def scale_pledges(data: dict[str, Any], total: Any) -> dict[str, Any]:
+    """Scale every pledge so that the coalition has ``total`` aircraft (largest remainder)."""
+    if not isinstance(total, int) or isinstance(total, bool) or total < 1:
+        raise InputError(
+            [
+                Problem(
+                    "--set", TOTAL_AIRCRAFT, f"expected a whole number of at least 1, got {total!r}"
+                )
+            ]
+        )
+    pledges = [p for m in data["coalition"]["members"] for p in m["pledges"]]
+    now = sum(p["count"] for p in pledges)
+    if now == 0:
+        raise InputError(
+            [Problem("--set", TOTAL_AIRCRAFT, "the scenario pledges no aircraft to scale")]
+        )
+    share = [p["count"] * total / now for p in pledges]
+    counts = [math.floor(x) for x in share]
+    order = sorted(range(len(pledges)), key=lambda k: (-(share[k] - counts[k]), k))
+    for k in order[: total - sum(counts)]:
+        counts[k] += 1
+    for p, c in zip(pledges, counts, strict=True):
+        p["count"] = c
+    for m in data["coalition"]["members"]:
+        m["pledges"] = [p for p in m["pledges"] if p["count"] > 0]
+    data["coalition"]["members"] = [m for m in data["coalition"]["members"] if m["pledges"]]
+    return data

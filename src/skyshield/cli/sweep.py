@@ -1,0 +1,117 @@
+"""``skyshield sweep``: Monte Carlo over a grid of scenario variants; a table and a sizing curve."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from skyshield.analysis import mean_interval
+from skyshield.analysis.sweep import grid, parse_set, set_path
+from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
+from skyshield.cli.text import table
+from skyshield.engine.api import build_world
+from skyshield.errors import InputError, Problem
+from skyshield.report import plot_sizing_curve
+from skyshield.runs import Store, default_store_path
+from skyshield.runs.executor import Rep, replication_seeds, run_replications
+from skyshield.scenario import load_scenario, scenario_from_data
+
+#: Metrics reported per grid point (mean and 95 % interval).
+SWEEP_METRICS = (
+    "baseline.hits_on_assets", "shield.hits_on_assets", "marginal.hits_on_assets_avoided",
+    "shield.killed_fighter", "shield.sorties", "shield.shield_cost_usd", "marginal.cost_per_hit_avoided_usd",
+)  # fmt: skip
+
+
+def add_parsers(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
+) -> None:
+    """Register ``sweep``."""
+    p = sub.add_parser(
+        "sweep",
+        help="Monte Carlo over a grid of scenario variants; table and sizing curve",
+        parents=[common],
+    )
+    p.add_argument("scenario", help="YAML scenario file or built-in name (reference, small)")
+    p.add_argument("--set", dest="sets", action="append", required=True, metavar="PATH=V1,V2,...",
+                   help="a scenario field by dotted path and its values, e.g. coalition.total_aircraft=40,80,120,160")  # fmt: skip
+    p.add_argument(
+        "--raid",
+        default=None,
+        help="reference, a night (YYYY-MM-DD) or a raid file (default: the scenario's)",
+    )
+    p.add_argument("--night", type=int, default=1, help="which night of a raid file (1-based)")
+    p.add_argument("--runs", type=int, required=True, help="replications per grid point")
+    p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
+    p.add_argument(
+        "--seed", type=int, default=1, help="base seed; every point uses the same replication seeds"
+    )
+    p.add_argument(
+        "--out", type=Path, default=Path("out/sweep"), help="folder for sweep.csv and sizing.png"
+    )
+    add_store_arg(p)
+    add_record_arg(p)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run ``sweep``; returns the exit code."""
+    if args.runs < 1 or args.workers < 1:
+        raise InputError([Problem("--runs/--workers", "", "expected whole numbers of at least 1")])
+    t0 = time.perf_counter()
+    sets = [parse_set(s) for s in args.sets]
+    base = load_scenario(args.scenario)
+    data = base.scenario.model_dump(mode="json", exclude={"extends"})
+    base_dir = next((src.base_dir for src in base.chain if src.base_dir is not None), None)
+    seeds = list(enumerate(replication_seeds(args.seed, args.runs)))
+    points = grid(sets)
+    store_path: Path = args.store or default_store_path()
+    rows = []
+    with Store(store_path) as store:
+        for n, point in enumerate(points, 1):
+            variant = data
+            for path, value in point.items():
+                variant = set_path(variant, path, value)
+            desc = ", ".join(f"{p}={v}" for p, v in point.items())
+            ls = scenario_from_data(variant, f"{base.origin} with {desc}", base_dir)
+            world = build_world(
+                ls,
+                args.raid or base.raid_ref,
+                night=args.night,
+                record_rows=lambda: record_rows(args)[0],
+            )
+            run_id = store.start_run("sweep", ls.origin, ls.text, args.raid or base.raid_ref or "reference",
+                                     args.night, args.seed, args.runs)  # fmt: skip
+            print(f"[{n}/{len(points)}] {desc}: run {run_id}", file=sys.stderr, flush=True)
+
+            def on_block(block: list[Rep], run_id: str = run_id) -> None:
+                store.add_replications(run_id, block)
+
+            run_replications(world, seeds, args.workers, on_block)
+            store.finish_run(run_id, time.perf_counter() - t0)
+            reps = store.run_metrics(run_id)
+            row: dict[str, object] = {f"set:{p}": v for p, v in point.items()}
+            row["run_id"] = run_id
+            for m in SWEEP_METRICS:
+                iv = mean_interval(reps[m].to_numpy(float)) if m in reps else mean_interval([])
+                row[m], row[f"{m}.low"], row[f"{m}.high"] = iv.mean, iv.low, iv.high
+            rows.append(row)
+    out = pd.DataFrame(rows)
+    args.out.mkdir(parents=True, exist_ok=True)
+    out.to_csv(args.out / "sweep.csv", index=False)
+    x = f"set:{sets[0][0]}"
+    shown = [c for c in out.columns if c.startswith("set:")] + [
+        m for m in SWEEP_METRICS if m in out
+    ]
+    print(table(out[shown], floats="{:,.2f}"))
+    if pd.api.types.is_numeric_dtype(out[x]):
+        png = plot_sizing_curve(out, x, args.out / "sizing.png",
+                                f"{base.scenario.name}: {args.runs} replications a point, seed {args.seed}")  # fmt: skip
+        print(f"\nwrote {args.out / 'sweep.csv'} and {png}")
+    else:
+        print(f"\nwrote {args.out / 'sweep.csv'} (no curve: {sets[0][0]} is not numeric)")
+    print(f"{len(points)} points x {args.runs} replications in {time.perf_counter() - t0:.1f} s")
+    return 0

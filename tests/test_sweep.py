@@ -1,0 +1,68 @@
+"""Sweeps: field paths, pledge scaling by hand, the grid, and an end-to-end run."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from skyshield.analysis.sweep import grid, parse_set, scale_pledges, set_path
+from skyshield.cli.main import main
+from skyshield.errors import InputError
+from skyshield.scenario import load_scenario, scenario_from_data
+
+
+def small_data() -> dict[str, object]:
+    return load_scenario("small").scenario.model_dump(mode="json", exclude={"extends"})
+
+
+def test_parse_and_grid() -> None:
+    assert parse_set("theatre.patrol_standoff_km=100, 150") == (
+        "theatre.patrol_standoff_km",
+        [100, 150],
+    )
+    g = grid([("a", [1, 2]), ("b", ["x", "y"])])
+    assert g == [{"a": 1, "b": "x"}, {"a": 1, "b": "y"}, {"a": 2, "b": "x"}, {"a": 2, "b": "y"}]
+    with pytest.raises(InputError):
+        parse_set("no-equals-sign")
+
+
+def test_set_path_with_list_index() -> None:
+    d = set_path(small_data(), "cap.stations[1].aircraft", 2)
+    assert d["cap"]["stations"][1]["aircraft"] == 2  # type: ignore[index]
+    assert small_data()["cap"]["stations"][1]["aircraft"] == 1  # type: ignore[index]  # a copy
+    with pytest.raises(InputError, match="no field"):
+        set_path(small_data(), "cap.nonsense.x", 1)
+    with pytest.raises(InputError, match="no such list element"):
+        set_path(small_data(), "cap.stations[9]", 1)
+
+
+def test_scale_pledges_by_hand() -> None:
+    # small: Poland 10, Romania 4, Sweden 4 (18).  To 9: shares 5, 2, 2 exactly.
+    d = scale_pledges(small_data(), 9)
+    counts = [p["count"] for m in d["coalition"]["members"] for p in m["pledges"]]  # type: ignore[index]
+    assert counts == [5, 2, 2]
+    # to 10: shares 5.556, 2.222, 2.222 -> floors 5, 2, 2 and one more to the largest remainder
+    d = scale_pledges(small_data(), 10)
+    assert [p["count"] for m in d["coalition"]["members"] for p in m["pledges"]] == [6, 2, 2]  # type: ignore[index]
+    # to 2: 1.11, 0.44, 0.44 -> 1, 0, 0 and one more to Romania (first of the equal remainders);
+    # the member whose pledge rounds to 0 is dropped, and the result is a valid scenario
+    d = scale_pledges(small_data(), 2)
+    assert [m["iso_a3"] for m in d["coalition"]["members"]] == ["POL", "ROU"]  # type: ignore[index]
+    assert scenario_from_data(d, "<scaled>").scenario.coalition.total_aircraft == 2
+    with pytest.raises(InputError):
+        scale_pledges(small_data(), 0)
+
+
+def test_sweep_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "sweep"
+    args = ["sweep", "small", "--raid", "2025-06-08", "--set", "coalition.total_aircraft=6,18",
+            "--runs", "2", "--out", str(out), "--store", str(tmp_path / "s.duckdb")]  # fmt: skip
+    assert main(args) == 0
+    table = pd.read_csv(out / "sweep.csv")
+    assert table["set:coalition.total_aircraft"].tolist() == [6, 18]
+    # the same replication seeds at every point: the baseline does not depend on the jets
+    assert table["baseline.hits_on_assets"].nunique() == 1
+    assert (out / "sizing.png").read_bytes()[:4] == b"\x89PNG"
+    assert "shield.hits_on_assets" in capsys.readouterr().out
