@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -53,3 +54,15 @@ def test_assess_writes_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str
     assert (tmp_path / "forces_map.png").stat().st_size > 10_000
     for name in ("stations.csv", "assignments.csv", "pools.csv"):
         assert (tmp_path / name).exists()
+
+
+def test_help_of_every_command(capsys: pytest.CaptureFixture[str]) -> None:
+    from skyshield.cli.main import build_parser
+
+    parser = build_parser()
+    sub = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for args in [[], *([name] for name in sub.choices)]:
+        with pytest.raises(SystemExit) as exc:
+            main([*args, "--help"])
+        assert exc.value.code == 0, args
+        assert "usage: skyshield" in capsys.readouterr().out

@@ -33,7 +33,7 @@ def add_parsers(
     """Register ``mc``."""
     p = sub.add_parser(
         "mc",
-        help="Monte Carlo: N replications of a night, means with 95 % intervals",
+        help="Monte Carlo: N replications of a night, means with 95 %% intervals",
         parents=[common],
     )
     p.add_argument(

@@ -29,7 +29,7 @@ def add_parsers(
     p = rs.add_parser("list", help="every stored run", parents=[common])
     add_store_arg(p)
     p = rs.add_parser(
-        "show", help="a run's provenance and its metrics with 95 % intervals", parents=[common]
+        "show", help="a run's provenance and its metrics with 95 %% intervals", parents=[common]
     )
     p.add_argument("run_id")
     add_store_arg(p)
