@@ -11,7 +11,8 @@ import pytest
 import shapely
 
 from skyshield.engine.api import SimulationResult, build_world, simulate
-from skyshield.engine.sim import FATES, ShieldRun, World, run_replication
+from skyshield.engine.names import FATES
+from skyshield.engine.sim import ShieldRun, World, run_replication
 from skyshield.raids import Night, ThreatGroup, Threats
 from skyshield.scenario import LoadedScenario, load_scenario
 

@@ -15,12 +15,22 @@ import pytest
 from skyshield.cli.main import main
 
 
-def run_ids(store: Path) -> list[str]:
+def query(store: Path, sql: str, params: list[object] | None = None) -> pd.DataFrame:
+    """A read-only query of the store, as a DataFrame."""
     con = duckdb.connect(str(store), read_only=True)
     try:
-        return [r[0] for r in con.execute("SELECT run_id FROM runs ORDER BY created_at").fetchall()]
+        return con.execute(sql, params or []).df()
     finally:
         con.close()
+
+
+def run_ids(store: Path) -> list[str]:
+    return query(store, "SELECT run_id FROM runs ORDER BY created_at")["run_id"].tolist()
+
+
+def replications(store: Path, run_id: str) -> pd.DataFrame:
+    sql = "SELECT rep, metric, value FROM replication_metrics WHERE run_id = ? ORDER BY rep, metric"
+    return query(store, sql, [run_id])
 
 
 def test_list_show_compare_export_rerun(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -82,43 +92,13 @@ def test_resume_after_kill_equals_uninterrupted(tmp_path: Path) -> None:
     proc.kill()
     proc.wait()
     [run_id] = run_ids(store)
-    con = duckdb.connect(str(store), read_only=True)
-    try:
-        stored = con.execute("SELECT count(DISTINCT rep) FROM replication_metrics").fetchone()
-    finally:
-        con.close()
+    stored = query(store, "SELECT count(DISTINCT rep) AS n FROM replication_metrics")["n"].tolist()
     assert stored is not None and 5 <= stored[0] < 15  # killed part-way, whole blocks only
     assert main(["mc", "--resume", run_id, "--store", str(store)]) == 0
-    assert (
-        main(
-            [
-                "mc",
-                "small",
-                "--raid",
-                "2025-06-08",
-                "--runs",
-                "15",
-                "--seed",
-                "9",
-                "--store",
-                str(store),
-            ]
-        )
-        == 0
-    )
-    con = duckdb.connect(str(store), read_only=True)
-    try:
-        resumed = con.execute(
-            "SELECT rep, metric, value FROM replication_metrics WHERE run_id = ? ORDER BY rep, metric",
-            [run_id],
-        ).df()
-        rows = con.execute("SELECT run_id FROM runs WHERE run_id <> ?", [run_id]).fetchall()
-        fresh = con.execute(
-            "SELECT rep, metric, value FROM replication_metrics WHERE run_id = ? ORDER BY rep, metric",
-            [rows[0][0]],
-        ).df()
-    finally:
-        con.close()
+    assert main(cmd[1:]) == 0  # the same run again, uninterrupted
+    resumed = replications(store, run_id)
+    [other] = [r for r in run_ids(store) if r != run_id]
+    fresh = replications(store, other)
     assert resumed.groupby("rep").size().index.tolist() == list(range(15))  # none lost
     assert not resumed.duplicated(["rep", "metric"]).any()  # none repeated
     pd.testing.assert_frame_equal(resumed.reset_index(drop=True), fresh.reset_index(drop=True))

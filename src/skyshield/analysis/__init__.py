@@ -2,5 +2,6 @@
 
 from skyshield.analysis.metrics import replication_metrics
 from skyshield.analysis.stats import Interval, mean_interval
+from skyshield.analysis.summary import HEADLINE, metric_table
 
-__all__ = ["Interval", "mean_interval", "replication_metrics"]
+__all__ = ["HEADLINE", "Interval", "mean_interval", "metric_table", "replication_metrics"]

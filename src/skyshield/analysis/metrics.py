@@ -5,7 +5,8 @@ from __future__ import annotations
 import math
 
 from skyshield.catalog import Catalog
-from skyshield.engine.sim import FATES, Outcome
+from skyshield.engine.names import FATES
+from skyshield.engine.sim import Outcome
 
 #: Per-defence figures taken from :meth:`Outcome.summary` (counts, hours, USD).
 SUMMARY_KEYS = (

@@ -4,25 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
-from skyshield.cli.text import table
-from skyshield.raids import (
-    Night,
-    fit,
-    fly,
-    generate,
-    load_raid,
-    parse_window,
-    raid_context,
-    write_raid_file,
-)
-from skyshield.raids.generator import KYIV, fit_table, window_totals
-from skyshield.report import plot_raid_map
-from skyshield.scenario import load_scenario
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from skyshield.raids import Night
 
 
 def add_parsers(
@@ -73,6 +62,11 @@ def add_parsers(
 
 
 def _night_text(night: Night, threats_df: pd.DataFrame) -> str:
+    import pandas as pd
+
+    from skyshield.cli.text import table
+    from skyshield.raids.generator import KYIV
+
     lines = [
         f"Raid {night.name}: {night.source}",
         f"  start {night.start.isoformat()}, {night.total} weapons",
@@ -108,6 +102,23 @@ def _night_text(night: Night, threats_df: pd.DataFrame) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Run a ``raid`` action; returns the exit code."""
+    import numpy as np
+    import pandas as pd
+
+    from skyshield.cli.text import table
+    from skyshield.raids import (
+        fit,
+        fly,
+        generate,
+        load_raid,
+        parse_window,
+        raid_context,
+        write_raid_file,
+    )
+    from skyshield.raids.generator import fit_table, window_totals
+    from skyshield.report import plot_raid_map
+    from skyshield.scenario import load_scenario
+
     if args.action == "show":
         ls = load_scenario(args.scenario)
         ctx = raid_context(ls)

@@ -4,18 +4,19 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
-
-from skyshield.cli.text import table
-from skyshield.record import plot_monthly, read_record, summarise
-from skyshield.runs import Store, default_store_path
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def add_store_arg(p: argparse.ArgumentParser) -> None:
     """``--store PATH`` (default: ``$SKYSHIELD_STORE`` or the user's data folder)."""
     p.add_argument(
-        "--store", type=Path, default=None, help=f"run store (default {default_store_path()})"
+        "--store",
+        type=Path,
+        default=None,
+        help="run store (default: $SKYSHIELD_STORE, else ~/.local/share/skyshield/store.duckdb)",
     )
 
 
@@ -31,6 +32,9 @@ def add_record_arg(p: argparse.ArgumentParser) -> None:
 
 def record_rows(args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
     """The record's rows for a command, and a line saying which record they come from."""
+    from skyshield.record import read_record
+    from skyshield.runs import Store, default_store_path
+
     if getattr(args, "record", None) is not None:
         imp = read_record(args.record)
         return imp.rows, f"record: {args.record} (sha256 {imp.sha256[:12]})"
@@ -91,6 +95,12 @@ def add_parsers(
 
 def run(args: argparse.Namespace) -> int:
     """Run a ``record`` action; returns the exit code."""
+    import pandas as pd
+
+    from skyshield.cli.text import table
+    from skyshield.record import plot_monthly, read_record, summarise
+    from skyshield.runs import Store, default_store_path
+
     if args.action == "import":
         imp = read_record(args.file)
         print(imp.report.to_text())

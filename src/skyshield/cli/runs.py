@@ -3,19 +3,10 @@
 from __future__ import annotations
 
 import argparse
-import hashlib
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
-
-from skyshield.cli.mc import summary_table
 from skyshield.cli.records import add_store_arg
-from skyshield.cli.text import table
-from skyshield.engine.api import build_world
 from skyshield.errors import InputError, Problem
-from skyshield.runs import Store, default_store_path
-from skyshield.runs.executor import replication_seeds, run_replications
 
 
 def add_parsers(
@@ -52,32 +43,18 @@ def add_parsers(
     add_store_arg(p)
 
 
-def scenario_of(row: dict[str, object]) -> str:
-    """The stored run's scenario (built-in name or file), checked against the stored text's hash."""
-    origin = str(row["scenario_origin"])
-    ref = (
-        origin.removeprefix("<builtin ").removesuffix(">")
-        if origin.startswith("<builtin ")
-        else origin
-    )
-    from skyshield.scenario import load_scenario
-
-    ls = load_scenario(ref)
-    if hashlib.sha256(ls.text.encode("utf-8")).hexdigest() != row["scenario_sha256"]:
-        raise InputError(
-            [
-                Problem(
-                    origin,
-                    "",
-                    f"the scenario changed since run {row['run_id']} was made (its SHA-256 differs)",
-                )
-            ]
-        )
-    return ref
-
-
 def run(args: argparse.Namespace) -> int:
     """Run a ``runs`` action; returns the exit code."""
+    import numpy as np
+    import pandas as pd
+
+    from skyshield.analysis import metric_table
+    from skyshield.cli.text import table
+    from skyshield.engine.api import build_world
+    from skyshield.runs import Store, default_store_path
+    from skyshield.runs.executor import replication_seeds, run_replications
+    from skyshield.runs.provenance import stored_scenario
+
     store_path: Path = args.store or default_store_path()
     if not store_path.exists():
         raise InputError(
@@ -92,14 +69,12 @@ def run(args: argparse.Namespace) -> int:
             for k in ("run_id", "kind", "created_at", "scenario_origin", "scenario_sha256", "raid", "night",
                       "base_seed", "replications", "code_version", "status", "seconds"):  # fmt: skip
                 print(f"{k}: {row[k]}")
-            print(table(summary_table(store.run_metrics(args.run_id)), floats="{:,.3f}"))
+            print(table(metric_table(store.run_metrics(args.run_id)), floats="{:,.3f}"))
             return 0
         if args.action == "compare":
-            a = summary_table(store.run_metrics(store.run(args.run_a)["run_id"])).set_index(
-                "metric"
-            )
-            b = summary_table(store.run_metrics(store.run(args.run_b)["run_id"])).set_index(
-                "metric"
+            a, b = (
+                metric_table(store.run_metrics(str(store.run(r)["run_id"]))).set_index("metric")
+                for r in (args.run_a, args.run_b)
             )
             cols = ["mean", "ci95_low", "ci95_high"]
             both = pd.merge(
@@ -120,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
             return 0
         row = store.run(args.run_id)  # rerun
         stored = store.run_metrics(args.run_id)
-    world = build_world(scenario_of(row), str(row["raid"]), night=int(row["night"]))
+    world = build_world(stored_scenario(row), str(row["raid"]), night=int(row["night"]))
     n = int(row["replications"])
     again = run_replications(
         world, list(enumerate(replication_seeds(int(row["base_seed"]), n))), args.workers

@@ -6,14 +6,15 @@ import argparse
 import json
 import time
 from pathlib import Path
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
-from skyshield.cli.text import table
-from skyshield.engine.api import SimulationResult, build_world
-from skyshield.engine.sim import DEFENCES, FATES, run_replication
+from skyshield.engine.names import DEFENCES, FATES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from skyshield.engine.api import SimulationResult
 
 
 def add_parsers(
@@ -46,6 +47,8 @@ def add_parsers(
 
 
 def _summary_table(result: SimulationResult, catalog: Any) -> pd.DataFrame:
+    import pandas as pd
+
     rows = []
     for name, oc in result.outcomes.items():
         s = oc.summary(catalog)
@@ -56,6 +59,11 @@ def _summary_table(result: SimulationResult, catalog: Any) -> pd.DataFrame:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``simulate``; returns the exit code."""
+
+    from skyshield.cli.text import table
+    from skyshield.engine.api import SimulationResult, build_world
+    from skyshield.engine.sim import run_replication
+
     t0 = time.perf_counter()
     world = build_world(
         args.scenario, args.raid, night=args.night, record_rows=lambda: record_rows(args)[0]

@@ -7,18 +7,8 @@ import sys
 import time
 from pathlib import Path
 
-import pandas as pd
-
-from skyshield.analysis import mean_interval
-from skyshield.analysis.sweep import grid, parse_set, set_path
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
-from skyshield.cli.text import table
-from skyshield.engine.api import build_world
 from skyshield.errors import InputError, Problem
-from skyshield.report import plot_sizing_curve
-from skyshield.runs import Store, default_store_path
-from skyshield.runs.executor import Rep, replication_seeds, run_replications
-from skyshield.scenario import load_scenario, scenario_from_data
 
 #: Metrics reported per grid point (mean and 95 % interval).
 SWEEP_METRICS = (
@@ -59,6 +49,17 @@ def add_parsers(
 
 def run(args: argparse.Namespace) -> int:
     """Run ``sweep``; returns the exit code."""
+    import pandas as pd
+
+    from skyshield.analysis import metric_table
+    from skyshield.analysis.sweep import grid, parse_set, set_path
+    from skyshield.cli.text import table
+    from skyshield.engine.api import build_world
+    from skyshield.report import plot_sizing_curve
+    from skyshield.runs import Store, default_store_path
+    from skyshield.runs.executor import replication_seeds, run_and_store
+    from skyshield.scenario import load_scenario, scenario_from_data
+
     if args.runs < 1 or args.workers < 1:
         raise InputError([Problem("--runs/--workers", "", "expected whole numbers of at least 1")])
     t0 = time.perf_counter()
@@ -87,17 +88,15 @@ def run(args: argparse.Namespace) -> int:
                                      args.night, args.seed, args.runs)  # fmt: skip
             print(f"[{n}/{len(points)}] {desc}: run {run_id}", file=sys.stderr, flush=True)
 
-            def on_block(block: list[Rep], run_id: str = run_id) -> None:
-                store.add_replications(run_id, block)
-
-            run_replications(world, seeds, args.workers, on_block)
-            store.finish_run(run_id, time.perf_counter() - t0)
-            reps = store.run_metrics(run_id)
+            reps = run_and_store(store, run_id, world, seeds, args.workers)
             row: dict[str, object] = {f"set:{p}": v for p, v in point.items()}
             row["run_id"] = run_id
-            for m in SWEEP_METRICS:
-                iv = mean_interval(reps[m].to_numpy(float)) if m in reps else mean_interval([])
-                row[m], row[f"{m}.low"], row[f"{m}.high"] = iv.mean, iv.low, iv.high
+            for r in metric_table(reps, SWEEP_METRICS).itertuples(index=False):
+                row[r.metric], row[f"{r.metric}.low"], row[f"{r.metric}.high"] = (
+                    r.mean,
+                    r.ci95_low,
+                    r.ci95_high,
+                )
             rows.append(row)
     out = pd.DataFrame(rows)
     args.out.mkdir(parents=True, exist_ok=True)

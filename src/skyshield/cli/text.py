@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-import pandas as pd
+from typing import TYPE_CHECKING
 
-from skyshield.forces import ForcePlan
-from skyshield.scenario import LoadedScenario
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from skyshield.forces import ForcePlan
+    from skyshield.scenario import LoadedScenario
 
 
 def table(df: pd.DataFrame, floats: str = "{:,.1f}") -> str:
     """A DataFrame as text, floats formatted, no index."""
+    import pandas as pd
+
     if df.empty:
         return "  (none)"
     fmt = {c: floats.format for c in df.columns if pd.api.types.is_float_dtype(df[c])}

@@ -12,8 +12,9 @@ import pandas as pd
 
 from skyshield.catalog import Catalog
 from skyshield.engine.ground import load_ground_params
+from skyshield.engine.names import DEFENCES
 from skyshield.engine.params import load_engine_params
-from skyshield.engine.sim import DEFENCES, Outcome, World, run_replication
+from skyshield.engine.sim import Outcome, World, run_replication
 from skyshield.errors import InputError, Problem
 from skyshield.forces import plan_forces
 from skyshield.raids import Night, load_raid, raid_context

@@ -51,6 +51,7 @@ from skyshield.engine.ground import (
 )
 from skyshield.engine.kernel import EventQueue
 from skyshield.engine.kinematics import circle_entry_times, earliest_intercept, positions_at
+from skyshield.engine.names import DEFENCES, FATES
 from skyshield.engine.params import EngineParams
 from skyshield.engine.sensors import Sensor, detection_times, entry_times, ukraine_outline
 from skyshield.forces import ForcePlan
@@ -59,20 +60,9 @@ from skyshield.scenario import LoadedScenario
 
 F64 = NDArray[np.float64]
 
-#: Every threat ends with exactly one of these.
-FATES = (
-    "killed_fighter",
-    "killed_ground",
-    "lost_ew",
-    "hit_asset",
-    "hit_elsewhere",
-    "outside_protected_area",
-)
 
 #: Reference RCS (m^2) of the catalog's fighter radar ranges ("a ~0.1 m^2 low target").
 FIGHTER_RADAR_REF_RCS_M2 = 0.1
-
-DEFENCES = ("baseline", "shield")
 
 
 @dataclass

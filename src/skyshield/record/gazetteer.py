@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, Protocol, TypeVar
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
@@ -364,20 +364,51 @@ def _read_yaml(path: Path | None, builtin: str) -> tuple[Any, str]:
         raise InputError([Problem(str(path), "", f"not valid YAML ({exc})", line)]) from None
 
 
-def _build_launch_areas(path: Path | None) -> LaunchAreas:
-    raw, file = _read_yaml(path, "launch_areas.yaml")
+class _Named(Protocol):
+    """A gazetteer entry: an id, a name and the other spellings that name it."""
+
+    @property
+    def id(self) -> str: ...
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def aliases(self) -> tuple[str, ...]: ...
+
+
+_Entry = TypeVar("_Entry", bound=_Named)
+_File = TypeVar("_File", _LaunchAreasFile, _RegionsFile)
+
+
+def _parse(model: type[_File], path: Path | None, builtin: str) -> tuple[_File, str]:
+    """A gazetteer file read and validated against ``model``; InputError naming the file."""
+    raw, file = _read_yaml(path, builtin)
     try:
-        parsed = _LaunchAreasFile.model_validate(raw)
+        return model.model_validate(raw), file
     except ValidationError as exc:
         raise InputError(_problems(exc, file)) from None
+
+
+def _indexed(
+    entries: Sequence[_Entry], key: str, file: str
+) -> tuple[dict[str, _Entry], _AliasIndex, list[Problem]]:
+    """Entries by id, their alias index, and the problems: repeated ids, clashing aliases."""
     problems: list[Problem] = []
-    areas: dict[str, LaunchArea] = {}
-    for i, area in enumerate(parsed.areas):
-        if area.id in areas:
-            problems.append(Problem(file, f"areas[{i}].id", f"duplicate id {area.id!r}"))
-        areas[area.id] = area
-    index, conflicts = _AliasIndex.build((a.id, (*a.aliases, a.name)) for a in parsed.areas)
-    problems += [Problem(file, "areas", c) for c in conflicts]
+    by_id: dict[str, _Entry] = {}
+    for i, e in enumerate(entries):
+        if e.id in by_id:
+            problems.append(Problem(file, f"{key}[{i}].id", f"duplicate id {e.id!r}"))
+        by_id[e.id] = e
+    names: list[tuple[str, tuple[str, ...]]] = [(x.id, (*x.aliases, x.name)) for x in entries]
+    index, conflicts = _AliasIndex.build(names)
+    problems += [Problem(file, key, c) for c in conflicts]
+    return by_id, index, problems
+
+
+def _build_launch_areas(path: Path | None) -> LaunchAreas:
+    parsed, file = _parse(_LaunchAreasFile, path, "launch_areas.yaml")
+    areas, index, problems = _indexed(parsed.areas, "areas", file)
     if problems:
         raise InputError(problems)
     qualifiers = frozenset(normalise_name(q) for q in parsed.qualifiers)
@@ -385,25 +416,14 @@ def _build_launch_areas(path: Path | None) -> LaunchAreas:
 
 
 def _build_regions(path: Path | None) -> Regions:
-    raw, file = _read_yaml(path, "oblasts.yaml")
-    try:
-        parsed = _RegionsFile.model_validate(raw)
-    except ValidationError as exc:
-        raise InputError(_problems(exc, file)) from None
-    problems: list[Problem] = []
-    regions: dict[str, Region] = {}
-    for i, region in enumerate(parsed.regions):
-        if region.id in regions:
-            problems.append(Problem(file, f"regions[{i}].id", f"duplicate id {region.id!r}"))
-        regions[region.id] = region
+    parsed, file = _parse(_RegionsFile, path, "oblasts.yaml")
+    regions, index, problems = _indexed(parsed.regions, "regions", file)
     for word, ids in parsed.directions.items():
         problems += [
             Problem(file, f"directions.{word}", f"unknown region id {r!r}")
             for r in ids
             if r not in regions
         ]
-    index, conflicts = _AliasIndex.build((r.id, (*r.aliases, r.name)) for r in parsed.regions)
-    problems += [Problem(file, "regions", c) for c in conflicts]
     if problems:
         raise InputError(problems)
     directions = {normalise_name(k): v for k, v in parsed.directions.items()}

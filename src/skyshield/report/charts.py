@@ -16,55 +16,28 @@ def plot_sizing_curve(table: pd.DataFrame, x: str, path: Path, title: str) -> Pa
     ax2 = ax.twinx()
     others = [c for c in table.columns if c.startswith("set:") and c != x]
     groups = table.groupby(others, sort=False) if others else [((), table)]
+    series = (  # (axis, metric, scale, style, colour, band opacity, label)
+        (ax, "shield.hits_on_assets", 1.0, "o-", "#0b6e0b", 0.15, "hits on assets, shield"),
+        (ax, "baseline.hits_on_assets", 1.0, "s--", "#a33", 0.1, "hits on assets, Ukraine's defences alone"),
+        (ax2, "shield.shield_cost_usd", 1e-6, "d:", "#1f3b73", 0.1, "shield cost a night (M USD)"),
+    )  # fmt: skip
     for key, g in groups:
         g = g.sort_values(x)
+        values = key if isinstance(key, tuple) else (key,)
         label = (
-            ""
-            if not others
-            else " ("
-            + ", ".join(
-                f"{o[4:]}={v}"
-                for o, v in zip(others, key if isinstance(key, tuple) else (key,), strict=False)
+            " (" + ", ".join(f"{o[4:]}={v}" for o, v in zip(others, values, strict=False)) + ")"
+            if others
+            else ""
+        )
+        for axis, metric, scale, style, colour, alpha, name in series:
+            axis.plot(g[x], g[metric] * scale, style, color=colour, label=name + label)
+            axis.fill_between(
+                g[x],
+                g[f"{metric}.low"] * scale,
+                g[f"{metric}.high"] * scale,
+                color=colour,
+                alpha=alpha,
             )
-            + ")"
-        )
-        ax.plot(
-            g[x],
-            g["shield.hits_on_assets"],
-            "o-",
-            color="#0b6e0b",
-            label="hits on assets, shield" + label,
-        )
-        ax.fill_between(
-            g[x],
-            g["shield.hits_on_assets.low"],
-            g["shield.hits_on_assets.high"],
-            color="#0b6e0b",
-            alpha=0.15,
-        )
-        ax.plot(
-            g[x],
-            g["baseline.hits_on_assets"],
-            "s--",
-            color="#a33",
-            label="hits on assets, Ukraine's defences alone" + label,
-        )
-        ax.fill_between(
-            g[x],
-            g["baseline.hits_on_assets.low"],
-            g["baseline.hits_on_assets.high"],
-            color="#a33",
-            alpha=0.1,
-        )
-        cost = g["shield.shield_cost_usd"] / 1e6
-        ax2.plot(g[x], cost, "d:", color="#1f3b73", label="shield cost a night (M USD)" + label)
-        ax2.fill_between(
-            g[x],
-            g["shield.shield_cost_usd.low"] / 1e6,
-            g["shield.shield_cost_usd.high"] / 1e6,
-            color="#1f3b73",
-            alpha=0.1,
-        )
     ax.set_xlabel(x.removeprefix("set:"))
     ax.set_ylabel("hits on protected assets a night (mean, 95 % band)")
     ax2.set_ylabel("shield cost a night, M USD (mean, 95 % band)")

@@ -8,13 +8,16 @@ the worker count either.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 
 import numpy as np
+import pandas as pd
 
 from skyshield.analysis import replication_metrics
 from skyshield.engine.sim import World, run_replication
+from skyshield.runs.store import Store
 
 #: One replication's result: its index, its seed and its metrics.
 Rep = tuple[int, int, dict[str, float]]
@@ -64,3 +67,31 @@ def run_replications(
         for result in pool.map(run_block, [world] * len(blocks), blocks):
             take(result)
     return done
+
+
+def run_and_store(
+    store: Store,
+    run_id: str,
+    world: World,
+    reps: list[tuple[int, int]],
+    workers: int = 1,
+    progress: Callable[[int], None] | None = None,
+) -> pd.DataFrame:
+    """Run replications of a stored run, store each block as it finishes (one transaction each),
+    mark the run done with its wall time, and return all its replications' metrics.
+
+    ``progress`` is called with the number of replications finished so far in this call.
+    """
+    t0 = time.perf_counter()
+    finished = 0
+
+    def on_block(block: list[Rep]) -> None:
+        nonlocal finished
+        store.add_replications(run_id, block)
+        finished += len(block)
+        if progress is not None:
+            progress(finished)
+
+    run_replications(world, reps, workers, on_block)
+    store.finish_run(run_id, time.perf_counter() - t0)
+    return store.run_metrics(run_id)

@@ -88,6 +88,11 @@ CREATE TABLE IF NOT EXISTS record_rows (
 _LIST_COLUMNS = ("launch_areas", "launch_places_unmapped", "target_regions", "affected_regions")
 
 
+def text_sha256(text: str) -> str:
+    """SHA-256 (hex) of a text in UTF-8: how runs identify their scenario."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
 def default_store_path() -> Path:
     """Where the store lives unless ``--store`` says otherwise."""
     env = os.environ.get("SKYSHIELD_STORE")
@@ -172,7 +177,7 @@ class Store:
     ) -> str:
         """Record a new run (status ``running``) and return its id."""
         run_id = uuid.uuid4().hex[:12]
-        sha = hashlib.sha256(scenario_text.encode("utf-8")).hexdigest()
+        sha = text_sha256(scenario_text)
         self.con.execute(
             "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', NULL)",
             [run_id, kind, datetime.now(UTC), scenario_origin, scenario_text, sha, raid, night,
