@@ -22,8 +22,16 @@ $(VENV)/.installed-test: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed
 	$(BIN)/skyshield assess reference --out $(OUT)
 
-## test: install what the tests need and run lint, type check and the whole suite
-test: $(VENV)/.installed-test lint typecheck unit
+# the browser test drives Debian's Chromium (a test tool's own browser download is not used)
+CHROMIUM := /usr/bin/chromium
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
+
+## test: install what the tests need (Chromium included) and run lint, type check and the whole suite
+test: $(VENV)/.installed-test $(CHROMIUM) lint typecheck unit
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks tools
@@ -32,7 +40,7 @@ lint: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy src
 
-unit: $(VENV)/.installed-test
+unit: $(VENV)/.installed-test $(CHROMIUM)
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q
 
 clean:

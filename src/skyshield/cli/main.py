@@ -10,12 +10,22 @@ import argparse
 import json
 import os
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from skyshield import __version__
-from skyshield.cli import mc, raids, records, runs, simulate, sweep
+from skyshield.cli import (
+    assess,
+    export,
+    mc,
+    plan,
+    raids,
+    records,
+    runs,
+    sensitivity,
+    simulate,
+    sweep,
+)
 from skyshield.errors import InputError, Problem
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
@@ -63,18 +73,16 @@ def build_parser() -> argparse.ArgumentParser:
     f.add_argument("--json", action="store_true", help="print the tables as JSON")
     f.add_argument("--map", type=Path, metavar="PNG", help="also write a map of the plan")
 
-    a = sub.add_parser(
-        "assess", help="the main job: assess a scenario and write its outputs", parents=[common]
-    )
-    _scenario_arg(a)
-    a.add_argument("--out", type=Path, default=Path("out/assess"), help="output folder")
-
     records.add_parsers(sub, common)
     raids.add_parsers(sub, common)
     simulate.add_parsers(sub, common)
     mc.add_parsers(sub, common)
     runs.add_parsers(sub, common)
     sweep.add_parsers(sub, common)
+    sensitivity.add_parsers(sub, common)
+    plan.add_parsers(sub, common)
+    assess.add_parsers(sub, common)
+    export.add_parsers(sub, common)
     return parser
 
 
@@ -138,51 +146,19 @@ def _json_default(o: object) -> object:
     raise TypeError(f"not JSON serialisable: {type(o).__name__}")
 
 
-def _cmd_assess(args: argparse.Namespace) -> int:
-    from skyshield.cli.text import plan_report, scenario_summary
-    from skyshield.forces import plan_forces
-    from skyshield.report import plot_force_map
-    from skyshield.scenario import load_scenario
-
-    t0 = time.perf_counter()
-    print(f"[1/3] loading scenario {args.scenario} ...", flush=True)
-    ls = load_scenario(args.scenario)
-    print(scenario_summary(ls), "\n", flush=True)
-    print("[2/3] sortie generation ...", flush=True)
-    plan = plan_forces(ls)
-    print(plan_report(plan), "\n", flush=True)
-    print("[3/3] writing outputs ...", flush=True)
-    out: Path = args.out
-    out.mkdir(parents=True, exist_ok=True)
-    map_png = plot_force_map(ls, plan, out / "forces_map.png")
-    plan.stations.to_csv(out / "stations.csv", index=False)
-    plan.assignments.to_csv(out / "assignments.csv", index=False)
-    plan.pools.to_csv(out / "pools.csv", index=False)
-    summary = {
-        "scenario": ls.scenario.name,
-        "origin": ls.origin,
-        "version": __version__,
-        "totals": plan.totals(),
-        "shortfalls": plan.shortfalls,
-    }
-    tmp = out / "summary.json.tmp"
-    tmp.write_text(json.dumps(summary, indent=2, default=_json_default), encoding="utf-8")
-    tmp.replace(out / "summary.json")
-    print(f"wrote {map_png}, {out / 'summary.json'} and the tables (CSV) in {out}")
-    print(f"done in {time.perf_counter() - t0:.1f} s")
-    return EXIT_OK
-
-
 _COMMANDS = {
     "scenario": _cmd_scenario,
     "forces": _cmd_forces,
-    "assess": _cmd_assess,
+    "assess": assess.run,
     "record": records.run,
     "raid": raids.run,
     "simulate": simulate.run,
     "mc": mc.run,
     "runs": runs.run,
     "sweep": sweep.run,
+    "sensitivity": sensitivity.run,
+    "plan": plan.run,
+    "export": export.run,
 }
 
 #: Figure formats the output options accept.
