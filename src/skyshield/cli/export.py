@@ -1,17 +1,85 @@
-"""``skyshield export: one replication's night as ACMI, KML, GeoJSON or CZML``.  (Being written: registered so that main.py is wired once.)"""
+"""``skyshield export``: one replication's night as Tacview ACMI, KML, GeoJSON or CZML."""
 
 from __future__ import annotations
 
 import argparse
+import sys
+from pathlib import Path
+
+from skyshield.cli.records import add_record_arg, add_store_arg
 
 
 def add_parsers(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
     """Register ``export``."""
-    sub.add_parser("export", help="(being written)", parents=[common])
+    p = sub.add_parser(
+        "export",
+        help="one replication's night as a replay: Tacview ACMI, KML, GeoJSON or CZML",
+        parents=[common],
+    )
+    p.add_argument(
+        "run",
+        metavar="RUN_OR_DIR",
+        help="a run id of the run store, or an assessment folder whose summary.json names a run",
+    )
+    p.add_argument("--rep", type=int, default=0, help="which replication (0-based, default 0)")
+    p.add_argument(
+        "--format",
+        default=None,
+        help="acmi, kml, geojson or czml (default: from the name of --out)",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        required=True,
+        help="output file; ACMI is zipped when it ends in .zip.acmi",
+    )
+    p.add_argument(
+        "--defence",
+        default="shield",
+        help="baseline or shield (default shield: Ukraine's defences and the fighters)",
+    )
+    add_store_arg(p)
+    add_record_arg(p)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``export``; returns the exit code."""
-    raise NotImplementedError("export")
+    from skyshield.cli.records import record_rows
+    from skyshield.engine.names import DEFENCES
+    from skyshield.errors import InputError, Problem
+    from skyshield.export import format_for, render, scene_from_replay
+    from skyshield.runs import default_store_path
+    from skyshield.runs.replay import locate_run, open_store, replay_run
+
+    fmt = format_for(args.out, args.format)
+    if args.defence not in DEFENCES:
+        raise InputError(
+            [
+                Problem(
+                    "--defence", "", f"expected one of {', '.join(DEFENCES)}, got {args.defence!r}"
+                )
+            ]
+        )
+    store_path, run_id = locate_run(args.run, args.store or default_store_path())
+    with open_store(store_path) as store:
+        source = argparse.Namespace(record=args.record, store=store_path)
+        replay = replay_run(store, run_id, args.rep, lambda: record_rows(source)[0])
+    for metric in replay.differences():
+        print(
+            f"warning: {metric} differs from the stored run ({replay.metrics.get(metric)} now,"
+            f" {replay.stored.get(metric)} stored); the code changed since run {run_id}?",
+            file=sys.stderr,
+        )
+    scene = scene_from_replay(replay, args.defence)
+    data = render(scene, fmt, args.out)
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(data)
+    fighters = sum(tr.kind == "fighter" for tr in scene.tracks)
+    print(
+        f"wrote {args.out} ({fmt}, {len(data) / 1e6:.2f} MB): run {run_id} replication"
+        f" {args.rep} (seed {replay.seed}), {args.defence}; {len(scene.tracks) - fighters} threats,"
+        f" {fighters} fighters, {len(scene.kills)} kills, {scene.iso(0.0)} to {scene.iso(scene.end_s)}"
+    )
+    return 0
