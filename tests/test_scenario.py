@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from skyshield.catalog import load_catalog
+from skyshield.catalog.overrides import OVERRIDE_NOTE
 from skyshield.errors import InputError
 from skyshield.geo import Theatre
 from skyshield.geo.theatre import OCCUPIED
@@ -173,3 +175,92 @@ def test_theatre_knows_the_hostile_names() -> None:
     assert OCCUPIED in th.hostile_names and "UKR" not in th.hostile_names
     with pytest.raises(KeyError):
         th.hostile_feature("XXX")
+
+
+def _with_overrides(tmp_path: Path, body: str) -> Path:
+    p = tmp_path / "over.yaml"
+    p.write_text("name: over\nextends: small\ncatalog_overrides:\n" + body, encoding="utf-8")
+    return p
+
+
+def test_catalog_override_patches_a_copy_not_the_shipped_catalog(
+    tmp_path: Path, small: LoadedScenario
+) -> None:
+    shipped = load_catalog()
+    ls = load_scenario(
+        _with_overrides(
+            tmp_path,
+            "  weapons:\n    AIM-9X: {pk: {drone: 0.8}}\n"
+            "  threats:\n    shahed-136: {speed_kmh: 160, sources: {speed_kmh: 'source: mine'}}\n",
+        )
+    )
+    pk = ls.catalog.weapons["AIM-9X"].pk
+    assert pk["drone"] == 0.8
+    assert pk["decoy"] == shipped.weapons["AIM-9X"].pk["decoy"] == 0.5  # the map merged
+    assert ls.catalog.weapons["AIM-9X"].sources["pk"] == OVERRIDE_NOTE
+    assert ls.catalog.threats["shahed-136"].speed_kmh == 160
+    assert ls.catalog.threats["shahed-136"].sources["speed_kmh"] == "source: mine"
+    # the shipped catalog (cached, shared) is untouched; a scenario without overrides shares it
+    assert load_catalog() is shipped and shipped.weapons["AIM-9X"].pk["drone"] == 0.7
+    assert shipped.threats["shahed-136"].speed_kmh == 175
+    assert small.catalog is shipped
+
+
+def test_mission_capable_override_changes_the_force_plan(
+    tmp_path: Path, small: LoadedScenario
+) -> None:
+    from skyshield.forces import plan_forces
+
+    base = plan_forces(small).totals()
+    # the closed form needs aircraft in proportion to 1 / mission-capable rate: halving every
+    # type's rate doubles the 15.7 aircraft that hold both stations, more than the 18 pledged
+    assert 2 * base["aircraft_for_held_stations"] > 18 and base["stations_held"] == 2
+    ls = load_scenario(
+        _with_overrides(
+            tmp_path,
+            "  fighters:\n    F-16: {mission_capable_rate: 0.35}\n"
+            "    Gripen-C: {mission_capable_rate: 0.375}\n",
+        )
+    )
+    assert ls.catalog.fighters["F-16"].mission_capable_rate == 0.35
+    half = plan_forces(ls).totals()
+    assert half["stations_held"] < 2
+    assert half["fighter_sorties_per_day"] < base["fighter_sorties_per_day"]
+
+
+@pytest.mark.parametrize(
+    ("body", "line", "field", "fragment"),
+    [
+        ("  weapons:\n    aim-9x: {pk: {drone: 0.8}}\n", 5, "catalog_overrides.weapons.aim-9x",
+         "unknown weapon 'aim-9x'; expected one of: AIM-120, AIM-9X"),
+        ("  fighters:\n    F-16:\n      mission_capable: 0.6\n", 6,
+         "catalog_overrides.fighters.F-16.mission_capable", "unknown field of a fighter type"),
+        ("  threats:\n    shahed-136:\n      speed_kmh: fast\n", 6,
+         "catalog_overrides.threats.shahed-136.speed_kmh", "valid number"),
+        ("  fighters:\n    F-16: {mission_capable_rate: 1.5}\n", 5,
+         "catalog_overrides.fighters.F-16.mission_capable_rate", "less than or equal to 1"),
+        ("  weapons:\n    AIM-9X: {pk: {drones: 0.8}}\n", 5,
+         "catalog_overrides.weapons.AIM-9X.pk.drones", "'drone'"),
+        ("  tankerz: {KC-135: {offload_t: 50}}\n", 4, "catalog_overrides.tankerz", "unknown field"),
+    ],
+)  # fmt: skip
+def test_bad_catalog_overrides_name_file_line_and_field(
+    tmp_path: Path, body: str, line: int, field: str, fragment: str
+) -> None:
+    p = _with_overrides(tmp_path, body)
+    with pytest.raises(InputError) as exc:
+        load_scenario(p)
+    [problem] = exc.value.problems
+    assert (problem.file, problem.line, problem.field) == (str(p), line, field)
+    assert fragment in problem.message
+
+
+def test_bad_catalog_override_exits_2_with_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from skyshield.cli.main import main
+
+    p = _with_overrides(tmp_path, "  aew:\n    E-3: {ref_range_km: -5}\n")
+    assert main(["scenario", "validate", str(p)]) == 2
+    err = capsys.readouterr().err
+    assert f"{p}:5: catalog_overrides.aew.E-3.ref_range_km: Input should be greater than 0" in err

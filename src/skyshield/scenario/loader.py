@@ -1,14 +1,15 @@
 """Load a scenario: a built-in by name or a YAML file, with ``extends`` merged and checked.
 
 Loading runs in phases, and reports every problem of the first phase that finds any: first the
-file's structure and types, then its references and geometry.  Each problem names the file,
-the field path and the line, and they are sorted by file and line.
+file's structure and types, then its catalog overrides (applied to a copy of the catalog), then
+its references and geometry.  Each problem names the file, the field path and the line, and they
+are sorted by file and line.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,6 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from skyshield.catalog import Catalog, load_catalog
+from skyshield.catalog.overrides import OverrideError, apply_overrides
 from skyshield.errors import InputError, Problem
 from skyshield.geo import Theatre, TheatreConfig
 from skyshield.mapping import deep_merge
@@ -126,7 +128,11 @@ def _lookup(data: Any, path: Path_) -> Any:
 
 @dataclass
 class LoadedScenario:
-    """A validated scenario with what it refers to resolved: catalog, theatre, assets, bases."""
+    """A validated scenario with what it refers to resolved: catalog, theatre, assets, bases.
+
+    ``catalog`` is the shipped catalog with the scenario's ``catalog_overrides`` applied (a
+    copy; the shipped one is shared and never changed).
+    """
 
     scenario: Scenario
     chain: list[SourceFile]
@@ -173,16 +179,22 @@ class LoadedScenario:
 
     @cached_property
     def theatre(self) -> Theatre:
-        """The theatre of this scenario (zones computed lazily)."""
+        """The theatre of this scenario (zones computed lazily).
+
+        Scenarios with the same hostile areas and standoffs over the shipped layers share one
+        theatre (its zones are computed once per process; sweeps load many such variants).
+        """
         t = self.scenario.theatre
-        occ = None
-        if t.occupied_file is not None:
-            occ = Path(t.occupied_file)
-            if not occ.is_absolute():
-                # relative to the file of the chain that wrote the value (cwd for a built-in)
-                origin, _ = self.locate(("theatre", "occupied_file"))
-                src = next((s for s in self.chain if s.origin == origin), None)
-                occ = (src.base_dir if src and src.base_dir else Path.cwd()) / occ
+        if t.occupied_file is None:
+            return _shipped_theatre(
+                TheatreConfig(tuple(t.hostile), t.patrol_standoff_km, t.engage_standoff_km)
+            )
+        occ = Path(t.occupied_file)
+        if not occ.is_absolute():
+            # relative to the file of the chain that wrote the value (cwd for a built-in)
+            origin, _ = self.locate(("theatre", "occupied_file"))
+            src = next((s for s in self.chain if s.origin == origin), None)
+            occ = (src.base_dir if src and src.base_dir else Path.cwd()) / occ
         return Theatre(
             TheatreConfig(
                 hostile=tuple(t.hostile),
@@ -232,6 +244,13 @@ class LoadedScenario:
         out = dict(self.builtin_bases)
         out.update({b.icao: b for b in self.scenario.bases.extra})
         return out
+
+
+@lru_cache(maxsize=16)
+def _shipped_theatre(config: TheatreConfig) -> Theatre:
+    """The theatre of ``config`` (without a user's occupied file: the shipped layers cannot
+    change), one per configuration."""
+    return Theatre(config)
 
 
 def _builtin_assets() -> list[Asset]:
@@ -285,7 +304,8 @@ def load_scenario(ref: str | Path, *, check: bool = True) -> LoadedScenario:
 
     ``ref`` is a path to a YAML file or the name of a built-in scenario.  Raises
     :class:`InputError` listing every problem of the first phase that finds any: first the
-    file's structure and types, then its references and geometry (sorted by file and line).
+    file's structure and types, then its catalog overrides, then its references and geometry
+    (sorted by file and line).
     Warnings of a usable scenario are in :attr:`LoadedScenario.warnings`.
     """
     return _load_chain(_chain(ref), check)
@@ -317,6 +337,14 @@ def _load_chain(chain: list[SourceFile], check: bool) -> LoadedScenario:
             stub.problem(path, message) for path, message in _validation_messages(exc, merged)
         ]
         raise InputError(sort_problems(problems)) from None
+    overrides = scenario.catalog_overrides.as_mapping()
+    if overrides:
+        try:
+            catalog = apply_overrides(catalog, overrides)
+        except OverrideError as exc:
+            stub = LoadedScenario(scenario, chain, catalog)
+            problems = [stub.problem(("catalog_overrides", *p), m) for p, m in exc.problems]
+            raise InputError(sort_problems(problems)) from None
     loaded = LoadedScenario(scenario, chain, catalog)
     if check:
         errors, warnings = cross_check(loaded)

@@ -193,6 +193,46 @@ class CapSpec(Model):
     )
 
 
+#: Changes to one catalog entry: field -> value (mappings such as ``pk`` merge key by key).
+EntryPatch = dict[str, Any]
+
+
+class CatalogOverrides(Model):
+    """Changes to catalog entries for this scenario only, by section, entry id and field.
+
+    The shipped catalog is not changed; the scenario gets a patched copy.  Ids are the
+    catalog's (``AIM-9X``, ``F-16``, ``shahed-136``, ``E-3``); field names as in
+    ``data/catalog/*.yaml``.
+    """
+
+    threats: dict[str, EntryPatch] = Field(
+        default_factory=dict,
+        description="Threat classes by id, e.g. {shahed-136: {speed_kmh: 200}}.",
+    )
+    fighters: dict[str, EntryPatch] = Field(
+        default_factory=dict,
+        description="Fighter types by id, e.g. {F-16: {mission_capable_rate: 0.6}}.",
+    )
+    weapons: dict[str, EntryPatch] = Field(
+        default_factory=dict,
+        description="Weapons by id, e.g. {AIM-9X: {pk: {drone: 0.8}}} (Pk by threat category).",
+    )
+    aew: dict[str, EntryPatch] = Field(
+        default_factory=dict, description="AEW types by id, e.g. {E-3: {ref_range_km: 150}}."
+    )
+    tankers: dict[str, EntryPatch] = Field(
+        default_factory=dict, description="Tanker types by id, e.g. {KC-135: {offload_t: 50}}."
+    )
+    refuelling: EntryPatch = Field(
+        default_factory=dict,
+        description="What one air refuelling gives, e.g. {added_endurance_h: 1.0}.",
+    )
+
+    def as_mapping(self) -> dict[str, dict[str, Any]]:
+        """The sections that change something, as plain mappings."""
+        return {k: v for k, v in self.model_dump().items() if v}
+
+
 class Scenario(Model):
     """A whole scenario.  Parts not given take the built-in defaults."""
 
@@ -219,6 +259,11 @@ class Scenario(Model):
     ground_defences: dict[str, Any] = Field(
         default_factory=dict,
         description="Overrides of Ukraine's own defences (catalog ground.yaml), key by key.",
+    )
+    catalog_overrides: CatalogOverrides = Field(
+        default_factory=CatalogOverrides,
+        description="Changes to catalog entries (weapons' Pk, fighters' mission-capable rate,"
+        " threats' speed, ...) for this scenario, by section, id and field.",
     )
     raid: str | None = Field(
         None,
