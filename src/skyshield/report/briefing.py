@@ -1,0 +1,201 @@
+"""The assessment of a scenario as data: what ``skyshield assess`` computed, and its summary.
+
+:func:`assessment_summary` turns an :class:`Assessment` into the mapping written as
+``summary.json``; the HTML report takes every number it shows from that mapping, so the two
+cannot disagree.  Units: counts a night, USD, km, s.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from skyshield import __version__
+from skyshield.analysis import Interval, mean_interval, metric_table
+from skyshield.engine.names import DEFENCES, FATES
+from skyshield.engine.sim import World
+from skyshield.report.sample_night import SampleNight
+from skyshield.runs.store import text_sha256
+
+#: Headline figures of ``summary.json`` (key -> the stored replication metric).
+HEADLINE_METRICS = {
+    "hits_on_assets_baseline": "baseline.hits_on_assets",
+    "hits_on_assets_shield": "shield.hits_on_assets",
+    "hits_on_assets_avoided": "marginal.hits_on_assets_avoided",
+    "protection_ratio_baseline": "baseline.protection_ratio",
+    "protection_ratio_shield": "shield.protection_ratio",
+    "killed_by_fighters": "shield.killed_fighter",
+    "sorties": "shield.sorties",
+    "flight_hours": "shield.flight_hours",
+    "shots": "shield.shots",
+    "weapon_cost_usd": "shield.weapon_cost_usd",
+    "cost_per_night_usd": "shield.shield_cost_usd",
+    "cost_per_hit_avoided_usd": "marginal.cost_per_hit_avoided_usd",
+    "cost_exchange_ratio": "shield.cost_exchange_ratio",
+    "pilot_exposure_min_km": "shield.pilot_exposure_min_km",
+}
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """Everything the report shows: the world, the main Monte Carlo run's replications (one row
+    each, one column per metric, as :meth:`Store.run_metrics` gives them), the sample night, the
+    sizing sweep's table (``set:<path>``, ``run_id`` and each metric with ``.low``/``.high``;
+    None without a sweep) and provenance."""
+
+    world: World
+    raid_ref: str
+    run_id: str
+    store: Path
+    seed: int
+    workers: int
+    reps: pd.DataFrame
+    sample: SampleNight
+    sweep: pd.DataFrame | None
+    sweep_path: str
+    sweep_runs: int
+    command: str
+    timings_s: dict[str, float]
+
+
+def interval_json(iv: Interval) -> dict[str, float | int | None]:
+    """An interval as JSON numbers (None where undefined)."""
+    return {"mean": clean(iv.mean), "low": clean(iv.low), "high": clean(iv.high), "n": iv.n}
+
+
+def clean(x: float) -> float | None:
+    """A float for JSON: None if it is not finite."""
+    return float(x) if math.isfinite(x) else None
+
+
+def _column(reps: pd.DataFrame, name: str) -> np.ndarray:
+    """A metric's values over the replications; hits on an asset never hit count as 0."""
+    if name in reps:
+        values = reps[name]
+        return np.asarray(values.fillna(0.0) if ".hits." in name else values, dtype=float)
+    return np.zeros(len(reps)) if ".hits." in name else np.full(len(reps), math.nan)
+
+
+def asset_hits(reps: pd.DataFrame, world: World) -> list[dict[str, Any]]:
+    """Hits a night on each protected asset, without and with the shield, and the hits avoided
+    (paired by replication), with 95 % intervals; assets by baseline hits, most first."""
+    rows = []
+    for a in world.ls.assets:
+        b, s = _column(reps, f"baseline.hits.{a.id}"), _column(reps, f"shield.hits.{a.id}")
+        rows.append(
+            {
+                "asset": a.id,
+                "name": a.name,
+                "kind": a.kind,
+                "value": a.value,
+                "baseline": interval_json(mean_interval(b)),
+                "shield": interval_json(mean_interval(s)),
+                "avoided": interval_json(mean_interval(b - s)),
+            }
+        )
+    return sorted(rows, key=lambda r: (-(r["baseline"]["mean"] or 0.0), r["asset"]))
+
+
+def assessment_summary(a: Assessment) -> dict[str, Any]:
+    """The summary of an assessment (``summary.json``): provenance, the force plan's totals,
+    every metric's mean and 95 % interval, the headline figures, hits per asset, kills by layer,
+    the sample night, the sizing sweep and the timings."""
+    w = a.world
+    ls, plan, night = w.ls, w.plan, w.night
+    metrics = {
+        str(r.metric): {
+            "mean": clean(r.mean),
+            "low": clean(r.ci95_low),
+            "high": clean(r.ci95_high),
+            "n": int(r.n),
+        }
+        for r in metric_table(a.reps).itertuples(index=False)
+    }
+    totals = plan.totals()
+    headline: dict[str, Any] = {
+        k: interval_json(mean_interval(_column(a.reps, m))) for k, m in HEADLINE_METRICS.items()
+    }
+    headline.update(
+        stations_held=int(totals["stations_held"]),
+        stations=int(totals["stations"]),
+        jets_committed=clean(totals["aircraft_committed"]),
+        jets_pledged=int(totals["aircraft_pledged"]),
+    )
+    by_class: dict[str, int] = {}
+    for g in night.groups:
+        by_class[g.threat] = by_class.get(g.threat, 0) + g.count
+    shield = a.sample.outcomes["shield"]
+    sample_summary = {d: oc.summary(w.catalog) for d, oc in a.sample.outcomes.items()}
+    sweep = None
+    if a.sweep is not None:
+        col = f"set:{a.sweep_path}"
+        measured = [
+            c for c in a.sweep.columns if c.startswith(("baseline.", "shield.", "marginal."))
+        ]
+        names = [c for c in measured if not c.endswith((".low", ".high"))]
+        sweep = {
+            "path": a.sweep_path,
+            "runs": a.sweep_runs,
+            "points": [
+                {
+                    "value": row[col].item() if hasattr(row[col], "item") else row[col],
+                    "run_id": str(row["run_id"]),
+                    "metrics": {
+                        m: {
+                            "mean": clean(float(row[m])),
+                            "low": clean(float(row[f"{m}.low"])),
+                            "high": clean(float(row[f"{m}.high"])),
+                        }
+                        for m in names
+                    },
+                }
+                for _, row in a.sweep.iterrows()
+            ],
+        }
+    return {
+        "scenario": ls.scenario.name,
+        "description": ls.scenario.description,
+        "origin": ls.origin,
+        "scenario_sha256": text_sha256(ls.text),
+        "raid": {
+            "ref": a.raid_ref,
+            "night": night.name,
+            "source": night.source,
+            "weapons": night.total,
+            "by_class": by_class,
+        },
+        "version": __version__,
+        "created_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        "seed": a.seed,
+        "replications": len(a.reps),
+        "workers": a.workers,
+        "run_id": a.run_id,
+        "store": str(a.store.resolve()),
+        "command": a.command,
+        "rerun": f"skyshield runs rerun {a.run_id} --store {a.store.resolve()}",
+        "totals": {k: clean(v) for k, v in totals.items()},
+        "shortfalls": list(plan.shortfalls),
+        "headline": headline,
+        "kills_by_layer": {
+            d: {f: metrics.get(f"{d}.{f}", interval_json(mean_interval([]))) for f in FATES}
+            for d in DEFENCES
+        },
+        "hits_by_asset": asset_hits(a.reps, w),
+        "metrics": metrics,
+        "sample_night": {
+            "rep": a.sample.rep,
+            "seed": a.sample.seed,
+            "fates": {d: {f: int(s[f]) for f in FATES} for d, s in sample_summary.items()},
+            "sorties": len(shield.sorties),
+            "shots": len(shield.engagements),
+            "weapons": sample_summary["shield"]["weapons"],
+        },
+        "sweep": sweep,
+        "timings_s": {k: round(v, 2) for k, v in a.timings_s.items()},
+    }

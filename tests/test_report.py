@@ -1,0 +1,297 @@
+"""The briefing report of ``skyshield assess``: self-contained HTML whose numbers are the
+summary's, summary.json with what exporters rely on, and the pieces the report is built from."""
+
+from __future__ import annotations
+
+import base64
+import json
+import math
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from skyshield.analysis import replication_metrics
+from skyshield.cli.main import main
+from skyshield.engine.api import build_world
+from skyshield.engine.names import FATES
+from skyshield.engine.sim import World, run_replication
+from skyshield.raids import Threats
+from skyshield.report.assumptions import assumption_groups
+from skyshield.report.briefing import HEADLINE_METRICS, asset_hits
+from skyshield.report.html import lookup
+from skyshield.report.limits import load_limits
+from skyshield.report.night_map import flown_tracks
+from skyshield.report.sample_night import sample_night
+from skyshield.runs import Store
+from skyshield.runs.store import text_sha256
+from skyshield.scenario import load_scenario
+
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+@pytest.fixture(scope="module")
+def assessed(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``skyshield assess small`` with 2 replications and a 2-point sweep of 1 replication."""
+    out = tmp_path_factory.mktemp("assess")
+    store = out / "store.duckdb"
+    argv = ["assess", "small", "--runs", "2", "--sweep-runs", "1", "--sweep-jets", "9,18",
+            "--workers", "1", "--out", str(out / "report"), "--store", str(store)]  # fmt: skip
+    assert main(argv) == 0
+    return out / "report"
+
+
+@pytest.fixture(scope="module")
+def summary(assessed: Path) -> dict[str, Any]:
+    return dict(json.loads((assessed / "summary.json").read_text("utf-8")))
+
+
+@pytest.fixture(scope="module")
+def world() -> World:
+    return build_world("small")
+
+
+class _Collector(HTMLParser):
+    """Every tag's attributes, and the text of every ``data-metric`` element."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.metrics: list[tuple[str, str, str]] = []
+        self._open: list[tuple[str, str]] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = dict(attrs)
+        self.tags.append((tag, a))
+        if "data-metric" in a:
+            self._open = [(str(a["data-metric"]), str(a.get("data-scale") or "1"))]
+            self._text = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._open is not None:
+            self._text += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._open is not None and tag == "span":
+            path, scale = self._open[0]
+            self.metrics.append((path, scale, self._text))
+            self._open = None
+
+
+def shown_equals(text: str, value: float, scale: float) -> bool:
+    """Whether the displayed ``text`` is ``value * scale`` rounded to the digits shown."""
+    digits = len(text.split(".")[1]) if "." in text else 0
+    return abs(float(text.replace(",", "")) - value * scale) <= 0.5 * 10.0**-digits + 1e-9
+
+
+def _parsed(assessed: Path) -> _Collector:
+    c = _Collector()
+    c.feed((assessed / "report.html").read_text("utf-8"))
+    return c
+
+
+def test_assess_writes_report_summary_and_tables(assessed: Path) -> None:
+    for name in ("report.html", "summary.json", "forces_map.png", "night_map.png", "sizing.png",
+                 "hits_by_asset.png", "kills_by_layer.png", "sweep.csv", "stations.csv"):  # fmt: skip
+        assert (assessed / name).stat().st_size > 0, name
+    assert not list(assessed.glob("*.tmp"))
+
+
+def test_summary_keys_and_provenance(summary: dict[str, Any]) -> None:
+    assert summary["scenario"] == "small"
+    assert summary["scenario_sha256"] == text_sha256(load_scenario("small").text)
+    assert summary["replications"] == 2 and summary["seed"] == 1
+    assert Path(summary["store"]).is_absolute()
+    assert summary["rerun"].startswith(f"skyshield runs rerun {summary['run_id']}")
+    assert set(HEADLINE_METRICS) <= set(summary["headline"])
+    h = summary["headline"]
+    assert (h["stations_held"], h["stations"], h["jets_pledged"]) == (2, 2, 18)
+    assert summary["totals"]["aircraft_pledged"] == 18
+    assert [p["value"] for p in summary["sweep"]["points"]] == [9, 18]
+    assert set(summary["timings_s"]) >= {
+        "forces",
+        "monte_carlo",
+        "sweep",
+        "sample_night",
+    }
+    assert len(summary["hits_by_asset"]) == len(load_scenario("small").assets)
+    for d in ("baseline", "shield"):
+        kills = summary["kills_by_layer"][d]
+        assert set(kills) == set(FATES)
+        assert sum(kills[f]["mean"] for f in FATES) == pytest.approx(summary["raid"]["weapons"])
+    assert summary["kills_by_layer"]["baseline"]["killed_fighter"]["mean"] == 0
+
+
+def test_summary_run_is_the_stored_run(summary: dict[str, Any]) -> None:
+    with Store(Path(summary["store"])) as store:
+        row = store.run(summary["run_id"])
+        reps = store.run_metrics(summary["run_id"])
+        kinds = set(store.runs()["kind"])
+    assert row["kind"] == "assess" and row["replications"] == 2 and row["status"] == "done"
+    assert kinds == {"assess", "sweep"}
+    h = summary["headline"]
+    assert h["hits_on_assets_shield"]["mean"] == pytest.approx(reps["shield.hits_on_assets"].mean())
+    assert h["hits_on_assets_avoided"]["mean"] == pytest.approx(
+        (reps["baseline.hits_on_assets"] - reps["shield.hits_on_assets"]).mean()
+    )
+
+
+def test_report_is_self_contained(assessed: Path) -> None:
+    html = (assessed / "report.html").read_text("utf-8")
+    parsed = _parsed(assessed)
+    assert not any(t in ("script", "iframe", "object") for t, _ in parsed.tags)
+    for tag, attrs in parsed.tags:
+        for name in ("src", "href"):
+            value = attrs.get(name)
+            if value is not None:
+                assert value.startswith(("data:", "#")), (tag, name, value[:60])
+    assert "url(" not in html and "@import" not in html
+    images = [a["src"] for t, a in parsed.tags if t == "img"]
+    assert len(images) == 4  # map, hits per asset, kills by layer, sizing curve
+    for tag, attrs in parsed.tags:
+        if tag == "img":
+            assert attrs.get("alt")
+            src = str(attrs["src"])
+            assert src.startswith("data:image/png;base64,")
+            assert base64.b64decode(src.split(",", 1)[1])[:8] == PNG_MAGIC
+
+
+def test_numbers_in_report_equal_summary(assessed: Path, summary: dict[str, Any]) -> None:
+    metrics = _parsed(assessed).metrics
+    assert len(metrics) > 100
+    for path, scale, text in metrics:
+        value = lookup(summary, path)
+        assert isinstance(value, int | float), path
+        assert shown_equals(text, value, float(scale)), (path, text, value)
+    shown = {p for p, _, _ in metrics}
+    for key in ("hits_on_assets_baseline", "hits_on_assets_shield", "hits_on_assets_avoided",
+                "cost_per_night_usd", "killed_by_fighters"):  # fmt: skip
+        assert f"headline/{key}/mean" in shown
+    assert {"headline/stations_held", "headline/jets_committed"} <= shown
+
+
+def test_shown_equals_by_hand() -> None:
+    assert shown_equals("21.06", 21_064_000.0, 1e-6)
+    assert shown_equals("1,234", 1234.4, 1.0)
+    assert not shown_equals("1,234", 1235.0, 1.0)
+    assert not shown_equals("14.5", 14.56, 1.0)
+
+
+def test_report_has_every_section_and_limit(assessed: Path) -> None:
+    html = (assessed / "report.html").read_text("utf-8")
+    for anchor in ("answer", "assumptions", "map", "assets", "layers", "cost", "sizing", "limits",
+                   "provenance", "appendix"):  # fmt: skip
+        assert f'<section id="{anchor}">' in html
+    limits = load_limits()
+    assert len(limits) >= 4 and all(sec.items for sec in limits)
+    for sec in limits:
+        assert f"<h3>{sec.title}</h3>" in html.replace("&#x27;", "'")
+    first = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", limits[0].items[0])
+    assert first.split("</strong>")[0] in html
+
+
+def test_assumptions_carry_source_notes(world: World) -> None:
+    groups = {g.title: g for g in assumption_groups(world)}
+    assert {"Scenario", "Raid", "Fighter types", "Weapons", "Threats"} <= set(groups)
+    assert {r.item for r in groups["Fighter types"].rows} == {"F-16", "Gripen-C"}
+    assert {r.item for r in groups["Threats"].rows} == {
+        "shahed-136",
+        "kh-101",
+        "kalibr",
+        "iskander-m",
+    }
+    for title in ("Fighter types", "Weapons", "Threats", "Engine (C2, sensors, engagements)"):
+        for r in groups[title].rows:
+            assert r.source.lower().startswith(("source:", "assumption:")), (title, r)
+    assert "Tankers" not in groups  # the small scenario has none
+
+
+def test_asset_hits_by_hand(world: World) -> None:
+    reps = pd.DataFrame(
+        {"baseline.hits.kyiv": [2.0, 4.0, np.nan], "shield.hits.kyiv": [1.0, 1.0, 0.0],
+         "shield.hits.lviv": [1.0, 0.0, 0.0]}
+    )  # fmt: skip
+    rows = {r["asset"]: r for r in asset_hits(reps, world)}
+    assert rows["kyiv"]["baseline"]["mean"] == pytest.approx(2.0)
+    assert rows["kyiv"]["avoided"]["mean"] == pytest.approx(4 / 3)
+    assert rows["lviv"]["avoided"]["mean"] == pytest.approx(-1 / 3)
+    assert rows["odesa"]["shield"] == {"mean": 0.0, "low": 0.0, "high": 0.0, "n": 3}
+    assert next(iter(rows)) == "kyiv"  # most baseline hits first
+
+
+def test_flown_track_ends_at_its_fate() -> None:
+    threats = Threats(
+        night="t", class_id=np.array(["a", "b"]), category=np.array(["drone", "drone"]),
+        group=np.zeros(2, dtype=np.int64), launch_area=np.array(["x", "x"]),
+        aim_kind=np.array(["asset", "asset"]), aim_id=np.array(["k", "k"]),
+        speed_kmh=np.full(2, 100.0), altitude_m=np.full(2, 100.0),
+        offsets=np.array([0, 3, 5]), x_km=np.array([0.0, 100.0, 100.0, 0.0, 50.0]),
+        y_km=np.array([0.0, 0.0, 100.0, 0.0, 0.0]), t_s=np.array([0.0, 3600.0, 7200.0, 0.0, 1800.0]),
+    )  # fmt: skip
+    fate = pd.DataFrame(
+        {"fate_time_s": [5400.0, 1800.0], "fate_x_km": [100.0, 50.0], "fate_y_km": [50.0, 0.0]}
+    )
+    first, second = flown_tracks(threats, fate)
+    np.testing.assert_allclose(first, [[0, 0], [100, 0], [100, 50]])
+    np.testing.assert_allclose(second, [[0, 0], [50, 0]])
+
+
+def test_sample_night_is_the_replication(world: World) -> None:
+    seed = 12345
+    night = sample_night(world, 0, seed)
+    again = replication_metrics(run_replication(world, seed), world.catalog)
+    for d in ("baseline", "shield"):
+        counts = night.outcomes[d].threats["fate"].value_counts()
+        for f in FATES:
+            assert counts.get(f, 0) == again[f"{d}.{f}"]
+    assert len(night.threats) == world.night.total
+    assert math.isfinite(float(night.outcomes["shield"].fighter_legs["x0_km"].min()))
+
+
+def test_no_sweep_and_one_replication(tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    argv = ["assess", "small", "--runs", "1", "--no-sweep", "--workers", "1", "--out", str(out)]
+    assert main(argv) == 0
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["sweep"] is None and not (out / "sizing.png").exists()
+    assert summary["headline"]["hits_on_assets_shield"]["n"] == 1
+    html = (out / "report.html").read_text("utf-8")
+    assert html.count("<img ") == 3 and "--no-sweep" in html
+    c = _Collector()
+    c.feed(html)
+    for path, scale, text in c.metrics:
+        assert shown_equals(text, lookup(summary, path), float(scale)), path
+    assert not any(
+        p.endswith(("/low", "/high")) for p, _, _ in c.metrics if p.startswith("headline")
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--runs", "0"], "--runs"),
+        (["--sweep-runs", "0"], "--sweep-runs"),
+        (["--workers", "0"], "--workers"),
+        (["--sweep-jets", "40,x"], "--sweep-jets"),
+        (["--sweep-jets", "0,10"], "--sweep-jets"),
+        (["--raid", "no-such-raid.yaml"], "no-such-raid.yaml"),
+    ],
+)
+def test_bad_options_exit_2(
+    extra: list[str], message: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["assess", "small", "--out", str(tmp_path), *extra]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err
+    assert not (tmp_path / "report.html").exists()
+
+
+def test_out_that_is_a_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    f = tmp_path / "file"
+    f.write_text("x")
+    assert main(["assess", "small", "--out", str(f)]) == 2
+    assert "not a folder" in capsys.readouterr().err
