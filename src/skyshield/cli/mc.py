@@ -5,10 +5,52 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
 from skyshield.errors import InputError, Problem
+
+
+def add_executor_args(p: argparse.ArgumentParser) -> None:
+    """``--workers K`` and ``--dask local|ADDRESS``: where a command's replications run."""
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=None,
+        help="worker processes: local ones (default 1), or a Dask LocalCluster's with --dask local"
+        " (default 2); ignored with a scheduler address",
+    )
+    p.add_argument(
+        "--dask",
+        metavar="local|ADDRESS",
+        default=None,
+        help="run on Dask: 'local' starts a LocalCluster here; an address such as"
+        " tcp://host:8786 uses a running scheduler and its workers",
+    )
+
+
+def progress_printer(total: int, done_before: int = 0) -> Callable[[int], None]:
+    """A progress callback for :func:`run_and_store`: redraws on stderr a bar like
+    ``[######..] 5/15 replications, 3 s, about 6 s to go`` for a run of ``total`` replications
+    of which ``done_before`` were stored before (a resumed run); time counts from now."""
+    t0 = time.perf_counter()
+    width = 24
+
+    def show(finished: int) -> None:
+        done = done_before + finished
+        el = time.perf_counter() - t0
+        left = el / finished * (total - done)
+        full = width * done // total
+        print(
+            f"\r  [{'#' * full}{'.' * (width - full)}] {done}/{total} replications,"
+            f" {el:.0f} s, about {left:.0f} s to go ",
+            end="",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    return show
 
 
 def add_parsers(
@@ -32,7 +74,7 @@ def add_parsers(
     )
     p.add_argument("--night", type=int, default=1, help="which night of a raid file (1-based)")
     p.add_argument("--runs", type=int, default=None, help="replications (required unless --resume)")
-    p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
+    add_executor_args(p)
     p.add_argument("--seed", type=int, default=1, help="base seed (default 1)")
     p.add_argument(
         "--resume",
@@ -50,9 +92,13 @@ def run(args: argparse.Namespace) -> int:
     from skyshield.cli.text import table
     from skyshield.engine.api import build_world
     from skyshield.runs import Store, default_store_path
-    from skyshield.runs.executor import replication_seeds, run_and_store
+    from skyshield.runs.executor import open_executor, replication_seeds, run_and_store
     from skyshield.runs.provenance import stored_scenario
 
+    if not args.resume and args.scenario is None:
+        raise InputError([Problem("scenario", "", "expected a scenario (or --resume RUN)")])
+    if not args.resume and (args.runs is None or args.runs < 1):
+        raise InputError([Problem("--runs", "", "expected a whole number of at least 1")])
     t0 = time.perf_counter()
     store_path: Path = args.store or default_store_path()
     with Store(store_path) as store:
@@ -62,39 +108,27 @@ def run(args: argparse.Namespace) -> int:
             world = build_world(stored_scenario(row), str(row["raid"]), night=int(row["night"]),
                                 record_rows=lambda: record_rows(args)[0])  # fmt: skip
             done_before = store.done_reps(run_id)
-            print(f"resuming run {run_id}: {len(done_before)} of {n} replications stored")
+            head = f"resuming run {run_id}: {len(done_before)} of {n} replications stored"
         else:
-            if args.scenario is None:
-                raise InputError([Problem("scenario", "", "expected a scenario (or --resume RUN)")])
-            if args.runs is None or args.runs < 1 or args.workers < 1:
-                raise InputError(
-                    [Problem("--runs/--workers", "", "expected whole numbers of at least 1")]
-                )
             world = build_world(
                 args.scenario, args.raid, night=args.night, record_rows=lambda: record_rows(args)[0]
             )
-            n, base = args.runs, args.seed
-            raid_ref = args.raid or world.ls.raid_ref or "reference"
-            run_id = store.start_run(
-                "mc", world.ls.origin, world.ls.text, raid_ref, args.night, base, n
-            )
-            done_before = set()
-            print(f"run {run_id}: {n} replications of night {world.night.name} ({world.night.total} weapons)"
-                  f" against {world.ls.scenario.name}, base seed {base}, {args.workers} worker(s)")  # fmt: skip
+            n, base, run_id, done_before = args.runs, args.seed, "", set()
+            head = (f"{n} replications of night {world.night.name} ({world.night.total} weapons)"
+                    f" against {world.ls.scenario.name}, base seed {base}")  # fmt: skip
         todo = [(k, s) for k, s in enumerate(replication_seeds(base, n)) if k not in done_before]
+        # the executor once the inputs are known good: a bad one starts no cluster and no run
+        with open_executor(args.workers, args.dask) as ex:
+            if not args.resume:
+                raid_ref = args.raid or world.ls.raid_ref or "reference"
+                run_id = store.start_run(
+                    "mc", world.ls.origin, world.ls.text, raid_ref, args.night, base, n
+                )
+                head = f"run {run_id}: {head}"
+            print(f"{head}; running on {ex.describe()}", flush=True)
 
-        def progress(finished: int) -> None:
-            el = time.perf_counter() - t0
-            eta = el / finished * (len(todo) - finished)
-            print(
-                f"\r  {len(done_before) + finished}/{n} replications, {el:.0f} s,"
-                f" about {eta:.0f} s to go ",
-                end="",
-                file=sys.stderr,
-                flush=True,
-            )
-
-        reps = run_and_store(store, run_id, world, todo, max(args.workers, 1), progress)
+            progress = progress_printer(n, len(done_before))
+            reps = run_and_store(store, run_id, world, todo, progress=progress, executor=ex)
         print(file=sys.stderr)
     seconds = time.perf_counter() - t0
     print(table(metric_table(reps), floats="{:,.3f}"))

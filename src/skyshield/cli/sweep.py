@@ -7,6 +7,7 @@ import sys
 import time
 from pathlib import Path
 
+from skyshield.cli.mc import add_executor_args, progress_printer
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
 from skyshield.errors import InputError, Problem
 
@@ -36,7 +37,7 @@ def add_parsers(
     )
     p.add_argument("--night", type=int, default=1, help="which night of a raid file (1-based)")
     p.add_argument("--runs", type=int, required=True, help="replications per grid point")
-    p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
+    add_executor_args(p)
     p.add_argument(
         "--seed", type=int, default=1, help="base seed; every point uses the same replication seeds"
     )
@@ -57,11 +58,11 @@ def run(args: argparse.Namespace) -> int:
     from skyshield.engine.api import build_world
     from skyshield.report import plot_sizing_curve
     from skyshield.runs import Store, default_store_path
-    from skyshield.runs.executor import replication_seeds, run_and_store
+    from skyshield.runs.executor import open_executor, replication_seeds, run_and_store
     from skyshield.scenario import load_scenario, scenario_from_data
 
-    if args.runs < 1 or args.workers < 1:
-        raise InputError([Problem("--runs/--workers", "", "expected whole numbers of at least 1")])
+    if args.runs < 1:
+        raise InputError([Problem("--runs", "", "expected a whole number of at least 1")])
     t0 = time.perf_counter()
     sets = [parse_set(s) for s in args.sets]
     base = load_scenario(args.scenario)
@@ -71,7 +72,9 @@ def run(args: argparse.Namespace) -> int:
     points = grid(sets)
     store_path: Path = args.store or default_store_path()
     rows = []
-    with Store(store_path) as store:
+    with Store(store_path) as store, open_executor(args.workers, args.dask) as ex:
+        print(f"{len(points)} points x {args.runs} replications on {ex.describe()}",
+              file=sys.stderr, flush=True)  # fmt: skip
         for n, point in enumerate(points, 1):
             variant = data
             for path, value in point.items():
@@ -87,8 +90,10 @@ def run(args: argparse.Namespace) -> int:
             run_id = store.start_run("sweep", ls.origin, ls.text, args.raid or base.raid_ref or "reference",
                                      args.night, args.seed, args.runs)  # fmt: skip
             print(f"[{n}/{len(points)}] {desc}: run {run_id}", file=sys.stderr, flush=True)
-
-            reps = run_and_store(store, run_id, world, seeds, args.workers)
+            reps = run_and_store(
+                store, run_id, world, seeds, progress=progress_printer(args.runs), executor=ex
+            )
+            print(file=sys.stderr)
             row: dict[str, object] = {f"set:{p}": v for p, v in point.items()}
             row["run_id"] = run_id
             for r in metric_table(reps, SWEEP_METRICS).itertuples(index=False):

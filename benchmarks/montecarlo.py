@@ -1,0 +1,75 @@
+"""Benchmark: a Monte Carlo of the reference on local worker processes and on Dask.
+
+Run: ``.venv/bin/python benchmarks/montecarlo.py [--reps 1000] [--workers 2] [--scenario reference]``.
+Prints the time to build the world, then the wall time and replications per second of ``--reps``
+replications (baseline and shield, stored in a scratch run store as ``skyshield mc`` does) on
+``--workers`` local processes (goal for 1,000 on 2 workers: under 60 s), the same on a Dask
+LocalCluster of as many workers, start-up included (goal: under 15 % more than local processes),
+and whether both gave identical aggregates.  Figures from a machine shared with other work are
+noisy: run it alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+from common import machine
+
+from skyshield.analysis import metric_table
+from skyshield.engine.api import build_world
+from skyshield.engine.sim import World
+from skyshield.runs import Store
+from skyshield.runs.executor import open_executor, replication_seeds, run_and_store
+
+
+def timed_run(
+    store: Store, world: World, n: int, workers: int, dask: str | None
+) -> tuple[float, float, pd.DataFrame]:
+    """Run ``n`` replications as a stored run; (wall time with start-up, of which start-up, in s;
+    the run's replications)."""
+    reps = list(enumerate(replication_seeds(1, n)))
+    run_id = store.start_run("mc", world.ls.origin, world.ls.text, "reference", 1, 1, n)
+    t0 = time.perf_counter()
+    with open_executor(workers, dask) as ex:
+        started = time.perf_counter() - t0
+        table = run_and_store(store, run_id, world, reps, executor=ex)
+    return time.perf_counter() - t0, started, table
+
+
+def main() -> None:
+    """Parse the options, run both executors, print the figures."""
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--reps", type=int, default=1000, help="replications (default 1000)")
+    ap.add_argument("--workers", type=int, default=2, help="worker processes (default 2)")
+    ap.add_argument("--scenario", default="reference", help="scenario (default reference)")
+    args = ap.parse_args()
+    print(machine())
+    t0 = time.perf_counter()
+    world = build_world(args.scenario, None)
+    print(f"world built in {time.perf_counter() - t0:.1f} s ({world.night.total} weapons)")
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp) / "bench.duckdb") as store:
+        walls = {}
+        tables = []
+        for label, dask in (("local processes", None), ("Dask LocalCluster", "local")):
+            wall, started, table = timed_run(store, world, args.reps, args.workers, dask)
+            walls[label] = wall
+            tables.append(metric_table(table))
+            print(
+                f"{label:>18}: {args.reps} replications on {args.workers} workers in {wall:.1f} s"
+                f" ({args.reps / wall:.2f} replications/s; start-up {started:.1f} s)"
+            )
+    per_1000 = walls["local processes"] * 1000 / args.reps
+    print(f"at this rate 1,000 replications take {per_1000:.0f} s on {args.workers} local workers"
+          " (goal on 2: < 60 s)")  # fmt: skip
+    overhead = walls["Dask LocalCluster"] / walls["local processes"] - 1
+    print(f"Dask overhead against local processes: {overhead:+.1%} (goal < 15 %)")
+    same = tables[0].equals(tables[1])
+    print(f"identical aggregates from both executors: {'yes' if same else 'NO'}")
+
+
+if __name__ == "__main__":  # Dask and process pools start workers that import this file
+    main()

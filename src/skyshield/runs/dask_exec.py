@@ -1,0 +1,149 @@
+"""Replications on a Dask cluster: a LocalCluster on this machine, or a running scheduler.
+
+The :class:`World` is scattered once to every worker (about 1 MB pickled); each task is then a
+block of ``(index, seed)`` pairs and returns that block's metrics (index, seed and about 70
+floats a replication).  Results are taken as they finish and yielded in the blocks' order, so a
+run on Dask stores and aggregates exactly what a local run does.
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+import threading
+import warnings
+from collections.abc import Generator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+
+from distributed import Client, LocalCluster, as_completed
+from distributed.comm.addressing import parse_address, parse_host_port
+from distributed.comm.registry import backends
+
+from skyshield import __version__
+from skyshield.engine.sim import World
+from skyshield.errors import InputError, Problem
+from skyshield.runs.executor import Block, Rep, run_block
+
+#: How long to try to reach a scheduler before giving up (s).
+CONNECT_TIMEOUT_S = 5.0
+#: How long a scheduler may take to have its first worker (s).
+WORKER_WAIT_S = 10.0
+#: Workers of a LocalCluster when ``--workers`` is not given.
+LOCAL_WORKERS = 2
+
+
+@dataclass(frozen=True)
+class DaskExecutor:
+    """Blocks of replications as tasks of a Dask client's cluster."""
+
+    client: Client
+    where: str
+
+    def describe(self) -> str:
+        """E.g. ``Dask LocalCluster (2 workers)``."""
+        return f"Dask {self.where} ({len(self.client.scheduler_info()['workers'])} workers)"
+
+    def map_blocks(self, world: World, blocks: list[Block]) -> Generator[list[Rep], None, None]:
+        """Scatter ``world`` to every worker, submit one task a block, yield results in order."""
+        world_f = self.client.scatter(world, broadcast=True, hash=False)  # type: ignore[no-untyped-call]
+        futures = [self.client.submit(run_block, world_f, b, pure=False) for b in blocks]
+        index = {f.key: i for i, f in enumerate(futures)}
+        finished: dict[int, list[Rep]] = {}
+        nxt = 0
+        try:
+            for fut in as_completed(futures, loop=self.client.loop):  # type: ignore[no-untyped-call]
+                finished[index[fut.key]] = fut.result()
+                while nxt in finished:
+                    yield finished.pop(nxt)
+                    nxt += 1
+        finally:  # on an error or Ctrl-C, nothing is left running on the cluster
+            self.client.cancel([*futures, world_f])  # type: ignore[no-untyped-call]
+
+
+def skyshield_version() -> str:
+    """The version of skyshield where this runs (called on each worker of a remote cluster)."""
+    return __version__
+
+
+def _problem(address: str, what: str) -> InputError:
+    return InputError([Problem("--dask", address, what)])
+
+
+def _check_address(address: str) -> None:
+    """InputError unless ``address`` reads as ``[scheme://]host:port`` with a scheme Dask knows."""
+    expected = "expected `local` or a scheduler's address such as tcp://host:8786"
+    try:
+        scheme, loc = parse_address(address)
+        host, _ = parse_host_port(loc)
+    except ValueError as exc:
+        raise _problem(address, f"{expected} ({exc})") from None
+    if scheme not in backends or not host:
+        raise _problem(address, expected)
+
+
+def _check_workers(client: Client, address: str) -> None:
+    """InputError unless the cluster has a worker and every worker runs this skyshield."""
+    try:
+        client.wait_for_workers(1, timeout=WORKER_WAIT_S)
+    except TimeoutError:
+        raise _problem(address, f"the scheduler has no worker after {WORKER_WAIT_S:.0f} s; "
+                       f"expected `dask worker {address}` running where skyshield is installed") from None  # fmt: skip
+    try:
+        versions = client.run(skyshield_version)
+    except Exception as exc:  # e.g. a worker without skyshield cannot unpickle the call
+        raise _problem(address, f"a worker cannot run skyshield ({type(exc).__name__}: {exc}); "
+                       f"expected skyshield {__version__} installed on every worker") from None  # fmt: skip
+    other = sorted({str(v) for v in versions.values()} - {__version__})
+    if other:
+        raise _problem(address, f"workers run skyshield {', '.join(other)}; expected {__version__} "
+                       "like this machine (the same seeds must give the same replications)")  # fmt: skip
+
+
+@contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Ignore Ctrl-C (SIGINT) while a LocalCluster starts its worker processes, which inherit
+    that: Ctrl-C then interrupts this process alone, which closes the cluster in order, instead
+    of every worker printing a traceback.  (Only the main thread can set signal handlers.)"""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
+@contextmanager
+def dask_executor(address: str, workers: int | None = None) -> Iterator[DaskExecutor]:
+    """A Dask executor, closed with its client (and LocalCluster) when the block ends.
+
+    ``address`` is ``local`` (a LocalCluster of ``workers`` single-threaded worker processes,
+    default 2, listening on 127.0.0.1 only, no dashboard) or a scheduler's address such as
+    ``tcp://host:8786`` (``workers`` is then ignored: the cluster has the workers it has).
+    """
+    if address == "local":
+        with _workers_ignore_ctrl_c(), warnings.catch_warnings():
+            # the scheduler's HTTP port moves if 8787 is taken: no need to say so
+            warnings.filterwarnings("ignore", message="Port .* is already in use")
+            cluster = LocalCluster(  # type: ignore[no-untyped-call]
+                n_workers=workers or LOCAL_WORKERS,
+                threads_per_worker=1,
+                processes=True,
+                host="127.0.0.1",
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
+        with cluster, Client(cluster, set_as_default=False) as client:  # type: ignore[no-untyped-call]
+            yield DaskExecutor(client, "LocalCluster")
+        return
+    _check_address(address)
+    try:
+        client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)  # type: ignore[no-untyped-call]
+    except Exception as exc:  # OSError on a timeout, ValueError on a malformed address, ...
+        raise _problem(address, f"cannot reach a Dask scheduler ({exc}); expected `local` or the "
+                       "address of a running `dask scheduler`, e.g. tcp://host:8786") from None  # fmt: skip
+    with client:
+        _check_workers(client, address)
+        yield DaskExecutor(client, f"scheduler {address}")
