@@ -102,3 +102,60 @@ def test_resume_after_kill_equals_uninterrupted(tmp_path: Path) -> None:
     assert resumed.groupby("rep").size().index.tolist() == list(range(15))  # none lost
     assert not resumed.duplicated(["rep", "metric"]).any()  # none repeated
     pd.testing.assert_frame_equal(resumed.reset_index(drop=True), fresh.reset_index(drop=True))
+
+
+def _kill_when(cmd: list[str], marks: list[bytes]) -> None:
+    """Start ``cmd``, read its stderr until every mark has appeared in order, then kill it."""
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=os.environ.copy()
+    )
+    assert proc.stderr is not None
+    seen, deadline = b"", time.monotonic() + 180
+    while marks and time.monotonic() < deadline:
+        chunk = proc.stderr.read1(64)
+        if not chunk:
+            break
+        seen += chunk
+        if marks[0] in seen:
+            seen = seen[seen.index(marks[0]) + len(marks[0]) :]
+            marks = marks[1:]
+    proc.kill()
+    proc.wait()
+    assert not marks, f"the command ended before {marks[0]!r}"
+
+
+def test_sweep_resume_after_kill_equals_uninterrupted(tmp_path: Path) -> None:
+    """Kill `skyshield sweep` part-way through its second point, run it again with --resume: the
+    first point is reused, the second continues, and the table equals an uninterrupted sweep's."""
+    exe = str(Path(sys.executable).parent / "skyshield")
+    store, fresh_store = tmp_path / "s.duckdb", tmp_path / "fresh.duckdb"
+    sweep = ["sweep", "small", "--raid", "2025-06-08", "--set", "coalition.total_aircraft=6,18",
+             "--runs", "10", "--seed", "3"]  # fmt: skip
+    _kill_when([exe, *sweep, "--out", str(tmp_path / "a"), "--store", str(store)],
+               [b"[2/2]", b"5/10"])  # fmt: skip
+    before = query(store, "SELECT run_id, status FROM runs ORDER BY created_at")
+    assert before["status"].tolist() == ["done", "running"]
+    assert len(replications(store, before["run_id"][1])) > 0
+    assert main([*sweep, "--resume", "--out", str(tmp_path / "a"), "--store", str(store)]) == 0
+    assert run_ids(store) == before["run_id"].tolist()  # no new runs: both points continued
+    for run_id in run_ids(store):
+        reps = replications(store, run_id)
+        assert sorted(reps["rep"].unique()) == list(range(10))  # none lost
+        assert not reps.duplicated(["rep", "metric"]).any()  # none repeated
+    assert main([*sweep, "--out", str(tmp_path / "b"), "--store", str(fresh_store)]) == 0
+    resumed, fresh = (pd.read_csv(tmp_path / d / "sweep.csv").drop(columns="run_id")
+                      for d in ("a", "b"))  # fmt: skip
+    pd.testing.assert_frame_equal(resumed, fresh)
+
+
+def test_rerun_and_resume_a_sweep_point(tmp_path: Path) -> None:
+    """A sweep point's scenario is a variant with no file of its own: it is rebuilt from the
+    stored text, so `runs rerun` reproduces it and `mc --resume` can continue it."""
+    store = tmp_path / "s.duckdb"
+    sweep = ["sweep", "small", "--raid", "2025-06-08", "--set", "coalition.total_aircraft=6",
+             "--runs", "2", "--out", str(tmp_path / "o"), "--store", str(store)]  # fmt: skip
+    assert main(sweep) == 0
+    [run_id] = run_ids(store)
+    assert main(["runs", "rerun", run_id, "--store", str(store)]) == 0
+    assert main(["mc", "--resume", run_id, "--store", str(store)]) == 0  # nothing missing
+    assert len(replications(store, run_id)["rep"].unique()) == 2

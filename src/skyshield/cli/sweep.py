@@ -44,6 +44,12 @@ def add_parsers(
     p.add_argument(
         "--out", type=Path, default=Path("out/sweep"), help="folder for sweep.csv and sizing.png"
     )
+    p.add_argument(
+        "--resume",
+        action="store_true",
+        help="continue an interrupted sweep (the same command again): points already stored are"
+        " reused, a point cut short runs only its missing replications",
+    )
     add_store_arg(p)
     add_record_arg(p)
 
@@ -87,12 +93,20 @@ def run(args: argparse.Namespace) -> int:
                 night=args.night,
                 record_rows=lambda: record_rows(args)[0],
             )
-            run_id = store.start_run("sweep", ls.origin, ls.text, args.raid or base.raid_ref or "reference",
-                                     args.night, args.seed, args.runs)  # fmt: skip
-            print(f"[{n}/{len(points)}] {desc}: run {run_id}", file=sys.stderr, flush=True)
-            reps = run_and_store(
-                store, run_id, world, seeds, progress=progress_printer(args.runs), executor=ex
+            key = ("sweep", ls.text, args.raid or base.raid_ref or "reference", args.night,
+                   args.seed, args.runs)  # fmt: skip
+            found = store.find_run(*key) if args.resume else None
+            run_id = found or store.start_run(key[0], ls.origin, *key[1:])
+            done = store.done_reps(run_id) if found else set()
+            todo = [(k, s) for k, s in seeds if k not in done]
+            state = f"resumed, {len(done)} of {args.runs} stored" if found else "new"
+            print(
+                f"[{n}/{len(points)}] {desc}: run {run_id} ({state})", file=sys.stderr, flush=True
             )
+            reps = run_and_store(
+                store, run_id, world, todo, progress=progress_printer(args.runs, len(done)),
+                executor=ex,
+            )  # fmt: skip
             print(file=sys.stderr)
             row: dict[str, object] = {f"set:{p}": v for p, v in point.items()}
             row["run_id"] = run_id

@@ -185,6 +185,25 @@ class Store:
         )  # fmt: skip
         return run_id
 
+    def find_run(
+        self,
+        kind: str,
+        scenario_text: str,
+        raid: str,
+        night: int,
+        base_seed: int,
+        replications: int,
+    ) -> str | None:
+        """The newest run of ``kind`` made from exactly this scenario text, raid, night, base seed
+        and number of replications (what ``sweep --resume`` continues), or None."""
+        row = self.con.execute(
+            "SELECT run_id FROM runs WHERE kind = ? AND scenario_sha256 = ? AND raid = ?"
+            " AND night = ? AND base_seed = ? AND replications = ?"
+            " ORDER BY created_at DESC LIMIT 1",
+            [kind, text_sha256(scenario_text), raid, night, base_seed, replications],
+        ).fetchone()
+        return None if row is None else str(row[0])
+
     def add_replications(self, run_id: str, reps: list[tuple[int, int, dict[str, float]]]) -> None:
         """Store finished replications' metrics in one transaction (all or nothing)."""
         rows = [
