@@ -17,7 +17,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "skyshield"
 RANK = {
     "errors": 0, "mapping": 0, "data": 0,
     "geo": 1, "catalog": 2, "scenario": 3, "forces": 4, "record": 4, "raids": 5,
-    "engine": 6, "placement": 6, "analysis": 7, "runs": 8, "report": 9, "export": 9, "cli": 10,
+    "engine": 6, "placement": 7, "analysis": 8, "runs": 9, "report": 10, "export": 10, "cli": 11,
 }  # fmt: skip
 
 

@@ -1,7 +1,7 @@
 """Sky Shield: plan and assess a multinational air protection zone over western Ukraine.
 
 Layers (each imports only from the ones before it): ``geo`` -> ``catalog`` -> ``scenario``
--> ``forces``, ``record`` -> ``raids`` -> ``engine``, ``placement`` -> ``analysis`` -> ``runs``
+-> ``forces``, ``record`` -> ``raids`` -> ``engine`` -> ``placement`` -> ``analysis`` -> ``runs``
 -> ``report``, ``export`` -> ``cli``.  See ``docs/design.md``; ``tests/test_layers.py`` checks it.
 """
 
