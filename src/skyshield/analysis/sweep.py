@@ -12,13 +12,24 @@ import copy
 import itertools
 import math
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from skyshield.analysis.summary import metric_table
 from skyshield.errors import InputError, Problem
+from skyshield.scenario import LoadedScenario, scenario_from_data
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TOTAL_AIRCRAFT = "coalition.total_aircraft"
+
+#: Metrics reported per grid point (mean and 95 % interval).
+SWEEP_METRICS = (
+    "baseline.hits_on_assets", "shield.hits_on_assets", "marginal.hits_on_assets_avoided",
+    "shield.killed_fighter", "shield.sorties", "shield.shield_cost_usd", "marginal.cost_per_hit_avoided_usd",
+)  # fmt: skip
 
 _STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)")
 
@@ -102,3 +113,28 @@ def scale_pledges(data: dict[str, Any], total: Any) -> dict[str, Any]:
         m["pledges"] = [p for p in m["pledges"] if p["count"] > 0]
     data["coalition"]["members"] = [m for m in data["coalition"]["members"] if m["pledges"]]
     return data
+
+
+def sweep_variant(ls: LoadedScenario, point: dict[str, Any]) -> LoadedScenario:
+    """The scenario ``ls`` with each field of ``point`` (dotted path: value) set, validated and
+    named ``<origin> with path=value, ...``; relative paths resolve as in ``ls``'s files."""
+    data = ls.scenario.model_dump(mode="json", exclude={"extends"})
+    for path, value in point.items():
+        data = set_path(data, path, value)
+    desc = ", ".join(f"{p}={v}" for p, v in point.items())
+    base_dir = next((src.base_dir for src in ls.chain if src.base_dir is not None), None)
+    return scenario_from_data(data, f"{ls.origin} with {desc}", base_dir)
+
+
+def sweep_row(point: dict[str, Any], run_id: str, reps: pd.DataFrame) -> dict[str, Any]:
+    """A row of the sweep table: the point's values (``set:PATH``), its run, and each of
+    :data:`SWEEP_METRICS` with its 95 % interval (``METRIC``, ``METRIC.low``, ``METRIC.high``)."""
+    row: dict[str, Any] = {f"set:{p}": v for p, v in point.items()}
+    row["run_id"] = run_id
+    for r in metric_table(reps, SWEEP_METRICS).itertuples(index=False):
+        row[r.metric], row[f"{r.metric}.low"], row[f"{r.metric}.high"] = (
+            r.mean,
+            r.ci95_low,
+            r.ci95_high,
+        )
+    return row

@@ -9,10 +9,10 @@ import os
 import shlex
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from skyshield.cli.execution import add_executor_args, progress_printer
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
 from skyshield.errors import InputError, Problem
 
@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 
     from skyshield.engine.sim import World
     from skyshield.runs import Store
+    from skyshield.runs.executor import Executor
 
 #: Default replications of the main Monte Carlo run and of each sizing point: the whole job on
 #: the reference scenario takes about 2 minutes on 2 cores.
@@ -65,12 +66,7 @@ def add_parsers(
         help="coalition sizes of the sizing sweep (default: 1/3, 2/3, 1 and 4/3 of the pledged jets)",
     )
     a.add_argument("--no-sweep", action="store_true", help="leave out the sizing sweep")
-    a.add_argument(
-        "--workers",
-        type=int,
-        default=min(os.cpu_count() or 1, 4),
-        help="local worker processes (default: the number of CPUs, at most 4)",
-    )
+    add_executor_args(a, local_default=min(os.cpu_count() or 1, 4))
     a.add_argument("--seed", type=int, default=1, help="base seed (default 1)")
     a.add_argument(
         "--out", type=Path, default=Path("out/assess"), help="output folder (default out/assess)"
@@ -99,26 +95,15 @@ def _check_options(args: argparse.Namespace) -> None:
         Problem(opt, "", f"expected a whole number of at least 1, got {value}")
         for opt, value in (("--runs", args.runs), ("--sweep-runs", args.sweep_runs),
                            ("--workers", args.workers), ("--night", args.night))
-        if value < 1
+        if value is not None and value < 1
     ]  # fmt: skip
     if bad:
         raise InputError(bad)
 
 
-def _progress(t0: float, total: int) -> Callable[[int], None]:
-    """A progress line on stderr: replications done of ``total``, time so far and to go."""
-
-    def show(finished: int) -> None:
-        el = time.perf_counter() - t0
-        eta = el / finished * (total - finished)
-        print(f"\r      {finished}/{total} replications, {el:.0f} s, about {eta:.0f} s to go ",
-              end="", file=sys.stderr, flush=True)  # fmt: skip
-
-    return show
-
-
 def _sweep(
     store: Store,
+    ex: Executor,
     world: World,
     raid_ref: str,
     args: argparse.Namespace,
@@ -128,39 +113,22 @@ def _sweep(
     (the same night, the same seeds): one stored run a point; the sweep table."""
     import pandas as pd
 
-    from skyshield.analysis import metric_table
-    from skyshield.analysis.sweep import TOTAL_AIRCRAFT, set_path
-    from skyshield.cli.sweep import SWEEP_METRICS
+    from skyshield.analysis.sweep import TOTAL_AIRCRAFT, sweep_row, sweep_variant
     from skyshield.engine.api import build_world
     from skyshield.runs.executor import replication_seeds, run_and_store
-    from skyshield.scenario import scenario_from_data
 
-    ls = world.ls
-    data = ls.scenario.model_dump(mode="json", exclude={"extends"})
-    base_dir = next((src.base_dir for src in ls.chain if src.base_dir is not None), None)
     seeds = list(enumerate(replication_seeds(args.seed, args.sweep_runs)))
     rows = []
     for k, n in enumerate(jets, 1):
-        t0 = time.perf_counter()
-        variant = scenario_from_data(
-            set_path(data, TOTAL_AIRCRAFT, n), f"{ls.origin} with {TOTAL_AIRCRAFT}={n}", base_dir
-        )
-        point = build_world(variant, world.night)
+        point = {TOTAL_AIRCRAFT: n}
+        variant = sweep_variant(world.ls, point)
         run_id = store.start_run("sweep", variant.origin, variant.text, raid_ref, args.night,
                                  args.seed, args.sweep_runs)  # fmt: skip
         print(f"      point {k}/{len(jets)}: {n} jets, run {run_id}", file=sys.stderr, flush=True)
-        reps = run_and_store(
-            store, run_id, point, seeds, args.workers, _progress(t0, args.sweep_runs)
-        )
+        reps = run_and_store(store, run_id, build_world(variant, world.night), seeds,
+                             progress=progress_printer(args.sweep_runs), executor=ex)  # fmt: skip
         print(file=sys.stderr)
-        row: dict[str, Any] = {f"set:{TOTAL_AIRCRAFT}": n, "run_id": run_id}
-        for r in metric_table(reps, SWEEP_METRICS).itertuples(index=False):
-            row[r.metric], row[f"{r.metric}.low"], row[f"{r.metric}.high"] = (
-                r.mean,
-                r.ci95_low,
-                r.ci95_high,
-            )
-        rows.append(row)
+        rows.append(sweep_row(point, run_id, reps))
     return pd.DataFrame(rows)
 
 
@@ -204,7 +172,7 @@ def run(args: argparse.Namespace) -> int:
     from skyshield.report.document import write_briefing
     from skyshield.report.sample_night import sample_night
     from skyshield.runs import Store, default_store_path
-    from skyshield.runs.executor import replication_seeds, run_and_store
+    from skyshield.runs.executor import open_executor, replication_seeds, run_and_store
     from skyshield.scenario import load_scenario
 
     _check_options(args)
@@ -237,21 +205,23 @@ def run(args: argparse.Namespace) -> int:
 
     store_path: Path = args.store or default_store_path()
     seeds = list(enumerate(replication_seeds(args.seed, args.runs)))
-    with Store(store_path) as store:
+    workers = args.workers or (None if args.dask else args.local_workers)
+    with Store(store_path) as store, open_executor(workers, args.dask) as ex:
         stage(2, f"Monte Carlo: {args.runs} replications of night {world.night.name}"
                  f" ({world.night.total} weapons), Ukraine's defences alone and with the shield,"
-                 f" {args.workers} worker(s)")  # fmt: skip
+                 f" on {ex.describe()}")  # fmt: skip
         run_id = store.start_run("assess", ls.origin, ls.text, raid_ref, args.night, args.seed,
                                  args.runs)  # fmt: skip
         print(f"      run {run_id} in {store_path}", flush=True)
+        where = ex.describe()
         reps = run_and_store(
-            store, run_id, world, seeds, args.workers, _progress(clock[0], args.runs)
+            store, run_id, world, seeds, progress=progress_printer(args.runs), executor=ex
         )
         print(file=sys.stderr)
         done("monte_carlo")
         stage(3, "sizing sweep: " + (f"{len(jets)} coalition sizes ({', '.join(map(str, jets))} jets)"
                                      f" x {args.sweep_runs} replications" if jets else "left out"))  # fmt: skip
-        sweep = _sweep(store, world, raid_ref, args, jets) if jets else None
+        sweep = _sweep(store, ex, world, raid_ref, args, jets) if jets else None
         done("sweep")
     stage(4, f"sample night (replication 0, seed {seeds[0][1]})")
     sample = sample_night(world, *seeds[0])
@@ -263,7 +233,7 @@ def run(args: argparse.Namespace) -> int:
     options += (["--sweep-runs", str(args.sweep_runs), "--sweep-jets", ",".join(map(str, jets))]
                 if jets else ["--no-sweep"])  # fmt: skip
     command = shlex.join(["skyshield", "assess", args.scenario, *options])
-    assessment = Assessment(world, raid_ref, run_id, store_path, args.seed, args.workers, reps,
+    assessment = Assessment(world, raid_ref, run_id, store_path, args.seed, where, reps,
                             sample, sweep, TOTAL_AIRCRAFT, args.sweep_runs, command,
                             timings)  # fmt: skip
     summary = write_briefing(assessment, out)

@@ -5,52 +5,11 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable
 from pathlib import Path
 
+from skyshield.cli.execution import add_executor_args, progress_printer
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
 from skyshield.errors import InputError, Problem
-
-
-def add_executor_args(p: argparse.ArgumentParser) -> None:
-    """``--workers K`` and ``--dask local|ADDRESS``: where a command's replications run."""
-    p.add_argument(
-        "--workers",
-        type=int,
-        default=None,
-        help="worker processes: local ones (default 1), or a Dask LocalCluster's with --dask local"
-        " (default 2); ignored with a scheduler address",
-    )
-    p.add_argument(
-        "--dask",
-        metavar="local|ADDRESS",
-        default=None,
-        help="run on Dask: 'local' starts a LocalCluster here; an address such as"
-        " tcp://host:8786 uses a running scheduler and its workers",
-    )
-
-
-def progress_printer(total: int, done_before: int = 0) -> Callable[[int], None]:
-    """A progress callback for :func:`run_and_store`: redraws on stderr a bar like
-    ``[######..] 5/15 replications, 3 s, about 6 s to go`` for a run of ``total`` replications
-    of which ``done_before`` were stored before (a resumed run); time counts from now."""
-    t0 = time.perf_counter()
-    width = 24
-
-    def show(finished: int) -> None:
-        done = done_before + finished
-        el = time.perf_counter() - t0
-        left = el / finished * (total - done)
-        full = width * done // total
-        print(
-            f"\r  [{'#' * full}{'.' * (width - full)}] {done}/{total} replications,"
-            f" {el:.0f} s, about {left:.0f} s to go ",
-            end="",
-            file=sys.stderr,
-            flush=True,
-        )
-
-    return show
 
 
 def add_parsers(

@@ -7,15 +7,9 @@ import sys
 import time
 from pathlib import Path
 
-from skyshield.cli.mc import add_executor_args, progress_printer
+from skyshield.cli.execution import add_executor_args, progress_printer
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
 from skyshield.errors import InputError, Problem
-
-#: Metrics reported per grid point (mean and 95 % interval).
-SWEEP_METRICS = (
-    "baseline.hits_on_assets", "shield.hits_on_assets", "marginal.hits_on_assets_avoided",
-    "shield.killed_fighter", "shield.sorties", "shield.shield_cost_usd", "marginal.cost_per_hit_avoided_usd",
-)  # fmt: skip
 
 
 def add_parsers(
@@ -58,22 +52,19 @@ def run(args: argparse.Namespace) -> int:
     """Run ``sweep``; returns the exit code."""
     import pandas as pd
 
-    from skyshield.analysis import metric_table
-    from skyshield.analysis.sweep import grid, parse_set, set_path
+    from skyshield.analysis.sweep import SWEEP_METRICS, grid, parse_set, sweep_row, sweep_variant
     from skyshield.cli.text import table
     from skyshield.engine.api import build_world
     from skyshield.report import plot_sizing_curve
     from skyshield.runs import Store, default_store_path
     from skyshield.runs.executor import open_executor, replication_seeds, run_and_store
-    from skyshield.scenario import load_scenario, scenario_from_data
+    from skyshield.scenario import load_scenario
 
     if args.runs < 1:
         raise InputError([Problem("--runs", "", "expected a whole number of at least 1")])
     t0 = time.perf_counter()
     sets = [parse_set(s) for s in args.sets]
     base = load_scenario(args.scenario)
-    data = base.scenario.model_dump(mode="json", exclude={"extends"})
-    base_dir = next((src.base_dir for src in base.chain if src.base_dir is not None), None)
     seeds = list(enumerate(replication_seeds(args.seed, args.runs)))
     points = grid(sets)
     store_path: Path = args.store or default_store_path()
@@ -82,11 +73,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"{len(points)} points x {args.runs} replications on {ex.describe()}",
               file=sys.stderr, flush=True)  # fmt: skip
         for n, point in enumerate(points, 1):
-            variant = data
-            for path, value in point.items():
-                variant = set_path(variant, path, value)
-            desc = ", ".join(f"{p}={v}" for p, v in point.items())
-            ls = scenario_from_data(variant, f"{base.origin} with {desc}", base_dir)
+            ls = sweep_variant(base, point)
+            desc = ls.origin.removeprefix(f"{base.origin} with ")
             world = build_world(
                 ls,
                 args.raid or base.raid_ref,
@@ -108,15 +96,7 @@ def run(args: argparse.Namespace) -> int:
                 executor=ex,
             )  # fmt: skip
             print(file=sys.stderr)
-            row: dict[str, object] = {f"set:{p}": v for p, v in point.items()}
-            row["run_id"] = run_id
-            for r in metric_table(reps, SWEEP_METRICS).itertuples(index=False):
-                row[r.metric], row[f"{r.metric}.low"], row[f"{r.metric}.high"] = (
-                    r.mean,
-                    r.ci95_low,
-                    r.ci95_high,
-                )
-            rows.append(row)
+            rows.append(sweep_row(point, run_id, reps))
     out = pd.DataFrame(rows)
     args.out.mkdir(parents=True, exist_ok=True)
     out.to_csv(args.out / "sweep.csv", index=False)

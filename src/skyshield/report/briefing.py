@@ -54,7 +54,7 @@ class Assessment:
     run_id: str
     store: Path
     seed: int
-    workers: int
+    workers: str  # where the replications ran, e.g. "2 local processes"
     reps: pd.DataFrame
     sample: SampleNight
     sweep: pd.DataFrame | None
