@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from skyshield.cli.execution import add_executor_args
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
 from skyshield.errors import InputError, Problem
 
@@ -42,7 +43,7 @@ def add_parsers(
     )
     p.add_argument("--night", type=int, default=1, help="which night of a raid file (1-based)")
     p.add_argument("--runs", type=int, required=True, help="replications per variant")
-    p.add_argument("--workers", type=int, default=1, help="local worker processes (default 1)")
+    add_executor_args(p)
     p.add_argument("--seed", type=int, default=1,
                    help="base seed; the base case and every variant use the same replication seeds")  # fmt: skip
     p.add_argument("--factors", type=Path, default=None,
@@ -77,11 +78,11 @@ def run(args: argparse.Namespace) -> int:
     from skyshield.engine.sim import World
     from skyshield.report.tornado import plot_tornado
     from skyshield.runs import Store, default_store_path
-    from skyshield.runs.executor import replication_seeds, run_and_store
+    from skyshield.runs.executor import Executor, open_executor, replication_seeds, run_and_store
     from skyshield.scenario import LoadedScenario, load_scenario, scenario_from_data
 
-    if args.runs < 1 or args.workers < 1:
-        raise InputError([Problem("--runs/--workers", "", "expected whole numbers of at least 1")])
+    if args.runs < 1:
+        raise InputError([Problem("--runs", "", "expected a whole number of at least 1")])
     if not known_metric(args.metric):
         raise InputError([Problem("--metric", "", f"not a metric: {args.metric!r}; expected e.g."
                                   " shield.hits_on_assets, baseline.hits_on_assets,"
@@ -103,7 +104,9 @@ def run(args: argparse.Namespace) -> int:
     store_path: Path = args.store or default_store_path()
     total = 1 + len(variants)
 
-    def one(store: Store, n: int, ls: LoadedScenario, desc: str) -> tuple[str, pd.DataFrame]:
+    def one(
+        store: Store, ex: Executor, n: int, ls: LoadedScenario, desc: str
+    ) -> tuple[str, pd.DataFrame]:
         world: World = build_world(ls, raid, night=args.night, record_rows=rows)
         run_id = store.start_run("sensitivity", ls.origin, ls.text, raid, args.night, args.seed,
                                  args.runs)  # fmt: skip
@@ -115,15 +118,16 @@ def run(args: argparse.Namespace) -> int:
             print(f"\r  {finished}/{args.runs} replications, {el:.0f} s, about {eta:.0f} s to go ",
                   end="", file=sys.stderr, flush=True)  # fmt: skip
 
-        reps = run_and_store(store, run_id, world, seeds, args.workers, progress)
+        reps = run_and_store(store, run_id, world, seeds, progress=progress, executor=ex)
         print(file=sys.stderr)
         return run_id, reps
 
-    with Store(store_path) as store:
-        base_run, base_reps = one(store, 1, base, "base case")
+    with Store(store_path) as store, open_executor(args.workers, args.dask) as ex:
+        print(f"{total} runs x {args.runs} replications on {ex.describe()}", file=sys.stderr)
+        base_run, base_reps = one(store, ex, 1, base, "base case")
         runs = []
         for n, (v, ls) in enumerate(zip(variants, loaded, strict=True), 2):
-            run_id, reps = one(store, n, ls, f"{v.factor.id} at {v.level}")
+            run_id, reps = one(store, ex, n, ls, f"{v.factor.id} at {v.level}")
             runs.append((v, run_id, reps))
     out = tornado_table(base_reps, runs, args.metric)
     args.out.mkdir(parents=True, exist_ok=True)
