@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from skyshield.analysis import mean_interval
+from skyshield.analysis import mean_interval, metric_table
 from skyshield.cli.main import main
 from skyshield.engine.api import build_world
 from skyshield.raids import Night, ThreatGroup
@@ -85,3 +85,16 @@ def test_mc_command_stores_every_replication(
 def test_mc_bad_runs_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["mc", "small", "--runs", "0"]) == 2
     assert "at least 1" in capsys.readouterr().err
+
+
+def test_absent_hits_and_weapons_count_as_zero() -> None:
+    """A weapon fired in one replication of two has a mean of half its shots, not all of them."""
+    reps = pd.DataFrame(
+        {"rep": [0, 1], "seed": [1, 2], "shield.weapons.AIM-9X": [4.0, np.nan],
+         "shield.hits.kyiv": [np.nan, 2.0], "shield.sorties": [10.0, 12.0]}
+    )  # fmt: skip
+    table = metric_table(reps).set_index("metric")
+    assert table.loc["shield.weapons.AIM-9X", "mean"] == 2.0
+    assert table.loc["shield.hits.kyiv", "mean"] == 1.0
+    assert table.loc["shield.sorties", "mean"] == 11.0
+    assert (table["n"] == 2).all()

@@ -18,7 +18,8 @@ SUMMARY_KEYS = (
 
 def replication_metrics(outcomes: dict[str, Outcome], catalog: Catalog) -> dict[str, float]:
     """Flat metrics of one replication: ``<defence>.<figure>``, hits per asset as
-    ``<defence>.hits.<asset>``, protection ratio, and, with both defences, ``marginal.*``
+    ``<defence>.hits.<asset>``, shots per weapon type as ``<defence>.weapons.<weapon>`` (both
+    only where not 0), protection ratio, and, with both defences, ``marginal.*``
     (baseline minus shield) and the shield's cost per hit avoided."""
     out: dict[str, float] = {}
     for name, oc in outcomes.items():
@@ -31,6 +32,8 @@ def replication_metrics(outcomes: dict[str, Outcome], catalog: Catalog) -> dict[
         out[f"{name}.protection_ratio"] = 1.0 - hits_aimed / at_assets if at_assets else math.nan
         for asset, n in s["hits_by_asset"].items():
             out[f"{name}.hits.{asset}"] = float(n)
+        for weapon, n in s["weapons"].items():
+            out[f"{name}.weapons.{weapon}"] = float(n)
     if {"baseline", "shield"} <= set(outcomes):
         avoided = out["baseline.hits_on_assets"] - out["shield.hits_on_assets"]
         out["marginal.hits_on_assets_avoided"] = avoided

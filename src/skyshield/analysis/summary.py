@@ -18,8 +18,8 @@ HEADLINE = (
 
 def metric_table(reps: pd.DataFrame, metrics: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Mean and 95 % interval of each metric over the replications (one row per replication,
-    one column per metric, as :meth:`Store.run_metrics` gives them).  Hits per asset absent in a
-    replication count as 0.  ``metrics`` picks and orders the metrics; by default the headline
+    one column per metric, as :meth:`Store.run_metrics` gives them).  Hits per asset and shots
+    per weapon type absent in a replication count as 0.  ``metrics`` picks and orders the metrics; by default the headline
     ones come first, then the rest alphabetically."""
     present = [c for c in reps.columns if c not in ("rep", "seed")]
     if metrics is None:
@@ -31,7 +31,7 @@ def metric_table(reps: pd.DataFrame, metrics: tuple[str, ...] | None = None) -> 
     rows = []
     for m in order:
         values = reps[m] if m in reps else pd.Series(dtype=float)
-        if ".hits." in m:
+        if ".hits." in m or ".weapons." in m:
             values = values.fillna(0.0)
         iv = mean_interval(values.to_numpy(float))
         rows.append(

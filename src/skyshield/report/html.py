@@ -306,6 +306,9 @@ def render_report(
         ("flight hours in the night", n.ci(f"{m}/shield.flight_hours")),
         ("threats engaged", n.ci(f"{m}/shield.threats_engaged")),
         ("shots (weapons fired)", n.ci(f"{m}/shield.shots")),
+        *((f"shots of {w}", n.ci(f"{m}/shield.weapons.{w}"))
+          for w in sorted(k.removeprefix("shield.weapons.") for k in s[m]
+                          if k.startswith("shield.weapons."))),
         ("weapons cost, M USD", n.ci(f"{m}/shield.weapon_cost_usd", *usd_m)),
         ("flight cost, M USD", n.ci(f"{m}/shield.flight_cost_usd", *usd_m)),
         ("AEW and tanker cost, M USD", n.ci(f"{m}/shield.support_cost_usd", *usd_m)),
