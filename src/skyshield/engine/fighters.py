@@ -13,10 +13,11 @@ weapons returns at once and an unplanned relief takes off ``scramble_delay_s`` l
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from skyshield.catalog import Catalog, FighterType
 
@@ -76,49 +77,67 @@ class Aircraft:
         return any(n > 0 for n in self.weapons.values())
 
 
-def station_slots(
-    assignments: pd.DataFrame,
-    stations: pd.DataFrame,
-    positions_km: dict[str, tuple[float, float]],
-    rng: np.random.Generator,
-) -> list[SlotSpec]:
-    """Slots of every station from the force plan's tables (see the module docstring).
+@dataclass(frozen=True)
+class Roster:
+    """Who holds a station (from the force plan, built once per world): the aircraft on station
+    per assignment row of the plan, their total, and one slot template per row."""
+
+    station: str
+    on_station: NDArray[np.float64]
+    held: float
+    templates: tuple[SlotSpec, ...]
+
+
+def rosters(
+    assignments: pd.DataFrame, stations: pd.DataFrame, positions_km: dict[str, tuple[float, float]]
+) -> list[Roster]:
+    """The roster of every station of the force plan's tables, in the plan's order.
 
     ``positions_km`` maps station ids and base ICAO codes to theatre km.
     """
-    slots: list[SlotSpec] = []
+    out: list[Roster] = []
     for st in stations.itertuples(index=False):
         rows = assignments[assignments["station"] == st.station]
+        sx, sy = positions_km[st.station]
+        templates = tuple(
+            SlotSpec(
+                slot=0,
+                station=st.station,
+                x_km=sx,
+                y_km=sy,
+                nation=r.nation,
+                type=r.type,
+                base=r.base,
+                base_x_km=positions_km[r.base][0],
+                base_y_km=positions_km[r.base][1],
+                transit_km=float(r.transit_km),
+                time_on_station_h=float(r.time_on_station_h),
+                refuelled=bool(r.refuelled),
+            )
+            for r in rows.itertuples(index=False)
+        )
         held = float(rows["on_station"].sum())
-        n = math.floor(held + 1e-6)
-        if rng.random() < held - n:
+        out.append(Roster(st.station, rows["on_station"].to_numpy(dtype=float), held, templates))
+    return out
+
+
+def station_slots(rosters: list[Roster], rng: np.random.Generator) -> list[SlotSpec]:
+    """Slots of every station (see the module docstring): one draw per station, in order, for
+    the fraction of an aircraft, then the rows' shares by largest remainder."""
+    slots: list[SlotSpec] = []
+    for ro in rosters:
+        n = math.floor(ro.held + 1e-6)
+        if rng.random() < ro.held - n:
             n += 1
-        if n == 0 or rows.empty:
+        if n == 0 or not ro.templates:
             continue
-        share = rows["on_station"].to_numpy() / held * n
+        share = ro.on_station / ro.held * n
         counts = np.floor(share + 1e-9).astype(int)
         for k in np.argsort(-(share - counts), kind="stable")[: n - int(counts.sum())]:
             counts[k] += 1
-        for r, c in zip(rows.itertuples(index=False), counts, strict=True):
+        for spec, c in zip(ro.templates, counts, strict=True):
             for _ in range(int(c)):
-                sx, sy = positions_km[st.station]
-                bx, by = positions_km[r.base]
-                slots.append(
-                    SlotSpec(
-                        slot=len(slots),
-                        station=st.station,
-                        x_km=sx,
-                        y_km=sy,
-                        nation=r.nation,
-                        type=r.type,
-                        base=r.base,
-                        base_x_km=bx,
-                        base_y_km=by,
-                        transit_km=float(r.transit_km),
-                        time_on_station_h=float(r.time_on_station_h),
-                        refuelled=bool(r.refuelled),
-                    )
-                )
+                slots.append(replace(spec, slot=len(slots)))
     return slots
 
 

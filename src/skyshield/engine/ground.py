@@ -329,12 +329,29 @@ class Legs:
         return self.point(leg, target - self.cum_km[leg])
 
 
-def _border_edges(region: BaseGeometry) -> tuple[F64, F64]:
-    """Start and end points ``(E, 2)`` of the straight edges of ``region``'s rings, km."""
+#: Border edges and their STR tree per region (keyed by ``id``; the region is kept alive with
+#: them), so that the regions a world reuses at every replication are indexed once.
+_BORDERS: dict[int, tuple[BaseGeometry, F64, F64, shapely.STRtree]] = {}
+
+#: Regions whose border index is kept (the oldest is dropped first).
+_BORDERS_KEPT = 16
+
+
+def _border_edges(region: BaseGeometry) -> tuple[F64, F64, shapely.STRtree]:
+    """Start and end points ``(E, 2)`` of the straight edges of ``region``'s rings (km), and
+    an STR tree of the edges (cached per region)."""
+    hit = _BORDERS.get(id(region))
+    if hit is not None and hit[0] is region:
+        return hit[1], hit[2], hit[3]
     rings = shapely.get_rings(shapely.get_parts(region))
     coords, ring = shapely.get_coordinates(rings, return_index=True)
     same = ring[1:] == ring[:-1]
-    return coords[:-1][same], coords[1:][same]
+    e0, e1 = coords[:-1][same], coords[1:][same]
+    tree = shapely.STRtree(shapely.linestrings(np.stack([e0, e1], axis=1)))
+    if len(_BORDERS) >= _BORDERS_KEPT:
+        del _BORDERS[next(iter(_BORDERS))]
+    _BORDERS[id(region)] = (region, e0, e1, tree)
+    return e0, e1, tree
 
 
 def inside_pieces(legs: Legs, sel: I64, region: BaseGeometry) -> tuple[I64, F64, F64]:
@@ -350,10 +367,9 @@ def inside_pieces(legs: Legs, sel: I64, region: BaseGeometry) -> tuple[I64, F64,
     if not len(sel) or region.is_empty:
         empty = np.zeros(0)
         return np.zeros(0, dtype=np.int64), empty, empty
-    e0, e1 = _border_edges(region)
+    e0, e1, tree = _border_edges(region)
     px, py = legs.x0[sel], legs.y0[sel]
     rx, ry = legs.x1[sel] - px, legs.y1[sel] - py
-    tree = shapely.STRtree(shapely.linestrings(np.stack([e0, e1], axis=1)))
     ends = np.column_stack([legs.x1[sel], legs.y1[sel]])
     segs = shapely.linestrings(np.stack([np.column_stack([px, py]), ends], axis=1))
     li, ei = tree.query(segs)

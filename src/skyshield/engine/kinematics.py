@@ -181,19 +181,49 @@ def circle_entry_times(
     off, x, y, t = _routes(offsets, x_km, y_km, t_s, validate)
     n = off.size - 1
     cx, cy, r = (
-        np.broadcast_to(np.asarray(v, dtype=np.float64), (n,)) for v in (cx_km, cy_km, r_km)
+        np.broadcast_to(np.asarray(v, dtype=np.float64), (n,))[None, :]
+        for v in (cx_km, cy_km, r_km)
     )
+    out: F64 = circle_entry_grid(off, x, y, t, cx, cy, r, validate=False)[0]
+    return out
+
+
+def circle_entry_grid(
+    offsets: ArrayLike,
+    x_km: ArrayLike,
+    y_km: ArrayLike,
+    t_s: ArrayLike,
+    cx_km: ArrayLike,
+    cy_km: ArrayLike,
+    r_km: ArrayLike,
+    *,
+    validate: bool = True,
+) -> F64:
+    """:func:`circle_entry_times` for ``m`` circles at once: shape ``(m, n_threats)``.
+
+    ``cx_km``, ``cy_km`` and ``r_km`` broadcast to ``(m, n_threats)`` (e.g. centres ``(m, 1)``
+    and radii per circle and threat); row ``k`` is bit for bit what ``circle_entry_times`` gives
+    for circle ``k``.
+    """
+    off, x, y, t = _routes(offsets, x_km, y_km, t_s, validate)
+    n = off.size - 1
+    cx, cy, r = np.broadcast_arrays(
+        *(np.asarray(v, dtype=np.float64) for v in (cx_km, cy_km, r_km))
+    )
+    if cx.ndim != 2 or cx.shape[1] != n:
+        raise ValueError(f"circles must broadcast to (m, {n}); got {cx.shape}")
     if np.any(r < 0):
         raise ValueError("r_km must not be negative")
-    out = np.full(n, np.inf)
+    m = cx.shape[0]
+    out = np.full((m, n), np.inf)
     first = off[:-1]
     start_in = np.hypot(x[first] - cx, y[first] - cy) < r
-    out[start_in] = t[first][start_in]
+    out[start_in] = np.broadcast_to(t[first], (m, n))[start_in]
 
     owner, j, jn = _legs_of(off, np.arange(n, dtype=np.int64))
-    ax, ay = x[j] - cx[owner], y[j] - cy[owner]
+    ax, ay = x[j] - cx[:, owner], y[j] - cy[:, owner]
     dx, dy = x[jn] - x[j], y[jn] - y[j]
-    ro = r[owner]
+    ro = r[:, owner]
     dist, length = np.hypot(ax, ay), np.hypot(dx, dy)
     a = length * length
     b = ax * dx + ay * dy
@@ -211,9 +241,11 @@ def circle_entry_times(
     hit &= (s_in < 1.0) & (s_out > 0.0)
     s = np.where(hit, np.maximum(s_in, 0.0), 0.0)
     t_leg = t[j] + s * (t[jn] - t[j])  # s = 0 gives t[j] exactly
-    own, k = _first_hit(owner, hit)
-    out[own] = np.minimum(out[own], t_leg[k])
-    return out
+    # legs of all circles in one flat order: circle, then threat (so first hits are per both)
+    own, k = _first_hit((np.arange(m)[:, None] * n + owner).ravel(), hit.ravel())
+    flat = out.ravel()
+    flat[own] = np.minimum(flat[own], t_leg.ravel()[k])
+    return flat.reshape(m, n)
 
 
 def _earliest_nonpositive(qa: F64, qb: F64, qc: F64, disc: F64, lo: F64, hi: F64) -> F64:
@@ -225,10 +257,19 @@ def _earliest_nonpositive(qa: F64, qb: F64, qc: F64, disc: F64, lo: F64, hi: F64
     """
     sq = np.sqrt(np.maximum(disc, 0.0))
     q = -(qb + np.copysign(sq, qb))
+    if (qa < 0).all():
+        # the usual case, a fighter faster than the threat: only the downward branch below,
+        # (-inf, rho1] and [rho2, inf) where disc > 0 (there q != 0), everything elsewhere; the
+        # same values without the cost of silencing divisions by zero elsewhere
+        two = disc > 0
+        r1, r2 = q / qa, np.divide(qc, q, out=np.zeros_like(q), where=two)
+        ok1 = lo <= np.minimum(np.where(two, np.fmin(r1, r2), np.inf), hi)
+        e2 = np.maximum(np.where(two, np.fmax(r1, r2), np.inf), lo)
+        return np.where(ok1, lo, np.where(two & (e2 <= hi), e2, np.inf))
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         r1, r2 = q / qa, qc / q
+        rho1, rho2 = np.fmin(r1, r2), np.fmax(r1, r2)
         linear = -qc / (2.0 * qb)
-    rho1, rho2 = np.fmin(r1, r2), np.fmax(r1, r2)
     inf = np.full_like(qa, np.inf)
     lo1, hi1, lo2, hi2 = inf.copy(), -inf, inf.copy(), -inf  # empty intervals
     # opens upward: [rho1, rho2]
@@ -318,29 +359,150 @@ def earliest_intercept(
 
     owner, j, jn = _legs_of(off, i)
     ta, dur = t[j], t[jn] - t[j]
-    ux, uy = np.zeros_like(ta), np.zeros_like(ta)
-    np.divide(x[jn] - x[j], dur, out=ux, where=dur > 0)
-    np.divide(y[jn] - y[j], dur, out=uy, where=dur > 0)
-    wx, wy = x[j] - fx[owner], y[j] - fy[owner]
-    vo, t1o = v[owner], t1[owner]
-    c0 = rng_km[owner] + tol_km + vo * (ta - t1o)
-    speed, dist = np.hypot(ux, uy), np.hypot(wx, wy)
-    qa = (speed - vo) * (speed + vo)
-    qb = wx * ux + wy * uy - c0 * vo
-    qc = (dist - c0) * (dist + c0)
-    # qb^2 - qa qc rewritten as |c0 u - v W|^2 - (W x u)^2 (see circle_entry_times)
-    reach = np.hypot(c0 * ux - vo * wx, c0 * uy - vo * wy)
-    cross = np.abs(wx * uy - wy * ux)
-    disc = (reach - cross) * (reach + cross)
-    lo = np.maximum(t1o - ta, 0.0)
-    tau = _earliest_nonpositive(qa, qb, qc, disc, lo, dur)
+    ux, uy = _leg_velocity(x[jn] - x[j], y[jn] - y[j], dur)
+    tau, lo = _leg_intercept(
+        ta, dur, x[j], y[j], ux, uy, fx[owner], fy[owner], v[owner], t1[owner], rng_km[owner],
+        tol_km,
+    )  # fmt: skip
 
     own, k = _first_hit(owner, np.isfinite(tau))
     t_star = np.full(n, np.inf)
     px, py = np.full(n, np.nan), np.full(n, np.nan)
     tk = tau[k]
     # t* = t1 exactly when the intercept is at t1 (ta + (t1 - ta) may differ in the last bit)
-    t_star[own] = np.where((tk == lo[k]) & (lo[k] > 0), t1o[k], ta[k] + tk)
+    t_star[own] = np.where((tk == lo[k]) & (lo[k] > 0), t1[owner][k], ta[k] + tk)
     px[own] = x[j[k]] + ux[k] * tk
     py[own] = y[j[k]] + uy[k] * tk
     return Intercept(t_star.reshape(shape), px.reshape(shape), py.reshape(shape))
+
+
+def _leg_velocity(dx_km: F64, dy_km: F64, dur_s: F64) -> tuple[F64, F64]:
+    """Velocity (km/s) on legs of displacement ``(dx, dy)`` km and duration ``dur`` s; 0 on a
+    zero-duration leg."""
+    ux, uy = np.zeros_like(dur_s), np.zeros_like(dur_s)
+    np.divide(dx_km, dur_s, out=ux, where=dur_s > 0)
+    np.divide(dy_km, dur_s, out=uy, where=dur_s > 0)
+    return ux, uy
+
+
+def _leg_intercept(
+    ta: F64,
+    dur: F64,
+    ax: F64,
+    ay: F64,
+    ux: F64,
+    uy: F64,
+    fx: F64,
+    fy: F64,
+    v: F64,
+    t1: F64,
+    rng_km: F64,
+    tol_km: float,
+) -> tuple[F64, F64]:
+    """Earliest intercept on single legs (see :func:`earliest_intercept`), elementwise over
+    broadcastable arrays: the leg starts at ``(ax, ay)`` km at ``ta`` s, lasts ``dur`` s at
+    velocity ``(ux, uy)`` km/s; the fighter at ``(fx, fy)`` km dashes at ``v`` km/s from
+    ``t1`` s with a weapon reaching ``rng_km``.
+
+    Returns ``(tau, lo)``: the intercept's time after ``ta`` (s; +inf if none on the leg) and
+    the earliest admissible ``tau``, ``max(t1 - ta, 0)``.
+    """
+    wx, wy = ax - fx, ay - fy
+    c0 = rng_km + tol_km + v * (ta - t1)
+    speed, dist = np.hypot(ux, uy), np.hypot(wx, wy)
+    qa = (speed - v) * (speed + v)
+    qb = wx * ux + wy * uy - c0 * v
+    qc = (dist - c0) * (dist + c0)
+    # qb^2 - qa qc rewritten as |c0 u - v W|^2 - (W x u)^2 (see circle_entry_times)
+    reach = np.hypot(c0 * ux - v * wx, c0 * uy - v * wy)
+    cross = np.abs(wx * uy - wy * ux)
+    disc = (reach - cross) * (reach + cross)
+    lo = np.maximum(t1 - ta, 0.0)
+    return _earliest_nonpositive(qa, qb, qc, disc, lo, dur), lo
+
+
+class RouteTable:
+    """One night's routes laid out for many small queries (the C2 cycle, shots).
+
+    The same layout as :func:`positions_at` and :func:`earliest_intercept` take, checked once and
+    padded to a rectangle: row ``i`` holds threat ``i``'s waypoints (times padded with +inf) and
+    legs (padded legs are empty: duration -1 s).  :meth:`positions` and :meth:`intercept` give
+    bit-for-bit the results of those functions, without expanding legs at each call.
+    """
+
+    def __init__(self, offsets: ArrayLike, x_km: ArrayLike, y_km: ArrayLike, t_s: ArrayLike):
+        off, x, y, t = _routes(offsets, x_km, y_km, t_s)
+        n = off.size - 1
+        n_pts = np.diff(off)
+        width = int(n_pts.max()) if n else 1
+        col = np.arange(width)
+        have = col[None, :] < n_pts[:, None]
+        at = np.where(have, off[:-1, None] + col[None, :], 0)
+        self.x_km, self.y_km = x[at], y[at]
+        self.t_s = np.where(have, t[at], np.inf)
+        #: index of each route's last waypoint
+        self.last = n_pts - 1
+        # leg k of a route runs from waypoint k to k + 1 (one-waypoint routes: one instant)
+        nxt = np.minimum(col[:-1] + 1, self.last[:, None]) if width > 1 else np.zeros((n, 1), int)
+        first = np.broadcast_to(np.arange(nxt.shape[1]), nxt.shape)
+        leg = (first < self.last[:, None]) | ((first == 0) & (self.last[:, None] == 0))
+        rows = np.arange(n)[:, None]
+        leg_ta = np.where(leg, self.t_s[rows, first], 0.0)
+        leg_dur = np.where(leg, self.t_s[rows, nxt] - leg_ta, -1.0)
+        leg_x = np.where(leg, self.x_km[rows, first], 0.0)
+        leg_y = np.where(leg, self.y_km[rows, first], 0.0)
+        dx = np.where(leg, self.x_km[rows, nxt] - leg_x, 0.0)
+        dy = np.where(leg, self.y_km[rows, nxt] - leg_y, 0.0)
+        ux, uy = _leg_velocity(dx, dy, leg_dur)
+        #: per threat, the legs' start time (s), duration (s), start (km) and velocity (km/s)
+        self.legs = np.stack([leg_ta, leg_dur, leg_x, leg_y, ux, uy], axis=1)
+
+    def positions(self, idx: I64, when_s: F64) -> Positions:
+        """Positions of threats ``idx`` at times ``when_s`` (1-D, same length), as
+        :func:`positions_at`."""
+        tw = self.t_s[idx]
+        rows = np.arange(idx.size)
+        last = self.last[idx]
+        valid = (when_s >= tw[:, 0]) & (when_s <= tw[rows, last])
+        lo = np.clip((tw <= when_s[:, None]).sum(axis=1) - 1, 0, np.maximum(last - 1, 0))
+        hi = np.minimum(lo + 1, last)
+        t_lo = tw[rows, lo]
+        dt = tw[rows, hi] - t_lo
+        frac = np.ones_like(when_s)
+        np.divide(when_s - t_lo, dt, out=frac, where=dt > 0)
+        frac = np.clip(frac, 0.0, 1.0)
+        xs, ys = self.x_km[idx], self.y_km[idx]
+        x_lo, y_lo = xs[rows, lo], ys[rows, lo]
+        px = np.where(valid, x_lo + frac * (xs[rows, hi] - x_lo), np.nan)
+        py = np.where(valid, y_lo + frac * (ys[rows, hi] - y_lo), np.nan)
+        return Positions(px, py, valid)
+
+    def intercept(
+        self,
+        idx: I64,
+        fx_km: F64,
+        fy_km: F64,
+        t1_s: F64,
+        v_km_s: F64,
+        weapon_range_km: F64,
+        tol_km: float = INTERCEPT_TOL_KM,
+    ) -> Intercept:
+        """Earliest intercepts as :func:`earliest_intercept`, for 1-D arrays of equal length;
+        ``t1_s`` is the dash's start (free time plus reaction) and ``v_km_s`` the dash speed in
+        km/s (``v_dash_kmh / 3600``)."""
+        ta, dur, ax, ay, ux, uy = self.legs[idx].transpose(1, 0, 2)
+        t1 = t1_s[:, None]
+        tau, lo = _leg_intercept(
+            ta, dur, ax, ay, ux, uy, fx_km[:, None], fy_km[:, None], v_km_s[:, None], t1,
+            weapon_range_km[:, None], tol_km,
+        )  # fmt: skip
+        hit = np.isfinite(tau)
+        own = np.flatnonzero(hit.any(axis=1))
+        k = hit[own].argmax(axis=1)
+        t_star = np.full(idx.size, np.inf)
+        px, py = np.full(idx.size, np.nan), np.full(idx.size, np.nan)
+        tk, lk, tak = tau[own, k], lo[own, k], ta[own, k]
+        t_star[own] = np.where((tk == lk) & (lk > 0), t1_s[own], tak + tk)
+        px[own] = ax[own, k] + ux[own, k] * tk
+        py[own] = ay[own, k] + uy[own, k] * tk
+        return Intercept(t_star, px, py)

@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from skyshield.engine.ground import Legs, inside_pieces
-from skyshield.engine.kinematics import circle_entry_times
+from skyshield.engine.kinematics import circle_entry_grid
 from skyshield.raids import Threats
 
 F64 = NDArray[np.float64]
@@ -62,17 +62,22 @@ class Sensor:
 def detection_times(threats: Threats, rcs_m2: F64, sensors: list[Sensor]) -> F64:
     """First time (s) any sensor sees each threat; ``inf`` if none does."""
     first = np.full(len(threats), np.inf)
-    for s in sensors:
-        ranges = detection_range_km(
-            s.altitude_m, s.ref_range_km, s.ref_rcs_m2, threats.altitude_m, rcs_m2
-        )
-        for r in np.unique(ranges):
-            sel = np.flatnonzero(ranges == r)
-            t = circle_entry_times(
-                threats.offsets, threats.x_km, threats.y_km, threats.t_s, s.x_km, s.y_km, float(r)
+    if not sensors or not len(threats):
+        return first
+    ranges = np.array(
+        [
+            detection_range_km(
+                s.altitude_m, s.ref_range_km, s.ref_rcs_m2, threats.altitude_m, rcs_m2
             )
-            first[sel] = np.minimum(first[sel], t[sel])
-    return first
+            for s in sensors
+        ]
+    )
+    centre = np.array([(s.x_km, s.y_km) for s in sensors])
+    entry = circle_entry_grid(
+        threats.offsets, threats.x_km, threats.y_km, threats.t_s,
+        centre[:, :1], centre[:, 1:], ranges,
+    )  # fmt: skip
+    return np.asarray(np.minimum.reduce(np.vstack([first[None, :], entry]), axis=0))
 
 
 def entry_times(threats: Threats, area_km: BaseGeometry) -> F64:

@@ -41,7 +41,7 @@ from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
 
 from skyshield.catalog import Catalog
-from skyshield.engine.fighters import Aircraft, SlotSpec, new_aircraft, station_slots
+from skyshield.engine.fighters import Aircraft, SlotSpec, new_aircraft, rosters, station_slots
 from skyshield.engine.ground import (
     GroundDraws,
     GroundParams,
@@ -50,7 +50,7 @@ from skyshield.engine.ground import (
     resolve_terminal,
 )
 from skyshield.engine.kernel import EventQueue
-from skyshield.engine.kinematics import circle_entry_times, earliest_intercept, positions_at
+from skyshield.engine.kinematics import RouteTable, circle_entry_grid, positions_at
 from skyshield.engine.names import DEFENCES, FATES
 from skyshield.engine.params import EngineParams
 from skyshield.engine.sensors import Sensor, detection_times, entry_times, ukraine_outline
@@ -63,6 +63,16 @@ F64 = NDArray[np.float64]
 
 #: Reference RCS (m^2) of the catalog's fighter radar ranges ("a ~0.1 m^2 low target").
 FIGHTER_RADAR_REF_RCS_M2 = 0.1
+
+#: Margin (km) by which a dash must stay inside the disc around its station that lies in the
+#: engagement zone to skip the exact zone test (10 m: far above rounding).
+ZONE_CLEAR_MARGIN_KM = 0.01
+
+#: Slack (km) of the lower bound on a leg's distance to hostile territory in ``_exposure``.
+EXPOSURE_BOUND_SLACK_KM = 1e-6
+
+#: Cost of a (fighter, threat) pair that is not feasible, in the assignment's cost matrix.
+_NO_PAIR = 1e12
 
 
 @dataclass
@@ -81,13 +91,12 @@ class World:
         self.catalog = self.ls.catalog
         th = self.ls.theatre
         self.engage_zone = th.engagement_zone_km
-        shapely.prepare(self.engage_zone)
         self.free_ukraine = self.ctx.free_ukraine_km
         # where a shot can be taken at a threat: within weapon range of the engagement zone
         longest = max((w.range_km for w in self.catalog.weapons.values()), default=0.0)
         self.shot_reach = self.engage_zone.buffer(longest).simplify(0.5)
-        shapely.prepare(self.shot_reach)
         self.ukraine = ukraine_outline(th.ukraine_km)
+        self._prepare()
         proj = th.projection
         self.positions_km: dict[str, tuple[float, float]] = {
             st.id: proj.point_km(st.position) for st in self.ls.scenario.cap.stations
@@ -99,6 +108,24 @@ class World:
             for o in self.ls.scenario.aew_orbits
         ]  # fmt: skip
         self.asset_km = np.array([proj.point_km(a.position) for a in self.ls.assets]).reshape(-1, 2)
+        self.rosters = rosters(self.plan.assignments, self.plan.stations, self.positions_km)
+        # radius (km) of the disc around each station that lies inside the engagement zone, less
+        # a margin of ZONE_CLEAR_MARGIN_KM (0 for a station outside it)
+        self.zone_clear_km = {
+            sid: max(float(shapely.distance(self.engage_zone.boundary, shapely.Point(x, y)))
+                     - ZONE_CLEAR_MARGIN_KM, 0.0)
+            if shapely.contains_xy(self.engage_zone, x, y) else 0.0
+            for sid, (x, y) in self.positions_km.items()
+        }  # fmt: skip
+
+    def _prepare(self) -> None:
+        """Prepare the geometries that point and line tests use (lost when pickled)."""
+        for g in (self.engage_zone, self.shot_reach, self.ukraine, self.free_ukraine):
+            shapely.prepare(g)
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._prepare()
 
 
 @dataclass
@@ -179,6 +206,45 @@ def _weapon_for(
     return best[1], float(w.pk[category]), float(w.range_km)  # type: ignore[index]
 
 
+class WeaponChoices:
+    """The weapon an aircraft uses against each threat category (:func:`_weapon_for`), cached by
+    its type and the weapons it has left: row ``row(ac)`` of ``ok`` (it has one), ``pk``,
+    ``range_km`` (km) and ``weapon`` (ids), one column per category."""
+
+    def __init__(self, catalog: Catalog, params: EngineParams, categories: list[str]) -> None:
+        self.catalog, self.params, self.categories = catalog, params, categories
+        self._rows: dict[tuple[str, tuple[str, ...]], int] = {}
+        self._of: dict[str, int] = {}
+        self.weapon: list[list[str]] = []
+        self.ok = np.zeros((0, len(categories)), dtype=bool)
+        self.pk = np.zeros((0, len(categories)))
+        self.range_km = np.zeros((0, len(categories)))
+
+    def row(self, ac: Aircraft) -> int:
+        """The row of ``ac``'s choices (added on first use); call :meth:`forget` when one of
+        its weapons runs out."""
+        r = self._of.get(ac.id)
+        if r is None:
+            r = self._of[ac.id] = self._row(ac)
+        return r
+
+    def forget(self, ac: Aircraft) -> None:
+        """``ac`` has run out of a weapon: look its row up again."""
+        self._of.pop(ac.id, None)
+
+    def _row(self, ac: Aircraft) -> int:
+        key = (ac.spec.type, tuple(w for w, n in ac.weapons.items() if n > 0))
+        r = self._rows.get(key)
+        if r is None:
+            picks = [_weapon_for(ac, c, self.catalog, self.params) for c in self.categories]
+            self.weapon.append([p[0] if p else "" for p in picks])
+            self.ok = np.vstack([self.ok, [p is not None for p in picks]])
+            self.pk = np.vstack([self.pk, [p[1] if p else 0.0 for p in picks]])
+            self.range_km = np.vstack([self.range_km, [p[2] if p else 0.0 for p in picks]])
+            r = self._rows[key] = len(self.weapon) - 1
+        return r
+
+
 class ShieldRun:
     """The discrete-event part of one shield replication: fighters, C2, engagements."""
 
@@ -201,6 +267,7 @@ class ShieldRun:
         self.death_s = death_s
         self.arrival_s = threats.arrival_time_s
         self.track_s = track_s
+        self.routes = RouteTable(threats.offsets, threats.x_km, threats.y_km, threats.t_s)
         cat = world.catalog
         self.engageable = np.array([cat.threats[c].fighter_engageable for c in threats.class_id])
         self.value = np.where(
@@ -213,10 +280,9 @@ class ShieldRun:
         ).astype(float)
         self.killed_s = np.full(n, np.inf)
         self.kill_by = np.full(n, "", dtype=object)
-        self.engaged = np.zeros(n, dtype=bool)
-        self.slots: list[SlotSpec] = station_slots(
-            world.plan.assignments, world.plan.stations, world.positions_km, rng
-        )
+        # engageable, not killed by a fighter and no fighter on its way: a candidate of C2
+        self.waiting = self.engageable.copy()
+        self.slots: list[SlotSpec] = station_slots(world.rosters, rng)
         self.current: list[Aircraft | None] = [None] * len(self.slots)
         self.aircraft: list[Aircraft] = []
         self.engagements: list[dict[str, Any]] = []
@@ -225,6 +291,18 @@ class ShieldRun:
         self.c2_times: set[float] = set()
         self.stations = sorted({s.station for s in self.slots})
         self.station_of = np.array([self.stations.index(s.station) for s in self.slots], dtype=int)
+        # per slot: the station's position (km), dash and cruise speeds (km/h), the dash's fuel
+        # factor and the radius (km) of the disc around the station that lies in the zone
+        types = [cat.fighters[s.type] for s in self.slots]
+        self.slot_x = np.array([s.x_km for s in self.slots])
+        self.slot_y = np.array([s.y_km for s in self.slots])
+        self.slot_vd = np.array([f.dash_speed_kmh for f in types])
+        self.slot_vc = np.array([f.cruise_speed_kmh for f in types])
+        self.slot_factor = np.array([f.dash_fuel_factor for f in types])
+        self.slot_clear = np.array([world.zone_clear_km[s.station] for s in self.slots])
+        # the weapon each fighter uses against each threat category (see _choice)
+        self.categories, self.cat_code = np.unique(threats.category, return_inverse=True)
+        self.choices = WeaponChoices(cat, self.p, [str(c) for c in self.categories])
         # when threat i first comes within reach of station s: the longest dash, plus the range of
         # the longest weapon adequate against its category among the station's types, plus how
         # far the threat flies while a fighter reacts and dashes that far
@@ -232,15 +310,15 @@ class ShieldRun:
         # when threat i first comes within a dash and a shot of station s
         self.close_s = np.full((n, len(self.stations)), np.inf)
         lag_h = (self.p.reaction_s + self.p.c2_cycle_s) / 3600.0
+        reach = np.full((len(self.stations), n), -1.0)
+        close = np.full((len(self.stations), n), -1.0)
         for k, sid in enumerate(self.stations):
-            types = {sl.type for sl in self.slots if sl.station == sid}
-            v_dash = min(cat.fighters[ft].dash_speed_kmh for ft in types)
-            reach = np.full(n, -1.0)
-            close = np.full(n, -1.0)
-            for c in np.unique(threats.category):
+            kinds = {sl.type for sl in self.slots if sl.station == sid}
+            v_dash = min(cat.fighters[ft].dash_speed_kmh for ft in kinds)
+            for c in self.categories:
                 ranges = [
                     cat.weapons[wid].range_km
-                    for ft in types
+                    for ft in kinds
                     for wid in cat.fighters[ft].loadout
                     if cat.weapons[wid].pk.get(str(c), 0.0) >= self.p.min_pk  # type: ignore[call-overload]
                 ]
@@ -248,33 +326,41 @@ class ShieldRun:
                     mine = threats.category == c
                     v_threat = float(threats.speed_kmh[mine].max())
                     run_km = v_threat * (lag_h + self.p.max_dash_km / v_dash)
-                    reach[mine] = self.p.max_dash_km + max(ranges) + run_km
-                    close[mine] = self.p.max_dash_km + max(ranges)
-            x, y = world.positions_km[sid]
+                    reach[k, mine] = self.p.max_dash_km + max(ranges) + run_km
+                    close[k, mine] = self.p.max_dash_km + max(ranges)
+        if len(self.stations) and n:
+            centre = np.array([world.positions_km[sid] for sid in self.stations] * 2)
+            entry = circle_entry_grid(
+                threats.offsets,
+                threats.x_km,
+                threats.y_km,
+                threats.t_s,
+                centre[:, :1],
+                centre[:, 1:],
+                np.maximum(np.concatenate([reach, close]), 1e-9),
+                validate=False,
+            )
             ok = reach > 0
-            if ok.any():
-                for target, radius in ((self.near_s, reach), (self.close_s, close)):
-                    target[ok, k] = circle_entry_times(
-                        threats.offsets,
-                        threats.x_km,
-                        threats.y_km,
-                        threats.t_s,
-                        x,
-                        y,
-                        np.maximum(radius, 1e-9),
-                    )[ok]
-        # when threat i becomes a candidate for station s, and enters the engagement zone (start())
-        self.active_s = np.full((n, len(self.stations)), np.inf)
+            self.near_s.T[ok] = entry[: len(self.stations)][ok]
+            self.close_s.T[ok] = entry[len(self.stations) :][ok]
+        # when threat i enters the engagement zone, and the window [from, to) in which it can be
+        # a candidate: tracked, and not yet dead or arrived (start())
         self.zone_entry_s = np.full(n, np.inf)
+        self.cand_from_s = np.full(n, np.inf)
+        self.cand_to_s = np.minimum(self.death_s, self.arrival_s)
         # pairs (threat, slot) with no intercept at some time never get one later
         self.unreachable = np.zeros((n, len(self.slots)), dtype=bool)
         self.horizon_s = float(np.max(self.arrival_s)) + 600.0 if n else 0.0
 
     # --- scheduling helpers -------------------------------------------------------------
+    def c2_time(self, t: float) -> float:
+        """The first C2 cycle boundary at or after ``t`` (s)."""
+        cycle = self.p.c2_cycle_s
+        return max(math.ceil(t / cycle - 1e-9) * cycle, t)
+
     def request_c2(self, t: float) -> None:
         """Schedule a C2 cycle at the first cycle boundary at or after ``t``."""
-        cycle = self.p.c2_cycle_s
-        tc = max(math.ceil(t / cycle - 1e-9) * cycle, t)
+        tc = self.c2_time(t)
         if tc not in self.c2_times:
             self.c2_times.add(tc)
             self.q.schedule(tc, "c2")
@@ -336,11 +422,27 @@ class ShieldRun:
 
     def start(self) -> None:
         """Put the first aircraft on station (a random phase of their time on station each) and
-        schedule when each threat comes within reach of each station."""
+        schedule when threats come within reach of stations.
+
+        A threat coming within reach asks for a C2 cycle; several in the same cycle need only
+        one, so only the first of each cycle is scheduled (the others would find it requested).
+        """
         for k, spec in enumerate(self.slots):
             self.put_on_station(k, -self.rng.random() * spec.time_on_station_h * 3600.0)
         zone_s = entry_times(self.th, self.w.shot_reach)
         self.zone_entry_s = entry_times(self.th, self.w.engage_zone)
+        self.cand_from_s = np.where(self.engageable, self.track_s, np.inf)
+        # where each threat is when it is first both in the zone and within a dash and a shot of
+        # each station (see on_c2)
+        n, n_st = self.close_s.shape
+        self.meet_s = np.maximum(self.zone_entry_s[:, None], self.close_s)
+        at = np.isfinite(self.meet_s)
+        self.meet_x, self.meet_y = np.full((n, n_st), np.nan), np.full((n, n_st), np.nan)
+        self.meet_ok = np.zeros((n, n_st), dtype=bool)
+        if at.any():
+            pos = self.routes.positions(np.nonzero(at)[0], self.meet_s[at])
+            self.meet_x[at], self.meet_y[at], self.meet_ok[at] = pos
+        near: list[F64] = []
         for k, sid in enumerate(self.stations):
             v_dash = min(
                 self.w.catalog.fighters[s.type].dash_speed_kmh
@@ -349,14 +451,15 @@ class ShieldRun:
             )
             lead_s = self.p.max_dash_km / v_dash * 3600.0 + self.p.reaction_s + self.p.c2_cycle_s
             when = np.maximum(np.maximum(self.track_s, self.near_s[:, k]), zone_s - lead_s)
-            ok = (
-                self.engageable
-                & np.isfinite(when)
-                & (when < np.minimum(self.death_s, self.arrival_s))
-            )
-            self.active_s[:, k] = np.where(ok, when, np.inf)
-            for i in np.flatnonzero(ok):
-                self.q.schedule(float(when[i]), "near", int(i))
+            ok = self.engageable & np.isfinite(when) & (when < self.cand_to_s)
+            near.append(when[ok])
+        when = np.concatenate(near) if near else np.zeros(0)
+        cycle = self.p.c2_cycle_s
+        tc = np.maximum(np.ceil(when / cycle - 1e-9) * cycle, when)  # c2_time, vectorised
+        order = np.lexsort((when, tc))
+        first = order[np.r_[True, tc[order][1:] != tc[order][:-1]]] if len(order) else order
+        for w in when[first]:
+            self.q.schedule(float(w), "near")
 
     def loop(self) -> None:
         """Process events up to the horizon, then let aircraft still out fly home."""
@@ -367,7 +470,7 @@ class ShieldRun:
             if not math.isfinite(ac.depart_s):
                 self.depart(ac, max(ac.bingo_s, ac.busy_until_s))
 
-    def on_near(self, t: float, i: int) -> None:
+    def on_near(self, t: float, _: object) -> None:
         self.request_c2(t)
 
     def on_relief(self, t: float, payload: tuple[int, str, float]) -> None:
@@ -408,132 +511,123 @@ class ShieldRun:
         ]
 
     def on_c2(self, t: float, _: object) -> None:
+        """Threat evaluation and weapon assignment at ``t`` (module docstring): all (free
+        fighter, candidate threat) pairs at once, as flat arrays."""
         self.c2_times.discard(t)
         free = self.free_aircraft(t)
         if not free:
             return
-        th, cat = self.th, self.w.catalog
-        alive = (self.killed_s == np.inf) & (self.death_s > t) & (self.arrival_s > t)
-        cand_mask = self.engageable & ~self.engaged & alive & (self.track_s <= t)
-        cand = np.flatnonzero(cand_mask)
-        parts: list[tuple[int, NDArray[np.int64], str, float, float]] = []
-        for k, ac in enumerate(free):
-            slot = ac.spec.slot
-            idx = cand[
-                (self.near_s[cand, self.station_of[slot]] <= t) & ~self.unreachable[cand, slot]
-            ]
-            if not len(idx):
-                continue
-            cats = th.category[idx]
-            for c in np.unique(cats):
-                w = _weapon_for(ac, str(c), cat, self.p)
-                if w is not None:
-                    parts.append((k, idx[cats == c], *w))
-        if not parts:
+        cand = np.flatnonzero(self.waiting & (self.cand_from_s <= t) & (self.cand_to_s > t))
+        if not len(cand):
             return
-        kk = np.concatenate([np.full(len(p[1]), p[0]) for p in parts])
-        ii = np.concatenate([p[1] for p in parts])
-        weapon = np.concatenate([np.full(len(p[1]), p[2], dtype=object) for p in parts])
-        pk = np.concatenate([np.full(len(p[1]), p[3]) for p in parts])
-        rng_km = np.concatenate([np.full(len(p[1]), p[4]) for p in parts])
-        fx = np.array([free[k].spec.x_km for k in kk])
-        fy = np.array([free[k].spec.y_km for k in kk])
-        vd = np.array([free[k].ftype.dash_speed_kmh for k in kk])
-        vc = np.array([free[k].ftype.cruise_speed_kmh for k in kk])
-        factor = np.array([free[k].ftype.dash_fuel_factor for k in kk])
-        bingo = np.array([free[k].bingo_s for k in kk])
-        hit = earliest_intercept(
-            th.offsets, th.x_km, th.y_km, th.t_s, ii, fx, fy, t, vd, self.p.reaction_s, rng_km
-        )
-        ts, px, py = hit.t_s.copy(), hit.x_km.copy(), hit.y_km.copy()
+        # pairs: the threat is within reach of the fighter's station, was not found unreachable
+        # by it, and the fighter has a weapon for its category
+        slots = np.array([ac.spec.slot for ac in free])
+        rows = np.array([self.choices.row(ac) for ac in free])
+        cc = self.cat_code[cand]
+        armed = self.choices.ok[rows][:, cc]
+        armed &= t >= self.near_s[cand][:, self.station_of[slots]].T
+        armed &= ~self.unreachable[cand][:, slots].T
+        kk, ci = np.nonzero(armed)
+        if not len(kk):
+            return
+        ii, sl, wrow, wcat = cand[ci], slots[kk], rows[kk], cc[ci]
+        pk, rng_km = self.choices.pk[wrow, wcat], self.choices.range_km[wrow, wcat]
+        fx, fy, vd, vc = self.slot_x[sl], self.slot_y[sl], self.slot_vd[sl], self.slot_vc[sl]
+        bingo = np.array([ac.bingo_s for ac in free])[kk]
+        reaction = self.p.reaction_s
+        hit = self.routes.intercept(ii, fx, fy, np.full(len(ii), t + reaction), vd / 3600.0, rng_km)
+        ts, px, py = hit.t_s, hit.x_km, hit.y_km
         # a threat met before it enters the engagement zone, or before it comes within a dash and a
         # shot of the station, is met when it first does both instead, if the fighter can reach
         # that point by then (shots are only taken inside the zone, dashes are limited)
-        st_k = self.station_of[np.array([free[k].spec.slot for k in kk], dtype=int)]
-        tz = np.maximum(self.zone_entry_s[ii], self.close_s[ii, st_k])
+        st = self.station_of[sl]
+        tz = self.meet_s[ii, st]
         late = np.flatnonzero(np.isfinite(ts) & np.isfinite(tz) & (tz > ts))
         if len(late):
-            pz = positions_at(
-                th.offsets, th.x_km, th.y_km, th.t_s, ii[late], tz[late], validate=False
-            )
-            gap = np.hypot(pz.x_km - fx[late], pz.y_km - fy[late]) - rng_km[late]
-            can = pz.valid & (gap <= vd[late] * (tz[late] - t - self.p.reaction_s) / 3600.0)
+            il, sk, tl = ii[late], st[late], tz[late]
+            zx, zy = self.meet_x[il, sk], self.meet_y[il, sk]
+            gap = np.hypot(zx - fx[late], zy - fy[late]) - rng_km[late]
+            can = self.meet_ok[il, sk] & (gap <= vd[late] * (tl - t - reaction) / 3600.0)
             sel = late[can]
-            ts[sel], px[sel], py[sel] = tz[sel], pz.x_km[can], pz.y_km[can]
+            ts[sel], px[sel], py[sel] = tl[can], zx[can], zy[can]
         # an intercept only gets later if started later: none, or none before the threat arrives,
         # means never for this slot (with its present weapons)
         never = ~np.isfinite(ts) | (ts >= self.arrival_s[ii])
-        slots_of = np.array([free[k].spec.slot for k in kk[never]], dtype=int)
-        self.unreachable[ii[never], slots_of] = True
+        self.unreachable[ii[never], sl[never]] = True
         d = np.hypot(px - fx, py - fy)
         dash_km = np.maximum(d - rng_km, 0.0)
         frac = np.divide(dash_km, d, out=np.zeros_like(d), where=d > 0)
         qx, qy = fx + (px - fx) * frac, fy + (py - fy) * frac
         dash_s = dash_km / vd * 3600.0
         return_s = dash_km / vc * 3600.0
-        extra_s = dash_s * (factor - 1.0)
+        extra_s = dash_s * (self.slot_factor[sl] - 1.0)
         shots_s = self.p.look_s * (self.p.max_shots_per_engagement - 1)
-        ok = np.isfinite(ts) & (ts < self.arrival_s[ii]) & (dash_km <= self.p.max_dash_km)
+        ok = ~never & (dash_km <= self.p.max_dash_km)
         ok &= ts + shots_s + return_s <= bingo - extra_s
-        okz = np.zeros_like(ok)
-        if ok.any():
-            sel = np.flatnonzero(ok)
-            dash_lines = shapely.linestrings(
-                np.stack(
-                    [np.column_stack([fx[sel], fy[sel]]), np.column_stack([qx[sel], qy[sel]])],
-                    axis=1,
-                )
+        # the shot point and the dash lie in the zone: at once if within the disc around the
+        # station that lies in the zone, else checked exactly
+        check = np.flatnonzero(ok & (d >= self.slot_clear[sl]))
+        if len(check):
+            ends = np.empty((len(check), 2, 2))
+            ends[:, 0, 0], ends[:, 0, 1] = fx[check], fy[check]
+            ends[:, 1, 0], ends[:, 1, 1] = qx[check], qy[check]
+            lines = shapely.linestrings(ends)
+            zone = self.w.engage_zone
+            ok[check] = shapely.covers(zone, lines) & shapely.contains_xy(
+                zone, px[check], py[check]
             )
-            okz[sel] = shapely.covers(self.w.engage_zone, dash_lines) & shapely.contains_xy(
-                self.w.engage_zone, px[sel], py[sel]
-            )
-        ok &= okz
         # intercepts further ahead than the fighter needs to get there wait for a later cycle
-        start_s = ts - dash_s - self.p.reaction_s
+        start_s = ts - dash_s - reaction
         early = ok & (start_s > t + self.p.c2_cycle_s)
-        for s_time in np.unique(np.ceil(start_s[early] / self.p.c2_cycle_s) * self.p.c2_cycle_s):
-            self.request_c2(float(s_time))
-        ok &= ~early
-        if ok.any():
-            score = self.value[ii] * pk - self.p.time_penalty_per_h * (ts - t) / 3600.0
-            cols = np.unique(ii[ok])
-            big = 1e12
-            cost = np.full((len(free), len(cols)), big)
-            col_of = {int(c): j for j, c in enumerate(cols)}
-            for r in np.flatnonzero(ok):
-                cost[kk[r], col_of[int(ii[r])]] = min(cost[kk[r], col_of[int(ii[r])]], -score[r])
-            best_row = {(int(kk[r]), int(ii[r])): r for r in np.flatnonzero(ok)}
-            for a, b in zip(*linear_sum_assignment(cost), strict=True):
-                if cost[a, b] >= big:
-                    continue
-                r = best_row[(int(a), int(cols[b]))]
-                ac, i = free[int(a)], int(cols[b])
-                self.engaged[i] = True
-                ac.busy_until_s = math.inf
-                dash0 = float(ts[r] - dash_s[r])
-                self.legs.append(
-                    self._leg(
-                        ac,
-                        dash0,
-                        float(ts[r]),
-                        (float(fx[r]), float(fy[r])),
-                        (float(qx[r]), float(qy[r])),
-                        "dash",
-                    )
-                )
-                self.q.schedule(
+        if early.any():
+            for s_time in np.unique(
+                np.ceil(start_s[early] / self.p.c2_cycle_s) * self.p.c2_cycle_s
+            ):
+                self.request_c2(float(s_time))
+            ok &= ~early
+        if not ok.any():
+            return
+        r_ok = np.flatnonzero(ok)
+        score = (
+            self.value[ii[r_ok]] * pk[r_ok] - self.p.time_penalty_per_h * (ts[r_ok] - t) / 3600.0
+        )
+        cols, col_of = np.unique(ii[r_ok], return_inverse=True)
+        cost = np.full((len(free), len(cols)), _NO_PAIR)
+        cost[kk[r_ok], col_of] = -score  # each (fighter, threat) pair occurs once
+        pair = np.full((len(free), len(cols)), -1)
+        pair[kk[r_ok], col_of] = r_ok
+        for a, b in zip(*linear_sum_assignment(cost), strict=True):
+            if cost[a, b] >= _NO_PAIR:
+                continue
+            r = int(pair[a, b])
+            ac, i = free[int(a)], int(cols[b])
+            self.waiting[i] = False
+            ac.busy_until_s = math.inf
+            dash0 = float(ts[r] - dash_s[r])
+            self.legs.append(
+                self._leg(
+                    ac,
+                    dash0,
                     float(ts[r]),
-                    "engage",
-                    (
-                        ac,
-                        i,
-                        str(weapon[r]),
-                        float(qx[r]),
-                        float(qy[r]),
-                        float(dash_km[r]),
-                        float(dash_s[r]),
-                    ),
+                    (float(fx[r]), float(fy[r])),
+                    (float(qx[r]), float(qy[r])),
+                    "dash",
                 )
+            )
+            self.q.schedule(
+                float(ts[r]),
+                "engage",
+                (
+                    ac,
+                    i,
+                    self.choices.weapon[wrow[r]][wcat[r]],
+                    float(qx[r]),
+                    float(qy[r]),
+                    float(dash_km[r]),
+                    float(dash_s[r]),
+                ),
+            )
 
     def on_engage(
         self, t: float, payload: tuple[Aircraft, int, str, float, float, float, float]
@@ -547,15 +641,14 @@ class ShieldRun:
             self.q.schedule(ac.bingo_s, "relief", (slot, ac.id, ac.bingo_s))
         category = str(self.th.category[i])
         last = t
-        th = self.th
         for shot in range(self.p.max_shots_per_engagement):
             ts = t + shot * self.p.look_s
             if not (self.killed_s[i] == np.inf and ts < self.death_s[i] and ts < self.arrival_s[i]):
                 break  # killed, lost or arrived by now
-            pos = positions_at(th.offsets, th.x_km, th.y_km, th.t_s, i, ts, validate=False)
-            gap = float(np.hypot(float(pos.x_km) - qx, float(pos.y_km) - qy))
-            in_zone = shapely.contains_xy(self.w.engage_zone, float(pos.x_km), float(pos.y_km))
-            if not (bool(pos.valid) and bool(in_zone)):
+            pos = self.routes.positions(np.array([i]), np.array([ts]))
+            x, y = float(pos.x_km[0]), float(pos.y_km[0])
+            gap = float(np.hypot(x - qx, y - qy))
+            if not (bool(pos.valid[0]) and shapely.contains_xy(self.w.engage_zone, x, y)):
                 break  # never shoot at a threat outside the engagement zone
             w = weapon if ac.weapons.get(weapon, 0) > 0 else None
             if w is None:
@@ -570,6 +663,7 @@ class ShieldRun:
             ac.spent[w] = ac.spent.get(w, 0) + 1
             if ac.weapons[w] == 0:
                 self.unreachable[:, slot] = False  # its cheapest weapon, and so its reach, changes
+                self.choices.forget(ac)
             kill = bool(self.kill_u[i, min(int(self.shots_at[i]), self.kill_u.shape[1] - 1)] < pk)
             self.shots_at[i] += 1
             self.engagements.append(
@@ -582,7 +676,7 @@ class ShieldRun:
                 self.kill_by[i] = ac.id
                 ac.kills += 1
                 break
-        self.engaged[i] = False
+        self.waiting[i] = self.killed_s[i] == np.inf
         ret_s = dash_km / ac.ftype.cruise_speed_kmh * 3600.0
         ac.busy_until_s = last + ret_s
         self.legs.append(
@@ -707,13 +801,24 @@ def run_replication(
 
 
 def _exposure(world: World, legs: pd.DataFrame) -> float:
-    """Least distance (km) of any fighter leg to hostile territory; inf without legs."""
+    """Least distance (km) of any fighter leg to hostile territory; inf without legs.
+
+    Every leg has one end on its station: a leg of length ``L`` from a station at distance
+    ``D`` cannot come closer than ``D - L``, nor (at that end) be further than ``D``, so only
+    the legs that could beat the nearest station are measured exactly (each distinct leg once).
+    """
     if legs.empty:
         return math.inf
-    a = legs[["x0_km", "y0_km"]].to_numpy(float)
-    b = legs[["x1_km", "y1_km"]].to_numpy(float)
-    lines = shapely.linestrings(np.stack([a, b], axis=1))
-    return float(shapely.distance(lines, world.ls.theatre.hostile_km).min())
+    hostile = world.ls.theatre.hostile_km
+    xy = legs[["x0_km", "y0_km", "x1_km", "y1_km"]].to_numpy(float)
+    outbound = legs["phase"].isin(("transit_back", "dash")).to_numpy()
+    station = np.where(outbound[:, None], xy[:, :2], xy[:, 2:])
+    points, which = np.unique(station, axis=0, return_inverse=True)
+    d_station = shapely.distance(shapely.points(points), hostile)[which.ravel()]
+    length = np.hypot(xy[:, 2] - xy[:, 0], xy[:, 3] - xy[:, 1])
+    lower = d_station - length - EXPOSURE_BOUND_SLACK_KM
+    lines, _ = np.unique(xy[lower <= d_station.min()], axis=0, return_inverse=True)
+    return float(shapely.distance(shapely.linestrings(lines.reshape(-1, 2, 2)), hostile).min())
 
 
 def _sortie_frame(aircraft: list[Aircraft], world: World, night_s: float = 0.0) -> pd.DataFrame:
