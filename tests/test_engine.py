@@ -12,7 +12,7 @@ import shapely
 
 from skyshield.engine.api import SimulationResult, build_world, simulate
 from skyshield.engine.names import FATES
-from skyshield.engine.sim import ShieldRun, World, run_replication
+from skyshield.engine.sim import ShieldRun, World, flown_threats, run_replication
 from skyshield.raids import Night, ThreatGroup, Threats
 from skyshield.scenario import LoadedScenario, load_scenario
 
@@ -314,3 +314,13 @@ def test_aew_detection_by_hand() -> None:
     th = straight("kh-101", "cruise", (500.0, 0.0), (0.0, 0.0), 720.0)
     t = detection_times(th, np.array([0.1]), [Sensor("aew", 0.0, 0.0, 9000.0, 200.0, 0.1)])
     assert t[0] == pytest.approx(1500.0, abs=1e-6)
+
+
+def test_flown_threats_are_the_replications_threats(world: World) -> None:
+    """Maps and replays draw the routes of a replication with flown_threats: the same threats,
+    launched and arriving at the same times as in the outcome tables."""
+    threats = flown_threats(world, 77)
+    table = run_replication(world, 77)["shield"].threats
+    assert len(threats) == len(table)
+    np.testing.assert_array_equal(threats.arrival_time_s, table["arrival_time_s"].to_numpy(float))
+    np.testing.assert_array_equal(threats.class_id, table["class_id"].to_numpy())

@@ -742,11 +742,22 @@ def _fates(
     return df
 
 
+def _streams(seed: int) -> list[np.random.SeedSequence]:
+    """The independent streams of replication ``seed``: routes, ground, fighters, kills."""
+    return np.random.SeedSequence(seed).spawn(4)
+
+
+def flown_threats(world: World, seed: int) -> Threats:
+    """The threats of replication ``seed`` as flown (routes and times): what
+    :func:`run_replication` runs its defences on, for maps and replays."""
+    return fly(world.night, world.ctx, np.random.default_rng(_streams(seed)[0]))
+
+
 def run_replication(
     world: World, seed: int, defences: tuple[str, ...] = DEFENCES
 ) -> dict[str, Outcome]:
     """One replication: the night flown once, each defence run on common random numbers."""
-    routes_ss, ground_ss, fighter_ss, kill_ss = np.random.SeedSequence(seed).spawn(4)
+    routes_ss, ground_ss, fighter_ss, kill_ss = _streams(seed)
     threats = fly(world.night, world.ctx, np.random.default_rng(routes_ss))
     draws = draw_ground(threats, world.free_ukraine, world.ground, np.random.default_rng(ground_ss))
     death_s, _ = ground_fate_time(draws)

@@ -18,14 +18,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from skyshield.analysis import replication_metrics
 from skyshield.engine.api import build_world
-from skyshield.engine.sim import Outcome, World, run_replication
+from skyshield.engine.sim import Outcome, World, flown_threats, run_replication
 from skyshield.errors import InputError, Problem
-from skyshield.raids import fly
 from skyshield.runs.executor import replication_seeds
 from skyshield.runs.provenance import stored_scenario
 from skyshield.runs.store import Store
@@ -118,11 +116,7 @@ def replay_run(
         stored_scenario(row), str(row["raid"]), night=int(row["night"]), record_rows=record_rows
     )
     outcomes = run_replication(world, seed)
-    waypoints = flown_routes(world, seed)
-    launch = waypoints.groupby("threat")["t_s"].first().to_numpy(float)
-    table = next(iter(outcomes.values())).threats
-    if not np.array_equal(launch, table["launch_time_s"].to_numpy(float)):
-        raise RuntimeError(f"the routes flown again for seed {seed} differ from the engine's")
+    waypoints = flown_threats(world, seed).waypoints_frame()
     stored_rows = store.run_metrics(run_id)
     stored: dict[str, float] = {}
     if not stored_rows.empty and rep in set(stored_rows["rep"]):
@@ -134,11 +128,3 @@ def replay_run(
         row, rep, seed, world, outcomes, waypoints,
         replication_metrics(outcomes, world.catalog), stored,
     )  # fmt: skip
-
-
-def flown_routes(world: World, seed: int) -> pd.DataFrame:
-    """The waypoints of the threats of replication ``seed``: the raid flown from the route
-    stream, the first of the four streams :func:`~skyshield.engine.sim.run_replication` spawns
-    from the seed."""
-    routes_ss = np.random.SeedSequence(seed).spawn(4)[0]
-    return fly(world.night, world.ctx, np.random.default_rng(routes_ss)).waypoints_frame()
