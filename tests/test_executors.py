@@ -94,12 +94,15 @@ def test_identical_replications_and_aggregates_local_1_local_2_and_dask() -> Non
         assert ex.describe() == "Dask LocalCluster (2 workers)"
         results.append(run_replications(world, reps, executor=ex, block_size=2))
     assert set(multiprocessing.active_children()) <= children  # the cluster's processes are gone
-    tables = [pd.DataFrame([m for *_, m in r]) for r in results]
+    tables = [pd.DataFrame([rep.metrics for rep in r]) for r in results]
+    fates = [pd.concat([rep.fates for rep in r], ignore_index=True) for r in results]
     aggregates = [metric_table(t) for t in tables]
     for r, t, a in zip(results[1:], tables[1:], aggregates[1:], strict=True):
-        assert [(k, s) for k, s, _ in r] == reps  # every replication, in order
+        assert [(rep.rep, rep.seed) for rep in r] == reps  # every replication, in order
         pd.testing.assert_frame_equal(t, tables[0], check_exact=True)
         pd.testing.assert_frame_equal(a, aggregates[0], check_exact=True)
+    for f in fates[1:]:
+        pd.testing.assert_frame_equal(f, fates[0], check_exact=True)
     assert aggregates[0]["n"].max() == 7
 
 

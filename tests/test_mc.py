@@ -12,7 +12,9 @@ import pytest
 from skyshield.analysis import mean_interval, metric_table
 from skyshield.cli.main import main
 from skyshield.engine.api import build_world
+from skyshield.engine.names import FATES
 from skyshield.raids import Night, ThreatGroup
+from skyshield.runs import Store
 from skyshield.runs.executor import replication_seeds, run_replications
 
 NIGHT = Night(
@@ -58,10 +60,10 @@ def test_same_aggregates_with_one_and_two_workers() -> None:
     reps = list(enumerate(replication_seeds(3, 6)))
     one = run_replications(world, reps, workers=1, block_size=2)
     two = run_replications(world, reps, workers=2, block_size=2)
-    assert [(k, s) for k, s, _ in one] == [(k, s) for k, s, _ in two]
+    assert [(r.rep, r.seed) for r in one] == [(r.rep, r.seed) for r in two]
     # compared as tables, where NaN (e.g. cost per hit avoided with none avoided) equals NaN
     pd.testing.assert_frame_equal(
-        pd.DataFrame([m for *_, m in one]), pd.DataFrame([m for *_, m in two])
+        pd.DataFrame([r.metrics for r in one]), pd.DataFrame([r.metrics for r in two])
     )
 
 
@@ -80,6 +82,35 @@ def test_mc_command_stores_every_replication(
         con.close()
     assert [(s, n) for s, n, _ in status] == [("done", 4)] and len(status[0][2]) == 64
     assert reps is not None and reps[0] == 4
+
+
+def test_stored_fates_one_per_threat_and_equal_to_the_metrics(tmp_path: Path) -> None:
+    """The run store keeps every threat's fate: exactly one per (replication, defence, threat),
+    and their counts are the stored metrics; `runs export --table fates` writes them."""
+    store = tmp_path / "s.duckdb"
+    assert main(["mc", "small", "--raid", "2025-06-08", "--runs", "3", "--store", str(store)]) == 0
+    with Store(store) as s:
+        run_id = str(s.runs()["run_id"].iloc[0])
+        fates, metrics = s.run_fates(run_id), s.run_metrics(run_id).set_index("rep")
+    n_threats = int(metrics["shield.threats"].iloc[0])
+    assert len(fates) == 3 * 2 * n_threats
+    assert not fates.duplicated(["rep", "defence", "threat"]).any()
+    assert set(fates["fate"]) <= set(FATES)
+    counts = fates.groupby(["rep", "defence", "fate"]).size()
+    for (rep, defence, fate), n in counts.items():
+        assert metrics.loc[rep, f"{defence}.{fate}"] == n
+    hits = fates[fates["fate"] == "hit_asset"]
+    assert (hits["fate_asset"] != "").all() and (
+        fates.loc[fates["fate"] != "hit_asset", "fate_asset"] == ""
+    ).all()
+    out = tmp_path / "fates.parquet"
+    assert (
+        main(
+            ["runs", "export", run_id, "--table", "fates", "--out", str(out), "--store", str(store)]
+        )
+        == 0
+    )
+    pd.testing.assert_frame_equal(pd.read_parquet(out), fates)
 
 
 def test_mc_bad_runs_exits_2(capsys: pytest.CaptureFixture[str]) -> None:

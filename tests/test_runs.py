@@ -94,6 +94,8 @@ def test_resume_after_kill_equals_uninterrupted(tmp_path: Path) -> None:
     [run_id] = run_ids(store)
     stored = query(store, "SELECT count(DISTINCT rep) AS n FROM replication_metrics")["n"].tolist()
     assert stored is not None and 5 <= stored[0] < 15  # killed part-way, whole blocks only
+    fated = query(store, "SELECT count(DISTINCT rep) AS n FROM threat_fates")["n"].tolist()
+    assert fated == stored  # metrics and fates of a replication are written together
     assert main(["mc", "--resume", run_id, "--store", str(store)]) == 0
     assert main(cmd[1:]) == 0  # the same run again, uninterrupted
     resumed = replications(store, run_id)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import math
 
+import pandas as pd
+
 from skyshield.catalog import Catalog
 from skyshield.engine.names import FATES
 from skyshield.engine.sim import Outcome
@@ -41,3 +43,17 @@ def replication_metrics(outcomes: dict[str, Outcome], catalog: Catalog) -> dict[
         cost = out["shield.shield_cost_usd"]
         out["marginal.cost_per_hit_avoided_usd"] = cost / avoided if avoided > 0 else math.nan
     return out
+
+
+#: Columns of the per-threat fate table of a replication (as stored in the run store).
+FATE_COLUMNS = ("defence", "threat", "class_id", "aim_id", "fate", "fate_asset", "killed_by",
+                "fate_time_s")  # fmt: skip
+
+
+def threat_fates(outcomes: dict[str, Outcome]) -> pd.DataFrame:
+    """Every threat's fate in each defence of one replication: one row per (defence, threat),
+    with its class, aim, fate, the asset it hit (or ""), what killed it (or "") and when (s)."""
+    frames = [oc.threats.assign(defence=name) for name, oc in outcomes.items()]
+    if not frames:
+        return pd.DataFrame(columns=list(FATE_COLUMNS))
+    return pd.concat(frames, ignore_index=True)[list(FATE_COLUMNS)]

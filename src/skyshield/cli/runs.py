@@ -29,10 +29,19 @@ def add_parsers(
     p.add_argument("run_b")
     add_store_arg(p)
     p = rs.add_parser(
-        "export", help="a run's per-replication metrics as Parquet or CSV", parents=[common]
+        "export",
+        help="a run's per-replication metrics (or its threats' fates) as Parquet or CSV",
+        parents=[common],
     )
     p.add_argument("run_id")
     p.add_argument("--format", choices=("parquet", "csv"), default="parquet")
+    p.add_argument(
+        "--table",
+        choices=("metrics", "fates"),
+        default="metrics",
+        help="metrics: one row per replication (default); fates: one row per replication,"
+        " defence and threat",
+    )
     p.add_argument("--out", type=Path, required=True, help="output file")
     add_store_arg(p)
     p = rs.add_parser(
@@ -85,13 +94,20 @@ def run(args: argparse.Namespace) -> int:
             print(table(both.reset_index(), floats="{:,.3f}"))
             return 0
         if args.action == "export":
-            reps = store.run_metrics(store.run(args.run_id)["run_id"])
+            run_id = store.run(args.run_id)["run_id"]
+            fates = args.table == "fates"
+            reps = store.run_fates(run_id) if fates else store.run_metrics(run_id)
             args.out.parent.mkdir(parents=True, exist_ok=True)
             if args.format == "parquet":
                 reps.to_parquet(args.out, index=False)
             else:
                 reps.to_csv(args.out, index=False)
-            print(f"wrote {len(reps)} replications x {reps.shape[1] - 2} metrics to {args.out}")
+            what = (
+                f"{len(reps)} threat fates ({reps['rep'].nunique()} replications)"
+                if fates
+                else f"{len(reps)} replications x {reps.shape[1] - 2} metrics"
+            )
+            print(f"wrote {what} to {args.out}")
             return 0
         row = store.run(args.run_id)  # rerun
         stored = store.run_metrics(args.run_id)
@@ -100,7 +116,7 @@ def run(args: argparse.Namespace) -> int:
     again = run_replications(
         world, list(enumerate(replication_seeds(int(row["base_seed"]), n))), args.workers
     )
-    fresh = pd.DataFrame([{"rep": k, "seed": s, **m} for k, s, m in again])
+    fresh = pd.DataFrame([{"rep": k, "seed": s, **m} for k, s, m, _ in again])
     cols = [c for c in stored.columns if c not in ("rep", "seed")]
     same = len(fresh) == len(stored) and all(
         np.allclose(stored[c].to_numpy(float), fresh[c].to_numpy(float), equal_nan=True)

@@ -16,18 +16,26 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from itertools import repeat
-from typing import Protocol
+from typing import NamedTuple, Protocol
 
 import numpy as np
 import pandas as pd
 
-from skyshield.analysis import replication_metrics
+from skyshield.analysis import replication_metrics, threat_fates
 from skyshield.engine.sim import World, run_replication
 from skyshield.errors import InputError, Problem
 from skyshield.runs.store import Store
 
-#: One replication's result: its index, its seed and its metrics.
-Rep = tuple[int, int, dict[str, float]]
+
+class Rep(NamedTuple):
+    """One replication's result: its index, its seed, its metrics and its threats' fates."""
+
+    rep: int
+    seed: int
+    metrics: dict[str, float]
+    fates: pd.DataFrame
+
+
 #: One task: replications ``(index, seed)`` run one after the other by one worker.
 Block = list[tuple[int, int]]
 
@@ -41,11 +49,15 @@ def replication_seeds(base_seed: int, n: int) -> list[int]:
 
 
 def run_block(world: World, reps: Block) -> list[Rep]:
-    """Run replications ``(index, seed)`` of ``world`` (baseline and shield) and return metrics."""
-    return [
-        (k, seed, replication_metrics(run_replication(world, seed), world.catalog))
-        for k, seed in reps
-    ]
+    """Run replications ``(index, seed)`` of ``world`` (baseline and shield); their metrics
+    and fates."""
+    out = []
+    for k, seed in reps:
+        outcomes = run_replication(world, seed)
+        out.append(
+            Rep(k, seed, replication_metrics(outcomes, world.catalog), threat_fates(outcomes))
+        )
+    return out
 
 
 class Executor(Protocol):

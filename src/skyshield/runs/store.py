@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import uuid
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -25,8 +26,12 @@ import duckdb
 import pandas as pd
 
 from skyshield import __version__
+from skyshield.analysis import FATE_COLUMNS
 from skyshield.errors import InputError, Problem
 from skyshield.record import ROW_COLUMNS
+
+#: Columns of the ``threat_fates`` table.
+FATE_TABLE_COLUMNS = ("run_id", "rep", *FATE_COLUMNS)
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (
@@ -50,6 +55,18 @@ CREATE TABLE IF NOT EXISTS replication_metrics (
     seed UBIGINT,
     metric VARCHAR,
     value DOUBLE
+);
+CREATE TABLE IF NOT EXISTS threat_fates (
+    run_id VARCHAR,
+    rep INTEGER,
+    defence VARCHAR,
+    threat INTEGER,
+    class_id VARCHAR,
+    aim_id VARCHAR,
+    fate VARCHAR,
+    fate_asset VARCHAR,
+    killed_by VARCHAR,
+    fate_time_s DOUBLE
 );
 CREATE TABLE IF NOT EXISTS record_imports (
     sha256 VARCHAR PRIMARY KEY,
@@ -204,21 +221,43 @@ class Store:
         ).fetchone()
         return None if row is None else str(row[0])
 
-    def add_replications(self, run_id: str, reps: list[tuple[int, int, dict[str, float]]]) -> None:
-        """Store finished replications' metrics in one transaction (all or nothing)."""
+    def add_replications(
+        self, run_id: str, reps: Sequence[tuple[int, int, dict[str, float], pd.DataFrame]]
+    ) -> None:
+        """Store finished replications ``(index, seed, metrics, fates)`` in one transaction (all
+        or nothing): their metrics and their threats' fates (a table per replication with the
+        columns of ``threat_fates`` after ``run_id`` and ``rep``)."""
         rows = [
-            (run_id, k, seed, m, float(v)) for k, seed, metrics in reps for m, v in metrics.items()
+            (run_id, k, seed, m, float(v))
+            for k, seed, metrics, _ in reps
+            for m, v in metrics.items()
         ]
         frame = pd.DataFrame(rows, columns=["run_id", "rep", "seed", "metric", "value"])
+        fates = pd.concat(
+            [f.assign(run_id=run_id, rep=k) for k, _, _, f in reps if len(f)]
+            or [pd.DataFrame(columns=FATE_TABLE_COLUMNS)],
+            ignore_index=True,
+        )[list(FATE_TABLE_COLUMNS)]
         self.con.execute("BEGIN TRANSACTION")
         try:
             self.con.register("incoming_reps", frame)
             self.con.execute("INSERT INTO replication_metrics SELECT * FROM incoming_reps")
             self.con.unregister("incoming_reps")
+            self.con.register("incoming_fates", fates)
+            self.con.execute("INSERT INTO threat_fates SELECT * FROM incoming_fates")
+            self.con.unregister("incoming_fates")
             self.con.execute("COMMIT")
         except BaseException:
             self.con.execute("ROLLBACK")
             raise
+
+    def run_fates(self, run_id: str) -> pd.DataFrame:
+        """Every stored threat's fate of a run: one row per (replication, defence, threat)."""
+        return self.con.execute(
+            f"SELECT {', '.join(FATE_TABLE_COLUMNS[1:])} FROM threat_fates WHERE run_id = ?"
+            " ORDER BY rep, defence, threat",
+            [run_id],
+        ).df()
 
     def finish_run(self, run_id: str, seconds: float) -> None:
         """Mark a run done, with its wall time (s)."""
