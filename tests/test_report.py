@@ -295,3 +295,19 @@ def test_out_that_is_a_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtur
     f.write_text("x")
     assert main(["assess", "small", "--out", str(f)]) == 2
     assert "not a folder" in capsys.readouterr().err
+
+
+def test_make_demo_smoke_on_the_reference(tmp_path: Path) -> None:
+    """`make demo`'s own command on the reference, with fewer replications for CI time: the
+    report and summary.json are written and the reference's headline holds (the shield avoids
+    hits, its 8 stations are planned)."""
+    makefile = (Path(__file__).resolve().parents[1] / "Makefile").read_text("utf-8")
+    [recipe] = [line.strip() for line in makefile.splitlines() if "skyshield assess" in line]
+    argv = recipe.replace("$(BIN)/skyshield", "").replace("$(OUT)", str(tmp_path)).split()
+    assert argv[:2] == ["assess", "reference"]
+    assert main([*argv, "--runs", "2", "--sweep-runs", "1", "--sweep-jets", "60,120"]) == 0
+    summary = json.loads((tmp_path / "summary.json").read_text("utf-8"))
+    h = summary["headline"]
+    assert summary["scenario"] == "reference" and h["stations"] == 8
+    assert h["hits_on_assets_avoided"]["mean"] > 0
+    assert (tmp_path / "report.html").stat().st_size > 100_000
