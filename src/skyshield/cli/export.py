@@ -72,10 +72,11 @@ def run(args: argparse.Namespace) -> int:
             f" {replay.stored.get(metric)} stored); the code changed since run {run_id}?",
             file=sys.stderr,
         )
+    from skyshield.files import write_atomic
+
     scene = scene_from_replay(replay, args.defence)
     data = render(scene, fmt, args.out)
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(data)
+    write_atomic(args.out, data)
     fighters = sum(tr.kind == "fighter" for tr in scene.tracks)
     print(
         f"wrote {args.out} ({fmt}, {len(data) / 1e6:.2f} MB): run {run_id} replication"

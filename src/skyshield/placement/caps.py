@@ -22,6 +22,7 @@ from numpy.typing import NDArray
 
 from skyshield.engine.params import load_engine_params
 from skyshield.errors import InputError, Problem
+from skyshield.files import write_atomic
 from skyshield.forces import plan_forces
 from skyshield.placement.candidates import Candidates, grid_candidates
 from skyshield.placement.coverage import coverage, reach_by_class
@@ -253,14 +254,11 @@ def write_scenario(ls: LoadedScenario, result: CapPlacement, out: Path) -> Loade
     """Write the scenario with the chosen stations to ``out`` (YAML, atomically) and load it
     back; a file that does not load is removed again."""
     data = scenario_with_stations(ls, result, out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(out.name + ".tmp")
-    tmp.write_text(
+    write_atomic(
+        out,
         "# Sky Shield scenario written by `skyshield plan caps`; see docs/placement.md\n"
         + yaml.safe_dump(data, sort_keys=False, allow_unicode=True),
-        encoding="utf-8",
     )
-    tmp.replace(out)
     try:
         return load_scenario(out)
     except InputError:

@@ -12,6 +12,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from skyshield.errors import InputError, Problem
+from skyshield.files import write_atomic
 from skyshield.raids.fly import RaidContext
 from skyshield.raids.replay import night_from_record
 from skyshield.raids.spec import Night, RaidFile
@@ -98,11 +99,8 @@ def write_raid_file(nights: list[Night], path: Path) -> None:
     import yaml
 
     doc = RaidFile(nights=nights).model_dump(mode="json", exclude_defaults=False)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    tmp.write_text(
+    write_atomic(
+        path,
         "# Sky Shield raid file (skyshield raid generate); see docs/raids.md\n"
         + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True),
-        encoding="utf-8",
     )
-    tmp.replace(path)

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from skyshield.files import write_atomic
 from skyshield.report.assumptions import assumption_groups
 from skyshield.report.briefing import Assessment, assessment_summary
 from skyshield.report.charts import plot_sizing_curve
@@ -13,13 +14,6 @@ from skyshield.report.figures import plot_hits_by_asset, plot_kills_by_layer, pn
 from skyshield.report.html import FigureImage, render_report
 from skyshield.report.limits import load_limits
 from skyshield.report.night_map import plot_night_map
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a temporary file and a rename (never half a file)."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_bytes(data)
-    tmp.replace(path)
 
 
 def briefing_figures(a: Assessment, summary: dict[str, Any], out: Path) -> dict[str, FigureImage]:
