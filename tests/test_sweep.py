@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from skyshield.analysis.sweep import grid, parse_set, scale_pledges, set_path
+from skyshield.analysis.sweep import grid, parse_set, scale_pledges, set_path, sweep_variant
 from skyshield.cli.main import main
 from skyshield.errors import InputError
 from skyshield.scenario import load_scenario, scenario_from_data
@@ -66,3 +66,23 @@ def test_sweep_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert table["baseline.hits_on_assets"].nunique() == 1
     assert (out / "sizing.png").read_bytes()[:4] == b"\x89PNG"
     assert "shield.hits_on_assets" in capsys.readouterr().out
+
+
+def test_set_path_into_catalog_overrides_and_sweep_of_a_pk(tmp_path: Path) -> None:
+    """A path into an override section may name ids not overridden yet (with hyphens); the
+    variant's catalog then has the value, and a sweep over a Pk runs end to end."""
+    d = set_path(small_data(), "catalog_overrides.weapons.AIM-9X.pk.drone", 0.5)
+    assert d["catalog_overrides"]["weapons"] == {"AIM-9X": {"pk": {"drone": 0.5}}}  # type: ignore[index]
+    variant = sweep_variant(
+        load_scenario("small"), {"catalog_overrides.weapons.AIM-9X.pk.drone": 0.5}
+    )
+    assert variant.catalog.weapons["AIM-9X"].pk["drone"] == 0.5  # type: ignore[index]
+    with pytest.raises(InputError):
+        sweep_variant(load_scenario("small"), {"catalog_overrides.weapons.NOPE.pk.drone": 0.5})
+    out = tmp_path / "sweep"
+    args = ["sweep", "small", "--raid", "2025-06-08", "--set",
+            "catalog_overrides.weapons.AIM-9X.pk.drone=0.1,0.9", "--runs", "2", "--out", str(out),
+            "--store", str(tmp_path / "s.duckdb")]  # fmt: skip
+    assert main(args) == 0
+    table = pd.read_csv(out / "sweep.csv")
+    assert table["set:catalog_overrides.weapons.AIM-9X.pk.drone"].tolist() == [0.1, 0.9]

@@ -31,7 +31,12 @@ SWEEP_METRICS = (
     "shield.killed_fighter", "shield.sorties", "shield.shield_cost_usd", "marginal.cost_per_hit_avoided_usd",
 )  # fmt: skip
 
-_STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_]*)((?:\[\d+\])*)")
+_STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)((?:\[\d+\])*)")
+
+#: Sections of overrides by id and field, empty unless set: a path into them may name keys that
+#: are not there yet (``catalog_overrides.weapons.AIM-9X.pk.drone``); the scenario's checks
+#: then say whether the id and the field exist.
+_OVERRIDE_SECTIONS = ("catalog_overrides", "engine", "ground_defences")
 
 
 def parse_set(expr: str) -> tuple[str, list[Any]]:
@@ -69,6 +74,8 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
     steps = _steps(path)
     node: Any = out
     for i, step in enumerate(steps[:-1]):
+        if steps[0] in _OVERRIDE_SECTIONS and isinstance(node, dict) and isinstance(step, str):
+            node.setdefault(step, {})
         ok = (isinstance(step, int) and isinstance(node, list) and step < len(node)) or (
             isinstance(step, str) and isinstance(node, dict) and step in node
         )
