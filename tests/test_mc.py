@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from skyshield.analysis import mean_interval, metric_table
+from skyshield.analysis.stats import ratio_interval
 from skyshield.cli.main import main
 from skyshield.engine.api import build_world
 from skyshield.engine.names import FATES
@@ -129,3 +130,20 @@ def test_absent_hits_and_weapons_count_as_zero() -> None:
     assert table.loc["shield.hits.kyiv", "mean"] == 1.0
     assert table.loc["shield.sorties", "mean"] == 11.0
     assert (table["n"] == 2).all()
+
+
+def test_ratio_of_means_by_hand() -> None:
+    """Cost per hit avoided is total cost over total hits avoided, every replication counted:
+    a night with nothing avoided raises the ratio instead of being dropped."""
+    cost, avoided = np.array([10.0, 10.0, 10.0]), np.array([2.0, 0.0, 4.0])
+    iv = ratio_interval(cost, avoided)
+    assert iv.mean == 5.0 and iv.n == 3  # 30 / 6; the mean of the defined ratios would be 3.75
+    resid = cost - 5.0 * avoided  # 0, 10, -10
+    half = 4.302652729911275 * resid.std(ddof=1) / (np.sqrt(3) * 2.0)  # t(0.975, 2)
+    assert (iv.low, iv.high) == pytest.approx((5.0 - half, 5.0 + half))
+    assert np.isnan(ratio_interval([1.0, 2.0], [0.0, 0.0]).mean)  # nothing avoided at all
+    reps = pd.DataFrame({"rep": [0, 1, 2], "seed": [1, 2, 3], "shield.shield_cost_usd": cost,
+                         "marginal.hits_on_assets_avoided": avoided,
+                         "marginal.cost_per_hit_avoided_usd": cost / np.where(avoided > 0, avoided, np.nan)})  # fmt: skip
+    row = metric_table(reps).set_index("metric").loc["marginal.cost_per_hit_avoided_usd"]
+    assert (row["mean"], row["n"]) == (5.0, 3)

@@ -311,3 +311,34 @@ def test_make_demo_smoke_on_the_reference(tmp_path: Path) -> None:
     assert summary["scenario"] == "reference" and h["stations"] == 8
     assert h["hits_on_assets_avoided"]["mean"] > 0
     assert (tmp_path / "report.html").stat().st_size > 100_000
+
+
+@pytest.mark.parametrize(
+    ("override", "note"),
+    [("cap:\n  stations: []\n", "no CAP station"), ("coalition:\n  members: []\n", "no jets")],
+)
+def test_assess_without_stations_or_jets(tmp_path: Path, override: str, note: str) -> None:
+    """A scenario whose shield cannot fly still gets its report ({note}): metrics undefined in
+    every replication (cost per kill) show as n/a, and without pledges the sweep is left out."""
+    scenario = tmp_path / "s.yaml"
+    scenario.write_text(f"name: bare\nextends: small\n{override}", encoding="utf-8")
+    out = tmp_path / "report"
+    assert main(["assess", str(scenario), "--runs", "2", "--sweep-runs", "1", "--workers", "1",
+                 "--out", str(out)]) == 0  # fmt: skip
+    summary = json.loads((out / "summary.json").read_text("utf-8"))
+    assert summary["metrics"]["shield.killed_fighter"]["mean"] == 0.0
+    assert summary["metrics"]["shield.cost_per_fighter_kill_usd"]["mean"] is None
+    assert "n/a" in (out / "report.html").read_text("utf-8")
+    if "members" in override:
+        assert summary["sweep"] is None
+
+
+def test_negative_seed_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in (
+        ["assess", "small", "--seed", "-1"],
+        ["mc", "small", "--runs", "1", "--seed", "-1"],
+    ):
+        with pytest.raises(SystemExit) as exc:
+            main(argv)
+        assert exc.value.code == 2
+        assert "at least 0" in capsys.readouterr().err

@@ -64,6 +64,8 @@ def test_new_values_by_hand() -> None:
     assert new_value(scale, 0.5, "low") == pytest.approx(0.35)
     assert new_value(scale, 0.95, "high") == 0.99  # 1.045 clamped
     assert new_value(Change(path="x", how="scale", low=0.7, high=1), 18, "low") == 13  # 12.6
+    halves = Change(path="x", how="scale", low=0.75, high=1.25)
+    assert (new_value(halves, 18, "low"), new_value(halves, 18, "high")) == (14, 23)  # 13.5, 22.5
     assert new_value(Change(path="x", low=10, high=40), 20, "high") == 40
     with pytest.raises(ValueError, match="not a number"):
         new_value(scale, "gun", "low")

@@ -213,7 +213,7 @@ def new_value(change: Change, base: Any, level: str) -> Any:
         if not _is_number(base):
             raise ValueError(f"cannot scale {base!r}: not a number")
         v = base * lv
-        v = round(v) if isinstance(base, int) else v
+        v = math.floor(v + 0.5) if isinstance(base, int) else v  # halves round up
     else:
         v = lv
     if _is_number(v):
@@ -265,6 +265,11 @@ def make_variant(
         except ValueError as exc:
             field = f"factors[{factor.id}].changes[{k}].path"
             raise InputError([Problem(origin, field, str(exc))]) from None
+        except InputError as exc:  # e.g. scaling the pledges of a scenario that has none
+            field = f"factors[{factor.id}].changes[{k}].path"
+            raise InputError(
+                [Problem(origin, field, f"{p.field}: {p.message}") for p in exc.problems]
+            ) from None
     return Variant(factor, level, out, values)
 
 

@@ -42,3 +42,28 @@ def mean_interval(values: ArrayLike, level: float = 0.95) -> Interval:
         return Interval(m, m, m, 1)
     half = float(stats.t.ppf(0.5 + level / 2.0, n - 1) * x.std(ddof=1) / math.sqrt(n))
     return Interval(m, m - half, m + half, n)
+
+
+def ratio_interval(numerator: ArrayLike, denominator: ArrayLike, level: float = 0.95) -> Interval:
+    """Ratio of the means ``mean(x) / mean(y)`` over paired replications and its ``level``
+    interval by the delta method: the variance of ``R`` is that of ``x - R y`` over
+    ``n mean(y)^2``, with ``t_{n-1}``.
+
+    Used for costs per unit of effect (cost per hit avoided, per kill): a mean of per-replication
+    ratios would drop the replications with no effect (a ratio undefined there) and so overstate
+    the effect; the ratio of means keeps every replication.  Pairs with a non-finite value are
+    left out; with ``mean(y) <= 0`` the ratio is undefined (NaN).
+    """
+    x, y = np.asarray(numerator, dtype=float), np.asarray(denominator, dtype=float)
+    ok = np.isfinite(x) & np.isfinite(y)
+    x, y = x[ok], y[ok]
+    n = len(x)
+    if n == 0 or y.mean() <= 0:
+        return Interval(math.nan, math.nan, math.nan, n)
+    r = float(x.mean() / y.mean())
+    if n == 1:
+        return Interval(r, r, r, 1)
+    resid = x - r * y
+    se = float(resid.std(ddof=1) / (math.sqrt(n) * y.mean()))
+    half = float(stats.t.ppf(0.5 + level / 2.0, n - 1) * se)
+    return Interval(r, r - half, r + half, n)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from skyshield.analysis.stats import mean_interval
+from skyshield.analysis.stats import mean_interval, ratio_interval
 
 #: Metrics listed first, in this order (the rest follow alphabetically).
 HEADLINE = (
@@ -16,10 +16,19 @@ HEADLINE = (
 )  # fmt: skip
 
 
+#: Costs per unit of effect, reported as a ratio of means over all replications (numerator,
+#: denominator), not as the mean of per-replication ratios (:func:`ratio_interval`).
+RATIOS = {
+    "marginal.cost_per_hit_avoided_usd": ("shield.shield_cost_usd", "marginal.hits_on_assets_avoided"),
+    "shield.cost_per_fighter_kill_usd": ("shield.shield_cost_usd", "shield.killed_fighter"),
+}  # fmt: skip
+
+
 def metric_table(reps: pd.DataFrame, metrics: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Mean and 95 % interval of each metric over the replications (one row per replication,
     one column per metric, as :meth:`Store.run_metrics` gives them).  Hits per asset and shots
-    per weapon type absent in a replication count as 0.  ``metrics`` picks and orders the metrics; by default the headline
+    per weapon type absent in a replication count as 0; the costs per unit of effect in
+    :data:`RATIOS` are ratios of means with a delta-method interval.  ``metrics`` picks and orders the metrics; by default the headline
     ones come first, then the rest alphabetically."""
     present = [c for c in reps.columns if c not in ("rep", "seed")]
     if metrics is None:
@@ -30,10 +39,14 @@ def metric_table(reps: pd.DataFrame, metrics: tuple[str, ...] | None = None) -> 
         order = list(metrics)
     rows = []
     for m in order:
-        values = reps[m] if m in reps else pd.Series(dtype=float)
+        values = reps[m] if m in reps else pd.Series(float("nan"), index=reps.index)
         if ".hits." in m or ".weapons." in m:
             values = values.fillna(0.0)
-        iv = mean_interval(values.to_numpy(float))
+        num, den = RATIOS.get(m, ("", ""))
+        if num in reps and den in reps:
+            iv = ratio_interval(reps[num].to_numpy(float), reps[den].to_numpy(float))
+        else:
+            iv = mean_interval(values.to_numpy(float))
         rows.append(
             {"metric": m, "mean": iv.mean, "ci95_low": iv.low, "ci95_high": iv.high, "n": iv.n}
         )

@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skyshield.cli.execution import add_executor_args, progress_printer
+from skyshield.cli.execution import add_executor_args, progress_printer, seed
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
 from skyshield.errors import InputError, Problem
 
@@ -67,7 +67,7 @@ def add_parsers(
     )
     a.add_argument("--no-sweep", action="store_true", help="leave out the sizing sweep")
     add_executor_args(a, local_default=min(os.cpu_count() or 1, 4))
-    a.add_argument("--seed", type=int, default=1, help="base seed (default 1)")
+    a.add_argument("--seed", type=seed, default=1, help="base seed (default 1)")
     a.add_argument(
         "--out", type=Path, default=Path("out/assess"), help="output folder (default out/assess)"
     )
@@ -76,7 +76,13 @@ def add_parsers(
 
 
 def _sweep_jets(args: argparse.Namespace, pledged: int) -> list[int]:
-    """The coalition sizes of the sizing sweep, ascending."""
+    """The coalition sizes of the sizing sweep, ascending (none for a scenario without pledged
+    aircraft: there is nothing to scale)."""
+    if pledged == 0:
+        if args.sweep_jets is not None:
+            raise InputError([Problem("--sweep-jets", "", "the scenario pledges no aircraft, so"
+                                      " there are no pledges to scale; leave out --sweep-jets")])  # fmt: skip
+        return []
     if args.sweep_jets is None:
         return sorted({max(1, round(pledged * f)) for f in SWEEP_FRACTIONS})
     try:
@@ -220,7 +226,8 @@ def run(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
         done("monte_carlo")
         stage(3, "sizing sweep: " + (f"{len(jets)} coalition sizes ({', '.join(map(str, jets))} jets)"
-                                     f" x {args.sweep_runs} replications" if jets else "left out"))  # fmt: skip
+                                     f" x {args.sweep_runs} replications" if jets else
+                                     "left out" + ("" if args.no_sweep else " (no aircraft pledged)")))  # fmt: skip
         sweep = _sweep(store, ex, world, raid_ref, args, jets) if jets else None
         done("sweep")
     stage(4, f"sample night (replication 0, seed {seeds[0][1]})")
@@ -232,6 +239,7 @@ def run(args: argparse.Namespace) -> int:
                "--seed", str(args.seed)]  # fmt: skip
     options += (["--sweep-runs", str(args.sweep_runs), "--sweep-jets", ",".join(map(str, jets))]
                 if jets else ["--no-sweep"])  # fmt: skip
+    options += ["--record", str(args.record)] if args.record else []
     command = shlex.join(["skyshield", "assess", args.scenario, *options])
     assessment = Assessment(world, raid_ref, run_id, store_path, args.seed, where, reps,
                             sample, sweep, TOTAL_AIRCRAFT, args.sweep_runs, command,

@@ -50,3 +50,14 @@ def progress_printer(total: int, done_before: int = 0) -> Callable[[int], None]:
         )
 
     return show
+
+
+def seed(text: str) -> int:
+    """``--seed``: a whole number of at least 0 (NumPy's seed sequences take no negatives)."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got {text!r}")
+    return value

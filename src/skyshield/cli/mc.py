@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from skyshield.cli.execution import add_executor_args, progress_printer
+from skyshield.cli.execution import add_executor_args, progress_printer, seed
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
 from skyshield.errors import InputError, Problem
 
@@ -34,7 +34,7 @@ def add_parsers(
     p.add_argument("--night", type=int, default=1, help="which night of a raid file (1-based)")
     p.add_argument("--runs", type=int, default=None, help="replications (required unless --resume)")
     add_executor_args(p)
-    p.add_argument("--seed", type=int, default=1, help="base seed (default 1)")
+    p.add_argument("--seed", type=seed, default=1, help="base seed (default 1)")
     p.add_argument(
         "--resume",
         metavar="RUN",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from skyshield.cli.execution import seed
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
 from skyshield.errors import InputError, Problem
 
@@ -25,8 +26,9 @@ def add_parsers(
                    help="reference, a night (YYYY-MM-DD) or a raid file (default: the scenario's, else reference)")  # fmt: skip
     c.add_argument("--night", type=int, default=1, help="which night of a raid file (1-based)")
     c.add_argument("--stations", type=int, required=True, metavar="K", help="stations to choose")
-    c.add_argument("--aircraft", type=int, default=2,
-                   help="aircraft on each station around the clock (default 2)")  # fmt: skip
+    c.add_argument("--aircraft", type=int, default=None,
+                   help="aircraft on each station around the clock (default: the most the"
+                        " scenario's stations have, else 2)")  # fmt: skip
     c.add_argument("--paths", type=int, default=2000,
                    help="threat paths sampled from the raid (default 2000)")  # fmt: skip
     c.add_argument("--spacing-km", type=float, default=40.0,
@@ -35,7 +37,7 @@ def add_parsers(
                    help="at most this many candidates (default 200)")  # fmt: skip
     c.add_argument("--engage-prob", type=float, default=0.5,
                    help="probability that a station covering a threat engages it (default 0.5)")  # fmt: skip
-    c.add_argument("--seed", type=int, default=1, help="seed of the path sample (default 1)")
+    c.add_argument("--seed", type=seed, default=1, help="seed of the path sample (default 1)")
     c.add_argument("--time-limit", type=float, default=120.0, metavar="S",
                    help="stop the solver after S seconds and report the gap (default 120)")  # fmt: skip
     c.add_argument("--gap", type=float, default=1e-2,
@@ -67,7 +69,8 @@ def run(args: argparse.Namespace) -> int:
         raise InputError([Problem("--night", "", f"expected 1..{len(nights)} ({origin} has {len(nights)} nights)")])  # fmt: skip
     settings = Settings(
         stations=args.stations,
-        on_station=args.aircraft,
+        on_station=args.aircraft
+        or max((st.aircraft for st in ls.scenario.cap.stations), default=2),
         paths=args.paths,
         spacing_km=args.spacing_km,
         max_candidates=args.candidates,

@@ -6,6 +6,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from skyshield.cli.execution import seed
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
 
 if TYPE_CHECKING:
@@ -34,7 +35,7 @@ def add_parsers(
         help="scenario whose assets and theatre to use (default reference)",
     )
     show.add_argument(
-        "--seed", type=int, default=1, help="seed of the routes and aim points (default 1)"
+        "--seed", type=seed, default=1, help="seed of the routes and aim points (default 1)"
     )
     show.add_argument(
         "--night", type=int, default=1, help="which night of a raid file (1-based, default 1)"
@@ -53,7 +54,7 @@ def add_parsers(
         "--like", required=True, help="fitting window: YYYY-MM or YYYY-MM-DD:YYYY-MM-DD"
     )
     gen.add_argument("--nights", type=int, default=30, help="nights to generate (default 30)")
-    gen.add_argument("--seed", type=int, required=True, help="seed of the generator")
+    gen.add_argument("--seed", type=seed, required=True, help="seed of the generator")
     gen.add_argument(
         "--out", type=Path, default=None, help="write the nights as a raid file (YAML)"
     )

@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from skyshield.cli.execution import add_executor_args
+from skyshield.cli.execution import add_executor_args, seed
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
 from skyshield.errors import InputError, Problem
 
@@ -44,7 +44,7 @@ def add_parsers(
     p.add_argument("--night", type=int, default=1, help="which night of a raid file (1-based)")
     p.add_argument("--runs", type=int, required=True, help="replications per variant")
     add_executor_args(p)
-    p.add_argument("--seed", type=int, default=1,
+    p.add_argument("--seed", type=seed, default=1,
                    help="base seed; the base case and every variant use the same replication seeds")  # fmt: skip
     p.add_argument("--factors", type=Path, default=None,
                    help="YAML factor file (default: the shipped data/catalog/sensitivity.yaml)")  # fmt: skip

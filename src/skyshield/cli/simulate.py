@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from skyshield.cli.execution import seed
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
 from skyshield.engine.names import DEFENCES, FATES
 
@@ -34,7 +35,7 @@ def add_parsers(
         " (default: the scenario's raid, else reference)",
     )
     p.add_argument("--night", type=int, default=1, help="which night of a raid file (1-based)")
-    p.add_argument("--seed", type=int, default=1, help="seed of the replication (default 1)")
+    p.add_argument("--seed", type=seed, default=1, help="seed of the replication (default 1)")
     p.add_argument("--defence", choices=(*DEFENCES, "both"), default="both")
     p.add_argument(
         "--out",

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from skyshield.cli.execution import add_executor_args, progress_printer
+from skyshield.cli.execution import add_executor_args, progress_printer, seed
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
 from skyshield.errors import InputError, Problem
 
@@ -33,7 +33,10 @@ def add_parsers(
     p.add_argument("--runs", type=int, required=True, help="replications per grid point")
     add_executor_args(p)
     p.add_argument(
-        "--seed", type=int, default=1, help="base seed; every point uses the same replication seeds"
+        "--seed",
+        type=seed,
+        default=1,
+        help="base seed; every point uses the same replication seeds",
     )
     p.add_argument(
         "--out", type=Path, default=Path("out/sweep"), help="folder for sweep.csv and sizing.png"

@@ -68,10 +68,16 @@ footer { font-size: 0.8em; color: #666; margin-top: 3em; }
 
 
 def lookup(summary: Mapping[str, Any], path: str) -> Any:
-    """The value at ``path`` (keys or list indices joined by ``/``) in the summary."""
+    """The value at ``path`` (keys or list indices joined by ``/``) in the summary; None where
+    the path names nothing (a metric no replication defined)."""
     node: Any = summary
     for step in path.split("/"):
-        node = node[int(step)] if isinstance(node, list) else node[step]
+        if isinstance(node, list):
+            node = node[int(step)] if int(step) < len(node) else None
+        else:
+            node = node.get(step) if isinstance(node, Mapping) else None
+        if node is None:
+            return None
     return node
 
 
@@ -93,7 +99,7 @@ class _Numbers:
         """Mean and 95 % interval of the interval at ``path``: ``m [low-high]``."""
         iv = lookup(self.summary, path)
         mean = self.num(f"{path}/mean", fmt, scale)
-        if iv["low"] is None or iv["high"] is None or iv["low"] == iv["high"]:
+        if iv is None or iv["low"] is None or iv["high"] is None or iv["low"] == iv["high"]:
             return mean
         low, high = self.num(f"{path}/low", fmt, scale), self.num(f"{path}/high", fmt, scale)
         return f'{mean} <span class="ci">[{low}&ndash;{high}]</span>'

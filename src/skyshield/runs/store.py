@@ -211,13 +211,14 @@ class Store:
         base_seed: int,
         replications: int,
     ) -> str | None:
-        """The newest run of ``kind`` made from exactly this scenario text, raid, night, base seed
-        and number of replications (what ``sweep --resume`` continues), or None."""
+        """The newest run of ``kind`` made by this code version from exactly this scenario text,
+        raid, night, base seed and number of replications (what ``sweep --resume`` continues),
+        or None."""
         row = self.con.execute(
             "SELECT run_id FROM runs WHERE kind = ? AND scenario_sha256 = ? AND raid = ?"
-            " AND night = ? AND base_seed = ? AND replications = ?"
+            " AND night = ? AND base_seed = ? AND replications = ? AND code_version = ?"
             " ORDER BY created_at DESC LIMIT 1",
-            [kind, text_sha256(scenario_text), raid, night, base_seed, replications],
+            [kind, text_sha256(scenario_text), raid, night, base_seed, replications, __version__],
         ).fetchone()
         return None if row is None else str(row[0])
 
@@ -273,9 +274,10 @@ class Store:
         ).df()
         if long.empty:
             return pd.DataFrame()
-        return long.pivot_table(
-            index=["rep", "seed"], columns="metric", values="value", aggfunc="first"
-        ).reset_index()
+        # pivot, not pivot_table: a metric undefined (NaN) in every replication keeps its column
+        wide = long.pivot(index=["rep", "seed"], columns="metric", values="value")
+        wide.columns.name = None
+        return wide.reset_index()
 
     def runs(self) -> pd.DataFrame:
         """Every run, newest first, with the number of replications stored."""
