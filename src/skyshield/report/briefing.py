@@ -108,18 +108,17 @@ def assessment_summary(a: Assessment) -> dict[str, Any]:
     the sample night, the sizing sweep and the timings."""
     w = a.world
     ls, plan, night = w.ls, w.plan, w.night
+    table = metric_table(a.reps)
     metrics = {
-        str(r.metric): {
-            "mean": clean(r.mean),
-            "low": clean(r.ci95_low),
-            "high": clean(r.ci95_high),
-            "n": int(r.n),
-        }
-        for r in metric_table(a.reps).itertuples(index=False)
+        str(r.metric): interval_json(Interval(r.mean, r.ci95_low, r.ci95_high, int(r.n)))
+        for r in table.itertuples(index=False)
     }
     totals = plan.totals()
+    # the headline's figures are the metric table's (costs per effect as ratios of means)
+    shown = metric_table(a.reps, tuple(HEADLINE_METRICS.values())).itertuples(index=False)
     headline: dict[str, Any] = {
-        k: interval_json(mean_interval(_column(a.reps, m))) for k, m in HEADLINE_METRICS.items()
+        k: interval_json(Interval(r.mean, r.ci95_low, r.ci95_high, int(r.n)))
+        for k, r in zip(HEADLINE_METRICS, shown, strict=True)
     }
     headline.update(
         stations_held=int(totals["stations_held"]),
