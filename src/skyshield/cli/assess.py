@@ -173,6 +173,7 @@ def run(args: argparse.Namespace) -> int:
     from skyshield.analysis.sweep import TOTAL_AIRCRAFT
     from skyshield.cli.text import plan_report, scenario_summary
     from skyshield.engine.api import build_world
+    from skyshield.files import write_csv
     from skyshield.report import plot_force_map
     from skyshield.report.briefing import Assessment
     from skyshield.report.document import write_briefing
@@ -206,7 +207,7 @@ def run(args: argparse.Namespace) -> int:
     out.mkdir(parents=True, exist_ok=True)
     plot_force_map(ls, plan, out / "forces_map.png")
     for name in ("stations", "assignments", "pools"):
-        getattr(plan, name).to_csv(out / f"{name}.csv", index=False)
+        write_csv(getattr(plan, name), out / f"{name}.csv")
     done("forces")
 
     store_path: Path = args.store or default_store_path()

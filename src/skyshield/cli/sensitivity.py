@@ -76,6 +76,7 @@ def run(args: argparse.Namespace) -> int:
     from skyshield.cli.text import table
     from skyshield.engine.api import build_world
     from skyshield.engine.sim import World
+    from skyshield.files import write_csv
     from skyshield.report.tornado import plot_tornado
     from skyshield.runs import Store, default_store_path
     from skyshield.runs.executor import Executor, open_executor, replication_seeds, run_and_store
@@ -132,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
     out = tornado_table(base_reps, runs, args.metric)
     args.out.mkdir(parents=True, exist_ok=True)
     csv = args.out / "sensitivity.csv"
-    out.assign(base_run=base_run, metric=args.metric).to_csv(csv, index=False)
+    write_csv(out.assign(base_run=base_run, metric=args.metric), csv)
     print(f"{args.metric}, base case {_ci(out, 'base')} (run {base_run}); factors by swing:")
     shown = pd.DataFrame({
         "factor": out["factor"], "base": out["base_value"], "low": out["low_value"],

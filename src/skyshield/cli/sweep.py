@@ -58,6 +58,7 @@ def run(args: argparse.Namespace) -> int:
     from skyshield.analysis.sweep import SWEEP_METRICS, grid, parse_set, sweep_row, sweep_variant
     from skyshield.cli.text import table
     from skyshield.engine.api import build_world
+    from skyshield.files import write_csv
     from skyshield.report import plot_sizing_curve
     from skyshield.runs import Store, default_store_path
     from skyshield.runs.executor import open_executor, replication_seeds, run_and_store
@@ -102,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
             rows.append(sweep_row(point, run_id, reps))
     out = pd.DataFrame(rows)
     args.out.mkdir(parents=True, exist_ok=True)
-    out.to_csv(args.out / "sweep.csv", index=False)
+    write_csv(out, args.out / "sweep.csv")
     x = f"set:{sets[0][0]}"
     shown = [c for c in out.columns if c.startswith("set:")] + [
         m for m in SWEEP_METRICS if m in out

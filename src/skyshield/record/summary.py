@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from skyshield.errors import InputError, Problem
+from skyshield.files import save_figure
 
 Period = Literal["month", "week", "night"]
 
@@ -187,7 +188,7 @@ def plot_monthly(rows: pd.DataFrame, path: Path) -> Path:
     ax.set_xlabel("month (by night of the report, Kyiv time)")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, format="png")
+    save_figure(fig, path)
     return path
 
 

@@ -7,6 +7,8 @@ from pathlib import Path
 import pandas as pd
 from matplotlib.figure import Figure
 
+from skyshield.files import save_figure
+
 
 def plot_sizing_curve(table: pd.DataFrame, x: str, path: Path, title: str) -> Path:
     """Hits on protected assets (baseline and shield, 95 % bands) and the shield's cost a night
@@ -49,5 +51,5 @@ def plot_sizing_curve(table: pd.DataFrame, x: str, path: Path, title: str) -> Pa
     ax.set_title(title, fontsize=11)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    fig.savefig(path)
+    save_figure(fig, path)
     return path

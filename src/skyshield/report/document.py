@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from skyshield.files import write_atomic
+from skyshield.files import write_atomic, write_csv
 from skyshield.report.assumptions import assumption_groups
 from skyshield.report.briefing import Assessment, assessment_summary
 from skyshield.report.charts import plot_sizing_curve
@@ -52,7 +52,7 @@ def briefing_figures(a: Assessment, summary: dict[str, Any], out: Path) -> dict[
     for f in figures:
         (out / f"{f.id}.png").write_bytes(f.png)
     if a.sweep is not None:
-        a.sweep.to_csv(out / "sweep.csv", index=False)
+        write_csv(a.sweep, out / "sweep.csv")
         png = plot_sizing_curve(a.sweep, f"set:{a.sweep_path}", out / "sizing.png",
                                 f"{name}: {a.sweep_runs} replications a point, seed {a.seed}")  # fmt: skip
         figures.append(

@@ -14,6 +14,7 @@ from matplotlib.path import Path as MplPath
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
+from skyshield.files import save_figure
 from skyshield.forces import ForcePlan
 from skyshield.geo.layers import load_builtin
 from skyshield.raids import Threats
@@ -154,7 +155,7 @@ def base_map(
 def _save(fig: Figure, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    fig.savefig(path)
+    save_figure(fig, path)
     return path
 
 

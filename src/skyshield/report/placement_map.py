@@ -9,6 +9,7 @@ from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Circle
 
+from skyshield.files import save_figure
 from skyshield.placement import CapPlacement
 from skyshield.report.maps import FORCES_EXTENT, base_map
 from skyshield.scenario import LoadedScenario
@@ -75,5 +76,5 @@ def plot_placement_map(ls: LoadedScenario, result: CapPlacement, path: Path) -> 
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    fig.savefig(path)
+    save_figure(fig, path)
     return path

@@ -9,6 +9,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from skyshield.files import save_figure
+
 #: Colours of the bars: the factor at its low and at its high value.
 LOW_COLOUR, HIGH_COLOUR = "#3b6fb6", "#d9822b"
 
@@ -55,5 +57,5 @@ def plot_tornado(table: pd.DataFrame, path: Path, title: str, metric_label: str)
     ax.set_title(title, fontsize=11)
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    fig.savefig(path)
+    save_figure(fig, path)
     return path
