@@ -236,3 +236,11 @@ def test_cli_plan_caps_bad_input_exits_2(
     err = capsys.readouterr().err
     assert err.startswith("error: ") and message in err
     assert "Traceback" not in err
+
+
+def test_aircraft_per_station_defaults_to_the_scenarios_usual_number() -> None:
+    """Chosen stations are compared like for like: reference stations have 2 (Kyiv 4)."""
+    from skyshield.cli.plan import _usual_aircraft
+
+    assert _usual_aircraft(load_scenario("reference").scenario.cap.stations) == 2
+    assert _usual_aircraft([]) == 2

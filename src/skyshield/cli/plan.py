@@ -3,11 +3,17 @@
 from __future__ import annotations
 
 import argparse
+from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from skyshield.cli.execution import seed
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
 from skyshield.errors import InputError, Problem
+
+if TYPE_CHECKING:
+    from skyshield.scenario.models import CapStation
 
 
 def add_parsers(
@@ -27,8 +33,8 @@ def add_parsers(
     c.add_argument("--night", type=int, default=1, help="which night of a raid file (1-based)")
     c.add_argument("--stations", type=int, required=True, metavar="K", help="stations to choose")
     c.add_argument("--aircraft", type=int, default=None,
-                   help="aircraft on each station around the clock (default: the most the"
-                        " scenario's stations have, else 2)")  # fmt: skip
+                   help="aircraft on each station around the clock (default: the scenario's"
+                        " most common number a station, else 2)")  # fmt: skip
     c.add_argument("--paths", type=int, default=2000,
                    help="threat paths sampled from the raid (default 2000)")  # fmt: skip
     c.add_argument("--spacing-km", type=float, default=40.0,
@@ -52,6 +58,14 @@ def add_parsers(
     add_record_arg(c)
 
 
+def _usual_aircraft(stations: Sequence[CapStation]) -> int:
+    """The most common number of aircraft a station of the scenario has (the smaller on a tie),
+    2 without stations: what ``--aircraft`` defaults to, so that the chosen stations are
+    compared like for like with the scenario's own."""
+    counts = Counter(st.aircraft for st in stations)
+    return min(counts, key=lambda n: (-counts[n], n)) if counts else 2
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``plan caps``; returns the exit code."""
     from skyshield.cli.text import table
@@ -69,8 +83,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError([Problem("--night", "", f"expected 1..{len(nights)} ({origin} has {len(nights)} nights)")])  # fmt: skip
     settings = Settings(
         stations=args.stations,
-        on_station=args.aircraft
-        or max((st.aircraft for st in ls.scenario.cap.stations), default=2),
+        on_station=args.aircraft or _usual_aircraft(ls.scenario.cap.stations),
         paths=args.paths,
         spacing_km=args.spacing_km,
         max_candidates=args.candidates,
