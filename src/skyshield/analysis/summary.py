@@ -24,6 +24,13 @@ RATIOS = {
 }  # fmt: skip
 
 
+def metric_values(reps: pd.DataFrame, metric: str) -> pd.Series:
+    """A metric over the replications (NaN where undefined); hits per asset and shots per
+    weapon type, stored only where not 0, count as 0 where absent."""
+    values = reps[metric] if metric in reps else pd.Series(float("nan"), index=reps.index)
+    return values.fillna(0.0) if ".hits." in metric or ".weapons." in metric else values
+
+
 def metric_table(reps: pd.DataFrame, metrics: tuple[str, ...] | None = None) -> pd.DataFrame:
     """Mean and 95 % interval of each metric over the replications (one row per replication,
     one column per metric, as :meth:`Store.run_metrics` gives them).  Hits per asset and shots
@@ -39,9 +46,7 @@ def metric_table(reps: pd.DataFrame, metrics: tuple[str, ...] | None = None) -> 
         order = list(metrics)
     rows = []
     for m in order:
-        values = reps[m] if m in reps else pd.Series(float("nan"), index=reps.index)
-        if ".hits." in m or ".weapons." in m:
-            values = values.fillna(0.0)
+        values = metric_values(reps, m)
         num, den = RATIOS.get(m, ("", ""))
         if num in reps and den in reps:
             iv = ratio_interval(reps[num].to_numpy(float), reps[den].to_numpy(float))

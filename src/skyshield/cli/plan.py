@@ -71,7 +71,7 @@ def run(args: argparse.Namespace) -> int:
     from skyshield.cli.text import table
     from skyshield.forces import plan_forces
     from skyshield.placement import Settings, place_caps, write_scenario
-    from skyshield.raids import load_raid, raid_context
+    from skyshield.raids import load_raid, pick_night, raid_context
     from skyshield.scenario import load_scenario
 
     if not args.gap >= 0:
@@ -79,8 +79,7 @@ def run(args: argparse.Namespace) -> int:
     ls = load_scenario(args.scenario)
     ref = args.raid or ls.raid_ref or "reference"
     nights, origin = load_raid(ref, raid_context(ls), lambda: record_rows(args)[0])
-    if not 1 <= args.night <= len(nights):
-        raise InputError([Problem("--night", "", f"expected 1..{len(nights)} ({origin} has {len(nights)} nights)")])  # fmt: skip
+    night = pick_night(nights, args.night, origin)
     settings = Settings(
         stations=args.stations,
         on_station=args.aircraft or _usual_aircraft(ls.scenario.cap.stations),
@@ -92,7 +91,6 @@ def run(args: argparse.Namespace) -> int:
         time_limit_s=args.time_limit,
         rel_gap=args.gap,
     )
-    night = nights[args.night - 1]
     r = place_caps(ls, night, settings)
     k = r.per_night
     import pandas as pd

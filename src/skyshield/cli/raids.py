@@ -113,6 +113,7 @@ def run(args: argparse.Namespace) -> int:
         generate,
         load_raid,
         parse_window,
+        pick_night,
         raid_context,
         write_raid_file,
     )
@@ -124,19 +125,7 @@ def run(args: argparse.Namespace) -> int:
         ls = load_scenario(args.scenario)
         ctx = raid_context(ls)
         nights, origin = load_raid(args.raid, ctx, lambda: record_rows(args)[0])
-        if not 1 <= args.night <= len(nights):
-            from skyshield.errors import InputError, Problem
-
-            raise InputError(
-                [
-                    Problem(
-                        "--night",
-                        "",
-                        f"expected 1..{len(nights)} ({origin} has {len(nights)} nights)",
-                    )
-                ]
-            )
-        night = nights[args.night - 1]
+        night = pick_night(nights, args.night, origin)
         threats = fly(night, ctx, np.random.default_rng(args.seed))
         df = threats.to_frame(ls.theatre.projection)
         print(_night_text(night, df))

@@ -17,7 +17,7 @@ from skyshield.engine.params import load_engine_params
 from skyshield.engine.sim import Outcome, World, run_replication
 from skyshield.errors import InputError, Problem
 from skyshield.forces import plan_forces
-from skyshield.raids import Night, load_raid, raid_context
+from skyshield.raids import Night, load_raid, pick_night, raid_context
 from skyshield.record import read_record
 from skyshield.scenario import LoadedScenario, load_scenario
 
@@ -45,17 +45,7 @@ def build_world(
     else:
         rows = record_rows or (lambda: read_record(None).rows)
         nights, origin = load_raid(raid, ctx, rows)
-        if not 1 <= night <= len(nights):
-            raise InputError(
-                [
-                    Problem(
-                        "--night",
-                        "",
-                        f"expected 1..{len(nights)} ({origin} has {len(nights)} nights)",
-                    )
-                ]
-            )
-        chosen = nights[night - 1]
+        chosen = pick_night(nights, night, origin)
     s = ls.scenario
     params = load_engine_params(s.engine, ls.origin)
     ground = load_ground_params(s.ground_defences or None)

@@ -3,7 +3,13 @@ along seeded routes."""
 
 from skyshield.raids.fly import RaidContext, fly
 from skyshield.raids.generator import RaidModel, fit, generate, parse_window, sample_counts
-from skyshield.raids.load import BUILTIN_RAIDS, load_raid, raid_context, write_raid_file
+from skyshield.raids.load import (
+    BUILTIN_RAIDS,
+    load_raid,
+    pick_night,
+    raid_context,
+    write_raid_file,
+)
 from skyshield.raids.replay import night_from_record
 from skyshield.raids.spec import Aim, Night, RaidFile, ThreatGroup
 from skyshield.raids.threats import Threats
@@ -23,6 +29,7 @@ __all__ = [
     "load_raid",
     "night_from_record",
     "parse_window",
+    "pick_night",
     "raid_context",
     "sample_counts",
     "write_raid_file",

@@ -94,6 +94,20 @@ def load_raid(
     return nights, origin
 
 
+def pick_night(nights: list[Night], night: int, origin: str) -> Night:
+    """Night ``night`` (1-based, as ``--night`` counts) of a raid's ``nights``; InputError naming
+    ``--night`` if there is no such night."""
+    if not 1 <= night <= len(nights):
+        raise InputError(
+            [
+                Problem(
+                    "--night", "", f"expected 1..{len(nights)} ({origin} has {len(nights)} nights)"
+                )
+            ]
+        )
+    return nights[night - 1]
+
+
 def write_raid_file(nights: list[Night], path: Path) -> None:
     """Write nights as a raid file (YAML) atomically."""
     import yaml

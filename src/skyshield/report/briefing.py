@@ -13,11 +13,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from skyshield import __version__
 from skyshield.analysis import Interval, mean_interval, metric_table
+from skyshield.analysis.summary import metric_values
 from skyshield.engine.names import DEFENCES, FATES
 from skyshield.engine.sim import World
 from skyshield.report.sample_night import SampleNight
@@ -74,20 +74,13 @@ def clean(x: float) -> float | None:
     return float(x) if math.isfinite(x) else None
 
 
-def _column(reps: pd.DataFrame, name: str) -> np.ndarray:
-    """A metric's values over the replications; hits on an asset never hit count as 0."""
-    if name in reps:
-        values = reps[name]
-        return np.asarray(values.fillna(0.0) if ".hits." in name else values, dtype=float)
-    return np.zeros(len(reps)) if ".hits." in name else np.full(len(reps), math.nan)
-
-
 def asset_hits(reps: pd.DataFrame, world: World) -> list[dict[str, Any]]:
     """Hits a night on each protected asset, without and with the shield, and the hits avoided
     (paired by replication), with 95 % intervals; assets by baseline hits, most first."""
     rows = []
     for a in world.ls.assets:
-        b, s = _column(reps, f"baseline.hits.{a.id}"), _column(reps, f"shield.hits.{a.id}")
+        b = metric_values(reps, f"baseline.hits.{a.id}").to_numpy(float)
+        s = metric_values(reps, f"shield.hits.{a.id}").to_numpy(float)
         rows.append(
             {
                 "asset": a.id,
