@@ -60,7 +60,6 @@ def add_parsers(
 
 def run(args: argparse.Namespace) -> int:
     """Run ``sensitivity``; returns the exit code."""
-    from functools import cache
 
     import pandas as pd
 
@@ -74,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         tornado_table,
     )
     from skyshield.cli.text import table
-    from skyshield.engine.api import build_world
+    from skyshield.engine.api import build_world, load_night
     from skyshield.engine.sim import World
     from skyshield.files import write_csv
     from skyshield.report.tornado import plot_tornado
@@ -100,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
         for v in variants
     ]
     raid = args.raid or base.raid_ref or "reference"
-    rows = cache(lambda: record_rows(args)[0])
+    night = load_night(base, raid, night=args.night, record_rows=lambda: record_rows(args)[0])
     seeds = list(enumerate(replication_seeds(args.seed, args.runs)))
     store_path: Path = args.store or default_store_path()
     total = 1 + len(variants)
@@ -108,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     def one(
         store: Store, ex: Executor, n: int, ls: LoadedScenario, desc: str
     ) -> tuple[str, pd.DataFrame]:
-        world: World = build_world(ls, raid, night=args.night, record_rows=rows)
+        world: World = build_world(ls, night)
         run_id = store.start_run("sensitivity", ls.origin, ls.text, raid, args.night, args.seed,
                                  args.runs)  # fmt: skip
         print(f"[{n}/{total}] {desc}: run {run_id}", file=sys.stderr, flush=True)

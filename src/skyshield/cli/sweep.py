@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
 
     from skyshield.analysis.sweep import SWEEP_METRICS, grid, parse_set, sweep_row, sweep_variant
     from skyshield.cli.text import table
-    from skyshield.engine.api import build_world
+    from skyshield.engine.api import build_world, load_night
     from skyshield.files import write_csv
     from skyshield.report import plot_sizing_curve
     from skyshield.runs import Store, default_store_path
@@ -71,6 +71,7 @@ def run(args: argparse.Namespace) -> int:
     base = load_scenario(args.scenario)
     seeds = list(enumerate(replication_seeds(args.seed, args.runs)))
     points = grid(sets)
+    night = load_night(base, args.raid, night=args.night, record_rows=lambda: record_rows(args)[0])
     store_path: Path = args.store or default_store_path()
     rows = []
     with Store(store_path) as store, open_executor(args.workers, args.dask) as ex:
@@ -79,12 +80,7 @@ def run(args: argparse.Namespace) -> int:
         for n, point in enumerate(points, 1):
             ls = sweep_variant(base, point)
             desc = ls.origin.removeprefix(f"{base.origin} with ")
-            world = build_world(
-                ls,
-                args.raid or base.raid_ref,
-                night=args.night,
-                record_rows=lambda: record_rows(args)[0],
-            )
+            world = build_world(ls, night)
             key = ("sweep", ls.text, args.raid or base.raid_ref or "reference", args.night,
                    args.seed, args.runs)  # fmt: skip
             found = store.find_run(*key) if args.resume else None

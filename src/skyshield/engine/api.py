@@ -22,6 +22,22 @@ from skyshield.record import read_record
 from skyshield.scenario import LoadedScenario, load_scenario
 
 
+def load_night(
+    ls: LoadedScenario,
+    raid: str | None = None,
+    *,
+    night: int = 1,
+    record_rows: Callable[[], pd.DataFrame] | None = None,
+) -> Night:
+    """The night ``raid`` names for scenario ``ls``: ``reference``, a date of the record or a raid
+    file (default: the scenario's ``raid``, else ``reference``); ``night`` picks a night of a raid
+    file (1-based); ``record_rows`` supplies the record for a date (default: the snapshot shipped
+    in the package).  Variants of one scenario (sweep points) load it once and share it."""
+    rows = record_rows or (lambda: read_record(None).rows)
+    nights, origin = load_raid(raid or ls.raid_ref or "reference", raid_context(ls), rows)
+    return pick_night(nights, night, origin)
+
+
 def build_world(
     scenario: str | Path | LoadedScenario,
     raid: str | Night | None = None,
@@ -31,21 +47,16 @@ def build_world(
 ) -> World:
     """Everything replications of ``scenario`` against ``raid`` share.
 
-    ``raid`` is a :class:`~skyshield.raids.Night`, ``reference``, a date of the record or a raid
-    file (default: the scenario's ``raid``, else ``reference``); ``night`` picks a night of a raid file (1-based); ``record_rows`` supplies the record
-    for a date (default: the snapshot shipped in the package).
+    ``raid`` is a :class:`~skyshield.raids.Night` or what :func:`load_night` takes, with
+    ``night`` and ``record_rows``.
     """
     ls = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     ctx = raid_context(ls)
-    if raid is None:
-        raid = ls.raid_ref or "reference"
     if isinstance(raid, Night):
         chosen = raid
         ctx.check(chosen, "<raid>")
     else:
-        rows = record_rows or (lambda: read_record(None).rows)
-        nights, origin = load_raid(raid, ctx, rows)
-        chosen = pick_night(nights, night, origin)
+        chosen = load_night(ls, raid, night=night, record_rows=record_rows)
     s = ls.scenario
     params = load_engine_params(s.engine, ls.origin)
     ground = load_ground_params(s.ground_defences or None)
