@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skyshield.cli.execution import add_executor_args, progress_printer, seed
+from skyshield.cli.execution import add_executor_args, open_executor_of, progress_printer, seed
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
 from skyshield.errors import InputError, Problem
 
@@ -179,7 +179,7 @@ def run(args: argparse.Namespace) -> int:
     from skyshield.report.document import write_briefing
     from skyshield.report.sample_night import sample_night
     from skyshield.runs import Store, default_store_path
-    from skyshield.runs.executor import open_executor, replication_seeds, run_and_store
+    from skyshield.runs.executor import replication_seeds, run_and_store
     from skyshield.scenario import load_scenario
 
     _check_options(args)
@@ -212,8 +212,7 @@ def run(args: argparse.Namespace) -> int:
 
     store_path: Path = args.store or default_store_path()
     seeds = list(enumerate(replication_seeds(args.seed, args.runs)))
-    workers = args.workers or (None if args.dask else args.local_workers)
-    with Store(store_path) as store, open_executor(workers, args.dask) as ex:
+    with Store(store_path) as store, open_executor_of(args) as ex:
         stage(2, f"Monte Carlo: {args.runs} replications of night {world.night.name}"
                  f" ({world.night.total} weapons), Ukraine's defences alone and with the shield,"
                  f" on {ex.describe()}")  # fmt: skip

@@ -7,6 +7,11 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from contextlib import AbstractContextManager
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from skyshield.runs.executor import Executor
 
 
 def add_executor_args(p: argparse.ArgumentParser, local_default: int = 1) -> None:
@@ -27,6 +32,16 @@ def add_executor_args(p: argparse.ArgumentParser, local_default: int = 1) -> Non
         " tcp://host:8786 uses a running scheduler and its workers",
     )
     p.set_defaults(local_workers=local_default)
+
+
+def open_executor_of(args: argparse.Namespace) -> AbstractContextManager[Executor]:
+    """The executor that ``--workers`` and ``--dask`` ask for (see :func:`add_executor_args`)."""
+    from skyshield.runs.executor import open_executor
+
+    workers = args.workers
+    if workers is None and not args.dask:
+        workers = args.local_workers
+    return open_executor(workers, args.dask)
 
 
 def progress_printer(total: int, done_before: int = 0) -> Callable[[int], None]:

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from skyshield.cli.execution import add_executor_args, progress_printer, seed
+from skyshield.cli.execution import add_executor_args, open_executor_of, progress_printer, seed
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
 from skyshield.errors import InputError, Problem
 
@@ -51,7 +51,7 @@ def run(args: argparse.Namespace) -> int:
     from skyshield.cli.text import table
     from skyshield.engine.api import build_world
     from skyshield.runs import Store, default_store_path
-    from skyshield.runs.executor import open_executor, replication_seeds, run_and_store
+    from skyshield.runs.executor import replication_seeds, run_and_store
     from skyshield.runs.provenance import stored_scenario
 
     if not args.resume and args.scenario is None:
@@ -77,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
                     f" against {world.ls.scenario.name}, base seed {base}")  # fmt: skip
         todo = [(k, s) for k, s in enumerate(replication_seeds(base, n)) if k not in done_before]
         # the executor once the inputs are known good: a bad one starts no cluster and no run
-        with open_executor(args.workers, args.dask) as ex:
+        with open_executor_of(args) as ex:
             if not args.resume:
                 raid_ref = args.raid or world.ls.raid_ref or "reference"
                 run_id = store.start_run(

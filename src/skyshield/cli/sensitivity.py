@@ -8,7 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from skyshield.cli.execution import add_executor_args, seed
+from skyshield.cli.execution import add_executor_args, open_executor_of, seed
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
 from skyshield.errors import InputError, Problem
 
@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     from skyshield.files import write_csv
     from skyshield.report.tornado import plot_tornado
     from skyshield.runs import Store, default_store_path
-    from skyshield.runs.executor import Executor, open_executor, replication_seeds, run_and_store
+    from skyshield.runs.executor import Executor, replication_seeds, run_and_store
     from skyshield.scenario import LoadedScenario, load_scenario, scenario_from_data
 
     if args.runs < 1:
@@ -122,7 +122,7 @@ def run(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
         return run_id, reps
 
-    with Store(store_path) as store, open_executor(args.workers, args.dask) as ex:
+    with Store(store_path) as store, open_executor_of(args) as ex:
         print(f"{total} runs x {args.runs} replications on {ex.describe()}", file=sys.stderr)
         base_run, base_reps = one(store, ex, 1, base, "base case")
         runs = []

@@ -7,7 +7,7 @@ import sys
 import time
 from pathlib import Path
 
-from skyshield.cli.execution import add_executor_args, progress_printer, seed
+from skyshield.cli.execution import add_executor_args, open_executor_of, progress_printer, seed
 from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
 from skyshield.errors import InputError, Problem
 
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     from skyshield.files import write_csv
     from skyshield.report import plot_sizing_curve
     from skyshield.runs import Store, default_store_path
-    from skyshield.runs.executor import open_executor, replication_seeds, run_and_store
+    from skyshield.runs.executor import replication_seeds, run_and_store
     from skyshield.scenario import load_scenario
 
     if args.runs < 1:
@@ -74,7 +74,7 @@ def run(args: argparse.Namespace) -> int:
     night = load_night(base, args.raid, night=args.night, record_rows=lambda: record_rows(args)[0])
     store_path: Path = args.store or default_store_path()
     rows = []
-    with Store(store_path) as store, open_executor(args.workers, args.dask) as ex:
+    with Store(store_path) as store, open_executor_of(args) as ex:
         print(f"{len(points)} points x {args.runs} replications on {ex.describe()}",
               file=sys.stderr, flush=True)  # fmt: skip
         for n, point in enumerate(points, 1):
