@@ -41,17 +41,12 @@ import numpy as np
 import pandas as pd
 
 from skyshield.engine.api import build_world
-from skyshield.engine.ground import (
-    GroundParams,
-    draw_ground,
-    ground_fate_time,
-    load_ground_params,
-    resolve_terminal,
-)
+from skyshield.engine.ground import draw_ground, ground_fate_time, resolve_terminal
 from skyshield.engine.sim import run_replication
 from skyshield.raids import RaidContext, fly, load_raid, night_from_record, raid_context
 from skyshield.record import read_record, summarise
 from skyshield.scenario import load_scenario
+from skyshield.scenario.params import GroundParams, load_ground_params
 
 #: Classes of the table, main ones first (record class keys).
 CLASSES = (

@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 from common import machine
 
-from skyshield.engine.params import load_engine_params
 from skyshield.forces import plan_forces
 from skyshield.placement import (
     coverage,
@@ -45,7 +44,7 @@ def main() -> None:
     ls = load_scenario("reference")
     ctx = raid_context(ls)
     night = load_raid("reference", ctx, pd.DataFrame)[0][0]
-    params = load_engine_params(ls.scenario.engine, ls.origin)
+    params = ls.engine_params
 
     t0 = time.perf_counter()
     cands = grid_candidates(ls.theatre, a.spacing_km, a.candidates)

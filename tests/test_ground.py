@@ -11,31 +11,36 @@ area defences?).
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pytest
 import shapely
+import yaml
 from numpy.typing import NDArray
 
 from skyshield.engine.ground import (
-    MAX_SHOTS_PER_THREAT,
-    OVERRIDE_NOTE,
     GroundDraws,
-    GroundParams,
     Legs,
-    TerminalDefence,
     draw_ground,
     ground_fate_time,
     inside_pieces,
-    load_ground_params,
     per_threat,
     resolve_terminal,
 )
 from skyshield.errors import InputError
 from skyshield.geo import Projection
 from skyshield.raids import RaidContext, Threats, fly, load_raid, raid_context
-from skyshield.scenario import Asset, LoadedScenario
+from skyshield.scenario import Asset, LoadedScenario, load_scenario
+from skyshield.scenario.params import (
+    MAX_SHOTS_PER_THREAT,
+    OVERRIDE_NOTE,
+    GroundParams,
+    ParamsError,
+    TerminalDefence,
+    load_ground_params,
+)
 
 F64 = NDArray[np.float64]
 
@@ -320,7 +325,7 @@ def test_ballistic_untouched_by_ew_and_area() -> None:
     assert np.isfinite(fate.t_s[0])
     assert np.all(np.isinf(fate.t_s[1:])) and list(fate.cause[1:]) == ["", ""]
     for bad in ({"ew_loss": {"ballistic": 0.1}}, {"area_per_100km": {"iskander-m": 0.2}}):
-        with pytest.raises(InputError, match="only terminal"):
+        with pytest.raises(ParamsError, match="only terminal"):
             load_ground_params(bad)
 
 
@@ -537,7 +542,7 @@ def test_overrides_merge_key_by_key_and_get_a_note() -> None:
         ({"area_per_100km": {"drone": -1}}, "ground_defences.area_per_100km.drone", "greater"),
         ({"area_max": {"drone": 1.5}}, "ground_defences.area_max.drone", "less than or equal"),
         ({"area_max": {"shahed": 0.5}}, "ground_defences.area_max", "shahed"),
-        ({"bogus": 1}, "ground_defences.bogus", "Extra inputs"),
+        ({"bogus": 1}, "ground_defences.bogus", "unknown field"),
         ({"ew_from": 0.9, "ew_to": 0.5}, "ground_defences", "must not exceed"),
         ({"terminal_sites": {"lviv": {"range_km": 10}}}, "ground_defences.terminal_sites.lviv.pk", "required"),
         ({"terminal_kinds": {"city": {"shots_per_threat": 0}}}, "ground_defences.terminal_kinds.city.shots_per_threat", "greater"),
@@ -545,12 +550,19 @@ def test_overrides_merge_key_by_key_and_get_a_note() -> None:
         ({"sources": {"ew_loss": "because"}}, "ground_defences", "source:"),
     ],
 )  # fmt: skip
-def test_bad_overrides_name_the_field(override: dict[str, Any], field: str, words: str) -> None:
+def test_bad_overrides_name_the_field(
+    override: dict[str, Any], field: str, words: str, tmp_path: Path
+) -> None:
+    """A scenario's bad ``ground_defences`` is an error of loading (so of ``scenario
+    validate``), with the file, the field and the line."""
+    path = tmp_path / "my.yaml"
+    doc = {"name": "bad", "extends": "small", "ground_defences": override}
+    path.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     with pytest.raises(InputError) as exc:
-        load_ground_params(override, origin="my.yaml")
+        load_scenario(path)
     problems = exc.value.problems
     assert any(pr.field == field and words in pr.message for pr in problems), problems
-    assert all(pr.file == "my.yaml" for pr in problems)
+    assert all(pr.file == str(path) and pr.line is not None for pr in problems), problems
 
 
 def test_per_threat_class_key_wins_over_category() -> None:

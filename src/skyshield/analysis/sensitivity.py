@@ -40,8 +40,6 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from skyshield.analysis.metrics import SUMMARY_KEYS
 from skyshield.analysis.stats import Interval, mean_interval
 from skyshield.analysis.sweep import TOTAL_AIRCRAFT, scale_pledges
-from skyshield.engine.ground import load_ground_params
-from skyshield.engine.params import load_engine_params
 from skyshield.errors import InputError, Problem
 from skyshield.scenario import LoadedScenario
 from skyshield.scenario.yamlio import dotted, line_of, load_yaml
@@ -147,7 +145,7 @@ def load_factors(path: Path | None = None) -> tuple[list[Factor], str]:
 
 def scenario_data(ls: LoadedScenario) -> dict[str, Any]:
     """A loaded scenario's fields as plain data (``extends`` resolved), ready to vary."""
-    return ls.scenario.model_dump(mode="json", exclude={"extends"})
+    return ls.scenario.to_data()
 
 
 def parameter_tree(ls: LoadedScenario) -> dict[str, Any]:
@@ -155,10 +153,8 @@ def parameter_tree(ls: LoadedScenario) -> dict[str, Any]:
     s = ls.scenario
     tree = scenario_data(ls)
     tree["catalog"] = ls.catalog.model_dump(mode="json")
-    tree["engine"] = load_engine_params(s.engine, ls.origin).model_dump(mode="json")
-    tree["ground_defences"] = load_ground_params(s.ground_defences or None, ls.origin).model_dump(
-        mode="json"
-    )
+    tree["engine"] = ls.engine_params.model_dump(mode="json")
+    tree["ground_defences"] = ls.ground_params.model_dump(mode="json")
     tree["coalition"][TOTAL_AIRCRAFT.split(".")[1]] = s.coalition.total_aircraft
     return tree
 

@@ -125,7 +125,7 @@ def scale_pledges(data: dict[str, Any], total: Any) -> dict[str, Any]:
 def sweep_variant(ls: LoadedScenario, point: dict[str, Any]) -> LoadedScenario:
     """The scenario ``ls`` with each field of ``point`` (dotted path: value) set, validated and
     named ``<origin> with path=value, ...``; relative paths resolve as in ``ls``'s files."""
-    data = ls.scenario.model_dump(mode="json", exclude={"extends"})
+    data = ls.scenario.to_data()
     for path, value in point.items():
         data = set_path(data, path, value)
     desc = ", ".join(f"{p}={v}" for p, v in point.items())

@@ -11,9 +11,7 @@ from typing import Any
 import pandas as pd
 
 from skyshield.catalog import Catalog
-from skyshield.engine.ground import load_ground_params
 from skyshield.engine.names import DEFENCES
-from skyshield.engine.params import load_engine_params
 from skyshield.engine.sim import Outcome, World, run_replication
 from skyshield.errors import InputError, Problem
 from skyshield.forces import plan_forces
@@ -57,10 +55,14 @@ def build_world(
         ctx.check(chosen, "<raid>")
     else:
         chosen = load_night(ls, raid, night=night, record_rows=record_rows)
-    s = ls.scenario
-    params = load_engine_params(s.engine, ls.origin)
-    ground = load_ground_params(s.ground_defences or None)
-    return World(ls=ls, plan=plan_forces(ls), ctx=ctx, night=chosen, params=params, ground=ground)
+    return World(
+        ls=ls,
+        plan=plan_forces(ls),
+        ctx=ctx,
+        night=chosen,
+        params=ls.engine_params,
+        ground=ls.ground_params,
+    )
 
 
 @dataclass(frozen=True)

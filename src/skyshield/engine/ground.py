@@ -26,8 +26,9 @@ Ballistic and aeroballistic threats meet only terminal defences (no EW, no area 
 Parameter maps (``ew_loss``, ``area_per_100km``, ``area_max``, ``pk``) are keyed by threat
 category or by threat class id; a class key wins over its category, a threat whose class and
 category are both absent gets 0, except in ``area_max``, where it gets 1 (no cap: the pure
-exponential attrition).  The shipped values live in ``skyshield/data/catalog/ground.yaml`` with
-their calibration on the 2025 record and the reference raid (``benchmarks/calibrate_ground.py``).
+exponential attrition).  The parameters are declared in :mod:`skyshield.scenario.params`; the
+shipped values live in ``skyshield/data/catalog/ground.yaml`` with their calibration on the 2025
+record and the reference raid (``benchmarks/calibrate_ground.py``).
 
 Randomness: :func:`draw_ground` draws every random number of this module from the generator it
 is given, in a fixed order, so a baseline run and a shield run that share the draws see the
@@ -38,160 +39,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
-from typing import Annotated, Any, NamedTuple, get_args
+from typing import NamedTuple
 
 import numpy as np
 import shapely
-import yaml
 from numpy.typing import NDArray
-from pydantic import ConfigDict, Field, ValidationError, field_validator, model_validator
 from shapely.geometry.base import BaseGeometry
 
-from skyshield.catalog import load_catalog
-from skyshield.catalog.models import Sourced, ThreatCategory
-from skyshield.errors import InputError, Problem
 from skyshield.geo import Projection
-from skyshield.mapping import deep_merge
 from skyshield.raids.threats import Threats
-from skyshield.scenario.models import Asset, AssetKind
+from skyshield.scenario.models import Asset
+from skyshield.scenario.params import MAX_SHOTS_PER_THREAT, TERMINAL_ONLY, GroundParams
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 Bool = NDArray[np.bool_]
 Str = NDArray[np.str_]
 
-#: Threat categories.
-CATEGORIES: tuple[str, ...] = get_args(ThreatCategory)
-
-#: Categories that only terminal defences can engage (no EW loss, no area attrition).
-TERMINAL_ONLY: tuple[str, ...] = ("ballistic", "aeroballistic")
-
-#: The catalog file of the shipped parameters.
-GROUND_FILE = "ground.yaml"
-
-#: Note given to a number that a scenario overrides without a note of its own.
-OVERRIDE_NOTE = "assumption: set by the scenario's ground_defences"
-
-#: Largest ``shots_per_threat`` accepted (a bound against typos; real doctrine is 1-3).
-MAX_SHOTS_PER_THREAT = 8
-
 #: Relative tolerance of the leg/border crossing test (extra splits are harmless).
 _CROSS_TOL = 1e-9
-
-
-# ----------------------------------------------------------------------------- parameters
-
-
-def _threat_keys() -> dict[str, str]:
-    """Valid keys of the parameter maps and the category each stands for."""
-    keys = {c: c for c in CATEGORIES}
-    keys.update({tid: tc.category for tid, tc in load_catalog().threats.items()})
-    return keys
-
-
-def _check_keys(values: Mapping[str, float], *, terminal_only_zero: bool = False) -> None:
-    """Raise ``ValueError`` for keys that are neither a category nor a catalog class id, and
-    (if asked) for non-zero values of ballistic or aeroballistic keys."""
-    keys = _threat_keys()
-    unknown = [k for k in values if k not in keys]
-    if unknown:
-        raise ValueError(
-            f"unknown key(s) {', '.join(map(repr, unknown))}: expected threat categories"
-            f" ({', '.join(CATEGORIES)}) or threat class ids of the catalog"
-        )
-    if terminal_only_zero:
-        bad = [k for k, v in values.items() if keys[k] in TERMINAL_ONLY and v != 0]
-        if bad:
-            raise ValueError(
-                f"{', '.join(bad)}: ballistic and aeroballistic threats meet only terminal"
-                " defences; expected 0 or no entry"
-            )
-
-
-#: A probability, 0..1.
-Probability = Annotated[float, Field(ge=0, le=1)]
-
-#: A rate per 100 km, >= 0.
-Rate = Annotated[float, Field(ge=0)]
-
-
-class TerminalDefence(Sourced):
-    """Terminal defence of one protected asset (or of every asset of a kind).
-
-    ``range_km``: aim points within this distance of the asset are covered.  ``pk``: single-shot
-    kill probability by threat category or class id.  ``shots_per_threat``: shots at most per
-    threat (shoot-look-shoot).  ``magazine``: shots per night for the whole site.
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-    range_km: float = Field(gt=0, le=500)
-    pk: dict[str, Probability]
-    shots_per_threat: int = Field(ge=1, le=MAX_SHOTS_PER_THREAT)
-    magazine: int = Field(ge=0)
-
-    noted_fields = ("range_km", "pk", "shots_per_threat", "magazine")
-
-    @field_validator("pk")
-    @classmethod
-    def _pk_keys(cls, v: dict[str, float]) -> dict[str, float]:
-        _check_keys(v)
-        return v
-
-
-class GroundParams(Sourced):
-    """Parameters of Ukraine's own defences (see the module docstring for the model).
-
-    ``ew_from``, ``ew_to``: fractions 0..1 of the route length between which an EW loss
-    happens.  ``ew_loss``: probability 0..1 that a threat is lost to EW.  ``area_per_100km``:
-    attrition rate per 100 km flown over free Ukraine of a killable threat.  ``area_max``:
-    probability 0..1 that a threat is killable by area defences at all (the level the area
-    kill probability reaches on a long route; 1 where not given).  ``terminal_kinds``: terminal
-    defence of every asset of a kind; ``terminal_sites``: of one asset by id (wins over its
-    kind).
-    """
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
-
-    ew_from: float = Field(ge=0, le=1)
-    ew_to: float = Field(ge=0, le=1)
-    ew_loss: dict[str, Probability]
-    area_per_100km: dict[str, Rate]
-    area_max: dict[str, Probability]
-    terminal_kinds: dict[AssetKind, TerminalDefence] = Field(default_factory=dict)
-    terminal_sites: dict[str, TerminalDefence] = Field(default_factory=dict)
-
-    noted_fields = ("ew_from", "ew_to", "ew_loss", "area_per_100km", "area_max")
-
-    @field_validator("ew_loss", "area_per_100km")
-    @classmethod
-    def _layer_keys(cls, v: dict[str, float]) -> dict[str, float]:
-        _check_keys(v, terminal_only_zero=True)
-        return v
-
-    @field_validator("area_max")
-    @classmethod
-    def _cap_keys(cls, v: dict[str, float]) -> dict[str, float]:
-        _check_keys(v)  # harmless for ballistic threats: they have no area rate
-        return v
-
-    @model_validator(mode="after")
-    def _ew_window(self) -> GroundParams:
-        if self.ew_from > self.ew_to:
-            raise ValueError(f"ew_from ({self.ew_from}) must not exceed ew_to ({self.ew_to})")
-        return self
-
-    @property
-    def max_shots(self) -> int:
-        """Most shots any terminal defence fires at one threat (columns of ``u_terminal``)."""
-        specs = [*self.terminal_kinds.values(), *self.terminal_sites.values()]
-        return max((s.shots_per_threat for s in specs), default=1)
-
-    def site_defence(self, asset: Asset) -> TerminalDefence | None:
-        """The terminal defence of ``asset``: its own, else its kind's, else None."""
-        own = self.terminal_sites.get(asset.id)
-        return own if own is not None else self.terminal_kinds.get(asset.kind)
 
 
 def per_threat(
@@ -205,59 +71,6 @@ def per_threat(
         for c, i in zip(classes, first, strict=True)
     ]
     return np.asarray(looked, dtype=np.float64)[inverse.reshape(-1)]
-
-
-def _note_overrides(merged: dict[str, Any], over: Mapping[str, Any], noted: Sequence[str]) -> None:
-    """Give each number that ``over`` sets without its own note :data:`OVERRIDE_NOTE`."""
-    own = over.get("sources")
-    own_notes = own if isinstance(own, Mapping) else {}
-    notes = merged.get("sources")
-    if not isinstance(notes, dict):
-        return
-    notes = dict(notes)
-    for f in noted:
-        if f in over and f not in own_notes:
-            notes[f] = OVERRIDE_NOTE
-    merged["sources"] = notes
-
-
-def load_ground_params(
-    overrides: Mapping[str, Any] | None = None, origin: str = "<scenario>"
-) -> GroundParams:
-    """The shipped ground-defence parameters with a scenario's ``ground_defences`` merged over
-    them key by key (nested maps merge: ``{"ew_loss": {"drone": 0.3}}`` changes only drones).
-
-    A number set by ``overrides`` without a note in its own ``sources`` gets
-    :data:`OVERRIDE_NOTE`.  A new entry of ``terminal_sites`` must be complete.  Bad values
-    raise :class:`~skyshield.errors.InputError` naming ``origin`` and the field
-    (``ground_defences.ew_loss.drone``).
-    """
-    text = resources.files("skyshield.data.catalog").joinpath(GROUND_FILE).read_text("utf-8")
-    base = yaml.safe_load(text)
-    over: Mapping[str, Any] = overrides or {}
-    if not isinstance(over, Mapping):
-        raise InputError(
-            [Problem(origin, "ground_defences", f"expected a mapping, got {type(over).__name__}")]
-        )
-    merged = deep_merge(base, over)
-    _note_overrides(merged, over, GroundParams.noted_fields)
-    for group in ("terminal_kinds", "terminal_sites"):
-        sub_over, sub = over.get(group), merged.get(group)
-        if isinstance(sub_over, Mapping) and isinstance(sub, dict):
-            for name, spec_over in sub_over.items():
-                if isinstance(spec_over, Mapping) and isinstance(sub.get(name), dict):
-                    sub[name] = dict(sub[name])
-                    _note_overrides(sub[name], spec_over, TerminalDefence.noted_fields)
-    try:
-        return GroundParams.model_validate(merged)
-    except ValidationError as exc:
-        problems = []
-        for err in exc.errors():
-            loc = ".".join(str(p) for p in err["loc"])
-            field = f"ground_defences.{loc}" if loc else "ground_defences"
-            where = origin if over else f"<builtin catalog {GROUND_FILE}>"
-            problems.append(Problem(where, field, str(err["msg"])))
-        raise InputError(problems) from None
 
 
 # ----------------------------------------------------------------------------- route geometry
@@ -617,21 +430,14 @@ def resolve_terminal(
 
 
 __all__ = [
-    "CATEGORIES",
-    "GROUND_FILE",
-    "OVERRIDE_NOTE",
-    "TERMINAL_ONLY",
     "GroundDraws",
     "GroundFate",
-    "GroundParams",
     "Legs",
-    "TerminalDefence",
     "TerminalResult",
     "draw_ground",
     "ground_fate_time",
     "inside_km",
     "inside_pieces",
-    "load_ground_params",
     "per_threat",
     "resolve_terminal",
 ]

@@ -44,7 +44,6 @@ from skyshield.catalog import Catalog
 from skyshield.engine.fighters import Aircraft, SlotSpec, new_aircraft, rosters, station_slots
 from skyshield.engine.ground import (
     GroundDraws,
-    GroundParams,
     draw_ground,
     ground_fate_time,
     resolve_terminal,
@@ -52,11 +51,11 @@ from skyshield.engine.ground import (
 from skyshield.engine.kernel import EventQueue
 from skyshield.engine.kinematics import RouteTable, circle_entry_grid, positions_at
 from skyshield.engine.names import DEFENCES, FATES
-from skyshield.engine.params import EngineParams
 from skyshield.engine.sensors import Sensor, detection_times, entry_times, ukraine_outline
 from skyshield.forces import ForcePlan
 from skyshield.raids import Night, RaidContext, Threats, fly
 from skyshield.scenario import LoadedScenario
+from skyshield.scenario.params import EngineParams, GroundParams
 
 F64 = NDArray[np.float64]
 

@@ -20,7 +20,6 @@ import numpy as np
 import yaml
 from numpy.typing import NDArray
 
-from skyshield.engine.params import load_engine_params
 from skyshield.errors import InputError, Problem
 from skyshield.files import write_atomic
 from skyshield.forces import plan_forces
@@ -157,7 +156,7 @@ def place_caps(ls: LoadedScenario, night: Night, settings: Settings) -> CapPlace
         )
     if night.total == 0:
         raise InputError([Problem("--raid", "", f"night {night.name!r} has no threats")])
-    params = load_engine_params(ls.scenario.engine, ls.origin)
+    params = ls.engine_params
     ctx = raid_context(ls)
     seconds["candidates"] = time.perf_counter() - t0
 

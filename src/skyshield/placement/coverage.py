@@ -19,8 +19,8 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from skyshield.catalog import Catalog
-from skyshield.engine.params import EngineParams
 from skyshield.placement.paths import PathSample
+from skyshield.scenario.params import EngineParams
 
 F64 = NDArray[np.float64]
 Bool = NDArray[np.bool_]

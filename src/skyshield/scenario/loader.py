@@ -24,6 +24,13 @@ from skyshield.geo import Theatre, TheatreConfig
 from skyshield.mapping import deep_merge
 from skyshield.scenario.checks import cross_check, sort_problems
 from skyshield.scenario.models import Asset, Base, Scenario
+from skyshield.scenario.params import (
+    EngineParams,
+    GroundParams,
+    ParamsError,
+    load_engine_params,
+    load_ground_params,
+)
 from skyshield.scenario.yamlio import Path_, dotted, line_of, load_yaml
 
 #: Scenarios shipped in the package, addressed by name.
@@ -217,6 +224,16 @@ class LoadedScenario:
         return ref
 
     @cached_property
+    def engine_params(self) -> EngineParams:
+        """The catalog's engine parameters with the scenario's ``engine:`` overrides."""
+        return load_engine_params(self.scenario.engine.as_mapping())
+
+    @cached_property
+    def ground_params(self) -> GroundParams:
+        """The shipped ground-defence parameters with the scenario's ``ground_defences:``."""
+        return load_ground_params(self.scenario.ground_defences.as_mapping())
+
+    @cached_property
     def builtin_assets(self) -> dict[str, Asset]:
         """The shipped protected assets by id."""
         return {a.id: a for a in _builtin_assets()}
@@ -346,6 +363,14 @@ def _load_chain(chain: list[SourceFile], check: bool) -> LoadedScenario:
             problems = [stub.problem(("catalog_overrides", *p), m) for p, m in exc.problems]
             raise InputError(sort_problems(problems)) from None
     loaded = LoadedScenario(scenario, chain, catalog)
+    problems = []
+    for params in ("engine_params", "ground_params"):
+        try:
+            getattr(loaded, params)  # validated now, so that no run fails on them later
+        except ParamsError as exc:
+            problems += [loaded.problem((exc.section, *p), m) for p, m in exc.problems]
+    if problems:
+        raise InputError(sort_problems(problems))
     if check:
         errors, warnings = cross_check(loaded)
         if errors:

@@ -7,12 +7,19 @@ These models serve the YAML files, the CLI and the docs (``skyshield scenario sc
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from skyshield.geo.projection import THEATRE_BOUNDS, in_bounds
 from skyshield.geo.theatre import OCCUPIED, TheatreConfig
+from skyshield.scenario.params import AssetKind, EngineOverrides, GroundOverrides, Overrides
+
+if TYPE_CHECKING:  # the override sections' models are made from the parameters' (one schema)
+    EngineSection = Overrides
+    GroundSection = Overrides
+else:
+    EngineSection, GroundSection = EngineOverrides, GroundOverrides
 
 
 def _check_lonlat(v: tuple[float, float]) -> tuple[float, float]:
@@ -74,9 +81,6 @@ class TheatreSpec(Model):
                 " must be able to shoot where they patrol"
             )
         return self
-
-
-AssetKind = Literal["city", "nuclear", "energy", "port", "other"]
 
 
 class Asset(Model):
@@ -252,12 +256,12 @@ class Scenario(Model):
     aew_orbits: list[AEWOrbit] = Field(default_factory=list)
     tanker_tracks: list[TankerTrack] = Field(default_factory=list)
     cap: CapSpec = Field(default_factory=CapSpec)
-    engine: dict[str, Any] = Field(
-        default_factory=dict,
+    engine: EngineSection = Field(
+        default_factory=EngineOverrides,
         description="Overrides of the engine parameters (catalog engine.yaml), e.g. c2_cycle_s.",
     )
-    ground_defences: dict[str, Any] = Field(
-        default_factory=dict,
+    ground_defences: GroundSection = Field(
+        default_factory=GroundOverrides,
         description="Overrides of Ukraine's own defences (catalog ground.yaml), key by key.",
     )
     catalog_overrides: CatalogOverrides = Field(
@@ -272,6 +276,14 @@ class Scenario(Model):
             " (reference), a night of the record (YYYY-MM-DD) or a raid file (relative to this file)."
         ),
     )
+
+    def to_data(self) -> dict[str, Any]:
+        """The scenario as plain data (``extends`` resolved away; the override sections hold only
+        what they set), ready to vary and to write back as YAML."""
+        data = self.model_dump(mode="json", exclude={"extends"})
+        data["engine"] = self.engine.as_mapping()
+        data["ground_defences"] = self.ground_defences.as_mapping()
+        return data
 
     @field_validator("start")
     @classmethod
