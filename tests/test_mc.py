@@ -8,6 +8,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from skyshield.analysis import mean_interval, metric_table
 from skyshield.analysis.stats import ratio_interval
@@ -31,22 +33,84 @@ NIGHT = Night(
 
 
 def test_interval_by_hand() -> None:
-    # values 1, 2, 3: mean 2, s = 1, t_{0.975, 2} = 4.3027: half-width 4.3027 / sqrt(3) = 2.4841
-    iv = mean_interval([1.0, 2.0, 3.0])
-    assert iv.mean == pytest.approx(2.0)
-    assert iv.half_width == pytest.approx(4.302653 / np.sqrt(3), rel=1e-5)
-    assert iv.n == 3
+    """Ten values 1, 2, ..., 10: mean 5.5, s = 3.0277, se = 0.95743, t(0.975, 9) = 2.26216.
+    As a difference: 5.5 -+ 2.1659; as a count: 5.5 x exp(-+ 2.26216 x 0.95743 / 5.5)."""
+    x = np.arange(1.0, 11.0)
+    half = 2.262157 * np.std(x, ddof=1) / np.sqrt(10)
+    iv = mean_interval(x)
+    assert (iv.mean, iv.n) == (5.5, 10)
+    assert (iv.low, iv.high) == pytest.approx((5.5 - half, 5.5 + half), rel=1e-6)
+    k = np.exp(half / 5.5)
+    count = mean_interval(x, kind="nonnegative")
+    assert (count.low, count.high) == pytest.approx((5.5 / k, 5.5 * k), rel=1e-6)
+    share = mean_interval(x / 20, kind="share")  # 0.05 .. 0.5, mean 0.275: logit scale
+    z, h = np.log(0.275 / 0.725), half / 20 / (0.275 * 0.725)
+    assert (share.low, share.high) == pytest.approx(
+        (1 / (1 + np.exp(-(z - h))), 1 / (1 + np.exp(-(z + h)))), rel=1e-6
+    )
     assert mean_interval([np.nan, np.inf, 4.0]).n == 1  # undefined values are left out
+    same = mean_interval([3.0] * 12, kind="nonnegative")
+    assert (same.low, same.high) == (3.0, 3.0)
 
 
-def test_interval_covers_the_true_mean_95_percent_of_the_time() -> None:
-    """400 repetitions of 20 draws from a normal of mean 5: the 95 % interval covers 5 in 93-97 %."""
+def test_no_interval_from_fewer_than_ten_replications() -> None:
+    iv = mean_interval([1.0, 2.0, 30.0], kind="nonnegative")
+    assert iv.mean == 11.0 and np.isnan(iv.low) and np.isnan(iv.high)
+    assert np.isnan(ratio_interval([10.0] * 9, [2.0] * 9).low)
+
+
+@pytest.mark.parametrize(
+    ("draw", "mean", "kind"),
+    [
+        (lambda rng: rng.poisson(3.0, 10).astype(float), 3.0, "nonnegative"),
+        (lambda rng: rng.normal(5.0, 2.0, 20), 5.0, "difference"),
+        (lambda rng: rng.binomial(40, 0.85, 12) / 40, 0.85, "share"),
+    ],
+)
+def test_intervals_cover_the_true_mean_95_percent_of_the_time(
+    draw: object, mean: float, kind: str
+) -> None:
+    """1,000 repetitions (fixed seed): each interval covers the true mean in 93-97 %."""
     rng = np.random.default_rng(2024)
     covered = 0
-    for _ in range(400):
-        iv = mean_interval(rng.normal(5.0, 2.0, size=20))
-        covered += iv.low <= 5.0 <= iv.high
-    assert 0.93 <= covered / 400 <= 0.97
+    for _ in range(1000):
+        iv = mean_interval(draw(rng), kind=kind)  # type: ignore[operator,arg-type]
+        covered += iv.low <= mean <= iv.high
+    assert 0.93 <= covered / 1000 <= 0.97
+
+
+@settings(max_examples=300, deadline=None, derandomize=True)
+@given(
+    st.lists(st.integers(min_value=0, max_value=5), min_size=1, max_size=40),
+    st.sampled_from(["nonnegative", "share"]),
+)
+def test_intervals_never_leave_the_range_of_what_they_measure(counts: list[int], kind: str) -> None:
+    """Counts never get a negative bound; shares stay in [0, 1] (the ``-44.9 to 132.9 hits``
+    and ``84-103 %`` of small samples are impossible); fewer than 10 values get none."""
+    x = np.asarray(counts, dtype=float) / (5.0 if kind == "share" else 1.0)
+    iv = mean_interval(x, kind=kind)  # type: ignore[arg-type]
+    if len(x) < 10:
+        assert np.isnan(iv.low) and np.isnan(iv.high)
+        return
+    assert 0.0 <= iv.low <= iv.mean <= iv.high
+    if kind == "share":
+        assert iv.high <= 1.0
+
+
+@settings(max_examples=200, deadline=None, derandomize=True)
+@given(
+    st.lists(
+        st.tuples(st.floats(0, 1e7), st.integers(min_value=0, max_value=40)),
+        min_size=10,
+        max_size=40,
+    )
+)
+def test_cost_per_effect_never_below_zero(pairs: list[tuple[float, int]]) -> None:
+    cost = np.array([c for c, _ in pairs])
+    avoided = np.array([a for _, a in pairs], dtype=float)
+    iv = ratio_interval(cost, avoided)
+    if avoided.mean() > 0:
+        assert iv.low >= 0 and iv.low <= iv.mean <= iv.high
 
 
 def test_seeds_are_reproducible_and_distinct() -> None:
@@ -137,13 +201,15 @@ def test_absent_hits_and_weapons_count_as_zero() -> None:
 def test_ratio_of_means_by_hand() -> None:
     """Cost per hit avoided is total cost over total hits avoided, every replication counted:
     a night with nothing avoided raises the ratio instead of being dropped."""
-    cost, avoided = np.array([10.0, 10.0, 10.0]), np.array([2.0, 0.0, 4.0])
+    cost, avoided = np.array([10.0] * 10), np.array([2.0, 0.0, 4.0] * 3 + [2.0])
     iv = ratio_interval(cost, avoided)
-    assert iv.mean == 5.0 and iv.n == 3  # 30 / 6; the mean of the defined ratios would be 3.75
-    resid = cost - 5.0 * avoided  # 0, 10, -10
-    half = 4.302652729911275 * resid.std(ddof=1) / (np.sqrt(3) * 2.0)  # t(0.975, 2)
-    assert (iv.low, iv.high) == pytest.approx((5.0 - half, 5.0 + half))
+    assert iv.mean == 5.0 and iv.n == 10  # 100 / 20; the mean of the defined ratios is larger
+    resid = cost - 5.0 * avoided
+    se = resid.std(ddof=1) / (np.sqrt(10) * 2.0)
+    k = np.exp(2.262157 * se / 5.0)  # t(0.975, 9), on the log scale
+    assert (iv.low, iv.high) == pytest.approx((5.0 / k, 5.0 * k), rel=1e-6)
     assert np.isnan(ratio_interval([1.0, 2.0], [0.0, 0.0]).mean)  # nothing avoided at all
+    cost, avoided = cost[:3], avoided[:3]
     reps = pd.DataFrame({"rep": [0, 1, 2], "seed": [1, 2, 3], "shield.shield_cost_usd": cost,
                          "marginal.hits_on_assets_avoided": avoided,
                          "marginal.cost_per_hit_avoided_usd": cost / np.where(avoided > 0, avoided, np.nan)})  # fmt: skip

@@ -119,17 +119,20 @@ def test_shipped_factors_apply_to_the_reference(reference: LoadedScenario) -> No
 
 
 def test_paired_differences_by_hand() -> None:
-    base = pd.DataFrame({"rep": [0, 1, 2], "seed": [7, 8, 9], "m": [1.0, 2.0, 3.0]})
-    var = pd.DataFrame({"rep": [2, 0, 1], "seed": [9, 7, 8], "m": [3.0, 2.0, 4.0]})
+    reps, seeds = list(range(10)), [7 + k for k in range(10)]
+    base = pd.DataFrame({"rep": reps, "seed": seeds, "m": [1.0, 2.0, 3.0] * 3 + [2.0]})
+    var = pd.DataFrame({"rep": reps[::-1], "seed": seeds[::-1],
+                        "m": ([2.0, 4.0, 3.0] * 3 + [3.0])[::-1]})  # fmt: skip
     at, delta = paired(base, var, "m")
     assert at.mean == pytest.approx(3.0)
-    # differences 1, 2, 0: mean 1, s = 1, half-width t(0.975, 2) / sqrt(3) = 4.3027 / 1.7321
+    # differences 1, 2, 0 (three times) and 1: mean 1, s = sqrt(6 / 9); t(0.975, 9) = 2.262157
     assert delta.mean == pytest.approx(1.0)
-    assert delta.high - delta.mean == pytest.approx(4.302653 / math.sqrt(3), rel=1e-5)
+    half = 2.262157 * math.sqrt(6 / 9) / math.sqrt(10)
+    assert delta.high - delta.mean == pytest.approx(half, rel=1e-5)
     with pytest.raises(ValueError, match="seeds"):
-        paired(base, var.assign(seed=[1, 2, 3]), "m")
+        paired(base, var.assign(seed=range(10)), "m")
     # an asset never hit in any replication has no column: 0 hits, not missing
-    assert metric_values(base, "shield.hits.kyiv").tolist() == [0.0, 0.0, 0.0]
+    assert metric_values(base, "shield.hits.kyiv").tolist() == [0.0] * 10
 
 
 @pytest.mark.parametrize(
@@ -182,8 +185,9 @@ def test_tornado_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert table["factor"].tolist() == ["pk-drones", "same"]  # by swing
     same = table.set_index("factor").loc["same"]
     # common random numbers: a variant equal to the base case gives exactly the base's numbers
-    for col in ("delta_low", "delta_low.low", "delta_low.high", "delta_high", "swing"):
+    for col in ("delta_low", "delta_high", "swing"):
         assert same[col] == 0.0
+    assert pd.isna(same["delta_low.low"])  # two replications: no interval
     assert same["low"] == same["base"] == same["high"]
     pk = table.set_index("factor").loc["pk-drones"]
     assert pk["delta_low"] > 0 and pk["delta_high"] == 0.0  # weaker Pk: more hits; x1: the base

@@ -38,7 +38,7 @@ import pandas as pd
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from skyshield.analysis.metrics import SUMMARY_KEYS
-from skyshield.analysis.stats import Interval, mean_interval
+from skyshield.analysis.stats import Interval, mean_interval, metric_kind
 from skyshield.analysis.sweep import TOTAL_AIRCRAFT, scale_pledges
 from skyshield.errors import InputError, Problem
 from skyshield.scenario import LoadedScenario
@@ -330,7 +330,7 @@ def paired(base: pd.DataFrame, variant: pd.DataFrame, metric: str) -> tuple[Inte
         raise ValueError("the variant and the base case do not share their replication seeds")
     x, y = metric_values(variant, metric), metric_values(base, metric)
     diff = (x - y.reindex(x.index)).to_numpy(float)
-    return mean_interval(x.to_numpy(float)), mean_interval(diff)
+    return mean_interval(x.to_numpy(float), kind=metric_kind(metric)), mean_interval(diff)
 
 
 def tornado_table(
@@ -344,7 +344,7 @@ def tornado_table(
 
     ``runs`` holds each variant with its run id and its replications' metrics.
     """
-    b = mean_interval(metric_values(base, metric).to_numpy(float))
+    b = mean_interval(metric_values(base, metric).to_numpy(float), kind=metric_kind(metric))
     rows: dict[str, dict[str, Any]] = {}
     for variant, run_id, reps in runs:
         f = variant.factor

@@ -1,10 +1,11 @@
-"""Every metric of a set of replications as a table of means and 95 % intervals."""
+"""Every metric of a set of replications as a table of means and 95 % intervals
+(:mod:`skyshield.analysis.stats` says how each kind of metric gets its interval)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from skyshield.analysis.stats import mean_interval, ratio_interval
+from skyshield.analysis.stats import mean_interval, metric_kind, ratio_interval
 
 #: Metrics listed first, in this order (the rest follow alphabetically).
 HEADLINE = (
@@ -51,7 +52,7 @@ def metric_table(reps: pd.DataFrame, metrics: tuple[str, ...] | None = None) -> 
         if num in reps and den in reps:
             iv = ratio_interval(reps[num].to_numpy(float), reps[den].to_numpy(float))
         else:
-            iv = mean_interval(values.to_numpy(float))
+            iv = mean_interval(values.to_numpy(float), kind=metric_kind(m))
         rows.append(
             {"metric": m, "mean": iv.mean, "ci95_low": iv.low, "ci95_high": iv.high, "n": iv.n}
         )

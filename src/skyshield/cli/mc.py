@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from skyshield.cli.execution import (
     add_executor_args,
@@ -52,6 +53,7 @@ def add_parsers(
 
 def run(args: argparse.Namespace) -> int:
     """Run ``mc`` (or resume one); returns the exit code."""
+    from skyshield.analysis import INTERVAL_METHOD, MIN_INTERVAL_N
     from skyshield.cli.text import table
     from skyshield.studies import MonteCarloResult, montecarlo, resume_montecarlo
 
@@ -83,6 +85,10 @@ def run(args: argparse.Namespace) -> int:
         f" ({w.night.total} weapons) against {w.ls.scenario.name}, base seed {result.base_seed}"
     )
     print(table(result.table, floats="{:,.3f}"))
+    print(f"\n{INTERVAL_METHOD}.")
+    if len(result.replications) < MIN_INTERVAL_N:
+        print(f"warning: {len(result.replications)} replications are fewer than"
+              f" {MIN_INTERVAL_N}: means only, no intervals", file=sys.stderr)  # fmt: skip
     print(f"\nstored as run {result.run_id} in {store.path}; {result.seconds:.1f} s")
     if args.resume:
         print(f"{len(result.replications) - stored} replications run")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import math
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -106,4 +107,6 @@ def _ci(out: pd.DataFrame, col: str, i: int = 0, signed: bool = False) -> str:
     """``mean [low, high]`` of column ``col`` (with ``.low``/``.high``) in row ``i``."""
     fmt = "{:+.1f}" if signed else "{:.1f}"
     m, lo, hi = (float(out[c].iloc[i]) for c in (col, f"{col}.low", f"{col}.high"))
+    if math.isnan(lo) or math.isnan(hi):
+        return fmt.format(m)
     return f"{fmt.format(m)} [{lo:.1f}, {hi:.1f}]"

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from skyshield import __version__
-from skyshield.analysis import Interval, mean_interval, metric_table
+from skyshield.analysis import INTERVAL_METHOD, Interval, mean_interval, metric_table
 from skyshield.analysis.summary import metric_values
 from skyshield.engine.names import DEFENCES, FATES
 from skyshield.engine.sim import World
@@ -63,8 +63,8 @@ def asset_hits(reps: pd.DataFrame, world: World) -> list[dict[str, Any]]:
                 "name": a.name,
                 "kind": a.kind,
                 "value": a.value,
-                "baseline": interval_json(mean_interval(b)),
-                "shield": interval_json(mean_interval(s)),
+                "baseline": interval_json(mean_interval(b, kind="nonnegative")),
+                "shield": interval_json(mean_interval(s, kind="nonnegative")),
                 "avoided": interval_json(mean_interval(b - s)),
             }
         )
@@ -153,6 +153,7 @@ def assessment_summary(a: Assessment) -> dict[str, Any]:
         ),
         "totals": {k: clean(v) for k, v in totals.items()},
         "shortfalls": list(plan.shortfalls),
+        "interval_method": INTERVAL_METHOD,
         "headline": headline,
         "kills_by_layer": {
             d: {f: metrics.get(f"{d}.{f}", interval_json(mean_interval([]))) for f in FATES}
