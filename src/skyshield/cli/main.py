@@ -23,6 +23,7 @@ from skyshield.cli import (
     records,
     runs,
     sensitivity,
+    serve,
     simulate,
     sweep,
 )
@@ -83,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_parsers(sub, common)
     assess.add_parsers(sub, common)
     export.add_parsers(sub, common)
+    serve.add_parsers(sub, common)
     return parser
 
 
@@ -159,6 +161,7 @@ _COMMANDS = {
     "sensitivity": sensitivity.run,
     "plan": plan.run,
     "export": export.run,
+    "serve": serve.run,
 }
 
 #: Figure formats the output options accept.
