@@ -193,7 +193,11 @@ class _Doc:
                 if key not in node:
                     if last and not create_last:
                         raise EditError(f"{dotted(path)}: no such field")
-                    got = _lookup(self._inherited(), path[: i + 1])
+                    got = (
+                        _lookup(self._inherited(), path[: i + 1])
+                        if "extends" in self.root
+                        else _MISSING
+                    )
                     if isinstance(got, list):
                         node[key] = _to_yaml(copy.deepcopy(got))
                     elif got is _MISSING or isinstance(got, dict):

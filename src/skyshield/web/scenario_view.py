@@ -65,6 +65,7 @@ def scenario_view(
     (zones are sent only when the scenario's differs)."""
     t0 = time.perf_counter()
     checked = check_text(text, folder, display)
+    t_check = time.perf_counter()
     view: dict[str, Any] = {
         "text": text,
         "sha256": text_sha256(text),
@@ -81,6 +82,11 @@ def scenario_view(
         except InputError as exc:
             plan = None
             view["problems"] = [problem_json(p) for p in exc.problems]
+        t_plan = time.perf_counter()
+        view["timings_ms"] = {
+            "check": round((t_check - t0) * 1000.0, 1),
+            "forces": round((t_plan - t_check) * 1000.0, 1),
+        }
         view["scenario"] = ls.scenario.to_data()
         view["forces"] = forces_json(plan) if plan is not None else None
         view["layers"] = scenario_layers(ls, plan)
