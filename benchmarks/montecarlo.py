@@ -22,8 +22,9 @@ from common import machine
 from skyshield.analysis import metric_table
 from skyshield.engine.api import build_world
 from skyshield.engine.sim import World
+from skyshield.execution import open_executor
 from skyshield.runs import Store
-from skyshield.runs.executor import open_executor, replication_seeds, run_and_store
+from skyshield.studies import montecarlo
 
 
 def timed_run(
@@ -31,13 +32,11 @@ def timed_run(
 ) -> tuple[float, float, pd.DataFrame]:
     """Run ``n`` replications as a stored run; (wall time with start-up, of which start-up, in s;
     the run's replications)."""
-    reps = list(enumerate(replication_seeds(1, n)))
-    run_id = store.start_run("mc", world.ls.origin, world.ls.text, "reference", 1, 1, n)
     t0 = time.perf_counter()
     with open_executor(workers, dask) as ex:
         started = time.perf_counter() - t0
-        table = run_and_store(store, run_id, world, reps, executor=ex)
-    return time.perf_counter() - t0, started, table
+        mc = montecarlo(world.ls, raid=world.night, runs=n, seed=1, executor=ex, store=store)
+    return time.perf_counter() - t0, started, mc.replications
 
 
 def main() -> None:

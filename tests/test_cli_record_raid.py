@@ -17,8 +17,8 @@ SNAPSHOT = Path(str(resources.files("skyshield.data.record").joinpath("missile_a
 def store_counts(store: Path) -> tuple[int, int]:
     con = duckdb.connect(str(store), read_only=True)
     try:
-        imports = con.execute("SELECT count(*) FROM record_imports").fetchone()
-        rows = con.execute("SELECT count(*) FROM record_rows").fetchone()
+        imports = con.execute("SELECT count(*) FROM record.imports").fetchone()
+        rows = con.execute("SELECT sum(rows) FROM record.imports").fetchone()
     finally:
         con.close()
     assert imports is not None and rows is not None
@@ -108,7 +108,7 @@ def test_summary_uses_newest_import(tmp_path: Path, capsys: pytest.CaptureFixtur
         main(["record", "summary", "--from", "2025-07-01", "--chart", str(tmp_path / "c.png")]) == 0
     )
     out = capsys.readouterr().out
-    assert "newest import" in out and "newer.csv" in out
+    assert "import in use" in out and "newer.csv" in out
 
 
 def test_raid_show_record_night(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

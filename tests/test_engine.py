@@ -10,11 +10,12 @@ import pandas as pd
 import pytest
 import shapely
 
-from skyshield.engine.api import SimulationResult, build_world, simulate
+from skyshield.engine.api import SimulationResult, build_world
 from skyshield.engine.names import FATES
 from skyshield.engine.sim import ShieldRun, World, flown_threats, run_replication
 from skyshield.raids import Night, ThreatGroup, Threats
 from skyshield.scenario import LoadedScenario, load_scenario
+from skyshield.studies import simulate
 
 ONE_F16_AT_LVIV = """\
 name: one-f16

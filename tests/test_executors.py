@@ -18,14 +18,14 @@ from distributed import LocalCluster
 from skyshield.analysis import metric_table
 from skyshield.cli.main import main
 from skyshield.engine.api import build_world
-from skyshield.raids import Night, ThreatGroup
-from skyshield.runs import dask_exec
-from skyshield.runs.executor import (
+from skyshield.execution import (
     LocalProcesses,
     open_executor,
     replication_seeds,
     run_replications,
 )
+from skyshield.execution import dask as dask_exec
+from skyshield.raids import Night, ThreatGroup
 
 NIGHT = Night(
     name="executor-night",
@@ -61,7 +61,7 @@ def replications(store: Path, run_id: str) -> pd.DataFrame:
     con = duckdb.connect(str(store), read_only=True)
     try:
         return con.execute(
-            "SELECT rep, seed, metric, value FROM replication_metrics WHERE run_id = ?"
+            "SELECT rep, seed, metric, value FROM runs.metrics WHERE run_id = ?"
             " ORDER BY rep, metric",
             [run_id],
         ).df()
@@ -72,14 +72,19 @@ def replications(store: Path, run_id: str) -> pd.DataFrame:
 def run_ids(store: Path) -> list[str]:
     con = duckdb.connect(str(store), read_only=True)
     try:
-        return [r[0] for r in con.execute("SELECT run_id FROM runs ORDER BY created_at").fetchall()]
+        return [
+            r[0] for r in con.execute("SELECT run_id FROM runs.runs ORDER BY created_at").fetchall()
+        ]
     finally:
         con.close()
 
 
 def metrics_table(out: str) -> str:
-    """The metric table of an `mc` output: the lines between the first line and the last two."""
-    return "\n".join(out.strip().splitlines()[1:-2])
+    """The metric table of an `mc` output: from its header line to the blank line after it."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.split()[:2] == ["metric", "mean"])
+    end = lines.index("", start)
+    return "\n".join(lines[start:end])
 
 
 def test_identical_replications_and_aggregates_local_1_local_2_and_dask() -> None:
@@ -118,13 +123,14 @@ def test_mc_resumed_on_a_dask_scheduler_equals_a_local_run(
     first, second = run_ids(store)
     con = duckdb.connect(str(store))
     try:
-        con.execute("DELETE FROM replication_metrics WHERE run_id = ? AND rep >= 1", [second])
+        con.execute("DELETE FROM runs.metrics WHERE run_id = ? AND rep >= 1", [second])
     finally:
         con.close()
     capsys.readouterr()
     assert main(["mc", "--resume", second, "--dask", scheduler, "--store", str(store)]) == 0
     out = capsys.readouterr().out
-    assert f"1 of 4 replications stored; running on Dask scheduler {scheduler} (2 workers)" in out
+    assert f"running on Dask scheduler {scheduler} (2 workers)" in out
+    assert f"resuming run {second}: 1 of 4 replications stored" in out
     assert "3 replications run" in out
     assert metrics_table(out) == local_table
     pd.testing.assert_frame_equal(replications(store, first), replications(store, second))

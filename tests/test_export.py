@@ -21,7 +21,7 @@ from skyshield.export import build_scene
 from skyshield.export.tracks import KILL_FATES
 from skyshield.geo import Projection
 from skyshield.runs import Store
-from skyshield.runs.replay import Replay, replay_run
+from skyshield.studies.replay import Replay, replay_run
 
 RAID = """\
 nights:

@@ -17,7 +17,7 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "skyshield"
 RANK = {
     "errors": 0, "mapping": 0, "files": 0, "data": 0,
     "geo": 1, "catalog": 2, "scenario": 3, "forces": 4, "record": 4, "raids": 5,
-    "engine": 6, "placement": 7, "analysis": 8, "runs": 9, "studies": 10,
+    "engine": 6, "placement": 7, "analysis": 8, "runs": 9, "execution": 9, "studies": 10,
     "report": 11, "export": 11, "truce": 11, "cli": 12, "web": 12,
 }  # fmt: skip
 

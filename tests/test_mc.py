@@ -14,9 +14,9 @@ from skyshield.analysis.stats import ratio_interval
 from skyshield.cli.main import main
 from skyshield.engine.api import build_world
 from skyshield.engine.names import FATES
+from skyshield.execution import LocalProcesses, replication_seeds, run_replications
 from skyshield.raids import Night, ThreatGroup
 from skyshield.runs import Store
-from skyshield.runs.executor import replication_seeds, run_replications
 
 NIGHT = Night(
     name="mc-night",
@@ -59,8 +59,8 @@ def test_seeds_are_reproducible_and_distinct() -> None:
 def test_same_aggregates_with_one_and_two_workers() -> None:
     world = build_world("small", NIGHT)
     reps = list(enumerate(replication_seeds(3, 6)))
-    one = run_replications(world, reps, workers=1, block_size=2)
-    two = run_replications(world, reps, workers=2, block_size=2)
+    one = run_replications(world, reps, LocalProcesses(1), block_size=2)
+    two = run_replications(world, reps, LocalProcesses(2), block_size=2)
     assert [(r.rep, r.seed) for r in one] == [(r.rep, r.seed) for r in two]
     # compared as tables, where NaN (e.g. cost per hit avoided with none avoided) equals NaN
     pd.testing.assert_frame_equal(
@@ -77,8 +77,10 @@ def test_mc_command_stores_every_replication(
     assert "marginal.hits_on_assets_avoided" in out and "ci95_low" in out
     con = duckdb.connect(str(store), read_only=True)
     try:
-        status = con.execute("SELECT status, replications, scenario_sha256 FROM runs").fetchall()
-        reps = con.execute("SELECT count(DISTINCT rep) FROM replication_metrics").fetchone()
+        status = con.execute(
+            "SELECT status, replications, scenario_sha256 FROM runs.runs"
+        ).fetchall()
+        reps = con.execute("SELECT count(DISTINCT rep) FROM runs.metrics").fetchone()
     finally:
         con.close()
     assert [(s, n) for s, n, _ in status] == [("done", 4)] and len(status[0][2]) == 64

@@ -26,10 +26,10 @@ from skyshield.report.briefing import HEADLINE_METRICS, asset_hits
 from skyshield.report.html import lookup
 from skyshield.report.limits import load_limits
 from skyshield.report.night_map import flown_tracks
-from skyshield.report.sample_night import sample_night
 from skyshield.runs import Store
 from skyshield.runs.store import text_sha256
 from skyshield.scenario import load_scenario
+from skyshield.studies import sample_night
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -341,4 +341,4 @@ def test_negative_seed_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
         with pytest.raises(SystemExit) as exc:
             main(argv)
         assert exc.value.code == 2
-        assert "at least 0" in capsys.readouterr().err
+        assert "from 0 to" in capsys.readouterr().err

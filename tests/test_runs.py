@@ -25,11 +25,11 @@ def query(store: Path, sql: str, params: list[object] | None = None) -> pd.DataF
 
 
 def run_ids(store: Path) -> list[str]:
-    return query(store, "SELECT run_id FROM runs ORDER BY created_at")["run_id"].tolist()
+    return query(store, "SELECT run_id FROM runs.runs ORDER BY created_at")["run_id"].tolist()
 
 
 def replications(store: Path, run_id: str) -> pd.DataFrame:
-    sql = "SELECT rep, metric, value FROM replication_metrics WHERE run_id = ? ORDER BY rep, metric"
+    sql = "SELECT rep, metric, value FROM runs.metrics WHERE run_id = ? ORDER BY rep, metric"
     return query(store, sql, [run_id])
 
 
@@ -92,9 +92,9 @@ def test_resume_after_kill_equals_uninterrupted(tmp_path: Path) -> None:
     proc.kill()
     proc.wait()
     [run_id] = run_ids(store)
-    stored = query(store, "SELECT count(DISTINCT rep) AS n FROM replication_metrics")["n"].tolist()
+    stored = query(store, "SELECT count(DISTINCT rep) AS n FROM runs.metrics")["n"].tolist()
     assert stored is not None and 5 <= stored[0] < 15  # killed part-way, whole blocks only
-    fated = query(store, "SELECT count(DISTINCT rep) AS n FROM threat_fates")["n"].tolist()
+    fated = query(store, "SELECT count(DISTINCT rep) AS n FROM runs.fates")["n"].tolist()
     assert fated == stored  # metrics and fates of a replication are written together
     assert main(["mc", "--resume", run_id, "--store", str(store)]) == 0
     assert main(cmd[1:]) == 0  # the same run again, uninterrupted
@@ -135,7 +135,7 @@ def test_sweep_resume_after_kill_equals_uninterrupted(tmp_path: Path) -> None:
              "--runs", "10", "--seed", "3"]  # fmt: skip
     _kill_when([exe, *sweep, "--out", str(tmp_path / "a"), "--store", str(store)],
                [b"[2/2]", b"5/10"])  # fmt: skip
-    before = query(store, "SELECT run_id, status FROM runs ORDER BY created_at")
+    before = query(store, "SELECT run_id, status FROM runs.runs ORDER BY created_at")
     assert before["status"].tolist() == ["done", "running"]
     assert len(replications(store, before["run_id"][1])) > 0
     assert main([*sweep, "--resume", "--out", str(tmp_path / "a"), "--store", str(store)]) == 0

@@ -190,9 +190,9 @@ def test_tornado_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     assert chart.read_bytes()[:4] == b"\x89PNG"
     # one stored run per variant and one for the base, all on the same seeds
     with duckdb.connect(str(store)) as con:
-        runs = con.execute("SELECT run_id, kind FROM runs").df()
+        runs = con.execute("SELECT run_id, kind FROM runs.runs").df()
         seeds = con.execute(
-            "SELECT run_id, list(DISTINCT seed ORDER BY seed) AS s FROM replication_metrics"
+            "SELECT run_id, list(DISTINCT seed ORDER BY seed) AS s FROM runs.metrics"
             " GROUP BY run_id"
         ).df()
     assert len(runs) == 5 and set(runs["kind"]) == {"sensitivity"}

@@ -10,6 +10,7 @@ import pytest
 from skyshield.analysis.sweep import grid, parse_set, scale_pledges, set_path, sweep_variant
 from skyshield.cli.main import main
 from skyshield.errors import InputError
+from skyshield.runs import Store
 from skyshield.scenario import load_scenario, scenario_from_data
 
 
@@ -81,8 +82,55 @@ def test_set_path_into_catalog_overrides_and_sweep_of_a_pk(tmp_path: Path) -> No
         sweep_variant(load_scenario("small"), {"catalog_overrides.weapons.NOPE.pk.drone": 0.5})
     out = tmp_path / "sweep"
     args = ["sweep", "small", "--raid", "2025-06-08", "--set",
-            "catalog_overrides.weapons.AIM-9X.pk.drone=0.1,0.9", "--runs", "2", "--out", str(out),
+            "catalog_overrides.weapons.gun-20mm.pk.drone=0.35,0.9", "--runs", "2", "--out", str(out),
             "--store", str(tmp_path / "s.duckdb")]  # fmt: skip
     assert main(args) == 0
     table = pd.read_csv(out / "sweep.csv")
-    assert table["set:catalog_overrides.weapons.AIM-9X.pk.drone"].tolist() == [0.1, 0.9]
+    assert table["set:catalog_overrides.weapons.gun-20mm.pk.drone"].tolist() == [0.35, 0.9]
+
+
+def test_a_sweep_whose_points_change_nothing_the_engine_uses_stops(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Under the default weapon policy fighters fire guns and rockets at drones, never the
+    AIM-9X: sweeping its Pk against drones would give identical rows, so nothing is run."""
+    store = tmp_path / "s.duckdb"
+    args = ["sweep", "small", "--raid", "reference", "--set",
+            "catalog_overrides.weapons.AIM-9X.pk.drone=0.5,0.9", "--runs", "2",
+            "--out", str(tmp_path / "o"), "--store", str(store)]  # fmt: skip
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --set: point 1") and "same effective inputs" in err
+    assert "weapon policy" in err and not (tmp_path / "o").exists()
+    # a Pk below the engine's min_pk (0.3) is never used either: 0.1 and 0.2 are the same world
+    gun = "catalog_overrides.weapons.gun-20mm.pk.drone=0.1,0.2"
+    assert main([*args[:5], gun, *args[6:]]) == 2
+
+
+def test_a_sweep_over_nights_flies_each_night(tmp_path: Path) -> None:
+    """``raid`` is a field like any other: each point flies its own night, and stores it."""
+    out = tmp_path / "o"
+    args = ["sweep", "small", "--set", "raid=2025-06-05,2025-06-08", "--runs", "2",
+            "--out", str(out), "--store", str(tmp_path / "s.duckdb")]  # fmt: skip
+    assert main(args) == 0
+    table = pd.read_csv(out / "sweep.csv")
+    assert table["set:raid"].tolist() == ["2025-06-05", "2025-06-08"]
+    b = table["baseline.hits_on_assets"].tolist()
+    assert b[0] != b[1]
+    with Store(tmp_path / "s.duckdb") as s:
+        assert sorted(s.runs()["raid"]) == ["2025-06-05", "2025-06-08"]
+
+
+def test_linked_fields_zipped(tmp_path: Path) -> None:
+    """Two standoffs that must move together are swept side by side with --zip."""
+    out = tmp_path / "o"
+    args = ["sweep", "small", "--raid", "reference",
+            "--set", "theatre.patrol_standoff_km=150,200",
+            "--set", "theatre.engage_standoff_km=100,150", "--zip", "--runs", "2",
+            "--out", str(out), "--store", str(tmp_path / "s.duckdb")]  # fmt: skip
+    assert main(args) == 0
+    table = pd.read_csv(out / "sweep.csv")
+    assert table["set:theatre.patrol_standoff_km"].tolist() == [150, 200]
+    assert table["set:theatre.engage_standoff_km"].tolist() == [100, 150]
+    bad = [*args[:-4], "--set", "cap.use_tankers=true,false,true", *args[-4:]]
+    assert main(bad) == 2

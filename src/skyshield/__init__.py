@@ -2,7 +2,9 @@
 
 Layers (each imports only from the ones before it): ``geo`` -> ``catalog`` -> ``scenario``
 -> ``forces``, ``record`` -> ``raids`` -> ``engine`` -> ``placement`` -> ``analysis`` -> ``runs``
--> ``report``, ``export`` -> ``cli``.  See ``docs/design.md``; ``tests/test_layers.py`` checks it.
+-> ``execution`` -> ``studies`` -> ``report``, ``export``, ``truce`` -> ``cli``, ``web``.  See
+``docs/design.md``; ``tests/test_layers.py`` checks it.  The workflows (assess, Monte Carlo,
+sweeps, sensitivity) are functions of :mod:`skyshield.studies`.
 """
 
 __version__ = "0.1.0"
@@ -11,7 +13,7 @@ __version__ = "0.1.0"
 def __getattr__(name: str) -> object:
     """``skyshield.simulate`` without importing the engine when the package is imported."""
     if name == "simulate":
-        from skyshield.engine.api import simulate
+        from skyshield.studies.simulation import simulate
 
         return simulate
     raise AttributeError(f"module 'skyshield' has no attribute {name!r}")

@@ -9,6 +9,7 @@ largest remainder, pledges that round to 0 dropped), so the coalition's mix stay
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import itertools
 import math
 import re
@@ -39,20 +40,37 @@ _STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)((?:\[\d+\])*)")
 _OVERRIDE_SECTIONS = ("catalog_overrides", "engine", "ground_defences")
 
 
+def _value(text: str) -> Any:
+    """One value of ``--set``, read as YAML (numbers, text, true); a date stays text (a night of
+    the record is named by its date)."""
+    v = yaml.safe_load(text)
+    return v.isoformat() if isinstance(v, dt.date) else v
+
+
 def parse_set(expr: str) -> tuple[str, list[Any]]:
     """``PATH=V1,V2,...`` to the path and its values (each read as YAML: numbers, text, true)."""
     path, sep, values = expr.partition("=")
     if not sep or not path.strip() or not values.strip():
-        raise InputError([Problem("--set", "", f"expected PATH=V1,V2,..., got {expr!r}")])
-    return path.strip(), [yaml.safe_load(v.strip()) for v in values.split(",")]
+        raise InputError([Problem("sets", "", f"expected PATH=V1,V2,..., got {expr!r}")])
+    return path.strip(), [_value(v.strip()) for v in values.split(",")]
 
 
-def grid(sets: list[tuple[str, list[Any]]]) -> list[dict[str, Any]]:
-    """Every combination of the values, as ``{path: value}``, in the order given."""
+def grid(sets: list[tuple[str, list[Any]]], zipped: bool = False) -> list[dict[str, Any]]:
+    """The points of a sweep, as ``{path: value}``, in the order given: every combination of
+    the values, or (``zipped``) the first values together, then the second, ... (linked fields,
+    e.g. two standoffs that must move together; every path then needs as many values)."""
     paths = [p for p, _ in sets]
-    return [
-        dict(zip(paths, combo, strict=True)) for combo in itertools.product(*(v for _, v in sets))
-    ]
+    if zipped:
+        counts = {len(v) for _, v in sets}
+        if len(counts) > 1:
+            given = ", ".join(f"{p} has {len(v)}" for p, v in sets)
+            raise InputError(
+                [Problem("zipped", "", f"zipped fields need as many values each; {given}")]
+            )
+        combos: list[tuple[Any, ...]] = list(zip(*(v for _, v in sets), strict=True))
+    else:
+        combos = list(itertools.product(*(v for _, v in sets)))
+    return [dict(zip(paths, combo, strict=True)) for combo in combos]
 
 
 def _steps(path: str) -> list[str | int]:
@@ -60,7 +78,7 @@ def _steps(path: str) -> list[str | int]:
     for part in path.split("."):
         m = _STEP.fullmatch(part)
         if m is None:
-            raise InputError([Problem("--set", path, f"not a field path (part {part!r})")])
+            raise InputError([Problem("sets", path, f"not a field path (part {part!r})")])
         out.append(m.group(1))
         out += [int(i) for i in re.findall(r"\[(\d+)\]", m.group(2))]
     return out
@@ -81,14 +99,14 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
         )
         if not ok:
             done = ".".join(str(s) for s in steps[: i + 1])
-            raise InputError([Problem("--set", path, f"the scenario has no field {done!r}")])
+            raise InputError([Problem("sets", path, f"the scenario has no field {done!r}")])
         node = node[step]
     last = steps[-1]
     if isinstance(last, int):
         if not (isinstance(node, list) and last < len(node)):
-            raise InputError([Problem("--set", path, "no such list element")])
+            raise InputError([Problem("sets", path, "no such list element")])
     elif not isinstance(node, dict):
-        raise InputError([Problem("--set", path, "not a field of a mapping")])
+        raise InputError([Problem("sets", path, "not a field of a mapping")])
     node[last] = value
     return out
 
@@ -99,7 +117,7 @@ def scale_pledges(data: dict[str, Any], total: Any) -> dict[str, Any]:
         raise InputError(
             [
                 Problem(
-                    "--set", TOTAL_AIRCRAFT, f"expected a whole number of at least 1, got {total!r}"
+                    "sets", TOTAL_AIRCRAFT, f"expected a whole number of at least 1, got {total!r}"
                 )
             ]
         )
@@ -107,7 +125,7 @@ def scale_pledges(data: dict[str, Any], total: Any) -> dict[str, Any]:
     now = sum(p["count"] for p in pledges)
     if now == 0:
         raise InputError(
-            [Problem("--set", TOTAL_AIRCRAFT, "the scenario pledges no aircraft to scale")]
+            [Problem("sets", TOTAL_AIRCRAFT, "the scenario pledges no aircraft to scale")]
         )
     share = [p["count"] * total / now for p in pledges]
     counts = [math.floor(x) for x in share]

@@ -1,5 +1,6 @@
-"""Options and progress shared by the commands that run replications (mc, sweep, sensitivity,
-assess): where they run, and a progress bar on stderr."""
+"""Options and progress shared by the commands that run studies (mc, sweep, sensitivity,
+assess, rerun): where they run, the store and the record they use, and a progress bar on
+stderr drawn from the studies' progress reports."""
 
 from __future__ import annotations
 
@@ -8,15 +9,21 @@ import sys
 import time
 from collections.abc import Callable
 from contextlib import AbstractContextManager
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from skyshield.runs.executor import Executor
+    from skyshield.execution import Executor
+    from skyshield.runs import RecordChoice, Store
+    from skyshield.studies import Progress, ProgressFn
+
+#: Largest seed NumPy's seed sequences take in one word (any larger number is refused).
+MAX_SEED = 2**63 - 1
 
 
 def add_executor_args(p: argparse.ArgumentParser, local_default: int = 1) -> None:
-    """``--workers K`` and ``--dask local|ADDRESS``: where a command's replications run
-    (``local_default`` local processes unless told otherwise)."""
+    """``--workers K``, ``--dask local|ADDRESS`` and ``--force``: where a command's
+    replications run (``local_default`` local processes unless told otherwise)."""
     p.add_argument(
         "--workers",
         type=int,
@@ -31,48 +38,134 @@ def add_executor_args(p: argparse.ArgumentParser, local_default: int = 1) -> Non
         help="run on Dask: 'local' starts a LocalCluster here; an address such as"
         " tcp://host:8786 uses a running scheduler and its workers",
     )
+    p.add_argument(
+        "--force",
+        action="store_true",
+        help="allow more replications or workers than the limits (docs/limits.md)",
+    )
     p.set_defaults(local_workers=local_default)
 
 
 def open_executor_of(args: argparse.Namespace) -> AbstractContextManager[Executor]:
     """The executor that ``--workers`` and ``--dask`` ask for (see :func:`add_executor_args`)."""
-    from skyshield.runs.executor import open_executor
+    from skyshield.execution import open_executor
 
     workers = args.workers
     if workers is None and not args.dask:
         workers = args.local_workers
-    return open_executor(workers, args.dask)
+    return open_executor(workers, args.dask, force=getattr(args, "force", False))
 
 
-def progress_printer(total: int, done_before: int = 0) -> Callable[[int], None]:
-    """A progress callback for :func:`run_and_store`: redraws on stderr a bar like
-    ``[######..] 5/15 replications, 3 s, about 6 s to go`` for a run of ``total`` replications
-    of which ``done_before`` were stored before (a resumed run); time counts from now."""
-    t0 = time.perf_counter()
+def add_store_arg(p: argparse.ArgumentParser) -> None:
+    """``--store PATH`` (default: ``$SKYSHIELD_STORE`` or the user's data folder) and
+    ``--wait SECONDS``."""
+    p.add_argument(
+        "--store",
+        type=Path,
+        default=None,
+        help="run store (default: $SKYSHIELD_STORE, else ~/.local/share/skyshield/store.duckdb)",
+    )
+    p.add_argument(
+        "--wait",
+        type=float,
+        default=None,
+        metavar="SECONDS",
+        help="how long to wait for another process using the store (default 30)",
+    )
+
+
+def store_path_of(args: argparse.Namespace) -> Path:
+    """The store file ``--store`` names, else the default."""
+    from skyshield.runs import default_store_path
+
+    path: Path = args.store or default_store_path()
+    return path
+
+
+def open_store_of(args: argparse.Namespace) -> Store:
+    """The run store of ``--store`` (created if new), waiting ``--wait`` seconds for another
+    process; says so on stderr when an older store was upgraded."""
+    from skyshield.runs import DEFAULT_WAIT_S, Store
+
+    wait = args.wait if getattr(args, "wait", None) is not None else DEFAULT_WAIT_S
+    store = Store(store_path_of(args), wait_s=wait)
+    if store.upgraded_from is not None:
+        print(
+            f"note: upgraded the run store {store.path} from layout version"
+            f" {store.upgraded_from} to {store.schema_version} (its runs and imports are kept)",
+            file=sys.stderr,
+        )
+    return store
+
+
+def add_record_arg(p: argparse.ArgumentParser) -> None:
+    """``--record CSV``: use this file instead of the store's import or the snapshot."""
+    p.add_argument(
+        "--record",
+        type=Path,
+        default=None,
+        help="record CSV to use (default: the import in use in the store, else the shipped"
+        " snapshot)",
+    )
+
+
+def record_of(args: argparse.Namespace) -> RecordChoice | None:
+    """The record ``--record`` names (read now), or None: the studies then use the store's."""
+    from skyshield.runs.records import record_from_csv
+
+    path = getattr(args, "record", None)
+    return record_from_csv(path) if path is not None else None
+
+
+def lazy_record_of(args: argparse.Namespace) -> Callable[[], RecordChoice]:
+    """The record a command uses, chosen only when a raid needs it: ``--record`` if given, else
+    the import in use in ``--store`` (if the store exists), else the shipped snapshot."""
+    from skyshield.runs import choose_record
+
+    return lambda: choose_record(getattr(args, "record", None), store_path_of(args))
+
+
+def progress_printer() -> ProgressFn:
+    """A progress callback that draws, on stderr, a line per stage and a bar like
+    ``[######..] 5/15 replications, 3 s, about 6 s to go``; time counts from each stage's
+    first report."""
+    state: dict[str, object] = {"stage": None, "t0": 0.0, "first": 0}
     width = 24
 
-    def show(finished: int) -> None:
-        done = done_before + finished
-        el = time.perf_counter() - t0
-        left = el / finished * (total - done)
-        full = width * done // total
+    def show(p: Progress) -> None:
+        if state["stage"] != (p.stage, p.step):
+            if state["stage"] is not None:
+                print(file=sys.stderr)
+            steps = f"[{p.step}/{p.steps}] " if p.steps > 1 else ""
+            run = f", run {p.run_id}" if p.run_id else ""
+            print(f"{steps}{p.stage}{run}", file=sys.stderr, flush=True)
+            state.update(stage=(p.stage, p.step), t0=time.perf_counter(), first=p.done)
+        total = max(p.total, 1)
+        el = time.perf_counter() - float(state["t0"])  # type: ignore[arg-type]
+        ran = p.done - int(state["first"])  # type: ignore[call-overload]
+        left = f", about {el / ran * (p.total - p.done):.0f} s to go" if ran > 0 else ""
+        full = width * p.done // total
         print(
-            f"\r  [{'#' * full}{'.' * (width - full)}] {done}/{total} replications,"
-            f" {el:.0f} s, about {left:.0f} s to go ",
-            end="",
+            f"\r  [{'#' * full}{'.' * (width - full)}] {p.done}/{p.total} replications,"
+            f" {el:.0f} s{left} ",
+            end="\n" if p.done >= p.total else "",
             file=sys.stderr,
             flush=True,
         )
+        if p.done >= p.total:
+            state["stage"] = None
 
     return show
 
 
 def seed(text: str) -> int:
-    """``--seed``: a whole number of at least 0 (NumPy's seed sequences take no negatives)."""
+    """``--seed``: a whole number from 0 to 2**63 - 1."""
     try:
         value = int(text)
     except ValueError:
         value = -1
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 0, got {text!r}")
+    if not 0 <= value <= MAX_SEED:
+        raise argparse.ArgumentTypeError(
+            f"expected a whole number from 0 to {MAX_SEED} (2**63 - 1), got {text!r}"
+        )
     return value

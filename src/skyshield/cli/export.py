@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from skyshield.cli.records import add_record_arg, add_store_arg
+from skyshield.cli.execution import add_record_arg, add_store_arg, store_path_of
 
 
 def add_parsers(
@@ -46,12 +46,11 @@ def add_parsers(
 
 def run(args: argparse.Namespace) -> int:
     """Run ``export``; returns the exit code."""
-    from skyshield.cli.records import record_rows
     from skyshield.engine.names import DEFENCES
     from skyshield.errors import InputError, Problem
     from skyshield.export import format_for, render, scene_from_replay
-    from skyshield.runs import default_store_path
-    from skyshield.runs.replay import locate_run, open_store, replay_run
+    from skyshield.runs import choose_record
+    from skyshield.studies import locate_run, open_store, replay_run
 
     fmt = format_for(args.out, args.format)
     if args.defence not in DEFENCES:
@@ -62,10 +61,11 @@ def run(args: argparse.Namespace) -> int:
                 )
             ]
         )
-    store_path, run_id = locate_run(args.run, args.store or default_store_path())
-    with open_store(store_path) as store:
-        source = argparse.Namespace(record=args.record, store=store_path)
-        replay = replay_run(store, run_id, args.rep, lambda: record_rows(source)[0])
+    store_path, run_id = locate_run(args.run, store_path_of(args))
+    store = open_store(store_path)
+    replay = replay_run(
+        store, run_id, args.rep, lambda: choose_record(args.record, store_path).rows
+    )
     for metric in replay.differences():
         print(
             f"warning: {metric} differs from the stored run ({replay.metrics.get(metric)} now,"

@@ -9,8 +9,10 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from skyshield import __version__
@@ -187,6 +189,25 @@ def _check_outputs(args: argparse.Namespace) -> None:
         raise InputError([Problem(str(out), "--out", "exists and is not a folder")])
 
 
+#: The library's parameters that are command-line options under another name.
+_FLAGS = {"sets": "--set", "zipped": "--zip", "points": "--set"}
+
+#: The library's parameters that are command-line options of the same name (``--sweep-runs``).
+_PARAMETERS = frozenset(
+    {"aircraft", "candidates", "dask", "defence", "engage_prob", "format", "like", "metric",
+     "night", "paths", "raid", "rep", "runs", "seed", "spacing_km", "stations", "sweep_jets",
+     "sweep_runs", "time_limit", "workers"}
+)  # fmt: skip
+
+
+def as_flag(problem: Problem) -> Problem:
+    """A library's problem with a parameter (``runs``) as the option that sets it (``--runs``)."""
+    flag = _FLAGS.get(problem.file) or (
+        "--" + problem.file.replace("_", "-") if problem.file in _PARAMETERS else None
+    )
+    return problem if flag is None else replace(problem, file=flag)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (and ``sys.exit``s with it as a script)."""
     parser = build_parser()
@@ -196,7 +217,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _COMMANDS[args.command](args)
     except InputError as exc:
         for p in exc.problems:
-            print(f"error: {p}", file=sys.stderr)
+            print(f"error: {as_flag(p)}", file=sys.stderr)
         return EXIT_INPUT
     except BrokenPipeError:  # e.g. `skyshield forces reference | head`
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit
@@ -219,6 +240,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_INTERNAL
 
 
+class Terminated(KeyboardInterrupt):
+    """The process was asked to stop (SIGTERM, SIGHUP): unwound like Ctrl-C, so that workers
+    end and stored runs are marked interrupted."""
+
+
+def _terminate(signum: int, _frame: object) -> None:
+    raise Terminated(signal.Signals(signum).name)
+
+
 def entry() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: SIGTERM and SIGHUP stop a command as Ctrl-C does."""
+    for sig in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(sig, _terminate)
     sys.exit(main())

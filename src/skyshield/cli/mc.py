@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import argparse
-import sys
-import time
-from pathlib import Path
 
-from skyshield.cli.execution import add_executor_args, open_executor_of, progress_printer, seed
-from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
+from skyshield.cli.execution import (
+    add_executor_args,
+    add_record_arg,
+    add_store_arg,
+    open_executor_of,
+    open_store_of,
+    progress_printer,
+    record_of,
+    seed,
+)
 from skyshield.errors import InputError, Problem
 
 
@@ -47,51 +52,38 @@ def add_parsers(
 
 def run(args: argparse.Namespace) -> int:
     """Run ``mc`` (or resume one); returns the exit code."""
-    from skyshield.analysis import metric_table
     from skyshield.cli.text import table
-    from skyshield.engine.api import build_world
-    from skyshield.runs import Store, default_store_path
-    from skyshield.runs.executor import replication_seeds, run_and_store
-    from skyshield.runs.provenance import stored_scenario
+    from skyshield.studies import MonteCarloResult, montecarlo, resume_montecarlo
 
     if not args.resume and args.scenario is None:
         raise InputError([Problem("scenario", "", "expected a scenario (or --resume RUN)")])
-    if not args.resume and (args.runs is None or args.runs < 1):
+    if not args.resume and args.runs is None:
         raise InputError([Problem("--runs", "", "expected a whole number of at least 1")])
-    t0 = time.perf_counter()
-    store_path: Path = args.store or default_store_path()
-    with Store(store_path) as store:
+    store = open_store_of(args)
+    record = record_of(args)
+    with open_executor_of(args) as ex:
+        print(f"running on {ex.describe()}; store {store.path}", flush=True)
+        result: MonteCarloResult
+        stored = 0
         if args.resume:
             row = store.run(args.resume)
-            run_id, n, base = str(row["run_id"]), int(row["replications"]), int(row["base_seed"])
-            world = build_world(stored_scenario(row), str(row["raid"]), night=int(row["night"]),
-                                record_rows=lambda: record_rows(args)[0])  # fmt: skip
-            done_before = store.done_reps(run_id)
-            head = f"resuming run {run_id}: {len(done_before)} of {n} replications stored"
-        else:
-            world = build_world(
-                args.scenario, args.raid, night=args.night, record_rows=lambda: record_rows(args)[0]
+            stored = len(store.done_reps(args.resume))
+            print(f"resuming run {args.resume}: {stored} of {row['replications']} replications"
+                  " stored", flush=True)  # fmt: skip
+            result = resume_montecarlo(
+                args.resume, store=store, executor=ex, record=record, progress=progress_printer()
             )
-            n, base, run_id, done_before = args.runs, args.seed, "", set()
-            head = (f"{n} replications of night {world.night.name} ({world.night.total} weapons)"
-                    f" against {world.ls.scenario.name}, base seed {base}")  # fmt: skip
-        todo = [(k, s) for k, s in enumerate(replication_seeds(base, n)) if k not in done_before]
-        # the executor once the inputs are known good: a bad one starts no cluster and no run
-        with open_executor_of(args) as ex:
-            if not args.resume:
-                raid_ref = args.raid or world.ls.raid_ref or "reference"
-                run_id = store.start_run(
-                    "mc", world.ls.origin, world.ls.text, raid_ref, args.night, base, n
-                )
-                head = f"run {run_id}: {head}"
-            print(f"{head}; running on {ex.describe()}", flush=True)
-
-            progress = progress_printer(n, len(done_before))
-            reps = run_and_store(store, run_id, world, todo, progress=progress, executor=ex)
-        print(file=sys.stderr)
-    seconds = time.perf_counter() - t0
-    print(table(metric_table(reps), floats="{:,.3f}"))
+        else:
+            result = montecarlo(args.scenario, raid=args.raid, night=args.night, runs=args.runs,
+                                seed=args.seed, executor=ex, store=store, record=record,
+                                progress=progress_printer(), force=args.force)  # fmt: skip
+    w = result.world
     print(
-        f"\nstored as run {run_id} in {store_path}; {len(todo)} replications run in {seconds:.1f} s"
+        f"run {result.run_id}: {len(result.replications)} replications of night {w.night.name}"
+        f" ({w.night.total} weapons) against {w.ls.scenario.name}, base seed {result.base_seed}"
     )
+    print(table(result.table, floats="{:,.3f}"))
+    print(f"\nstored as run {result.run_id} in {store.path}; {result.seconds:.1f} s")
+    if args.resume:
+        print(f"{len(result.replications) - stored} replications run")
     return 0

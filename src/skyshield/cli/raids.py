@@ -6,8 +6,8 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from skyshield.cli.execution import seed
-from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
+from skyshield.cli.execution import add_record_arg, add_store_arg, seed
+from skyshield.cli.records import record_rows
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -6,53 +6,18 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from skyshield.cli.execution import add_record_arg, add_store_arg, open_store_of, store_path_of
+
 if TYPE_CHECKING:
     import pandas as pd
 
 
-def add_store_arg(p: argparse.ArgumentParser) -> None:
-    """``--store PATH`` (default: ``$SKYSHIELD_STORE`` or the user's data folder)."""
-    p.add_argument(
-        "--store",
-        type=Path,
-        default=None,
-        help="run store (default: $SKYSHIELD_STORE, else ~/.local/share/skyshield/store.duckdb)",
-    )
-
-
-def add_record_arg(p: argparse.ArgumentParser) -> None:
-    """``--record CSV``: use this file instead of the store's newest import or the snapshot."""
-    p.add_argument(
-        "--record",
-        type=Path,
-        default=None,
-        help="record CSV to use (default: the newest import in the store, else the shipped snapshot)",
-    )
-
-
 def record_rows(args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
     """The record's rows for a command, and a line saying which record they come from."""
-    from skyshield.record import read_record
-    from skyshield.runs import Store, default_store_path
+    from skyshield.runs import choose_record
 
-    if getattr(args, "record", None) is not None:
-        imp = read_record(args.record)
-        return imp.rows, f"record: {args.record} (sha256 {imp.sha256[:12]})"
-    store_path = args.store or default_store_path()
-    if store_path.exists():
-        with Store(store_path) as store:
-            latest = store.latest_record()
-        if latest is not None:
-            meta, rows = latest
-            return (
-                rows,
-                f"record: newest import in {store_path}: {meta['path']} (sha256 {meta['sha256'][:12]})",
-            )
-    imp = read_record(None)
-    return (
-        imp.rows,
-        "record: the shipped snapshot (2022-09-28 to 2025-06-30; import a newer file with `skyshield record import`)",
-    )
+    choice = choose_record(getattr(args, "record", None), store_path_of(args))
+    return choice.rows, choice.description
 
 
 def add_parsers(
@@ -98,19 +63,18 @@ def run(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from skyshield.cli.text import table
-    from skyshield.record import plot_monthly, read_record, summarise
-    from skyshield.runs import Store, default_store_path
+    from skyshield.record import plot_monthly, summarise
 
     if args.action == "import":
-        imp = read_record(args.file)
+        from skyshield.studies import import_record
+
+        store = open_store_of(args)
+        imp = import_record(args.file, store)
         print(imp.report.to_text())
-        store_path = args.store or default_store_path()
-        with Store(store_path) as store:
-            added = store.add_record(imp.sha256, str(args.file), imp.rows)
-        if added:
-            print(f"stored in {store_path} ({len(imp.rows)} rows)")
+        if imp.added:
+            print(f"stored in {store.path} ({imp.rows} rows); it is now the record in use")
         else:
-            print(f"already in {store_path} (same SHA-256): nothing changed")
+            print(f"already in {store.path} (same SHA-256): nothing changed")
         return 0
     rows, which = record_rows(args)
     print(which)

@@ -5,7 +5,16 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from skyshield.cli.records import add_store_arg
+from skyshield.cli.execution import (
+    add_executor_args,
+    add_record_arg,
+    add_store_arg,
+    lazy_record_of,
+    open_executor_of,
+    open_store_of,
+    progress_printer,
+    store_path_of,
+)
 from skyshield.errors import InputError, Problem
 
 
@@ -48,84 +57,75 @@ def add_parsers(
         "rerun", help="run a stored run again and check it reproduces its numbers", parents=[common]
     )
     p.add_argument("run_id")
-    p.add_argument("--workers", type=int, default=1)
+    add_executor_args(p)
     add_store_arg(p)
+    add_record_arg(p)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run a ``runs`` action; returns the exit code."""
-    import numpy as np
     import pandas as pd
 
     from skyshield.analysis import metric_table
     from skyshield.cli.text import table
-    from skyshield.engine.api import build_world
-    from skyshield.runs import Store, default_store_path
-    from skyshield.runs.executor import replication_seeds, run_replications
-    from skyshield.runs.provenance import stored_scenario
+    from skyshield.studies import rerun
 
-    store_path: Path = args.store or default_store_path()
+    store_path = store_path_of(args)
     if not store_path.exists():
         raise InputError(
             [Problem(str(store_path), "", "no run store here yet (run `skyshield mc` first)")]
         )
-    with Store(store_path) as store:
-        if args.action == "list":
-            print(table(store.runs(), floats="{:,.1f}"))
-            return 0
-        if args.action == "show":
-            row = store.run(args.run_id)
-            for k in ("run_id", "kind", "created_at", "scenario_origin", "scenario_sha256", "raid", "night",
-                      "base_seed", "replications", "code_version", "status", "seconds"):  # fmt: skip
-                print(f"{k}: {row[k]}")
-            print(table(metric_table(store.run_metrics(args.run_id)), floats="{:,.3f}"))
-            return 0
-        if args.action == "compare":
-            a, b = (
-                metric_table(store.run_metrics(str(store.run(r)["run_id"]))).set_index("metric")
-                for r in (args.run_a, args.run_b)
-            )
-            cols = ["mean", "ci95_low", "ci95_high"]
-            both = pd.merge(
-                a[cols], b[cols], left_index=True, right_index=True, how="outer",
-                suffixes=(f" {args.run_a}", f" {args.run_b}"),
-            )  # fmt: skip
-            both["difference"] = both[f"mean {args.run_b}"] - both[f"mean {args.run_a}"]
-            print(table(both.reset_index(), floats="{:,.3f}"))
-            return 0
-        if args.action == "export":
-            run_id = store.run(args.run_id)["run_id"]
-            fates = args.table == "fates"
-            reps = store.run_fates(run_id) if fates else store.run_metrics(run_id)
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            if args.format == "parquet":
-                reps.to_parquet(args.out, index=False)
-            else:
-                reps.to_csv(args.out, index=False)
-            what = (
-                f"{len(reps)} threat fates ({reps['rep'].nunique()} replications)"
-                if fates
-                else f"{len(reps)} replications x {reps.shape[1] - 2} metrics"
-            )
-            print(f"wrote {what} to {args.out}")
-            return 0
-        row = store.run(args.run_id)  # rerun
-        stored = store.run_metrics(args.run_id)
-    world = build_world(stored_scenario(row), str(row["raid"]), night=int(row["night"]))
-    n = int(row["replications"])
-    again = run_replications(
-        world, list(enumerate(replication_seeds(int(row["base_seed"]), n))), args.workers
-    )
-    fresh = pd.DataFrame([{"rep": k, "seed": s, **m} for k, s, m, _ in again])
-    cols = [c for c in stored.columns if c not in ("rep", "seed")]
-    same = len(fresh) == len(stored) and all(
-        np.allclose(stored[c].to_numpy(float), fresh[c].to_numpy(float), equal_nan=True)
-        if c in fresh
-        else False
-        for c in cols
-    )
-    print(
-        f"rerun of {args.run_id}: {n} replications; "
-        + ("the same numbers" if same else "DIFFERENT numbers")
-    )
-    return 0 if same else 1
+    store = open_store_of(args)
+    if args.action == "list":
+        print(table(store.runs(), floats="{:,.1f}"))
+        return 0
+    if args.action == "show":
+        row = store.run(args.run_id)
+        for k in ("run_id", "kind", "created_at", "scenario_origin", "scenario_sha256", "raid", "night",
+                  "base_seed", "replications", "code_version", "status", "message", "seconds"):  # fmt: skip
+            print(f"{k}: {row[k]}")
+        print(table(metric_table(store.run_metrics(args.run_id)), floats="{:,.3f}"))
+        return 0
+    if args.action == "compare":
+        a, b = (
+            metric_table(store.run_metrics(str(store.run(r)["run_id"]))).set_index("metric")
+            for r in (args.run_a, args.run_b)
+        )
+        cols = ["mean", "ci95_low", "ci95_high"]
+        both = pd.merge(
+            a[cols], b[cols], left_index=True, right_index=True, how="outer",
+            suffixes=(f" {args.run_a}", f" {args.run_b}"),
+        )  # fmt: skip
+        both["difference"] = both[f"mean {args.run_b}"] - both[f"mean {args.run_a}"]
+        print(table(both.reset_index(), floats="{:,.3f}"))
+        return 0
+    if args.action == "export":
+        run_id = store.run(args.run_id)["run_id"]
+        fates = args.table == "fates"
+        reps = store.run_fates(run_id) if fates else store.run_metrics(run_id)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        if args.format == "parquet":
+            reps.to_parquet(args.out, index=False)
+        else:
+            reps.to_csv(args.out, index=False)
+        what = (
+            f"{len(reps)} threat fates ({reps['rep'].nunique()} replications)"
+            if fates
+            else f"{len(reps)} replications x {reps.shape[1] - 2} metrics"
+        )
+        print(f"wrote {what} to {args.out}")
+        return 0
+    with open_executor_of(args) as ex:
+        result = rerun(store, args.run_id, executor=ex, record=lazy_record_of(args),
+                       progress=progress_printer())  # fmt: skip
+    if result.same:
+        verdict = "the same numbers (every metric and every threat's fate)"
+    else:
+        parts = []
+        if result.metrics_differ:
+            parts.append(f"metrics differ: {', '.join(result.metrics_differ[:8])}")
+        if result.fates_differ:
+            parts.append(f"fates differ in replications {result.fates_differ[:8]}")
+        verdict = "DIFFERENT numbers (" + "; ".join(parts) + ")"
+    print(f"rerun of {args.run_id}: {result.replications} replications; {verdict}")
+    return 0 if result.same else 1

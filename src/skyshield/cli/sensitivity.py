@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import argparse
-import sys
-import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from skyshield.cli.execution import add_executor_args, open_executor_of, seed
-from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
-from skyshield.errors import InputError, Problem
+from skyshield.cli.execution import (
+    add_executor_args,
+    add_record_arg,
+    add_store_arg,
+    open_executor_of,
+    open_store_of,
+    progress_printer,
+    record_of,
+    seed,
+)
+from skyshield.studies.defaults import DEFAULT_METRIC
 
 if TYPE_CHECKING:
     import pandas as pd
-
-#: The metric the tornado shows unless ``--metric`` says otherwise.
-DEFAULT_METRIC = "shield.hits_on_assets"
 
 #: Axis labels of the usual metrics (others are labelled by name).
 METRIC_LABELS = {
@@ -60,80 +63,24 @@ def add_parsers(
 
 def run(args: argparse.Namespace) -> int:
     """Run ``sensitivity``; returns the exit code."""
-
     import pandas as pd
 
-    from skyshield.analysis.sensitivity import (
-        LEVELS,
-        known_metric,
-        load_factors,
-        make_variant,
-        parameter_tree,
-        scenario_data,
-        tornado_table,
-    )
     from skyshield.cli.text import table
-    from skyshield.engine.api import build_world, load_night
-    from skyshield.engine.sim import World
     from skyshield.files import write_csv
     from skyshield.report.tornado import plot_tornado
-    from skyshield.runs import Store, default_store_path
-    from skyshield.runs.executor import Executor, replication_seeds, run_and_store
-    from skyshield.scenario import LoadedScenario, load_scenario, scenario_from_data
+    from skyshield.studies import sensitivity
 
-    if args.runs < 1:
-        raise InputError([Problem("--runs", "", "expected a whole number of at least 1")])
-    if not known_metric(args.metric):
-        raise InputError([Problem("--metric", "", f"not a metric: {args.metric!r}; expected e.g."
-                                  " shield.hits_on_assets, baseline.hits_on_assets,"
-                                  " marginal.hits_on_assets_avoided (see `skyshield mc`)")])  # fmt: skip
-    t0 = time.perf_counter()
-    base = load_scenario(args.scenario)
-    factors, factors_origin = load_factors(args.factors)
-    data, tree = scenario_data(base), parameter_tree(base)
-    base_dir = next((src.base_dir for src in base.chain if src.base_dir is not None), None)
-    variants = [make_variant(data, tree, f, lv, factors_origin) for f in factors for lv in LEVELS]
-    # every variant is checked before anything runs
-    loaded = [
-        scenario_from_data(v.data, f"{base.origin} with {v.factor.id} {v.level}", base_dir)
-        for v in variants
-    ]
-    raid = args.raid or base.raid_ref or "reference"
-    night = load_night(base, raid, night=args.night, record_rows=lambda: record_rows(args)[0])
-    seeds = list(enumerate(replication_seeds(args.seed, args.runs)))
-    store_path: Path = args.store or default_store_path()
-    total = 1 + len(variants)
-
-    def one(
-        store: Store, ex: Executor, n: int, ls: LoadedScenario, desc: str
-    ) -> tuple[str, pd.DataFrame]:
-        world: World = build_world(ls, night)
-        run_id = store.start_run("sensitivity", ls.origin, ls.text, raid, args.night, args.seed,
-                                 args.runs)  # fmt: skip
-        print(f"[{n}/{total}] {desc}: run {run_id}", file=sys.stderr, flush=True)
-
-        def progress(finished: int) -> None:
-            el, done = time.perf_counter() - t0, (n - 1) * args.runs + finished
-            eta = el / done * (total * args.runs - done)
-            print(f"\r  {finished}/{args.runs} replications, {el:.0f} s, about {eta:.0f} s to go ",
-                  end="", file=sys.stderr, flush=True)  # fmt: skip
-
-        reps = run_and_store(store, run_id, world, seeds, progress=progress, executor=ex)
-        print(file=sys.stderr)
-        return run_id, reps
-
-    with Store(store_path) as store, open_executor_of(args) as ex:
-        print(f"{total} runs x {args.runs} replications on {ex.describe()}", file=sys.stderr)
-        base_run, base_reps = one(store, ex, 1, base, "base case")
-        runs = []
-        for n, (v, ls) in enumerate(zip(variants, loaded, strict=True), 2):
-            run_id, reps = one(store, ex, n, ls, f"{v.factor.id} at {v.level}")
-            runs.append((v, run_id, reps))
-    out = tornado_table(base_reps, runs, args.metric)
+    store = open_store_of(args)
+    with open_executor_of(args) as ex:
+        res = sensitivity(args.scenario, runs=args.runs, factors=args.factors, metric=args.metric,
+                          raid=args.raid, night=args.night, seed=args.seed, executor=ex,
+                          store=store, record=record_of(args), progress=progress_printer(),
+                          force=args.force)  # fmt: skip
+    out = res.table
     args.out.mkdir(parents=True, exist_ok=True)
     csv = args.out / "sensitivity.csv"
-    write_csv(out.assign(base_run=base_run, metric=args.metric), csv)
-    print(f"{args.metric}, base case {_ci(out, 'base')} (run {base_run}); factors by swing:")
+    write_csv(out.assign(base_run=res.base_run, metric=args.metric), csv)
+    print(f"{args.metric}, base case {_ci(out, 'base')} (run {res.base_run}); factors by swing:")
     shown = pd.DataFrame({
         "factor": out["factor"], "base": out["base_value"], "low": out["low_value"],
         "high": out["high_value"], "at low": [_ci(out, "low", i) for i in out.index],
@@ -145,12 +92,13 @@ def run(args: argparse.Namespace) -> int:
     chart = plot_tornado(
         out,
         args.chart or args.out / "tornado.png",
-        f"{base.scenario.name} against {raid}: {args.runs} replications a variant, seed {args.seed}",
+        f"{res.base.scenario.name} against {res.raid_ref}: {args.runs} replications a variant,"
+        f" seed {args.seed}",
         METRIC_LABELS.get(args.metric, args.metric),
     )
     print(f"\nwrote {csv} and {chart}")
-    print(f"{total} runs x {args.runs} replications in {time.perf_counter() - t0:.1f} s, stored in"
-          f" {store_path}")  # fmt: skip
+    print(f"{1 + len(res.variants)} runs x {args.runs} replications in {res.seconds:.1f} s,"
+          f" stored in {store.path}")  # fmt: skip
     return 0
 
 

@@ -8,8 +8,7 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skyshield.cli.execution import seed
-from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
+from skyshield.cli.execution import add_record_arg, add_store_arg, lazy_record_of, seed
 from skyshield.engine.names import DEFENCES, FATES
 
 if TYPE_CHECKING:
@@ -62,15 +61,12 @@ def run(args: argparse.Namespace) -> int:
     """Run ``simulate``; returns the exit code."""
 
     from skyshield.cli.text import table
-    from skyshield.engine.api import SimulationResult, build_world
-    from skyshield.engine.sim import run_replication
+    from skyshield.studies import world_of
+    from skyshield.studies.simulation import simulate
 
     t0 = time.perf_counter()
-    world = build_world(
-        args.scenario, args.raid, night=args.night, record_rows=lambda: record_rows(args)[0]
-    )
-    defences = DEFENCES if args.defence == "both" else (args.defence,)
-    result = SimulationResult(args.seed, run_replication(world, args.seed, defences), world.catalog)
+    world = world_of(args.scenario, args.raid, args.night, lazy_record_of(args))
+    result = simulate(world.ls, world.night, seed=args.seed, defence=args.defence)
     cat = world.catalog
     print(
         f"night {world.night.name}: {world.night.total} weapons; scenario {world.ls.scenario.name}; seed {args.seed}"

@@ -1,4 +1,5 @@
-"""The engine from Python: ``simulate(scenario, raid, seed=...)`` and the world it runs in."""
+"""The world a night is simulated in (:func:`build_world`) and one replication's tables
+(:class:`SimulationResult`); ``skyshield.simulate`` runs one from Python."""
 
 from __future__ import annotations
 
@@ -11,9 +12,7 @@ from typing import Any
 import pandas as pd
 
 from skyshield.catalog import Catalog
-from skyshield.engine.names import DEFENCES
-from skyshield.engine.sim import Outcome, World, run_replication
-from skyshield.errors import InputError, Problem
+from skyshield.engine.sim import Outcome, World
 from skyshield.forces import plan_forces
 from skyshield.raids import Night, load_raid, pick_night, raid_context
 from skyshield.record import read_record
@@ -114,25 +113,3 @@ class SimulationResult:
             "leakers_avoided": int(b["fate"].isin(leak).sum() - s["fate"].isin(leak).sum()),
             "by_asset": {a: int(hits_b.get(a, 0) - hits_s.get(a, 0)) for a in assets},
         }
-
-
-def simulate(
-    scenario: str | Path | LoadedScenario,
-    raid: str | Night | None = None,
-    *,
-    seed: int = 1,
-    defence: str = "both",
-    night: int = 1,
-) -> SimulationResult:
-    """Run one replication of ``raid`` against ``scenario`` and return its tables.
-
-    ``defence`` is ``baseline`` (Ukraine's own defences), ``shield`` (those plus the coalition's
-    fighters) or ``both`` (the two on common random numbers).
-    """
-    if defence not in (*DEFENCES, "both"):
-        raise InputError(
-            [Problem("--defence", "", f"expected baseline, shield or both, got {defence!r}")]
-        )
-    world = build_world(scenario, raid, night=night)
-    defences = DEFENCES if defence == "both" else (defence,)
-    return SimulationResult(seed, run_replication(world, seed, defences), world.catalog)

@@ -26,7 +26,7 @@ def format_for(path: Path, fmt: str | None) -> str:
     names = ", ".join(FORMATS)
     if fmt is not None:
         if fmt not in FORMATS:
-            raise InputError([Problem("--format", "", f"expected one of {names}, got {fmt!r}")])
+            raise InputError([Problem("format", "", f"expected one of {names}, got {fmt!r}")])
         return fmt
     name = path.name.lower()
     for f, endings in FORMATS.items():
@@ -55,4 +55,4 @@ def render(scene: Scene, fmt: str, path: Path) -> bytes:
         return geojson_text(scene).encode("utf-8")
     if fmt == "czml":
         return czml_text(scene).encode("utf-8")
-    raise InputError([Problem("--format", "", f"expected one of {', '.join(FORMATS)}")])
+    raise InputError([Problem("format", "", f"expected one of {', '.join(FORMATS)}")])

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
 from skyshield.geo import Projection
-from skyshield.runs.replay import Replay
+from skyshield.studies.replay import Replay
 
 F64 = NDArray[np.float64]
 

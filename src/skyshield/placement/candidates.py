@@ -41,9 +41,9 @@ def grid_candidates(theatre: Theatre, spacing_km: float, max_count: int) -> Cand
     Raises :class:`InputError` if the spacing is not positive or no point falls in the zone.
     """
     if not spacing_km > 0:
-        raise InputError([Problem("--spacing-km", "", "expected a positive distance in km")])
+        raise InputError([Problem("spacing_km", "", "expected a positive distance in km")])
     if max_count < 1:
-        raise InputError([Problem("--candidates", "", "expected at least 1")])
+        raise InputError([Problem("candidates", "", "expected at least 1")])
     zone = theatre.patrol_zone_km
     shapely.prepare(zone)
     x0, y0, x1, y1 = zone.bounds

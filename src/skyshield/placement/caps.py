@@ -120,15 +120,15 @@ class CapPlacement:
 def _check(settings: Settings) -> None:
     problems = []
     if settings.stations < 1:
-        problems.append(Problem("--stations", "", "expected at least 1 station"))
+        problems.append(Problem("stations", "", "expected at least 1 station"))
     if settings.on_station < 1:
-        problems.append(Problem("--aircraft", "", "expected at least 1 aircraft on station"))
+        problems.append(Problem("aircraft", "", "expected at least 1 aircraft on station"))
     if settings.paths < 1:
-        problems.append(Problem("--paths", "", "expected at least 1 path"))
+        problems.append(Problem("paths", "", "expected at least 1 path"))
     if not 0.0 < settings.engage_prob <= 1.0:
-        problems.append(Problem("--engage-prob", "", "expected a probability in (0, 1]"))
+        problems.append(Problem("engage_prob", "", "expected a probability in (0, 1]"))
     if settings.time_limit_s is not None and not settings.time_limit_s > 0:
-        problems.append(Problem("--time-limit", "", "expected a positive number of seconds"))
+        problems.append(Problem("time_limit", "", "expected a positive number of seconds"))
     if problems:
         raise InputError(problems)
 
@@ -147,7 +147,7 @@ def place_caps(ls: LoadedScenario, night: Night, settings: Settings) -> CapPlace
         raise InputError(
             [
                 Problem(
-                    "--stations",
+                    "stations",
                     "",
                     f"{settings.stations} stations but only {len(cands)} candidates;"
                     " expected at most that many, or a smaller --spacing-km",
@@ -155,7 +155,7 @@ def place_caps(ls: LoadedScenario, night: Night, settings: Settings) -> CapPlace
             ]
         )
     if night.total == 0:
-        raise InputError([Problem("--raid", "", f"night {night.name!r} has no threats")])
+        raise InputError([Problem("raid", "", f"night {night.name!r} has no threats")])
     params = ls.engine_params
     ctx = raid_context(ls)
     seconds["candidates"] = time.perf_counter() - t0

@@ -85,10 +85,10 @@ def parse_window(like: str) -> tuple[date, date]:
             last = nxt - timedelta(days=1)
     except ValueError:
         raise InputError(
-            [Problem("--like", "", f"expected YYYY-MM or YYYY-MM-DD:YYYY-MM-DD, got {like!r}")]
+            [Problem("like", "", f"expected YYYY-MM or YYYY-MM-DD:YYYY-MM-DD, got {like!r}")]
         ) from None
     if last < first:
-        raise InputError([Problem("--like", "", "the window ends before it starts")])
+        raise InputError([Problem("like", "", "the window ends before it starts")])
     return first, last
 
 
@@ -132,9 +132,7 @@ def fit(rows: pd.DataFrame, first: date, last: date) -> RaidModel:
     per_night = _nightly(rows, first, last)
     per_night = per_night[per_night["launched"] > 0]
     if per_night.empty:
-        raise InputError(
-            [Problem("--like", "", f"no launches in the record from {first} to {last}")]
-        )
+        raise InputError([Problem("like", "", f"no launches in the record from {first} to {last}")])
     n_nights = (last - first).days + 1
     window = rows[(rows["night"] >= first) & (rows["night"] <= last) & (rows["launched"] > 0)]
     models = []

@@ -68,7 +68,7 @@ def load_raid(
         try:
             night = date.fromisoformat(ref)
         except ValueError:
-            raise InputError([Problem("--raid", "", f"not a date: {ref!r}")]) from None
+            raise InputError([Problem("raid", "", f"not a date: {ref!r}")]) from None
         origin = f"<record night {ref}>"
         nights = [night_from_record(record_rows(), night, ctx)]
     else:

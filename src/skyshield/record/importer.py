@@ -478,6 +478,7 @@ def _sha256(data: bytes) -> str:
 def read_record(
     path: Path | None = None,
     *,
+    data: bytes | None = None,
     catalog: Catalog | None = None,
     launch_areas: LaunchAreas | None = None,
     regions: Regions | None = None,
@@ -485,7 +486,8 @@ def read_record(
     """Read and check an attack-record CSV (``None``: the shipped snapshot).
 
     The file must be UTF-8 CSV with a header holding :data:`REQUIRED_COLUMNS`; other columns
-    are accepted.  Bad input raises :class:`~skyshield.errors.InputError` whose problems name
+    are accepted.  ``data``: the file's bytes, already read (e.g. kept in the run store);
+    ``path`` then only names it in messages.  Bad input raises :class:`~skyshield.errors.InputError` whose problems name
     the file, the column and the line (header = line 1): file not found, empty file, not
     UTF-8, missing columns, a count that is not a number >= 0, a time that cannot be read, an
     ``affected region`` that is not a list of names.  ``catalog``, ``launch_areas`` and
@@ -495,7 +497,7 @@ def read_record(
     places = launch_areas if launch_areas is not None else load_launch_areas()
     oblasts = regions if regions is not None else load_regions()
 
-    data, file = _read_bytes(path)
+    data, file = _read_bytes(path) if data is None else (data, str(path or "<record>"))
     problems = _Problems(file)
     if not data.strip():
         raise InputError([Problem(file, "", "file is empty (expected a CSV header and rows)", 1)])

@@ -1,6 +1,6 @@
-"""The assessment of a scenario as data: what ``skyshield assess`` computed, and its summary.
+"""The summary of an assessment (:class:`skyshield.studies.Assessment`).
 
-:func:`assessment_summary` turns an :class:`Assessment` into the mapping written as
+:func:`assessment_summary` turns an assessment into the mapping written as
 ``summary.json``; the HTML report takes every number it shows from that mapping, so the two
 cannot disagree.  Units: counts a night, USD, km, s.
 """
@@ -8,9 +8,7 @@ cannot disagree.  Units: counts a night, USD, km, s.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -20,8 +18,8 @@ from skyshield.analysis import Interval, mean_interval, metric_table
 from skyshield.analysis.summary import metric_values
 from skyshield.engine.names import DEFENCES, FATES
 from skyshield.engine.sim import World
-from skyshield.report.sample_night import SampleNight
-from skyshield.runs.store import text_sha256
+from skyshield.runs import text_sha256
+from skyshield.studies import Assessment
 
 #: Headline figures of ``summary.json`` (key -> the stored replication metric).
 HEADLINE_METRICS = {
@@ -40,28 +38,6 @@ HEADLINE_METRICS = {
     "cost_exchange_ratio": "shield.cost_exchange_ratio",
     "pilot_exposure_min_km": "shield.pilot_exposure_min_km",
 }
-
-
-@dataclass(frozen=True)
-class Assessment:
-    """Everything the report shows: the world, the main Monte Carlo run's replications (one row
-    each, one column per metric, as :meth:`Store.run_metrics` gives them), the sample night, the
-    sizing sweep's table (``set:<path>``, ``run_id`` and each metric with ``.low``/``.high``;
-    None without a sweep) and provenance."""
-
-    world: World
-    raid_ref: str
-    run_id: str
-    store: Path
-    seed: int
-    workers: str  # where the replications ran, e.g. "2 local processes"
-    reps: pd.DataFrame
-    sample: SampleNight
-    sweep: pd.DataFrame | None
-    sweep_path: str
-    sweep_runs: int
-    command: str
-    timings_s: dict[str, float]
 
 
 def interval_json(iv: Interval) -> dict[str, float | int | None]:
@@ -168,9 +144,13 @@ def assessment_summary(a: Assessment) -> dict[str, Any]:
         "replications": len(a.reps),
         "workers": a.workers,
         "run_id": a.run_id,
-        "store": str(a.store.resolve()),
+        "store": str(a.store.resolve()) if a.store else None,
         "command": a.command,
-        "rerun": f"skyshield runs rerun {a.run_id} --store {a.store.resolve()}",
+        "rerun": (
+            f"skyshield runs rerun {a.run_id} --store {a.store.resolve()}"
+            if a.run_id and a.store
+            else None
+        ),
         "totals": {k: clean(v) for k, v in totals.items()},
         "shortfalls": list(plan.shortfalls),
         "headline": headline,

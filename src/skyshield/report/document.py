@@ -8,12 +8,13 @@ from typing import Any
 
 from skyshield.files import write_atomic, write_csv
 from skyshield.report.assumptions import assumption_groups
-from skyshield.report.briefing import Assessment, assessment_summary
+from skyshield.report.briefing import assessment_summary
 from skyshield.report.charts import plot_sizing_curve
 from skyshield.report.figures import plot_hits_by_asset, plot_kills_by_layer, png_bytes
 from skyshield.report.html import FigureImage, render_report
 from skyshield.report.limits import load_limits
 from skyshield.report.night_map import plot_night_map
+from skyshield.studies import Assessment
 
 
 def briefing_figures(a: Assessment, summary: dict[str, Any], out: Path) -> dict[str, FigureImage]:

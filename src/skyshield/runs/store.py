@@ -1,11 +1,17 @@
-"""The run store: one embedded DuckDB file.
+"""The run store: one embedded DuckDB file holding imported records and runs.
 
-Tables of this release: ``runs`` (one row per Monte Carlo run: the scenario's text and hash, the
-raid, the base seed, the code version, status and time), ``replication_metrics`` (one row per
-replication and metric), ``record_imports`` (one row per imported record file, keyed by its
-SHA-256) and ``record_rows (the imported rows, columns as
-:data:`skyshield.record.ROW_COLUMNS`).  Every write is one transaction: a failure or
-a killed process leaves the store as it was.
+The layout, its version and the migrations from older stores are in :mod:`skyshield.runs.schema`.
+
+Several processes may use one store (a command line and the web app, two Monte Carlo runs):
+every operation opens the file, does one short transaction and closes it again, so the file is
+locked only for milliseconds at a time.  An operation that finds the file locked by another
+process retries until ``wait_s`` has passed, then raises :class:`StoreBusy` with a plain message.
+Every write is one transaction: a failure or a killed process leaves the store as it was.
+
+A run records the host and process that runs it.  A run still marked ``running`` whose process
+is gone (killed) reads as ``interrupted``; runs stopped by an error or a signal are marked so at
+once.  Rows read back are checked (a run's replications and seed within range; the stored
+scenario text against its SHA-256) before anything trusts them.
 
 The default location is ``$SKYSHIELD_STORE`` if set, else
 ``$XDG_DATA_HOME/skyshield/store.duckdb`` (``~/.local/share/skyshield/store.duckdb``).
@@ -13,10 +19,15 @@ The default location is ``$SKYSHIELD_STORE`` if set, else
 
 from __future__ import annotations
 
+import gzip
 import hashlib
+import math
 import os
+import socket
+import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -28,81 +39,28 @@ import pandas as pd
 from skyshield import __version__
 from skyshield.analysis import FATE_COLUMNS
 from skyshield.errors import InputError, Problem
-from skyshield.record import ROW_COLUMNS
+from skyshield.runs.schema import LEGACY_ROW_COLUMNS, SCHEMA_VERSION, migrate, stored_version
 
-#: Columns of the ``threat_fates`` table.
+#: Columns of the ``runs.fates`` table.
 FATE_TABLE_COLUMNS = ("run_id", "rep", *FATE_COLUMNS)
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS runs (
-    run_id VARCHAR PRIMARY KEY,
-    kind VARCHAR,
-    created_at TIMESTAMPTZ,
-    scenario_origin VARCHAR,
-    scenario_text VARCHAR,
-    scenario_sha256 VARCHAR,
-    raid VARCHAR,
-    night INTEGER,
-    base_seed BIGINT,
-    replications INTEGER,
-    code_version VARCHAR,
-    status VARCHAR,
-    seconds DOUBLE
-);
-CREATE TABLE IF NOT EXISTS replication_metrics (
-    run_id VARCHAR,
-    rep INTEGER,
-    seed UBIGINT,
-    metric VARCHAR,
-    value DOUBLE
-);
-CREATE TABLE IF NOT EXISTS threat_fates (
-    run_id VARCHAR,
-    rep INTEGER,
-    defence VARCHAR,
-    threat INTEGER,
-    class_id VARCHAR,
-    aim_id VARCHAR,
-    fate VARCHAR,
-    fate_asset VARCHAR,
-    killed_by VARCHAR,
-    fate_time_s DOUBLE
-);
-CREATE TABLE IF NOT EXISTS record_imports (
-    sha256 VARCHAR PRIMARY KEY,
-    path VARCHAR,
-    imported_at TIMESTAMPTZ,
-    rows INTEGER,
-    launched DOUBLE,
-    code_version VARCHAR
-);
-CREATE TABLE IF NOT EXISTS record_rows (
-    sha256 VARCHAR,
-    line INTEGER,
-    time_start TIMESTAMPTZ,
-    time_end TIMESTAMPTZ,
-    date_only BOOLEAN,
-    night DATE,
-    model VARCHAR,
-    class_key VARCHAR,
-    category VARCHAR,
-    launched DOUBLE,
-    launched_missing BOOLEAN,
-    destroyed DOUBLE,
-    not_reach_goal DOUBLE,
-    launch_place VARCHAR,
-    launch_areas VARCHAR[],
-    launch_places_unmapped VARCHAR[],
-    target VARCHAR,
-    target_main VARCHAR,
-    target_regions VARCHAR[],
-    affected_regions VARCHAR[],
-    carrier VARCHAR,
-    source VARCHAR
-);
-"""
+#: How long an operation waits for another process to release the store (s), by default.
+DEFAULT_WAIT_S = 30.0
+
+#: Pause between attempts to open a locked store (s).
+RETRY_S = 0.05
+
+#: Most replications a stored run may claim: a row above it is corrupt (or edited).
+MAX_STORED_REPLICATIONS = 10_000_000
+
+#: Run statuses.
+RUNNING, DONE, INTERRUPTED, FAILED = "running", "done", "interrupted", "failed"
 
 _LIST_COLUMNS = ("launch_areas", "launch_places_unmapped", "target_regions", "affected_regions")
+
+
+class StoreBusy(InputError):
+    """Another process held the store for longer than the caller was willing to wait."""
 
 
 def text_sha256(text: str) -> str:
@@ -119,19 +77,50 @@ def default_store_path() -> Path:
     return Path(base) / "skyshield" / "store.duckdb"
 
 
-class Store:
-    """An open run store; use as a context manager."""
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
 
-    def __init__(self, path: Path) -> None:
-        self.path = path
+
+def _is_lock_error(exc: duckdb.Error) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+class Store:
+    """A run store at ``path`` (created on first use); usable as a context manager.
+
+    ``wait_s``: how long an operation waits for another process holding the file (s).
+    ``upgraded_from`` is the layout version the store had when this object upgraded it (a
+    message for the user), else None.
+    """
+
+    def __init__(self, path: str | Path, *, wait_s: float = DEFAULT_WAIT_S) -> None:
+        self.path = Path(path)
+        self.wait_s = wait_s
+        self.host = socket.gethostname()
+        self.upgraded_from: int | None = None
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self.con = duckdb.connect(str(path))
-        except (OSError, duckdb.Error) as exc:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
             raise InputError(
-                [Problem(str(path), "", f"cannot open the run store ({exc})")]
+                [Problem(str(self.path), "", f"cannot create the store's folder ({exc})")]
             ) from None
-        self.con.execute(_SCHEMA)
+        if self.path.exists() and not self.path.is_file():
+            raise InputError(
+                [Problem(str(self.path), "--store", "expected a store file, found a folder")]
+            )
+        with self._connect() as con:
+            try:
+                self.upgraded_from = migrate(con)
+            except ValueError as exc:
+                raise InputError([Problem(str(self.path), "", str(exc))]) from None
+            self._mark_gone_runs(con)
 
     def __enter__(self) -> Store:
         return self
@@ -142,45 +131,169 @@ class Store:
         self.close()
 
     def close(self) -> None:
-        """Close the connection."""
-        self.con.close()
+        """Nothing to release: every operation closes its own connection."""
+
+    # -- connections ---------------------------------------------------------------------
+
+    @contextmanager
+    def _connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection for one operation, retried while another process holds the file."""
+        deadline = time.monotonic() + self.wait_s
+        while True:
+            try:
+                con = duckdb.connect(str(self.path), read_only=False)
+                break
+            except duckdb.Error as exc:
+                if not _is_lock_error(exc):
+                    raise InputError(
+                        [Problem(str(self.path), "", f"cannot open the run store ({exc})")]
+                    ) from None
+                if time.monotonic() >= deadline:
+                    raise StoreBusy(
+                        [
+                            Problem(
+                                str(self.path),
+                                "",
+                                "the run store is busy: another skyshield process is writing to"
+                                f" it; waited {self.wait_s:g} s (wait longer with --wait SECONDS,"
+                                " or use another --store)",
+                            )
+                        ]
+                    ) from None
+                time.sleep(RETRY_S)
+        try:
+            yield con
+        finally:
+            con.close()
+
+    @contextmanager
+    def _transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self._connect() as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> pd.DataFrame:
+        with self._connect(read_only=True) as con:
+            return con.execute(sql, list(params)).df()
+
+    @property
+    def schema_version(self) -> int:
+        """The layout version of the file (:data:`SCHEMA_VERSION` once opened)."""
+        with self._connect(read_only=True) as con:
+            return stored_version(con)
+
+    # -- the record ----------------------------------------------------------------------
 
     def has_record(self, sha256: str) -> bool:
         """True if a record file with this hash was imported."""
-        q = "SELECT count(*) FROM record_imports WHERE sha256 = ?"
-        row = self.con.execute(q, [sha256]).fetchone()
-        return bool(row and row[0])
+        q = "SELECT count(*) AS n FROM record.imports WHERE sha256 = ?"
+        return bool(self._query(q, [sha256])["n"].iloc[0])
 
-    def add_record(self, sha256: str, path: str, rows: pd.DataFrame) -> bool:
-        """Store an imported record in one transaction; False (and no change) if already there."""
-        if self.has_record(sha256):
-            return False
-        frame = rows.loc[:, list(ROW_COLUMNS)].copy()
-        frame.insert(0, "sha256", sha256)
-        for c in _LIST_COLUMNS:
-            frame[c] = frame[c].map(lambda v: [str(x) for x in (v if v is not None else [])])
-        frame["night"] = pd.to_datetime(frame["night"])
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            self.con.register("incoming", frame)
-            self.con.execute("INSERT INTO record_rows SELECT * FROM incoming")
-            self.con.unregister("incoming")
-            self.con.execute(
-                "INSERT INTO record_imports VALUES (?, ?, ?, ?, ?, ?)",
-                [
-                    sha256,
-                    path,
-                    datetime.now(UTC),
-                    len(frame),
-                    float(frame["launched"].sum()),
-                    __version__,
-                ],
-            )
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
+    def add_record(self, sha256: str, path: str, data: bytes, rows: int, launched: float) -> bool:
+        """Store an imported record file (its bytes, compressed) and make it the one in use, in
+        one transaction; False (and no change) if a file with this hash is already there."""
+        with self._transaction() as con:
+            row = con.execute(
+                "SELECT count(*) FROM record.imports WHERE sha256 = ?", [sha256]
+            ).fetchone()
+            if row and row[0]:
+                return False
+            con.execute(
+                "INSERT INTO record.imports VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [sha256, path, datetime.now(UTC), rows, launched, __version__,
+                 gzip.compress(data, mtime=0)],
+            )  # fmt: skip
+            con.execute("DELETE FROM meta.info WHERE key = 'record_in_use'")
         return True
+
+    def imports(self) -> pd.DataFrame:
+        """Imported record files, newest first, with ``in_use`` marking the one commands use."""
+        df = self._query(
+            "SELECT sha256, path, imported_at, rows, launched, code_version,"
+            " data IS NULL AS legacy FROM record.imports ORDER BY imported_at DESC"
+        )
+        use = self.record_in_use()
+        df["in_use"] = df["sha256"] == use if use is not None else False
+        return df
+
+    def record_in_use(self) -> str | None:
+        """The SHA-256 of the import commands use: the one chosen with :meth:`use_record`, else
+        the newest; None if nothing was imported."""
+        chosen = self._query("SELECT value FROM meta.info WHERE key = 'record_in_use'")
+        if len(chosen):
+            return str(chosen["value"].iloc[0])
+        newest = self._query("SELECT sha256 FROM record.imports ORDER BY imported_at DESC LIMIT 1")
+        return str(newest["sha256"].iloc[0]) if len(newest) else None
+
+    def _import_id(self, ref: str) -> str:
+        """The full SHA-256 of the import that ``ref`` (a prefix of at least 6 characters)
+        names; InputError if none or several do."""
+        found = self._query(
+            "SELECT sha256 FROM record.imports WHERE starts_with(sha256, ?)", [ref.lower()]
+        )
+        if len(ref) < 6 or len(found) != 1:
+            what = "several imports" if len(found) > 1 else "no import"
+            raise InputError(
+                [
+                    Problem(
+                        str(self.path),
+                        "import",
+                        f"{what} with an id starting {ref!r}; expected 6 or more characters of"
+                        " one id (see `skyshield record imports`)",
+                    )
+                ]
+            )
+        return str(found["sha256"].iloc[0])
+
+    def use_record(self, ref: str) -> str:
+        """Make the import ``ref`` (an id prefix) the one commands use; its full id."""
+        sha = self._import_id(ref)
+        with self._transaction() as con:
+            con.execute("INSERT OR REPLACE INTO meta.info VALUES ('record_in_use', ?)", [sha])
+        return sha
+
+    def drop_record(self, ref: str) -> str:
+        """Remove the import ``ref`` (an id prefix); if it was in use, the newest remaining
+        import is used again.  Its full id."""
+        sha = self._import_id(ref)
+        with self._transaction() as con:
+            con.execute("DELETE FROM record.imports WHERE sha256 = ?", [sha])
+            con.execute("DELETE FROM record.legacy_rows WHERE sha256 = ?", [sha])
+            con.execute("DELETE FROM meta.info WHERE key = 'record_in_use' AND value = ?", [sha])
+        return sha
+
+    def record_file(self, sha256: str) -> tuple[dict[str, Any], bytes | None, pd.DataFrame]:
+        """An import's row, its file's bytes (None for a version-1 import) and, for a version-1
+        import only, its parsed rows as stored then (empty otherwise)."""
+        meta = self._query(
+            "SELECT sha256, path, imported_at, rows, launched, code_version, data"
+            " FROM record.imports WHERE sha256 = ?",
+            [sha256],
+        )
+        if meta.empty:
+            raise InputError([Problem(str(self.path), "import", f"no import {sha256[:12]!r}")])
+        row = meta.iloc[0].to_dict()
+        blob = row.pop("data")
+        if blob is not None and not (isinstance(blob, float) and math.isnan(blob)):
+            return row, gzip.decompress(bytes(blob)), pd.DataFrame()
+        legacy = self._query(
+            f"SELECT {', '.join(LEGACY_ROW_COLUMNS[1:])} FROM record.legacy_rows"
+            " WHERE sha256 = ? ORDER BY line",
+            [sha256],
+        )
+        for c in ("time_start", "time_end"):
+            legacy[c] = legacy[c].dt.tz_convert("Europe/Kyiv")
+        legacy["night"] = pd.to_datetime(legacy["night"]).dt.date
+        for c in _LIST_COLUMNS:
+            legacy[c] = legacy[c].map(list)
+        return row, None, legacy
+
+    # -- runs ------------------------------------------------------------------------------
 
     def start_run(
         self,
@@ -192,15 +305,26 @@ class Store:
         base_seed: int,
         replications: int,
     ) -> str:
-        """Record a new run (status ``running``) and return its id."""
+        """Record a new run (status ``running``, this process) and return its id."""
         run_id = uuid.uuid4().hex[:12]
         sha = text_sha256(scenario_text)
-        self.con.execute(
-            "INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'running', NULL)",
-            [run_id, kind, datetime.now(UTC), scenario_origin, scenario_text, sha, raid, night,
-             base_seed, replications, __version__],
-        )  # fmt: skip
+        with self._transaction() as con:
+            con.execute(
+                "INSERT INTO runs.runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?,"
+                " NULL)",
+                [run_id, kind, datetime.now(UTC), scenario_origin, scenario_text, sha, raid,
+                 night, base_seed, replications, __version__, RUNNING, self.host, os.getpid()],
+            )  # fmt: skip
         return run_id
+
+    def claim_run(self, run_id: str) -> None:
+        """Mark a run ``running`` in this process again (a resumed run)."""
+        with self._transaction() as con:
+            con.execute(
+                "UPDATE runs.runs SET status = ?, host = ?, pid = ?, message = NULL"
+                " WHERE run_id = ?",
+                [RUNNING, self.host, os.getpid(), run_id],
+            )
 
     def find_run(
         self,
@@ -214,20 +338,20 @@ class Store:
         """The newest run of ``kind`` made by this code version from exactly this scenario text,
         raid, night, base seed and number of replications (what ``sweep --resume`` continues),
         or None."""
-        row = self.con.execute(
-            "SELECT run_id FROM runs WHERE kind = ? AND scenario_sha256 = ? AND raid = ?"
+        found = self._query(
+            "SELECT run_id FROM runs.runs WHERE kind = ? AND scenario_sha256 = ? AND raid = ?"
             " AND night = ? AND base_seed = ? AND replications = ? AND code_version = ?"
             " ORDER BY created_at DESC LIMIT 1",
             [kind, text_sha256(scenario_text), raid, night, base_seed, replications, __version__],
-        ).fetchone()
-        return None if row is None else str(row[0])
+        )
+        return None if found.empty else str(found["run_id"].iloc[0])
 
     def add_replications(
         self, run_id: str, reps: Sequence[tuple[int, int, dict[str, float], pd.DataFrame]]
     ) -> None:
         """Store finished replications ``(index, seed, metrics, fates)`` in one transaction (all
         or nothing): their metrics and their threats' fates (a table per replication with the
-        columns of ``threat_fates`` after ``run_id`` and ``rep``)."""
+        columns of ``runs.fates`` after ``run_id`` and ``rep``)."""
         rows = [
             (run_id, k, seed, m, float(v))
             for k, seed, metrics, _ in reps
@@ -239,39 +363,64 @@ class Store:
             or [pd.DataFrame(columns=FATE_TABLE_COLUMNS)],
             ignore_index=True,
         )[list(FATE_TABLE_COLUMNS)]
-        self.con.execute("BEGIN TRANSACTION")
-        try:
-            self.con.register("incoming_reps", frame)
-            self.con.execute("INSERT INTO replication_metrics SELECT * FROM incoming_reps")
-            self.con.unregister("incoming_reps")
-            self.con.register("incoming_fates", fates)
-            self.con.execute("INSERT INTO threat_fates SELECT * FROM incoming_fates")
-            self.con.unregister("incoming_fates")
-            self.con.execute("COMMIT")
-        except BaseException:
-            self.con.execute("ROLLBACK")
-            raise
-
-    def run_fates(self, run_id: str) -> pd.DataFrame:
-        """Every stored threat's fate of a run: one row per (replication, defence, threat)."""
-        return self.con.execute(
-            f"SELECT {', '.join(FATE_TABLE_COLUMNS[1:])} FROM threat_fates WHERE run_id = ?"
-            " ORDER BY rep, defence, threat",
-            [run_id],
-        ).df()
+        with self._transaction() as con:
+            con.register("incoming_reps", frame)
+            con.execute("INSERT INTO runs.metrics SELECT * FROM incoming_reps")
+            con.unregister("incoming_reps")
+            con.register("incoming_fates", fates)
+            con.execute("INSERT INTO runs.fates SELECT * FROM incoming_fates")
+            con.unregister("incoming_fates")
 
     def finish_run(self, run_id: str, seconds: float) -> None:
         """Mark a run done, with its wall time (s)."""
-        self.con.execute(
-            "UPDATE runs SET status = 'done', seconds = ? WHERE run_id = ?", [seconds, run_id]
+        self.end_run(run_id, DONE, seconds=seconds)
+
+    def end_run(
+        self, run_id: str, status: str, message: str | None = None, seconds: float | None = None
+    ) -> None:
+        """Mark a run ``done``, ``interrupted`` or ``failed`` (with a message saying why)."""
+        with self._transaction() as con:
+            con.execute(
+                "UPDATE runs.runs SET status = ?, message = ?, seconds = coalesce(?, seconds)"
+                " WHERE run_id = ?",
+                [status, message, seconds, run_id],
+            )
+
+    def _mark_gone_runs(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Mark ``interrupted`` the runs of this host still ``running`` whose process is gone."""
+        rows = con.execute(
+            "SELECT run_id, pid FROM runs.runs WHERE status = ? AND host = ?", [RUNNING, self.host]
+        ).fetchall()
+        gone = [str(r[0]) for r in rows if r[1] is None or not _pid_alive(int(r[1]))]
+        for run_id in gone:
+            con.execute(
+                "UPDATE runs.runs SET status = ?, message = ? WHERE run_id = ?",
+                [INTERRUPTED, "its process ended before the run was done", run_id],
+            )
+
+    def run_fates(self, run_id: str) -> pd.DataFrame:
+        """Every stored threat's fate of a run: one row per (replication, defence, threat)."""
+        return self._query(
+            f"SELECT {', '.join(FATE_TABLE_COLUMNS[1:])} FROM runs.fates WHERE run_id = ?"
+            " ORDER BY rep, defence, threat",
+            [run_id],
+        )
+
+    def fate_counts(self, run_id: str) -> pd.DataFrame:
+        """Stored fates per replication and defence (``rep``, ``defence``, ``threats``)."""
+        return self._query(
+            "SELECT rep, defence, count(*) AS threats FROM runs.fates WHERE run_id = ?"
+            " GROUP BY rep, defence ORDER BY rep, defence",
+            [run_id],
         )
 
     def run_metrics(self, run_id: str) -> pd.DataFrame:
-        """One row per replication, one column per metric (a metric absent in a replication is NaN)."""
-        long = self.con.execute(
-            "SELECT rep, seed, metric, value FROM replication_metrics WHERE run_id = ? ORDER BY rep",
+        """One row per replication, one column per metric (a metric absent in a replication
+        is NaN)."""
+        long = self._query(
+            "SELECT rep, seed, metric, value FROM runs.metrics WHERE run_id = ? ORDER BY rep",
             [run_id],
-        ).df()
+        )
         if long.empty:
             return pd.DataFrame()
         # pivot, not pivot_table: a metric undefined (NaN) in every replication keeps its column
@@ -280,48 +429,73 @@ class Store:
         return wide.reset_index()
 
     def runs(self) -> pd.DataFrame:
-        """Every run, newest first, with the number of replications stored."""
-        return self.con.execute(
+        """Every run, newest first, with the number of replications stored; a run whose
+        process is gone reads as ``interrupted``."""
+        df = self._query(
             "SELECT r.run_id, r.kind, r.created_at, r.scenario_origin, r.raid, r.base_seed,"
-            " r.replications, coalesce(d.done, 0) AS stored, r.status, r.seconds"
-            " FROM runs r LEFT JOIN (SELECT run_id, count(DISTINCT rep) AS done"
-            " FROM replication_metrics GROUP BY run_id) d USING (run_id)"
+            " r.replications, coalesce(d.done, 0) AS stored, r.status, r.seconds, r.host, r.pid"
+            " FROM runs.runs r LEFT JOIN (SELECT run_id, count(DISTINCT rep) AS done"
+            " FROM runs.metrics GROUP BY run_id) d USING (run_id)"
             " ORDER BY r.created_at DESC"
-        ).df()
+        )
+        gone = [
+            st == RUNNING and host == self.host and (pd.isna(pid) or not _pid_alive(int(pid)))
+            for st, host, pid in zip(df["status"], df["host"], df["pid"], strict=True)
+        ]
+        df.loc[gone, "status"] = INTERRUPTED
+        return df.drop(columns=["host", "pid"])
 
     def run(self, run_id: str) -> dict[str, Any]:
-        """The row of one run; InputError if there is none."""
-        df = self.con.execute("SELECT * FROM runs WHERE run_id = ?", [run_id]).df()
+        """The row of one run, checked; InputError if there is none or it is corrupt."""
+        df = self._query("SELECT * FROM runs.runs WHERE run_id = ?", [run_id])
         if df.empty:
             raise InputError(
                 [Problem(str(self.path), "run", f"no run {run_id!r} (see `skyshield runs list`)")]
             )
-        return dict(df.iloc[0].to_dict())
+        row = dict(df.iloc[0].to_dict())
+        self._check_run(row)
+        return row
+
+    def _check_run(self, row: dict[str, Any]) -> None:
+        """InputError if a stored run's row is out of range or its text does not match its
+        hash (the store was edited or damaged)."""
+        bad = []
+        n, seed = row.get("replications"), row.get("base_seed")
+        if not isinstance(n, int | float) or not 1 <= n <= MAX_STORED_REPLICATIONS:
+            bad.append(f"replications {n!r} (expected 1..{MAX_STORED_REPLICATIONS:,})")
+        if not isinstance(seed, int | float) or not 0 <= seed < 2**64:
+            bad.append(f"base seed {seed!r} (expected 0..2**64-1)")
+        text = row.get("scenario_text")
+        if not isinstance(text, str) or text_sha256(text) != row.get("scenario_sha256"):
+            bad.append("scenario text that does not match its SHA-256")
+        if bad:
+            raise InputError(
+                [
+                    Problem(
+                        str(self.path),
+                        f"run {row.get('run_id')}",
+                        "the stored run is damaged or was edited: " + "; ".join(bad),
+                    )
+                ]
+            )
 
     def done_reps(self, run_id: str) -> set[int]:
         """Indices of the replications of a run that are stored."""
-        rows = self.con.execute(
-            "SELECT DISTINCT rep FROM replication_metrics WHERE run_id = ?", [run_id]
-        ).fetchall()
-        return {int(r[0]) for r in rows}
+        q = "SELECT DISTINCT rep FROM runs.metrics WHERE run_id = ?"
+        return {int(r) for r in self._query(q, [run_id])["rep"]}
 
-    def imports(self) -> pd.DataFrame:
-        """Imported record files, newest first."""
-        return self.con.execute("SELECT * FROM record_imports ORDER BY imported_at DESC").df()
 
-    def latest_record(self) -> tuple[dict[str, Any], pd.DataFrame] | None:
-        """The most recently imported record (its import row and its rows), or None."""
-        imp = self.imports()
-        if imp.empty:
-            return None
-        meta = imp.iloc[0].to_dict()
-        df = self.con.execute(
-            "SELECT * EXCLUDE (sha256) FROM record_rows WHERE sha256 = ? ORDER BY line",
-            [meta["sha256"]],
-        ).df()
-        for c in ("time_start", "time_end"):
-            df[c] = df[c].dt.tz_convert("Europe/Kyiv")
-        df["night"] = df["night"].dt.date
-        for c in _LIST_COLUMNS:
-            df[c] = df[c].map(list)
-        return meta, df
+__all__ = [
+    "DEFAULT_WAIT_S",
+    "DONE",
+    "FAILED",
+    "FATE_TABLE_COLUMNS",
+    "INTERRUPTED",
+    "MAX_STORED_REPLICATIONS",
+    "RUNNING",
+    "SCHEMA_VERSION",
+    "Store",
+    "StoreBusy",
+    "default_store_path",
+    "text_sha256",
+]

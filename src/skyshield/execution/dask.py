@@ -24,7 +24,7 @@ from distributed.comm.registry import backends
 from skyshield import __version__
 from skyshield.engine.sim import World
 from skyshield.errors import InputError, Problem
-from skyshield.runs.executor import Block, Rep, run_block
+from skyshield.execution.blocks import Block, Rep, run_block
 
 #: How long to try to reach a scheduler before giving up (s).
 CONNECT_TIMEOUT_S = 5.0
@@ -68,7 +68,7 @@ def skyshield_version() -> str:
 
 
 def _problem(address: str, what: str) -> InputError:
-    return InputError([Problem("--dask", address, what)])
+    return InputError([Problem("dask", address, what)])
 
 
 def _check_address(address: str) -> None:

@@ -4,7 +4,7 @@ same night, with every table (and the threats' routes) for replays and exports.
 A run is found by its id in a run store, or through an assessment folder whose ``summary.json``
 names the run (``run_id``) and its store (``store``, an absolute path).  Replication ``rep`` of a
 run with base seed ``S`` and ``N`` replications has the seed
-``SeedSequence(S).spawn(N)[rep]`` (:func:`~skyshield.runs.executor.replication_seeds`); the
+``SeedSequence(S).spawn(N)[rep]`` (:func:`~skyshield.execution.replication_seeds`); the
 re-simulated metrics are compared with the stored ones, so a replay that no longer matches its
 run (the code changed since) is noticed.
 """
@@ -24,9 +24,9 @@ from skyshield.analysis import replication_metrics
 from skyshield.engine.api import build_world
 from skyshield.engine.sim import Outcome, World, flown_threats, run_replication
 from skyshield.errors import InputError, Problem
-from skyshield.runs.executor import replication_seeds
+from skyshield.execution import replication_seeds
+from skyshield.runs import Store
 from skyshield.runs.provenance import stored_scenario
-from skyshield.runs.store import Store
 
 
 def locate_run(target: str, store_path: Path) -> tuple[Path, str]:
@@ -109,7 +109,7 @@ def replay_run(
     n = int(row["replications"])
     if not 0 <= rep < n:
         raise InputError(
-            [Problem("--rep", "", f"expected 0..{n - 1} (run {run_id} has {n} replications)")]
+            [Problem("rep", "", f"expected 0..{n - 1} (run {run_id} has {n} replications)")]
         )
     seed = replication_seeds(int(row["base_seed"]), n)[rep]
     world = build_world(

@@ -1,0 +1,101 @@
+"""Where replications run: this process, a pool of local processes, or a Dask cluster.
+
+:func:`open_executor` gives an :class:`Executor`; :func:`run_replications` runs ``(index, seed)``
+pairs of a world on it in blocks and hands each finished block, in order, to a callback (the
+studies store them and report progress).  Results never depend on the executor or the number
+of workers (:mod:`skyshield.execution.blocks`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+
+from skyshield.engine.sim import World
+from skyshield.errors import InputError, Problem
+from skyshield.execution.blocks import Block, Executor, Rep, replication_seeds, run_block
+from skyshield.execution.local import LocalProcesses
+
+#: Replications a task runs one after the other (a block): small enough for smooth progress
+#: and a quick stop, large enough that sending the world to a worker is paid rarely.
+BLOCK_SIZE = 5
+
+
+def max_workers() -> int:
+    """Most local worker processes allowed without ``force``: twice the CPUs of this machine."""
+    return 2 * (os.cpu_count() or 1)
+
+
+@contextmanager
+def open_executor(
+    workers: int | None = None, dask: str | None = None, *, force: bool = False
+) -> Iterator[Executor]:
+    """The executor asked for, closed (workers, cluster and client too) when the block ends.
+
+    Without ``dask``: ``workers`` local processes (default 1: this process).  With
+    ``dask="local"``: a Dask LocalCluster of ``workers`` single-threaded processes (default 2) on
+    this machine.  With a scheduler address (``tcp://host:8786``): that cluster's workers,
+    whatever ``workers`` says.  InputError if ``workers`` is below 1, above :func:`max_workers`
+    for local processes (unless ``force``), or the scheduler cannot be reached.
+    """
+    if workers is not None and workers < 1:
+        raise InputError([Problem("workers", "", "expected a whole number of at least 1")])
+    if workers is not None and dask in (None, "local") and workers > max_workers() and not force:
+        raise InputError(
+            [
+                Problem(
+                    "workers",
+                    "",
+                    f"{workers} worker processes on a machine with {os.cpu_count()} CPUs; expected"
+                    f" at most {max_workers()} (twice the CPUs; --force to start more)",
+                )
+            ]
+        )
+    if dask is None:
+        yield LocalProcesses(workers or 1)
+        return
+    from skyshield.execution.dask import dask_executor
+
+    with dask_executor(dask, workers) as ex:
+        yield ex
+
+
+def run_replications(
+    world: World,
+    reps: list[tuple[int, int]],
+    executor: Executor | None = None,
+    on_block: Callable[[list[Rep]], None] | None = None,
+    block_size: int = BLOCK_SIZE,
+) -> list[Rep]:
+    """Run replications ``(index, seed)`` of ``world`` in blocks of ``block_size`` on
+    ``executor`` (default: this process).
+
+    ``on_block`` is called with each finished block, in order (e.g. to store it and to show
+    progress); the result is every replication, in order.
+    """
+    ex = executor if executor is not None else LocalProcesses(1)
+    blocks = [reps[i : i + block_size] for i in range(0, len(reps), block_size)]
+    done: list[Rep] = []
+    if not blocks:
+        return done
+    with closing(ex.map_blocks(world, blocks)) as results:
+        for block in results:
+            done.extend(block)
+            if on_block is not None:
+                on_block(block)
+    return done
+
+
+__all__ = [
+    "BLOCK_SIZE",
+    "Block",
+    "Executor",
+    "LocalProcesses",
+    "Rep",
+    "max_workers",
+    "open_executor",
+    "replication_seeds",
+    "run_block",
+    "run_replications",
+]

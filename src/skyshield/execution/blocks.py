@@ -1,0 +1,67 @@
+"""Replications as independent tasks: blocks of ``(index, seed)`` pairs run against one world.
+
+Replication ``k`` of a run with base seed ``S`` uses the seed drawn from
+``SeedSequence(S).spawn(N)[k]`` (:func:`replication_seeds`), so the same ``S`` and ``N`` give the
+same replications on any machine, any number of workers and any executor.  Every executor
+delivers the blocks' results in the blocks' order, so the replications, their stored rows and
+every aggregate are identical whether they ran in this process, in ``K`` local processes or on a
+Dask cluster.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import NamedTuple, Protocol
+
+import numpy as np
+import pandas as pd
+
+from skyshield.analysis import replication_metrics, threat_fates
+from skyshield.engine.sim import World, run_replication
+
+
+class Rep(NamedTuple):
+    """One replication's result: its index, its seed, its metrics and its threats' fates."""
+
+    rep: int
+    seed: int
+    metrics: dict[str, float]
+    fates: pd.DataFrame
+
+
+#: One task: replications ``(index, seed)`` run one after the other by one worker.
+Block = list[tuple[int, int]]
+
+
+def replication_seeds(base_seed: int, n: int) -> list[int]:
+    """The seeds of replications ``0..n-1`` of a run with ``base_seed`` (64-bit integers)."""
+    return [
+        int(ss.generate_state(1, dtype=np.uint64)[0])
+        for ss in np.random.SeedSequence(base_seed).spawn(n)
+    ]
+
+
+def run_block(world: World, reps: Block) -> list[Rep]:
+    """Run replications ``(index, seed)`` of ``world`` (baseline and shield); their metrics
+    and fates."""
+    out = []
+    for k, seed in reps:
+        outcomes = run_replication(world, seed)
+        out.append(
+            Rep(k, seed, replication_metrics(outcomes, world.catalog), threat_fates(outcomes))
+        )
+    return out
+
+
+class Executor(Protocol):
+    """Where blocks of replications run."""
+
+    def describe(self) -> str:
+        """A few words saying where the replications run (``2 local processes``)."""
+        ...
+
+    def map_blocks(self, world: World, blocks: list[Block]) -> Generator[list[Rep], None, None]:
+        """Run every block against ``world``; yield their results in the order of ``blocks``.
+
+        Closing the generator early cancels the blocks not yet run."""
+        ...

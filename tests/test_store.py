@@ -1,0 +1,225 @@
+"""The run store: a versioned layout with migrations, record and run data apart, several
+processes at once, runs that end as interrupted or failed, and stored rows checked before they
+are trusted."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from skyshield.cli.main import main
+from skyshield.errors import InputError
+from skyshield.runs import Store, StoreBusy
+from skyshield.runs.records import record_in_store
+from skyshield.runs.schema import SCHEMA_VERSION, stored_version
+
+DATA = Path(__file__).parent / "data"
+
+
+@pytest.fixture()
+def old_store(tmp_path: Path) -> Path:
+    """A store written by skyshield 0.1.0 (layout version 1): one `mc` run of 3 replications of
+    the small scenario against the reference raid (seed 5), and one record import."""
+    path = tmp_path / "old.duckdb"
+    path.write_bytes(gzip.decompress((DATA / "store_v0.1.0.duckdb.gz").read_bytes()))
+    return path
+
+
+def _tables(path: Path) -> set[str]:
+    con = duckdb.connect(str(path))
+    try:
+        rows = con.execute(
+            "SELECT table_schema || '.' || table_name FROM information_schema.tables"
+        ).fetchall()
+    finally:
+        con.close()
+    return {r[0] for r in rows}
+
+
+def test_an_older_store_is_upgraded_keeping_its_runs_and_imports(
+    old_store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert "main.runs" in _tables(old_store)
+    assert main(["runs", "list", "--store", str(old_store)]) == 0
+    assert "upgraded the run store" in capsys.readouterr().err
+    store = Store(old_store)
+    assert store.schema_version == SCHEMA_VERSION
+    assert {"runs.runs", "runs.metrics", "runs.fates", "record.imports", "meta.info"} <= _tables(
+        old_store
+    )
+    assert not {t for t in _tables(old_store) if t.startswith("main.")}
+    runs = store.runs()
+    assert len(runs) == 1 and runs["replications"].iloc[0] == 3 and runs["stored"].iloc[0] == 3
+    run_id = str(runs["run_id"].iloc[0])
+    assert len(store.run_metrics(run_id)) == 3
+    assert len(store.run_fates(run_id)) == 3 * 2 * 860  # every threat's fate, both defences
+    # the import made by 0.1.0 kept its parsed rows (it had no bytes) and is still the record
+    record = record_in_store(store)
+    assert record is not None and len(record.rows) == 39
+    assert store.imports()["legacy"].tolist() == [True]
+
+
+def test_an_upgraded_run_reproduces_its_numbers(
+    old_store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    run_id = str(Store(old_store).runs()["run_id"].iloc[0])
+    assert main(["runs", "rerun", run_id, "--store", str(old_store)]) == 0
+    assert "the same numbers" in capsys.readouterr().out
+
+
+def test_the_cli_says_when_it_upgrades(old_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert (
+        main(["mc", "small", "--raid", "reference", "--runs", "1", "--store", str(old_store)]) == 0
+    )
+    err = capsys.readouterr().err
+    assert "upgraded the run store" in err and "from layout version 1 to 2" in err
+
+
+def test_a_newer_store_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "new.duckdb"
+    Store(path)
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE meta.info SET value = '99' WHERE key = 'schema_version'")
+    con.close()
+    with pytest.raises(InputError, match="newer than this skyshield"):
+        Store(path)
+    assert main(["runs", "list", "--store", str(path)]) == 2
+    assert "layout version 99" in capsys.readouterr().err
+
+
+def test_a_new_store_has_the_current_version(tmp_path: Path) -> None:
+    store = Store(str(tmp_path / "s.duckdb"))  # a plain string path is accepted
+    con = duckdb.connect(str(store.path))
+    try:
+        assert stored_version(con) == SCHEMA_VERSION
+    finally:
+        con.close()
+
+
+HOLD = """
+import sys, time, duckdb
+con = duckdb.connect(sys.argv[1])
+con.execute("BEGIN TRANSACTION")
+print("holding", flush=True)
+time.sleep(float(sys.argv[2]))
+con.close()
+"""
+
+
+def _holder(path: Path, seconds: float) -> subprocess.Popen[str]:
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path), str(seconds)], stdout=subprocess.PIPE, text=True
+    )
+    assert proc.stdout is not None and proc.stdout.readline().strip() == "holding"
+    return proc
+
+
+def test_a_reader_waits_for_a_short_writer_and_a_long_one_gets_a_plain_message(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "s.duckdb"
+    Store(path)
+    holder = _holder(path, 1.0)
+    t0 = time.monotonic()
+    assert Store(path, wait_s=20).runs().empty  # waited for the other process, then read
+    assert time.monotonic() - t0 >= 0.5
+    holder.wait()
+    holder = _holder(path, 10.0)
+    try:
+        with pytest.raises(StoreBusy, match="the run store is busy"):
+            Store(path, wait_s=0.3)
+        assert main(["runs", "list", "--store", str(path), "--wait", "0.3"]) == 2
+        err = capsys.readouterr().err
+        assert "busy" in err and "--wait" in err and "Conflicting lock" not in err
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+def test_a_run_whose_process_was_killed_reads_as_interrupted(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from skyshield.cli.main import entry; entry()", "mc", "reference",
+         "--runs", "400", "--store", str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    assert proc.stdout.readline().startswith("running on")
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if path.exists() and not Store(path).runs().empty:
+            break
+        time.sleep(0.2)
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    runs = Store(path).runs()
+    assert runs["status"].tolist() == ["interrupted"]
+
+
+def test_a_stopped_run_is_marked_interrupted_at_once(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from skyshield.cli.main import entry; entry()", "mc", "reference",
+         "--runs", "400", "--workers", "2", "--store", str(path)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+    )  # fmt: skip
+    assert proc.stdout is not None
+    assert proc.stdout.readline().startswith("running on")
+    time.sleep(3.0)
+    t0 = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=20) == 130
+    assert time.monotonic() - t0 < 5
+    con = duckdb.connect(str(path))
+    try:
+        status = con.execute("SELECT status, message FROM runs.runs").fetchall()
+    finally:
+        con.close()
+    assert status == [("interrupted", "stopped before it was done")]
+
+
+@pytest.mark.parametrize(
+    ("sql", "words"),
+    [
+        ("UPDATE runs.runs SET replications = 1000000000", "replications 1000000000"),
+        ("UPDATE runs.runs SET scenario_text = scenario_text || ' '", "does not match its SHA-256"),
+    ],
+)
+def test_an_edited_run_is_not_trusted(
+    tmp_path: Path, sql: str, words: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "s.duckdb"
+    assert main(["mc", "small", "--raid", "reference", "--runs", "2", "--store", str(path)]) == 0
+    run_id = str(Store(path).runs()["run_id"].iloc[0])
+    capsys.readouterr()
+    con = duckdb.connect(str(path))
+    con.execute(sql)
+    con.close()
+    for cmd in (["runs", "rerun", run_id], ["export", run_id, "--format", "kml", "--out",
+                                             str(tmp_path / "x.kml")]):  # fmt: skip
+        assert main([*cmd, "--store", str(path)]) == 2
+        err = capsys.readouterr().err
+        assert "damaged or was edited" in err and words in err
+
+
+def test_a_rerun_of_a_run_missing_its_fates_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "s.duckdb"
+    assert main(["mc", "small", "--raid", "reference", "--runs", "2", "--store", str(path)]) == 0
+    run_id = str(Store(path).runs()["run_id"].iloc[0])
+    con = duckdb.connect(str(path))
+    con.execute("DELETE FROM runs.fates WHERE rep = 1")
+    con.close()
+    capsys.readouterr()
+    assert main(["runs", "rerun", run_id, "--store", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "1 of its 2 replications have every threat's fate" in err
