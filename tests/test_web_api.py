@@ -10,13 +10,13 @@ import numpy as np
 import pandas as pd
 import pytest
 from scipy import stats
-from web_helpers import client, make_config
 
 from skyshield.cli.main import main
 from skyshield.forces import plan_forces
 from skyshield.runs import Store
 from skyshield.runs.store import text_sha256
 from skyshield.scenario import Scenario, load_scenario
+from web_helpers import client, make_config
 
 
 @pytest.fixture
@@ -44,10 +44,17 @@ def test_open_a_builtin_gives_text_forces_and_layers(api) -> None:  # type: igno
 
 def test_moving_a_station_recomputes_the_forces(api) -> None:  # type: ignore[no-untyped-def]
     view = api.get("/api/scenarios/reference").json()
-    zhytomyr = next(i for i, f in enumerate(view["forces"]["stations"]) if f["station"] == "zhytomyr")
+    zhytomyr = next(
+        i for i, f in enumerate(view["forces"]["stations"]) if f["station"] == "zhytomyr"
+    )
     # move the station that is short next to the Polish bases: it is then held
     edit = {"op": "set", "path": ["cap", "stations", zhytomyr, "position"], "value": [24.0, 50.2]}
-    body = {"ref": "reference", "text": view["text"], "edits": [edit], "zones_for": view["theatre_key"]}
+    body = {
+        "ref": "reference",
+        "text": view["text"],
+        "edits": [edit],
+        "zones_for": view["theatre_key"],
+    }
     moved = api.post("/api/check", json=body).json()
     assert moved["problems"] == []
     assert "position: [24.0, 50.2]" in moved["text"]
@@ -59,9 +66,9 @@ def test_moving_a_station_recomputes_the_forces(api) -> None:  # type: ignore[no
 
 
 def load_scenario_text(text: str):  # type: ignore[no-untyped-def]
-    from skyshield.web.documents import check_text
-
     import tempfile
+
+    from skyshield.web.documents import check_text
 
     with tempfile.TemporaryDirectory() as d:
         loaded = check_text(text, Path(d), "t").loaded
@@ -98,10 +105,17 @@ def test_save_and_load_with_the_cli(api, tmp_path: Path, capsys) -> None:  # typ
     opened = api.get("/api/scenarios/copy.yaml").json()
     assert opened["text"] == view["text"]
     edit = {"op": "set", "path": ["cap", "stations", 1, "aircraft"], "value": 3}
-    changed = api.post("/api/check", json={"ref": "copy.yaml", "text": opened["text"], "edits": [edit]}).json()
-    stale = api.put("/api/scenarios/copy.yaml", json={"text": changed["text"], "expected_sha256": "0" * 64})
+    changed = api.post(
+        "/api/check", json={"ref": "copy.yaml", "text": opened["text"], "edits": [edit]}
+    ).json()
+    stale = api.put(
+        "/api/scenarios/copy.yaml", json={"text": changed["text"], "expected_sha256": "0" * 64}
+    )
     assert stale.status_code == 409
-    ok = api.put("/api/scenarios/copy.yaml", json={"text": changed["text"], "expected_sha256": opened["sha256"]})
+    ok = api.put(
+        "/api/scenarios/copy.yaml",
+        json={"text": changed["text"], "expected_sha256": opened["sha256"]},
+    )
     assert ok.status_code == 200
     assert main(["scenario", "validate", str(saved)]) == 0
     assert "OK" in capsys.readouterr().out
@@ -164,7 +178,9 @@ def test_runs_listed_and_compared_with_intervals(api, tmp_path: Path) -> None:  
     d = np.array(b_vals) - np.array(a_vals)  # -2 -3 -2 -3
     half = stats.t.ppf(0.975, 3) * d.std(ddof=1) / 2.0
     assert row["difference"] == pytest.approx(-2.5)
-    assert (row["difference_low"], row["difference_high"]) == pytest.approx((-2.5 - half, -2.5 + half))
+    assert (row["difference_low"], row["difference_high"]) == pytest.approx(
+        (-2.5 - half, -2.5 + half)
+    )
     same = next(r for r in paired["rows"] if r["metric"] == "baseline.hits_on_assets")
     assert same["difference"] == 0 and same["difference_low"] == 0 and same["difference_high"] == 0
 
@@ -175,7 +191,9 @@ def test_runs_listed_and_compared_with_intervals(api, tmp_path: Path) -> None:  
     dof = (va + vc) ** 2 / (va**2 / 3 + vc**2 / 2)
     half = stats.t.ppf(0.975, dof) * math.sqrt(va + vc)
     assert row["difference"] == pytest.approx(8.0 - 11.5)
-    assert (row["difference_low"], row["difference_high"]) == pytest.approx((-3.5 - half, -3.5 + half))
+    assert (row["difference_low"], row["difference_high"]) == pytest.approx(
+        (-3.5 - half, -3.5 + half)
+    )
 
     assert api.get("/api/runs/ffffffffffff").status_code == 404
     assert api.get(f"/api/runs/compare?a={a}&b=abcdef123456").status_code == 404

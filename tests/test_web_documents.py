@@ -37,7 +37,9 @@ def test_no_edit_keeps_the_text_byte_for_byte(ref: str | Path) -> None:
     text = load_scenario(ref, check=False).text
     assert apply_edits(text, [], _nothing) == text
     # and a round trip through the YAML library also gives the same bytes (the slow path)
-    edited = apply_edits(text, [set_(["name"], "x"), set_(["name"], load_scenario(ref).scenario.name)], _nothing)
+    edited = apply_edits(
+        text, [set_(["name"], "x"), set_(["name"], load_scenario(ref).scenario.name)], _nothing
+    )
     assert edited == text
 
 
@@ -60,7 +62,11 @@ def test_moving_a_station_changes_only_its_position(tmp_path: Path) -> None:
 def test_structural_edits_keep_comments_and_order(tmp_path: Path) -> None:
     text = load_scenario("reference").text
     edits = [
-        Edit(op="append", path=["cap", "stations"], value={"id": "extra", "position": [27.0, 49.5], "aircraft": 2}),
+        Edit(
+            op="append",
+            path=["cap", "stations"],
+            value={"id": "extra", "position": [27.0, 49.5], "aircraft": 2},
+        ),
         Edit(op="remove", path=["coalition", "members", 18]),
         set_(["coalition", "members", 0, "pledges", 0, "base"], "LRBC"),
         set_(["catalog_overrides", "fighters", "F-16", "mission_capable_rate"], 0.6),
@@ -71,7 +77,16 @@ def test_structural_edits_keep_comments_and_order(tmp_path: Path) -> None:
     assert "    - {id: extra, position: [27.0, 49.5], aircraft: 2}\n" in edited
     assert "Turkey" not in edited
     keys = [ln.split(":")[0] for ln in edited.splitlines() if ln and ln[0].isalpha()]
-    assert keys[:8] == ["name", "description", "start", "theatre", "assets", "coalition", "aew_orbits", "tanker_tracks"]
+    assert keys[:8] == [
+        "name",
+        "description",
+        "start",
+        "theatre",
+        "assets",
+        "coalition",
+        "aew_orbits",
+        "tanker_tracks",
+    ]
     s = check_text(edited, tmp_path, "x").loaded
     assert s is not None
     assert s.scenario.coalition.members[0].pledges[0].base == "LRBC"
@@ -103,7 +118,11 @@ def test_edits_that_do_not_fit_are_refused() -> None:
 
 
 def test_the_check_is_the_validate_check(tmp_path: Path) -> None:
-    bad = load_scenario("small").text.replace("count: 10", "count: 0").replace("type: F-16", "type: F-22", 1)
+    bad = (
+        load_scenario("small")
+        .text.replace("count: 10", "count: 0")
+        .replace("type: F-16", "type: F-22", 1)
+    )
     path = tmp_path / "bad.yaml"
     path.write_text(bad, encoding="utf-8")
     with pytest.raises(InputError) as cli:

@@ -9,9 +9,9 @@ import time
 from pathlib import Path
 
 import pytest
-from web_helpers import JOB_MODULE, client, make_config
 
 from skyshield.web import Limits
+from web_helpers import JOB_MODULE, client, make_config
 
 TARGETS = {"count": "webjob:count", "sleep": "webjob:sleeper", "broken": "webjob:broken"}
 
@@ -19,14 +19,20 @@ TARGETS = {"count": "webjob:count", "sleep": "webjob:sleeper", "broken": "webjob
 @pytest.fixture
 def api(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     (tmp_path / "webjob.py").write_text(JOB_MODULE, encoding="utf-8")
-    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
-    config = make_config(tmp_path, job_targets=TARGETS, limits=Limits(concurrent_jobs=1, queued_jobs=1))
+    monkeypatch.setenv(
+        "PYTHONPATH", os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])
+    )
+    config = make_config(
+        tmp_path, job_targets=TARGETS, limits=Limits(concurrent_jobs=1, queued_jobs=1)
+    )
     with client(config) as c:
         yield c
 
 
 def _start(api, kind: str, runs: int = 5) -> dict:  # type: ignore[no-untyped-def]
-    r = api.post("/api/jobs", json={"kind": kind, "ref": "small", "text": "name: small\n", "runs": runs})
+    r = api.post(
+        "/api/jobs", json={"kind": kind, "ref": "small", "text": "name: small\n", "runs": runs}
+    )
     assert r.status_code == 202, r.text
     return dict(r.json())
 
@@ -83,7 +89,9 @@ def test_cancel_ends_the_whole_process_group(api, tmp_path: Path) -> None:  # ty
     queued = _start(api, "count")  # waits behind the sleeper
     assert api.get(f"/api/jobs/{queued['id']}").json()["state"] == "queued"
     full = api.post("/api/jobs", json={"kind": "count", "ref": "small", "text": "x", "runs": 1})
-    assert full.status_code == 429 and "wait for one to finish or cancel one" in full.json()["detail"]
+    assert (
+        full.status_code == 429 and "wait for one to finish or cancel one" in full.json()["detail"]
+    )
 
     assert api.post(f"/api/jobs/{job['id']}/cancel").status_code == 200
     ended = _wait(api, job["id"], {"cancelled", "failed", "done"})

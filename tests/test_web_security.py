@@ -6,11 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from web_helpers import BASE, client, make_config
 
 from skyshield.cli.main import main
 from skyshield.web import Limits
 from skyshield.web.security import CSP
+from web_helpers import BASE, client, make_config
 
 TOKEN = "a-long-enough-test-token-0123456789"
 
@@ -52,12 +52,16 @@ def test_token_is_checked_on_every_request(tmp_path: Path) -> None:
         assert api.get("/api/info", headers={"authorization": "Bearer wrong"}).status_code == 401
         assert api.get("/api/info", headers={"authorization": f"Bearer {TOKEN}"}).status_code == 200
         # any host is fine with the token (the server listens beyond loopback)
-        r = api.get("/api/info", headers={"authorization": f"Bearer {TOKEN}", "host": "planner.lan:8765"})
+        r = api.get(
+            "/api/info", headers={"authorization": f"Bearer {TOKEN}", "host": "planner.lan:8765"}
+        )
         assert r.status_code == 200
         # the printed address sets a cookie and leaves the token out of the address bar
         r = api.get(f"/?token={TOKEN}", follow_redirects=False)
         assert r.status_code == 303 and r.headers["location"] == "/"
-        assert "HttpOnly" in r.headers["set-cookie"] and "SameSite=Strict" in r.headers["set-cookie"]
+        assert (
+            "HttpOnly" in r.headers["set-cookie"] and "SameSite=Strict" in r.headers["set-cookie"]
+        )
         assert api.get("/api/info").status_code == 200  # the client keeps the cookie
         api.cookies.clear()
         assert api.get("/?token=wrong", follow_redirects=False).status_code == 401
@@ -70,14 +74,22 @@ def test_cross_site_writes_are_refused(api) -> None:  # type: ignore[no-untyped-
     assert r.status_code == 403
     assert api.post("/api/check", json=body, headers={"origin": BASE}).status_code == 200
     # a form post (what a page elsewhere can send without asking) is not JSON
-    r = api.post("/api/check", content=b"ref=small", headers={"content-type": "application/x-www-form-urlencoded"})
+    r = api.post(
+        "/api/check",
+        content=b"ref=small",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
     assert r.status_code == 415
 
 
 def test_sizes_are_limited(tmp_path: Path) -> None:
     limits = Limits(request_bytes=50_000, scenario_bytes=20_000, edits_per_request=3)
     with client(make_config(tmp_path, limits=limits)) as api:
-        r = api.post("/api/check", content=b"{" + b" " * 60_000 + b"}", headers={"content-type": "application/json"})
+        r = api.post(
+            "/api/check",
+            content=b"{" + b" " * 60_000 + b"}",
+            headers={"content-type": "application/json"},
+        )
         assert r.status_code == 413 and "at most 50000 bytes" in r.json()["detail"]
         big = "name: big\n" + "# padding\n" * 3000
         r = api.post("/api/check", json={"ref": "small", "text": big})
@@ -133,13 +145,18 @@ def test_a_scenario_naming_a_file_outside_is_refused(api, tmp_path: Path) -> Non
 
 
 def test_user_strings_come_back_as_data(api) -> None:  # type: ignore[no-untyped-def]
-    text = api.get("/api/scenarios/small").json()["text"].replace(
-        "name: small", "name: \"<script>alert('x')</script>\""
+    text = (
+        api.get("/api/scenarios/small")
+        .json()["text"]
+        .replace("name: small", "name: \"<script>alert('x')</script>\"")
     )
     view = api.post("/api/check", json={"ref": "small", "text": text}).json()
     assert view["scenario"]["name"] == "<script>alert('x')</script>"
     assert view["text"] == text
-    assert "application/json" in api.post("/api/check", json={"ref": "small", "text": text}).headers["content-type"]
+    assert (
+        "application/json"
+        in api.post("/api/check", json={"ref": "small", "text": text}).headers["content-type"]
+    )
 
 
 def test_job_limits_are_clear_4xx(tmp_path: Path) -> None:
@@ -147,12 +164,17 @@ def test_job_limits_are_clear_4xx(tmp_path: Path) -> None:
     with client(make_config(tmp_path, limits=limits)) as api:
         body = {"kind": "mc", "ref": "small", "text": "name: small\n", "runs": 21}
         r = api.post("/api/jobs", json=body)
-        assert r.status_code == 422 and "more than this server runs in one job (20)" in r.json()["detail"]
+        assert (
+            r.status_code == 422
+            and "more than this server runs in one job (20)" in r.json()["detail"]
+        )
         assert api.post("/api/jobs", json={**body, "runs": 0}).status_code == 422
         assert api.post("/api/jobs", json={**body, "runs": 5, "kind": "shell"}).status_code == 422
         r = api.post("/api/jobs", json={**body, "runs": 5, "raid": "../../raid.yaml"})
         assert r.status_code == 422
-        assert api.post("/api/jobs", json={**body, "runs": 5, "ref": "../x.yaml"}).status_code == 400
+        assert (
+            api.post("/api/jobs", json={**body, "runs": 5, "ref": "../x.yaml"}).status_code == 400
+        )
         assert api.get("/api/jobs/../../etc").status_code in (400, 404)
         assert api.get("/api/jobs/zzzzzzzzzzzz/report").status_code == 400
 

@@ -13,7 +13,7 @@ BASE = "http://127.0.0.1:8765"
 
 #: A worker module for the job-queue tests: trivial job functions (imported by the worker
 #: process from the folder put on PYTHONPATH).
-JOB_MODULE = '''
+JOB_MODULE = """
 import subprocess, sys, time
 from types import SimpleNamespace
 
@@ -37,7 +37,7 @@ def sleeper(params, folder, progress):
 
 def broken(params, folder, progress):
     raise RuntimeError("the job broke on purpose")
-'''
+"""
 
 
 def make_config(tmp: Path, **changes: object) -> ServerConfig:

@@ -26,9 +26,7 @@ from pathlib import Path
 
 VERSION = "6.20.0"
 #: ``npm view maplibre-gl@6.20.0 dist.integrity``
-INTEGRITY = (
-    "sha512-7manvqXeNoN0mKRzenYDopkb3VW9j7iag45RvopkOVFZ7c+La7CBWtK8eBS5bKrI6NyxqAIxPxIG1PMcotcY1w=="
-)
+INTEGRITY = "sha512-7manvqXeNoN0mKRzenYDopkb3VW9j7iag45RvopkOVFZ7c+La7CBWtK8eBS5bKrI6NyxqAIxPxIG1PMcotcY1w=="
 #: Files of the npm package copied, and their names in the package.
 FILES = {
     "package/dist/maplibre-gl.mjs": "maplibre-gl.mjs",
@@ -42,7 +40,11 @@ DEST = DEST / "maplibre-gl"
 
 def _strip_source_map(data: bytes) -> bytes:
     lines = data.split(b"\n")
-    kept = [ln for ln in lines if not ln.startswith((b"//# sourceMappingURL=", b"/*# sourceMappingURL="))]
+    kept = [
+        ln
+        for ln in lines
+        if not ln.startswith((b"//# sourceMappingURL=", b"/*# sourceMappingURL="))
+    ]
     return b"\n".join(kept)
 
 

@@ -7,7 +7,7 @@ import os
 import secrets
 from pathlib import Path
 
-from skyshield.cli.records import add_store_arg
+from skyshield.cli.execution import add_store_arg
 from skyshield.errors import InputError, Problem
 
 #: Shortest token accepted (characters).
@@ -86,7 +86,9 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 1:
         raise InputError([Problem("--workers", "", "expected a whole number of at least 1")])
     if args.scenarios.exists() and not args.scenarios.is_dir():
-        raise InputError([Problem(str(args.scenarios), "--scenarios", "exists and is not a folder")])
+        raise InputError(
+            [Problem(str(args.scenarios), "--scenarios", "exists and is not a folder")]
+        )
     if args.basemap is not None:
         check_basemap(args.basemap)
     args.scenarios.mkdir(parents=True, exist_ok=True)
@@ -104,7 +106,9 @@ def run(args: argparse.Namespace) -> int:
     shown = f"[{args.host}]" if ":" in args.host else args.host
     address = f"http://{shown}:{args.port}/" + (f"?token={token}" if token else "")
     print(f"Sky Shield planner: open {address}")
-    print(f"  scenarios: {config.scenario_dir}\n  output: {config.out_dir}\n  store: {config.store_path}")
+    print(
+        f"  scenarios: {config.scenario_dir}\n  output: {config.out_dir}\n  store: {config.store_path}"
+    )
     print("  API: /docs; stop with Ctrl+C")
     uvicorn.run(create_app(config), host=args.host, port=args.port, log_level="warning")
     return 0

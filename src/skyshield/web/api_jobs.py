@@ -14,8 +14,8 @@ from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from skyshield.errors import InputError
-
 from skyshield.runs import Store
+from skyshield.runs.store import StoreBusy
 from skyshield.web.jobs import FINISHED, Job, QueueFull
 from skyshield.web.paths import SCENARIO_NAME, is_builtin, job_dir
 from skyshield.web.runs_view import compare_runs, list_runs, run_detail
@@ -31,6 +31,9 @@ KEEPALIVE_S = 15.0
 
 #: Points of the assessment's sizing sweep (its default), for the replication limit.
 SWEEP_POINTS = 4
+
+#: Seconds a request waits for a store another process holds before answering 503.
+STORE_WAIT_S = 5.0
 
 #: A run id as the store makes them.
 RUN_ID = r"^[0-9a-f]{6,32}$"
@@ -73,11 +76,15 @@ def start_job(request: Request, body: JobRequest) -> dict[str, Any]:
     web = _web(request)
     cfg = web.config
     if body.kind not in cfg.job_targets:
-        raise HTTPException(422, f"unknown job kind {body.kind!r}: expected one of {sorted(cfg.job_targets)}")
+        raise HTTPException(
+            422, f"unknown job kind {body.kind!r}: expected one of {sorted(cfg.job_targets)}"
+        )
     if not is_builtin(body.ref) and not SCENARIO_NAME.fullmatch(body.ref):
         raise HTTPException(400, f"{body.ref!r} is not a built-in name or a scenario file name")
     if len(body.text.encode("utf-8")) > cfg.limits.scenario_bytes:
-        raise HTTPException(413, f"scenario text too large: at most {cfg.limits.scenario_bytes} bytes")
+        raise HTTPException(
+            413, f"scenario text too large: at most {cfg.limits.scenario_bytes} bytes"
+        )
     most = cfg.limits.replications_per_job
     if body.runs + body.sweep_runs * SWEEP_POINTS > most:
         raise HTTPException(
@@ -156,9 +163,7 @@ async def events(request: Request, job_id: str) -> StreamingResponse:
     )
 
 
-@router.get(
-    "/jobs/{job_id}/report", tags=["jobs"], responses={200: {"content": {"text/html": {}}}}
-)
+@router.get("/jobs/{job_id}/report", tags=["jobs"], responses={200: {"content": {"text/html": {}}}})
 def report(request: Request, job_id: str) -> FileResponse:
     """The briefing report an assessment job wrote (HTML, shown sandboxed: no script)."""
     return _job_file(request, job_id, "report.html", "text/html")
@@ -187,14 +192,14 @@ def _not_found() -> Iterator[None]:
     try:
         yield
     except InputError as exc:
-        if type(exc).__name__ == "StoreBusy":
+        if isinstance(exc, StoreBusy):
             raise
         raise HTTPException(404, "; ".join(p.message for p in exc.problems)) from None
 
 
 def _store(request: Request) -> Store | None:
     path = _web(request).config.store_path
-    return Store(path) if path.exists() else None
+    return Store(path, wait_s=STORE_WAIT_S) if path.exists() else None
 
 
 @router.get("/runs", tags=["runs"])

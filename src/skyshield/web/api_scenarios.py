@@ -99,7 +99,9 @@ def open_scenario(request: Request, ref: str, zones_for: str | None = None) -> J
             raise HTTPException(404, f"no scenario file {ref!r} in the scenario folder")
         size = path.stat().st_size
         if size > web.config.limits.scenario_bytes:
-            raise HTTPException(413, f"{ref} is {size} bytes: at most {web.config.limits.scenario_bytes}")
+            raise HTTPException(
+                413, f"{ref} is {size} bytes: at most {web.config.limits.scenario_bytes}"
+            )
         try:
             text = path.read_bytes().decode("utf-8")
         except UnicodeDecodeError:
@@ -155,9 +157,7 @@ def save(request: Request, name: str, body: SaveRequest) -> dict[str, Any]:
         raise HTTPException(409, f"{name} {what}: open it again (or save under another name)")
     checked = check_text(body.text, web.config.scenario_dir, name)
     if checked.problems:
-        raise HTTPException(
-            422, "not saved: " + "; ".join(str(p) for p in checked.problems[:10])
-        )
+        raise HTTPException(422, "not saved: " + "; ".join(str(p) for p in checked.problems[:10]))
     write_atomic(path, body.text.encode("utf-8"))
     return {"ref": name, "sha256": text_sha256(body.text), "bytes": len(body.text.encode())}
 

@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 
 from skyshield import __version__
 from skyshield.errors import InputError
+from skyshield.runs.store import StoreBusy
 from skyshield.web import api_jobs, api_scenarios
 from skyshield.web.config import ServerConfig
 from skyshield.web.jobs import JobQueue
@@ -81,7 +82,7 @@ def create_app(config: ServerConfig) -> Any:
 
     @app.exception_handler(InputError)
     async def _input(_: Request, exc: InputError) -> JSONResponse:
-        busy = type(exc).__name__ == "StoreBusy"
+        busy = isinstance(exc, StoreBusy)
         return JSONResponse(
             {"detail": "; ".join(str(p) for p in exc.problems)},
             status_code=503 if busy else 422,
@@ -110,11 +111,13 @@ def create_app(config: ServerConfig) -> Any:
             "basemap": config.basemap is not None,
             "job_kinds": sorted(config.job_targets),
             "limits": {
-                "request_bytes": lim.request_bytes, "scenario_bytes": lim.scenario_bytes,
+                "request_bytes": lim.request_bytes,
+                "scenario_bytes": lim.scenario_bytes,
                 "edits_per_request": lim.edits_per_request,
                 "replications_per_job": lim.replications_per_job,
-                "concurrent_jobs": lim.concurrent_jobs, "queued_jobs": lim.queued_jobs,
-            },  # fmt: skip
+                "concurrent_jobs": lim.concurrent_jobs,
+                "queued_jobs": lim.queued_jobs,
+            },
         }
 
     app.include_router(api_scenarios.router)

@@ -51,6 +51,4 @@ class ServerConfig:
     def allowed_hosts(self) -> frozenset[str]:
         """``Host`` headers accepted without a token (against DNS rebinding): the loopback
         names with this port."""
-        return frozenset(
-            {f"127.0.0.1:{self.port}", f"localhost:{self.port}", f"[::1]:{self.port}"}
-        )
+        return frozenset({f"127.0.0.1:{self.port}", f"localhost:{self.port}", f"[::1]:{self.port}"})

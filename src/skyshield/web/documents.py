@@ -168,7 +168,9 @@ _MISSING = object()
 
 def _lookup(data: Any, path: Sequence[PathItem]) -> Any:
     for p in path:
-        if isinstance(data, dict) and isinstance(p, str) and p in data:
+        if isinstance(data, dict):
+            if not isinstance(p, str) or p not in data:
+                return _MISSING
             data = data[p]
         elif isinstance(data, list) and isinstance(p, int) and 0 <= p < len(data):
             data = data[p]
@@ -232,8 +234,8 @@ class _Doc:
                     raise EditError(f"{dotted(edit.path)}: no such field")
                 del parent[key]
             else:
-                parent[key] = _replace(parent[key], edit.value) if key in parent else _to_yaml(
-                    edit.value
+                parent[key] = (
+                    _replace(parent[key], edit.value) if key in parent else _to_yaml(edit.value)
                 )
         elif isinstance(parent, CommentedSeq) and isinstance(key, int) and 0 <= key < len(parent):
             if edit.op == "remove":
@@ -306,9 +308,7 @@ def _patched(text: str, edit: Edit) -> str | None:
     return text[:start] + new + text[end:]
 
 
-def apply_edits(
-    text: str, edits: Sequence[Edit], inherited: Callable[[], dict[str, Any]]
-) -> str:
+def apply_edits(text: str, edits: Sequence[Edit], inherited: Callable[[], dict[str, Any]]) -> str:
     """The text with ``edits`` applied in order (unchanged, byte for byte, when there are none).
 
     A number, a boolean or a list of numbers set over a value written in place (a dragged

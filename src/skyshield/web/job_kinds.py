@@ -67,8 +67,9 @@ def run_mc(params: dict[str, Any], folder: Path, progress: Progress) -> dict[str
 def run_assess(params: dict[str, Any], folder: Path, progress: Progress) -> dict[str, Any]:
     """The main job (Monte Carlo, sizing sweep, cost), its briefing report written to the job's
     folder; the run id, the metric table and the report's files."""
+    from skyshield.analysis import metric_table
     from skyshield.execution import open_executor
-    from skyshield.report import write_briefing
+    from skyshield.report.document import write_briefing
     from skyshield.runs import Store
     from skyshield.studies import assess
 
@@ -77,16 +78,14 @@ def run_assess(params: dict[str, Any], folder: Path, progress: Progress) -> dict
     with open_executor(workers=int(params["workers"])) as executor:
         result = assess(
             scenario, raid=params.get("raid"), runs=int(params["runs"]),
-            sweep_runs=sweep_runs, seed=int(params["seed"]), executor=executor,
-            store=Store(Path(params["store"])), progress=progress,
+            sweep_runs=max(sweep_runs, 1), sweep_jets=None if sweep_runs else [],
+            seed=int(params["seed"]), executor=executor, store=Store(Path(params["store"])),
+            progress=progress,
         )  # fmt: skip
-    written = write_briefing(result, folder)
-    from skyshield.analysis import metric_table
-
+    write_briefing(result, folder)
     return {
         "run_ids": [result.run_id] if result.run_id else [],
         "table": _records(metric_table(result.reps)),
-        "report": "report.html" if (folder / "report.html").is_file() else None,
-        "summary": "summary.json" if (folder / "summary.json").is_file() else None,
-        "files": sorted(str(k) for k in written),
+        "report": "report.html",
+        "summary": "summary.json",
     }

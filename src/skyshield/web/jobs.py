@@ -12,6 +12,7 @@ job is refused.  Each job's folder (``OUT/jobs/ID``) holds its spec, its log, it
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
@@ -253,10 +254,8 @@ def _log_tail(path: Path, code: int) -> str:
 
 def _signal_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:
     """Send ``sig`` to the process group the worker leads (it and what it started)."""
-    try:
+    with contextlib.suppress(ProcessLookupError):
         os.killpg(proc.pid, sig)
-    except ProcessLookupError:
-        pass
 
 
 def _kill_if_alive(proc: subprocess.Popen[bytes]) -> None:

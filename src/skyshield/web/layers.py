@@ -100,9 +100,7 @@ def _zones(theatre: Theatre) -> Collection:
     out = []
     for name in c.hostile:
         geom = theatre.hostile_feature(name).geometry.intersection(box(*THEATRE_BOUNDS))
-        out.append(
-            _feature(_round(geom.simplify(_SIMPLIFY_DEG)), layer="hostile", name=name)
-        )
+        out.append(_feature(_round(geom.simplify(_SIMPLIFY_DEG)), layer="hostile", name=name))
     for layer, geom_km, standoff in (
         ("engagement_zone", theatre.engagement_zone_km, c.engage_standoff_km),
         ("patrol_zone", theatre.patrol_zone_km, c.patrol_standoff_km),
@@ -139,8 +137,14 @@ def scenario_layers(ls: LoadedScenario, plan: ForcePlan | None) -> dict[str, Col
             )
     pledged = {p.base for m in s.coalition.members for p in m.pledges}
     bases = [
-        _point(b.position, icao=b.icao, name=b.name, country=b.country, role=b.role,
-               pledged=b.icao in pledged)  # fmt: skip
+        _point(
+            b.position,
+            icao=b.icao,
+            name=b.name,
+            country=b.country,
+            role=b.role,
+            pledged=b.icao in pledged,
+        )
         for b in ls.bases.values()
         if b.icao in pledged or b.role == "host"
     ]
@@ -153,15 +157,17 @@ def scenario_layers(ls: LoadedScenario, plan: ForcePlan | None) -> dict[str, Col
         _point(o.position, index=i, id=o.id, type=o.type, radius_km=o.radius_km)
         for i, o in enumerate(s.aew_orbits)
     ]
-    aew_rings = [
-        _feature(_ring(theatre, o.position, o.radius_km), id=o.id) for o in s.aew_orbits
-    ]
+    aew_rings = [_feature(_ring(theatre, o.position, o.radius_km), id=o.id) for o in s.aew_orbits]
     tankers = [
         _feature(
-            {"type": "LineString", "coordinates": [[round(v, 4) for v in t.start],
-                                                   [round(v, 4) for v in t.end]]},
-            index=i, id=t.id, type=t.type,
-        )  # fmt: skip
+            {
+                "type": "LineString",
+                "coordinates": [[round(v, 4) for v in t.start], [round(v, 4) for v in t.end]],
+            },
+            index=i,
+            id=t.id,
+            type=t.type,
+        )
         for i, t in enumerate(s.tanker_tracks)
     ]
     return {
@@ -180,7 +186,10 @@ def _station_status(plan: ForcePlan | None) -> dict[str, dict[str, Any]]:
     if plan is None:
         return {}
     return {
-        str(r["station"]): {"held": bool(r["held"]), "on_station_held": round(float(r["on_station_held"]), 2)}
+        str(r["station"]): {
+            "held": bool(r["held"]),
+            "on_station_held": round(float(r["on_station_held"]), 2),
+        }
         for _, r in plan.stations.iterrows()
     }
 
@@ -198,7 +207,11 @@ def _legs(ls: LoadedScenario, plan: ForcePlan | None) -> list[Feature]:
             continue
         line = [[round(v, 4) for v in base.position], [round(v, 4) for v in where]]
         out.append(
-            _feature({"type": "LineString", "coordinates": line}, base=str(r["base"]),
-                     station=str(r["station"]), on_station=round(float(r["on_station"]), 2))  # fmt: skip
+            _feature(
+                {"type": "LineString", "coordinates": line},
+                base=str(r["base"]),
+                station=str(r["station"]),
+                on_station=round(float(r["on_station"]), 2),
+            )
         )
     return out

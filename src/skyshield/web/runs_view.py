@@ -103,6 +103,6 @@ def compare_runs(store: Store, run_a: str, run_b: str) -> dict[str, Any]:
         "a": {k: _clean(v) for k, v in ra.items() if k != "scenario_text"},
         "b": {k: _clean(v) for k, v in rb.items() if k != "scenario_text"},
         "paired": bool(paired and len(common)),
-        "pairs": int(len(common)),
+        "pairs": len(common),
         "rows": rows,
     }

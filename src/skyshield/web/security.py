@@ -41,8 +41,7 @@ CSP = (
 #: The policy of a briefing report shown from the server: its own inline styles and embedded
 #: images, no script at all (sandboxed), framed only by this server's page.
 REPORT_CSP = (
-    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox;"
-    " frame-ancestors 'self'"
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; sandbox; frame-ancestors 'self'"
 )
 
 _UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -52,7 +51,9 @@ def _headers(scope: Scope) -> dict[str, str]:
     return {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope["headers"]}
 
 
-async def _answer(send: Send, status: int, detail: str, extra: list[tuple[bytes, bytes]] | None = None) -> None:
+async def _answer(
+    send: Send, status: int, detail: str, extra: list[tuple[bytes, bytes]] | None = None
+) -> None:
     body = json.dumps({"detail": detail}).encode("utf-8")
     headers = [
         (b"content-type", b"application/json"),
@@ -115,17 +116,31 @@ class Guard:
         host = headers.get("host", "")
         if self.token is None:
             if host not in self.allowed_hosts:
-                await _answer(send, 403, f"host {host!r} refused: this server answers on the loopback address only")
+                await _answer(
+                    send,
+                    403,
+                    f"host {host!r} refused: this server answers on the loopback address only",
+                )
                 return
         else:
             query = parse_qs(scope.get("query_string", b"").decode("latin-1"))
-            if scope["path"] == "/" and method == "GET" and "token" in query:
-                if hmac.compare_digest(query["token"][0].encode(), self.token.encode()):
-                    cookie = f"{COOKIE}={self.token}; HttpOnly; SameSite=Strict; Path=/"
-                    await _answer(send, 303, "see /", [(b"location", b"/"), (b"set-cookie", cookie.encode())])
-                    return
+            if (
+                scope["path"] == "/"
+                and method == "GET"
+                and "token" in query
+                and hmac.compare_digest(query["token"][0].encode(), self.token.encode())
+            ):
+                cookie = f"{COOKIE}={self.token}; HttpOnly; SameSite=Strict; Path=/"
+                await _answer(
+                    send, 303, "see /", [(b"location", b"/"), (b"set-cookie", cookie.encode())]
+                )
+                return
             if not self._token_ok(headers):
-                await _answer(send, 401, "a token is required: open the address printed at start, or send 'Authorization: Bearer TOKEN'")
+                await _answer(
+                    send,
+                    401,
+                    "a token is required: open the address printed at start, or send 'Authorization: Bearer TOKEN'",
+                )
                 return
         if method in _UNSAFE_METHODS:
             origin = headers.get("origin")
