@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from fastapi.testclient import TestClient
@@ -56,3 +61,31 @@ def make_config(tmp: Path, **changes: object) -> ServerConfig:
 def client(config: ServerConfig, **kwargs: object) -> TestClient:
     """A test client of the app (as a browser on this machine would reach it)."""
     return TestClient(create_app(config), base_url=BASE, **kwargs)  # type: ignore[arg-type]
+
+
+@contextmanager
+def live_server(config: ServerConfig) -> Iterator[str]:
+    """The app served by uvicorn on a thread at ``config``'s port; yields its address."""
+    import uvicorn
+
+    server = uvicorn.Server(
+        uvicorn.Config(create_app(config), host="127.0.0.1", port=config.port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    end = time.monotonic() + 30
+    while not server.started and time.monotonic() < end:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{config.port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=30)
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback address now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+    return port
