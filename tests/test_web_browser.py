@@ -67,7 +67,12 @@ def test_plan_run_compare_and_save_in_the_browser(tmp_path: Path) -> None:
             page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
             page.on("pageerror", lambda e: errors.append(str(e)))
             page.on("dialog", lambda d: errors.append(f"dialog: {d.message}"))
-            page.on("request", lambda r: None if r.url.startswith((base, "data:", "blob:")) else outside.append(r.url))
+            page.on(
+                "request",
+                lambda r: (
+                    None if r.url.startswith((base, "data:", "blob:")) else outside.append(r.url)
+                ),
+            )
             page.goto(base + "/", wait_until="load")
             page.wait_for_selector("body[data-ready='1']", timeout=60_000)
             assert page.inner_text("#doc-name") == "reference"
@@ -130,7 +135,9 @@ def test_plan_run_compare_and_save_in_the_browser(tmp_path: Path) -> None:
 
     assert errors == [] and outside == []
     saved = tmp_path / "scenarios" / "browser-plan.yaml"
-    assert saved.read_text(encoding="utf-8") == moved_text + ("" if moved_text.endswith("\n") else "\n")
+    assert saved.read_text(encoding="utf-8") == moved_text + (
+        "" if moved_text.endswith("\n") else "\n"
+    )
     assert main(["scenario", "validate", str(saved)]) == 0
     station = load_scenario(saved).scenario.cap.stations[0]
     assert station.id == "lviv" and station.position[0] < 24.3

@@ -605,18 +605,20 @@ async function refreshRuns() {
 async function compareRuns() {
   const c = await api("GET", `/api/runs/compare?a=${encodeURIComponent(chosen.a)}&b=${encodeURIComponent(chosen.b)}`);
   const rows = $("runs-all").checked ? c.rows : c.rows.slice(0, 17);
-  const iv = (lo, hi) => `${fmt(lo)} … ${fmt(hi)}`;
+  const cell = (mean, lo, hi) => h("td", {}, fmt(mean), h("br"), h("small", {}, `[${fmt(lo)}, ${fmt(hi)}]`));
   $("runs-comparison").replaceChildren(
     h("h2", {}, `B (${c.b.run_id}) against A (${c.a.run_id})`),
     h("p", { class: "hint" }, c.paired
       ? `Paired by seed (${c.pairs} common replications): the interval is that of the mean paired difference.`
       : "Independent runs: Welch's interval for the difference of the means."),
+    h("p", { class: "hint" }, "Each cell: the mean over the replications and its 95 % interval."),
     h("table", { id: "comparison" },
-      h("tr", {}, ...["metric", "A mean", "A 95 %", "B mean", "B 95 %", "B − A", "95 %"].map((t) => h("th", {}, t))),
+      h("tr", {}, ...["metric", "A", "B", "B − A"].map((t) => h("th", {}, t))),
       ...rows.map((r) => h("tr", { dataset: { metric: r.metric } },
-        h("td", {}, r.metric), h("td", {}, fmt(r.mean_a)), h("td", {}, iv(r.ci95_low_a, r.ci95_high_a)),
-        h("td", {}, fmt(r.mean_b)), h("td", {}, iv(r.ci95_low_b, r.ci95_high_b)),
-        h("td", {}, fmt(r.difference)), h("td", {}, iv(r.difference_low, r.difference_high))))),
+        h("td", {}, r.metric),
+        cell(r.mean_a, r.ci95_low_a, r.ci95_high_a),
+        cell(r.mean_b, r.ci95_low_b, r.ci95_high_b),
+        cell(r.difference, r.difference_low, r.difference_high)))),
   );
 }
 
