@@ -12,11 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from web_helpers import free_port, live_server, make_config
 
 from skyshield.cli.main import main
 from skyshield.scenario import load_scenario
 from skyshield.web import Limits
+from web_helpers import free_port, live_server, make_config
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "out" / "test-artifacts"

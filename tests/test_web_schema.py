@@ -11,9 +11,9 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
-from web_helpers import JOB_MODULE, make_config
 
 from skyshield.web import Limits, create_app
+from web_helpers import JOB_MODULE, make_config
 
 TOKEN = "schema-test-token-0123456789abcdef"
 
