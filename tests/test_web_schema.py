@@ -48,6 +48,5 @@ def test_no_server_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         check()
         tested.append(f"{operation.method.upper()} {operation.path}")
     assert len(tested) >= 14, tested
-    assert (
-        401 not in statuses and statuses.count(200) >= 10
-    )  # the token passed, requests were served
+    # the token passed and requests were served, not only refused
+    assert 401 not in statuses and statuses.count(200) >= 5
