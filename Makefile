@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= out/demo
 
-.PHONY: demo test lint typecheck unit clean
+.PHONY: demo test check lint typecheck unit docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,18 +30,27 @@ $(CHROMIUM):
 	$(SUDO) apt-get update -qq
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
 
-## test: install what the tests need (Chromium included) and run lint, type check and the whole suite
-test: $(VENV)/.installed-test $(CHROMIUM) lint typecheck unit
+## test: install what the tests need (Chromium included) and run lint, type check, the whole
+## suite (in parallel) and the documentation build
+test: $(VENV)/.installed-test $(CHROMIUM) lint typecheck unit docs
+
+## check: the inner loop: lint, type check and the suite without the slow tests
+check: $(VENV)/.installed-test lint typecheck
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q -n 2 -m "not slow"
 
 lint: $(VENV)/.installed-test
-	$(BIN)/ruff check src tests benchmarks tools
-	$(BIN)/ruff format --check src tests benchmarks tools
+	$(BIN)/ruff check src tests benchmarks tools examples
+	$(BIN)/ruff format --check src tests benchmarks tools examples
 
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy src
 
 unit: $(VENV)/.installed-test $(CHROMIUM)
-	MPLBACKEND=Agg $(BIN)/python -m pytest -q
+	MPLBACKEND=Agg $(BIN)/python -m pytest -q -n 2
+
+## docs: the documentation site with the API reference, built offline into site/
+docs: $(VENV)/.installed-test
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --quiet
 
 clean:
-	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) out site .pytest_cache .mypy_cache .ruff_cache

@@ -29,5 +29,7 @@ def record_rows() -> pd.DataFrame:
 def isolated_store(
     tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """No test reads or writes the user's run store."""
+    """No test reads or writes the user's run store, and none writes into the repository: each
+    runs in a folder of its own, so that default outputs (``out/...``) land there."""
     monkeypatch.setenv("SKYSHIELD_STORE", str(tmp_path_factory.mktemp("store") / "store.duckdb"))
+    monkeypatch.chdir(tmp_path_factory.mktemp("cwd"))

@@ -46,6 +46,7 @@ def test_forces_text_and_map(tmp_path: Path, capsys: pytest.CaptureFixture[str])
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
+@pytest.mark.slow
 def test_assess_writes_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["assess", "small", "--runs", "2", "--no-sweep", "--out", str(tmp_path)]) == 0
     summary = json.loads((tmp_path / "summary.json").read_text())

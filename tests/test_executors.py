@@ -87,6 +87,7 @@ def metrics_table(out: str) -> str:
     return "\n".join(lines[start:end])
 
 
+@pytest.mark.slow
 def test_identical_replications_and_aggregates_local_1_local_2_and_dask() -> None:
     world = build_world("small", NIGHT)
     reps = list(enumerate(replication_seeds(11, 7)))
@@ -111,6 +112,7 @@ def test_identical_replications_and_aggregates_local_1_local_2_and_dask() -> Non
     assert aggregates[0]["n"].max() == 7
 
 
+@pytest.mark.slow
 def test_mc_resumed_on_a_dask_scheduler_equals_a_local_run(
     tmp_path: Path, scheduler: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -136,6 +138,7 @@ def test_mc_resumed_on_a_dask_scheduler_equals_a_local_run(
     pd.testing.assert_frame_equal(replications(store, first), replications(store, second))
 
 
+@pytest.mark.slow
 def test_sweep_on_dask_equals_local(tmp_path: Path, scheduler: str) -> None:
     base = ["sweep", "small", "--raid", "2025-06-08", "--set", "coalition.total_aircraft=6,18",
             "--runs", "2", "--store", str(tmp_path / "s.duckdb")]  # fmt: skip

@@ -16,6 +16,7 @@ from skyshield.raids.generator import KYIV, window_totals
 JUNE = (date(2025, 6, 1), date(2025, 6, 30))
 
 
+@pytest.mark.slow
 def test_fitted_month_median_within_15_percent(record_rows: pd.DataFrame) -> None:
     """For every class launched on at least 5 nights of June 2025, the generator's median
     monthly launches lie within 15 % of the record's."""

@@ -202,6 +202,7 @@ def test_written_scenario_loads_and_its_force_plan_holds_every_station(
     assert plan.stations_held == 4
 
 
+@pytest.mark.slow
 def test_cli_plan_caps_writes_scenario_and_map(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -94,6 +94,7 @@ def _parsed(assessed: Path) -> _Collector:
     return c
 
 
+@pytest.mark.slow
 def test_assess_writes_report_summary_and_tables(assessed: Path) -> None:
     for name in ("report.html", "summary.json", "forces_map.png", "night_map.png", "sizing.png",
                  "hits_by_asset.png", "kills_by_layer.png", "sweep.csv", "stations.csv"):  # fmt: skip
@@ -252,6 +253,7 @@ def test_sample_night_is_the_replication(world: World) -> None:
     assert math.isfinite(float(night.outcomes["shield"].fighter_legs["x0_km"].min()))
 
 
+@pytest.mark.slow
 def test_no_sweep_and_one_replication(tmp_path: Path) -> None:
     out = tmp_path / "report"
     argv = ["assess", "small", "--runs", "1", "--no-sweep", "--workers", "1", "--out", str(out)]
@@ -297,6 +299,7 @@ def test_out_that_is_a_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "not a folder" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_make_demo_smoke_on_the_reference(tmp_path: Path) -> None:
     """`make demo`'s own command on the reference, with fewer replications for CI time: the
     report and summary.json are written and the reference's headline holds (the shield avoids
@@ -313,6 +316,7 @@ def test_make_demo_smoke_on_the_reference(tmp_path: Path) -> None:
     assert (tmp_path / "report.html").stat().st_size > 100_000
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("override", "note"),
     [("cap:\n  stations: []\n", "no CAP station"), ("coalition:\n  members: []\n", "no jets")],

@@ -33,6 +33,7 @@ def replications(store: Path, run_id: str) -> pd.DataFrame:
     return query(store, sql, [run_id])
 
 
+@pytest.mark.slow
 def test_list_show_compare_export_rerun(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = tmp_path / "s.duckdb"
     base = ["--raid", "2025-06-08", "--store", str(store)]
@@ -60,6 +61,7 @@ def test_list_show_compare_export_rerun(tmp_path: Path, capsys: pytest.CaptureFi
     assert main(["runs", "show", "nope", "--store", str(store)]) == 2
 
 
+@pytest.mark.slow
 def test_resume_after_kill_equals_uninterrupted(tmp_path: Path) -> None:
     """Kill `skyshield mc` after its first blocks, resume it: no replication lost or repeated,
     and every replication equals the one of an uninterrupted run with the same seed."""
@@ -126,6 +128,7 @@ def _kill_when(cmd: list[str], marks: list[bytes]) -> None:
     assert not marks, f"the command ended before {marks[0]!r}"
 
 
+@pytest.mark.slow
 def test_sweep_resume_after_kill_equals_uninterrupted(tmp_path: Path) -> None:
     """Kill `skyshield sweep` part-way through its second point, run it again with --resume: the
     first point is reused, the second continues, and the table equals an uninterrupted sweep's."""
@@ -150,6 +153,7 @@ def test_sweep_resume_after_kill_equals_uninterrupted(tmp_path: Path) -> None:
     pd.testing.assert_frame_equal(resumed, fresh)
 
 
+@pytest.mark.slow
 def test_rerun_and_resume_a_sweep_point(tmp_path: Path) -> None:
     """A sweep point's scenario is a variant with no file of its own: it is rebuilt from the
     stored text, so `runs rerun` reproduces it and `mc --resume` can continue it."""

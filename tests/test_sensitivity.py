@@ -166,6 +166,7 @@ def test_a_path_that_names_nothing_exits_2(
     assert not (tmp_path / "o").exists()  # nothing ran
 
 
+@pytest.mark.slow
 def test_tornado_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     factors = tmp_path / "f.yaml"
     factors.write_text(FACTORS, encoding="utf-8")

@@ -23,6 +23,7 @@ from skyshield.studies import Progress, assess, montecarlo, simulate, sweep
 SNAPSHOT = Path(str(resources.files("skyshield.data.record").joinpath("missile_attacks_daily.csv")))
 
 
+@pytest.mark.slow
 def test_assess_from_python_reproduces_the_cli_headline(tmp_path: Path) -> None:
     out = tmp_path / "out"
     args = ["assess", "small", "--raid", "reference", "--runs", "4", "--sweep-runs", "2",
@@ -38,6 +39,7 @@ def test_assess_from_python_reproduces_the_cli_headline(tmp_path: Path) -> None:
     assert lib["run_id"] is None and lib["store"] is None  # nothing stored without a store
 
 
+@pytest.mark.slow
 def test_the_python_example_runs_in_a_fresh_interpreter(tmp_path: Path) -> None:
     code = (
         "from skyshield.studies import assess\n"

@@ -470,9 +470,11 @@ class ShieldRun:
                 self.depart(ac, max(ac.bingo_s, ac.busy_until_s))
 
     def on_near(self, t: float, _: object) -> None:
+        """A threat comes within reach of a station: a C2 cycle."""
         self.request_c2(t)
 
     def on_relief(self, t: float, payload: tuple[int, str, float]) -> None:
+        """A slot's aircraft reaches bingo: a fresh one takes over."""
         slot, ac_id, bingo = payload
         ac = self.current[slot]
         if ac is None or ac.id != ac_id or ac.bingo_s != bingo:
@@ -483,10 +485,12 @@ class ShieldRun:
         self.request_c2(t)
 
     def on_arrive(self, t: float, slot: int) -> None:
+        """An unplanned relief arrives on an empty slot."""
         self.put_on_station(slot, t)
         self.request_c2(t)
 
     def on_free(self, t: float, ac: Aircraft) -> None:
+        """An aircraft is back on station after an engagement."""
         slot = ac.spec.slot
         if self.current[slot] is not ac:
             self.depart(ac, t)  # relieved while busy
@@ -631,6 +635,7 @@ class ShieldRun:
     def on_engage(
         self, t: float, payload: tuple[Aircraft, int, str, float, float, float, float]
     ) -> None:
+        """A fighter reaches its shot point: shoot-look-shoot at the threat."""
         ac, i, weapon, qx, qy, dash_km, dash_s = payload
         cat = self.w.catalog
         ac.dash_h += dash_s / 3600.0

@@ -42,17 +42,23 @@ class Place(Protocol):
     """A named place of a gazetteer: id and ``[lon, lat]`` position."""
 
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The place's id in its gazetteer."""
+        ...
 
     @property
-    def position(self) -> tuple[float, float]: ...
+    def position(self) -> tuple[float, float]:
+        """``[lon, lat]`` in degrees."""
+        ...
 
 
 class Area(Place, Protocol):
     """A launch area: a place with a radius (km)."""
 
     @property
-    def radius_km(self) -> float: ...
+    def radius_km(self) -> float:
+        """Radius (km) of the area launches are spread over."""
+        ...
 
 
 @dataclass

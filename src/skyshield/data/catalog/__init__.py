@@ -1,0 +1,1 @@
+"""The catalog: threats, fighters, weapons, support aircraft, fleets, engine and ground parameters."""

@@ -1,0 +1,1 @@
+"""Theatre geography: countries, Russian-held territory, coastline (sources in SOURCES.md here)."""

@@ -1,0 +1,1 @@
+"""Built-in raids (the reference raid)."""

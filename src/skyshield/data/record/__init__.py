@@ -1,0 +1,1 @@
+"""A snapshot of the attack record and its gazetteers of launch areas and regions."""
