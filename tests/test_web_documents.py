@@ -142,7 +142,7 @@ def test_the_checked_scenario_has_the_text_and_its_hash(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "field, value",
+    ("field", "value"),
     [
         ("extends", "../outside.yaml"),
         ("extends", "/etc/passwd"),
@@ -168,7 +168,7 @@ def test_a_symlink_leading_out_is_outside(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "text, indent",
+    ("text", "indent"),
     [
         ("a:\n  b: 1\n  c:\n    - 1\n", (2, 4, 2)),
         ("a:\n- x: 1\n  y: 2\nb:\n  c: 1\n", (2, 2, 0)),

@@ -18,6 +18,7 @@ from web_helpers import JOB_MODULE, make_config
 TOKEN = "schema-test-token-0123456789abcdef"
 
 
+@pytest.mark.slow
 def test_no_server_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     (tmp_path / "webjob.py").write_text(JOB_MODULE, encoding="utf-8")
     monkeypatch.setenv(

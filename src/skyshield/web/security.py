@@ -108,6 +108,7 @@ class Guard:
         return hmac.compare_digest(given.encode("utf-8"), self.token.encode("utf-8"))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Check one request (see the module's list), then pass it on with the headers added."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return

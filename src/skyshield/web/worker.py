@@ -23,13 +23,16 @@ class ProgressLike(Protocol):
     """What a progress report has (``skyshield.studies.Progress`` is one)."""
 
     @property
-    def stage(self) -> str: ...
+    def stage(self) -> str:
+        """The stage's name."""
 
     @property
-    def done(self) -> int: ...
+    def done(self) -> int:
+        """Replications of the stage done."""
 
     @property
-    def total(self) -> int: ...
+    def total(self) -> int:
+        """Replications of the stage in all."""
 
 
 JobFunction = Callable[[dict[str, Any], Path, Callable[[ProgressLike], None]], dict[str, Any]]
