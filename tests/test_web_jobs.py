@@ -125,3 +125,25 @@ def test_cancel_a_waiting_job_and_unknown_jobs(api) -> None:  # type: ignore[no-
     assert api.get("/api/jobs/0123456789ab").status_code == 404
     assert api.get("/api/jobs/0123456789ab/events").status_code == 404
     assert api.get(f"/api/jobs/{second['id']}/report").status_code == 404
+
+
+@pytest.mark.slow
+def test_an_assessment_job_writes_its_report(tmp_path: Path) -> None:
+    from skyshield.scenario import load_scenario
+    from skyshield.web.security import REPORT_CSP
+
+    with client(make_config(tmp_path)) as api:
+        text = load_scenario("small").text
+        body = {"kind": "assess", "ref": "small", "text": text, "runs": 2, "sweep_runs": 0}
+        job = api.post("/api/jobs", json=body).json()
+        done = _wait(api, job["id"], {"done", "failed", "cancelled"}, timeout=300)
+        assert done["state"] == "done", done["message"]
+        assert done["result"]["report"] == "report.html" and len(done["result"]["run_ids"]) == 1
+        report = api.get(f"/api/jobs/{job['id']}/report")
+        assert report.status_code == 200 and "<html" in report.text.lower()
+        assert report.headers["content-security-policy"] == REPORT_CSP
+        summary = api.get(f"/api/jobs/{job['id']}/summary").json()
+        assert summary
+        runs = api.get("/api/runs").json()
+        assert runs[0]["run_id"] == done["result"]["run_ids"][0]
+        assert runs[0]["scenario_origin"] == "<builtin small>"  # unchanged: stored by its name
