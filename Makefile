@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= out/demo
 
-.PHONY: demo test check lint typecheck unit docs clean
+.PHONY: demo test check lint typecheck unit docs clean web-assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,3 +54,7 @@ docs: $(VENV)/.installed-test
 
 clean:
 	rm -rf $(VENV) out site .pytest_cache .mypy_cache .ruff_cache
+
+## web-assets: vendor MapLibre GL JS from npm into the package again (its files are committed)
+web-assets: $(VENV)/.installed
+	$(BIN)/python tools/vendor_maplibre.py

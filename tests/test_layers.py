@@ -18,8 +18,9 @@ RANK = {
     "errors": 0, "mapping": 0, "files": 0, "data": 0,
     "geo": 1, "catalog": 2, "scenario": 3, "forces": 4, "record": 4, "raids": 5,
     "engine": 6, "placement": 7, "analysis": 8, "runs": 9, "execution": 9, "studies": 10,
-    "report": 11, "export": 11, "truce": 11, "cli": 12, "web": 12,
+    "report": 11, "export": 11, "truce": 11, "web": 12, "cli": 13,
 }  # fmt: skip
+# cli is above web: ``skyshield serve`` starts the web app
 
 
 def _package(module_path: Path) -> str:

@@ -25,6 +25,7 @@ from skyshield.cli import (
     records,
     runs,
     sensitivity,
+    serve,
     simulate,
     sweep,
 )
@@ -85,6 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_parsers(sub, common)
     assess.add_parsers(sub, common)
     export.add_parsers(sub, common)
+    serve.add_parsers(sub, common)
     return parser
 
 
@@ -161,6 +163,7 @@ _COMMANDS = {
     "sensitivity": sensitivity.run,
     "plan": plan.run,
     "export": export.run,
+    "serve": serve.run,
 }
 
 #: Figure formats the output options accept.

@@ -1,0 +1,79 @@
+"""A job's worker process: ``python -m skyshield.web.worker SPEC.json``.
+
+The spec names the function to run (``module:function``), its parameters and the job's folder.
+The function is called as ``function(params, folder, progress)`` and returns a JSON-able
+mapping (the job's result).  Events go to standard output as JSON lines (``progress``,
+``result``, ``error``); anything else a library prints goes to the log (standard error).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any, Protocol
+
+from skyshield.errors import InputError
+
+
+class ProgressLike(Protocol):
+    """What a progress report has (``skyshield.studies.Progress`` is one)."""
+
+    @property
+    def stage(self) -> str:
+        """The stage's name."""
+
+    @property
+    def done(self) -> int:
+        """Replications of the stage done."""
+
+    @property
+    def total(self) -> int:
+        """Replications of the stage in all."""
+
+
+JobFunction = Callable[[dict[str, Any], Path, Callable[[ProgressLike], None]], dict[str, Any]]
+
+
+def _target(name: str) -> JobFunction:
+    module, _, function = name.partition(":")
+    fn: JobFunction = getattr(importlib.import_module(module), function)
+    return fn
+
+
+def run(spec_path: Path, events: IO[str]) -> int:
+    """Run the job of ``spec_path``, writing its events to ``events``; the exit code."""
+
+    def emit(event: dict[str, Any]) -> None:
+        events.write(json.dumps(event) + "\n")
+        events.flush()
+
+    def progress(p: ProgressLike) -> None:
+        emit({"event": "progress", "stage": p.stage, "done": int(p.done), "total": int(p.total)})
+
+    try:
+        spec = json.loads(spec_path.read_text("utf-8"))
+        result = _target(spec["target"])(spec["params"], Path(spec["folder"]), progress)
+    except InputError as exc:
+        emit({"event": "error", "message": "\n".join(str(p) for p in exc.problems)})
+        return 2
+    except Exception as exc:  # the job fails with a message; the server stays up
+        emit({"event": "error", "message": f"internal error: {type(exc).__name__}: {exc}"})
+        raise
+    emit({"event": "result", "result": result})
+    return 0
+
+
+def main() -> None:
+    """Entry point: events on the real standard output, everything else printed to the log."""
+    sys.stdout.flush()
+    events = os.fdopen(os.dup(1), "w", encoding="utf-8")  # not inherited by children
+    os.dup2(2, 1)  # what this process or its children print goes to the log
+    sys.exit(run(Path(sys.argv[1]), events))
+
+
+if __name__ == "__main__":
+    main()
