@@ -161,7 +161,9 @@ def _store_run(store: Store, name: str, seed: int, values: list[float]) -> str:
 
 
 def test_runs_listed_and_compared_with_intervals(api, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    a_vals, b_vals, c_vals = [10.0, 12.0, 11.0, 13.0], [8.0, 9.0, 9.0, 10.0], [7.0, 9.0, 8.0]
+    a_vals = [10.0, 12.0, 11.0, 13.0] * 3  # twelve replications: intervals need ten or more
+    b_vals = [8.0, 9.0, 9.0, 10.0] * 3
+    c_vals = [7.0, 9.0, 8.0] * 4
     with Store(tmp_path / "store.duckdb") as store:
         a = _store_run(store, "a", 1, a_vals)
         b = _store_run(store, "b", 1, b_vals)
@@ -173,10 +175,10 @@ def test_runs_listed_and_compared_with_intervals(api, tmp_path: Path) -> None:  
     assert row["mean"] == pytest.approx(11.5)
 
     paired = api.get(f"/api/runs/compare?a={a}&b={b}").json()
-    assert paired["paired"] and paired["pairs"] == 4
+    assert paired["paired"] and paired["pairs"] == 12
     row = next(r for r in paired["rows"] if r["metric"] == "shield.hits_on_assets")
     d = np.array(b_vals) - np.array(a_vals)  # -2 -3 -2 -3
-    half = stats.t.ppf(0.975, 3) * d.std(ddof=1) / 2.0
+    half = stats.t.ppf(0.975, 11) * d.std(ddof=1) / math.sqrt(12)
     assert row["difference"] == pytest.approx(-2.5)
     assert (row["difference_low"], row["difference_high"]) == pytest.approx(
         (-2.5 - half, -2.5 + half)
@@ -187,8 +189,8 @@ def test_runs_listed_and_compared_with_intervals(api, tmp_path: Path) -> None:  
     welch = api.get(f"/api/runs/compare?a={a}&b={c}").json()
     assert not welch["paired"]
     row = next(r for r in welch["rows"] if r["metric"] == "shield.hits_on_assets")
-    va, vc = np.var(a_vals, ddof=1) / 4, np.var(c_vals, ddof=1) / 3
-    dof = (va + vc) ** 2 / (va**2 / 3 + vc**2 / 2)
+    va, vc = np.var(a_vals, ddof=1) / 12, np.var(c_vals, ddof=1) / 12
+    dof = (va + vc) ** 2 / (va**2 / 11 + vc**2 / 11)
     half = stats.t.ppf(0.975, dof) * math.sqrt(va + vc)
     assert row["difference"] == pytest.approx(8.0 - 11.5)
     assert (row["difference_low"], row["difference_high"]) == pytest.approx(

@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from skyshield.analysis import mean_interval, metric_table
+from skyshield.analysis import MIN_INTERVAL_N, mean_interval, metric_table
 from skyshield.analysis.summary import RATIOS, metric_values
 from skyshield.runs import Store
 
@@ -54,9 +54,10 @@ def run_detail(store: Store, run_id: str) -> dict[str, Any]:
 
 def welch_interval(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> tuple[float, float]:
     """Welch's interval for ``mean(b) - mean(a)`` of two independent samples (finite values
-    only); NaN when either has fewer than two values or both have no spread."""
+    only); NaN when either has fewer than :data:`MIN_INTERVAL_N` values; the difference itself
+    when neither has any spread."""
     a, b = a[np.isfinite(a)], b[np.isfinite(b)]
-    if len(a) < 2 or len(b) < 2:
+    if len(a) < MIN_INTERVAL_N or len(b) < MIN_INTERVAL_N:
         return math.nan, math.nan
     va, vb = a.var(ddof=1) / len(a), b.var(ddof=1) / len(b)
     diff = float(b.mean() - a.mean())
