@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+import zipfile
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -116,6 +117,15 @@ def zipfile_holds_one_entry(path: Path) -> bool:
 
     with zipfile.ZipFile(path) as zf:
         return zf.namelist() == ["night.txt.acmi"]
+
+
+def test_kmz_holds_the_same_kml(stored: tuple[Path, str, Replay], tmp_path: Path) -> None:
+    """``--format kmz`` (or a ``.kmz`` name) zips the KML as ``doc.kml``: the same document."""
+    assert export(stored, tmp_path / "night.kml") == 0
+    assert export(stored, tmp_path / "night.kmz") == 0
+    with zipfile.ZipFile(tmp_path / "night.kmz") as z:
+        assert z.namelist() == ["doc.kml"]
+        assert z.read("doc.kml") == (tmp_path / "night.kml").read_bytes()
 
 
 def test_kml_read_back_by_fastkml(stored: tuple[Path, str, Replay], tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ def add_parsers(
     p.add_argument(
         "--format",
         default=None,
-        help="acmi, kml, geojson or czml (default: from the name of --out)",
+        help="acmi, kml, kmz, geojson or czml (default: from the name of --out)",
     )
     p.add_argument(
         "--out",

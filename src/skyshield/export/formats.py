@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from pathlib import Path
 
 from skyshield.errors import InputError, Problem
@@ -15,6 +17,7 @@ from skyshield.export.tracks import Scene
 FORMATS = {
     "acmi": (".zip.acmi", ".txt.acmi", ".acmi"),
     "kml": (".kml",),
+    "kmz": (".kmz",),
     "geojson": (".geojson", ".json"),
     "czml": (".czml",),
 }
@@ -41,9 +44,19 @@ def format_for(path: Path, fmt: str | None) -> str:
     )
 
 
+def kmz(kml: str) -> bytes:
+    """KML zipped as KMZ: one archive member, ``doc.kml`` (what Google Earth opens first)."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        info = zipfile.ZipInfo("doc.kml", date_time=(2025, 1, 1, 0, 0, 0))
+        info.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(info, kml.encode("utf-8"))
+    return buf.getvalue()
+
+
 def render(scene: Scene, fmt: str, path: Path) -> bytes:
     """The bytes of ``path`` holding ``scene`` in format ``fmt``; ACMI is zipped when the name
-    ends in ``.zip.acmi`` (the archive holds ``<name>.txt.acmi``)."""
+    ends in ``.zip.acmi`` (the archive holds ``<name>.txt.acmi``); KMZ is KML zipped."""
     if fmt == "acmi":
         text = to_acmi(scene)
         if path.name.lower().endswith(".zip.acmi"):
@@ -51,6 +64,8 @@ def render(scene: Scene, fmt: str, path: Path) -> bytes:
         return text.encode("utf-8")
     if fmt == "kml":
         return to_kml(scene).encode("utf-8")
+    if fmt == "kmz":
+        return kmz(to_kml(scene))
     if fmt == "geojson":
         return geojson_text(scene).encode("utf-8")
     if fmt == "czml":

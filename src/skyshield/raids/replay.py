@@ -52,6 +52,11 @@ def night_from_record(rows: pd.DataFrame, night: date, ctx: RaidContext) -> Nigh
         known = sorted(set(rows.loc[rows["launched"] > 0, "night"]))
         near = [d.isoformat() for d in known if abs((d - night).days) <= 3]
         hint = f"; nights with launches near it: {', '.join(near)}" if near else ""
+        if known and not known[0] <= night <= known[-1]:
+            hint += (
+                f"; the record runs from {known[0]} to {known[-1]} (import a newer file with"
+                " `skyshield record import`)"
+            )
         raise InputError(
             [Problem("<record>", "night", f"no launches recorded on the night of {night}{hint}")]
         )
