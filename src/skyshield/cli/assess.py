@@ -138,7 +138,6 @@ def run(args: argparse.Namespace) -> int:
                    executor=ex, store=store, record=record_of(args),
                    progress=progress_printer(), force=args.force)  # fmt: skip
     print(plan_report(a.world.plan), "\n", flush=True)
-    out.mkdir(parents=True, exist_ok=True)
     plot_force_map(ls, a.world.plan, out / "forces_map.png")
     for name in ("stations", "assignments", "pools"):
         write_csv(getattr(a.world.plan, name), out / f"{name}.csv")

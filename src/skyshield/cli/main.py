@@ -30,6 +30,7 @@ from skyshield.cli import (
     sweep,
 )
 from skyshield.errors import InputError, Problem
+from skyshield.files import output_folder
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 
@@ -46,6 +47,12 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         default=argparse.SUPPRESS,
         help="show tracebacks of internal errors",
+    )
+    common.add_argument(
+        "--follow-symlinks",
+        action="store_true",
+        default=argparse.SUPPRESS,
+        help="write outputs through symbolic links (refused by default)",
     )
     parser = argparse.ArgumentParser(
         prog="skyshield",
@@ -166,6 +173,9 @@ _COMMANDS = {
     "serve": serve.run,
 }
 
+#: Commands whose ``--out`` is a folder of outputs they hold while they write it.
+FOLDER_COMMANDS = frozenset({"assess", "sweep", "sensitivity", "simulate", "truce"})
+
 #: Figure formats the output options accept.
 FIGURE_SUFFIXES = (".png", ".svg", ".pdf")
 
@@ -184,6 +194,15 @@ def _check_outputs(args: argparse.Namespace) -> None:
                     )
                 ]
             )
+    for name in ("out", "map", "chart"):
+        path = getattr(args, name, None)
+        if isinstance(path, Path) and path.is_symlink():
+            if not getattr(args, "follow_symlinks", False):
+                raise InputError(
+                    [Problem(str(path), f"--{name}", "is a symbolic link: refusing to write"
+                             " through it (give --follow-symlinks to write where it points)")]
+                )  # fmt: skip
+            setattr(args, name, path.resolve())
     out = getattr(args, "out", None)
     if args.command == "assess" and out is not None and out.exists() and not out.is_dir():
         raise InputError([Problem(str(out), "--out", "exists and is not a folder")])
@@ -214,7 +233,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         _check_outputs(args)
-        return _COMMANDS[args.command](args)
+        command = _COMMANDS[args.command]
+        folder = getattr(args, "out", None) if args.command in FOLDER_COMMANDS else None
+        if folder is None:
+            return command(args)
+        with output_folder(folder):  # one job a folder; a failed job's new files removed
+            return command(args)
     except InputError as exc:
         for p in exc.problems:
             print(f"error: {as_flag(p)}", file=sys.stderr)

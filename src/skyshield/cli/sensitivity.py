@@ -78,7 +78,6 @@ def run(args: argparse.Namespace) -> int:
                           store=store, record=record_of(args), progress=progress_printer(),
                           force=args.force)  # fmt: skip
     out = res.table
-    args.out.mkdir(parents=True, exist_ok=True)
     csv = args.out / "sensitivity.csv"
     write_csv(out.assign(base_run=res.base_run, metric=args.metric), csv)
     print(f"{args.metric}, base case {_ci(out, 'base')} (run {res.base_run}); factors by swing:")

@@ -85,7 +85,6 @@ def run(args: argparse.Namespace) -> int:
         if point.reused:
             print(f"{point.label}: run {point.run_id} resumed ({point.reused} stored before)")
     out = result.table
-    args.out.mkdir(parents=True, exist_ok=True)
     write_csv(out, args.out / "sweep.csv")
     x = f"set:{sets[0][0]}"
     shown = [c for c in out.columns if c.startswith("set:")] + [

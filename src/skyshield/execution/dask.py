@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
 import threading
 import warnings
 from collections.abc import Generator, Iterator
@@ -81,6 +82,24 @@ def _check_address(address: str) -> None:
         raise _problem(address, f"{expected} ({exc})") from None
     if scheme not in backends or not host:
         raise _problem(address, expected)
+
+
+def _check_reachable(address: str) -> None:
+    """InputError unless something accepts a TCP connection at the scheduler's host and port
+    within :data:`CONNECT_TIMEOUT_S` (checked before Dask's client, whose own failure takes
+    longer and speaks of other things)."""
+    scheme, loc = parse_address(address)
+    if scheme not in ("tcp", "tls"):
+        return
+    host, port = parse_host_port(loc)
+    try:
+        socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT_S).close()
+    except OSError as exc:
+        raise _problem(
+            address,
+            f"cannot reach a Dask scheduler there ({exc.strerror or exc}); expected `local` or"
+            " the address of a running `dask scheduler`, e.g. tcp://host:8786",
+        ) from None
 
 
 def _check_workers(client: Client, address: str) -> None:
@@ -158,6 +177,7 @@ def dask_executor(address: str, workers: int | None = None) -> Iterator[DaskExec
             yield DaskExecutor(client, "LocalCluster")
         return
     _check_address(address)
+    _check_reachable(address)
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)  # type: ignore[no-untyped-call]
     except Exception as exc:  # OSError on a timeout, ValueError on a malformed address, ...

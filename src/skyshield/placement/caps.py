@@ -42,6 +42,13 @@ from skyshield.scenario import LoadedScenario, load_scenario
 Bool = NDArray[np.bool_]
 
 
+#: Most threat paths a placement samples (a MILP row each; 2,000 is the default).
+MAX_PATHS = 100_000
+
+#: Most candidate stations (a MILP column each; 200 is the default).
+MAX_CANDIDATES = 2_000
+
+
 @dataclass(frozen=True)
 class Settings:
     """Options of a placement: stations wanted, aircraft on each, sample size (paths), grid
@@ -123,8 +130,12 @@ def _check(settings: Settings) -> None:
         problems.append(Problem("stations", "", "expected at least 1 station"))
     if settings.on_station < 1:
         problems.append(Problem("aircraft", "", "expected at least 1 aircraft on station"))
-    if settings.paths < 1:
-        problems.append(Problem("paths", "", "expected at least 1 path"))
+    if not 1 <= settings.paths <= MAX_PATHS:
+        problems.append(Problem("paths", "", f"expected 1 to {MAX_PATHS:,} paths"))
+    if not 1 <= settings.max_candidates <= MAX_CANDIDATES:
+        problems.append(
+            Problem("candidates", "", f"expected 1 to {MAX_CANDIDATES:,} candidate stations")
+        )
     if not 0.0 < settings.engage_prob <= 1.0:
         problems.append(Problem("engage_prob", "", "expected a probability in (0, 1]"))
     if settings.time_limit_s is not None and not settings.time_limit_s > 0:
