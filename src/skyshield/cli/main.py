@@ -25,6 +25,7 @@ from skyshield.cli import (
     sensitivity,
     simulate,
     sweep,
+    truce,
 )
 from skyshield.errors import InputError, Problem
 
@@ -83,6 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     plan.add_parsers(sub, common)
     assess.add_parsers(sub, common)
     export.add_parsers(sub, common)
+    truce.add_parsers(sub, common)
     return parser
 
 
@@ -159,6 +161,7 @@ _COMMANDS = {
     "sensitivity": sensitivity.run,
     "plan": plan.run,
     "export": export.run,
+    "truce": truce.run,
 }
 
 #: Figure formats the output options accept.
