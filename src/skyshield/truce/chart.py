@@ -34,12 +34,18 @@ def _panel(ax: Any, result: TruceResult, name: str, first: pd.Timestamp | None) 
     one_day = pd.Timedelta(days=1)
     fit = t[(t["period"] == "fit") & (t["class"] == name)]
     win = t[(t["period"] == "truce") & (t["class"] == name)]
-    fx, wx = _days(fit["night"]), _days(win["night"])
+    wx = _days(win["night"])
+    # every fit night in order, NaN on the nights left out (a gap in the stairs and the line)
+    fx = pd.date_range(pd.Timestamp(result.fit_first), pd.Timestamp(result.fit_last))
     if first is not None:
-        keep = np.asarray(fx >= first)
-        fit, fx = fit[keep], fx[keep]
-    ax.bar(fx, fit["observed"], width=0.8, color="0.7", label="launched (fit nights)")
-    ax.plot(fx, fit["expected"], "--", color="tab:blue", lw=1, label="model mean (fit)")
+        fx = fx[fx >= first]
+    by_night = fit.set_index(_days(fit["night"]))
+    observed_fit = by_night["observed"].reindex(fx).to_numpy(dtype=float)
+    # one patch for all fit nights: a bar each would be slow to draw
+    ax.stairs(observed_fit, fx.append(fx[-1:] + one_day) - one_day / 2, fill=True,
+              color="0.7", label="launched (fit nights)")  # fmt: skip
+    ax.plot(fx, by_night["expected"].reindex(fx), "--", color="tab:blue", lw=1,
+            label="model mean (fit)")  # fmt: skip
     full = (win["coverage"] == "full").to_numpy()
     observed = win["observed"].to_numpy(dtype=float)
     ax.bar(wx[full], observed[full], width=0.8, color="black", label="launched (truce)")
@@ -55,7 +61,7 @@ def _panel(ax: Any, result: TruceResult, name: str, first: pd.Timestamp | None) 
         day = pd.Timestamp(night)
         if first is None or day >= first:
             ax.axvspan(day - one_day / 2, day + one_day / 2, color="0.85", lw=0)
-    top = float(np.nanmax([fit["observed"].max(), win["high"].max(), observed.max(), 1.0]))
+    top = float(np.nanmax([np.nanmax(observed_fit), win["high"].max(), observed.max(), 1.0]))
     if name == TOTAL:
         for status, colour in _BREAK_COLOURS.items():
             sel = (win["status"] == status).to_numpy()

@@ -95,6 +95,7 @@ def nightly_counts(
     if rows.empty or not nights:
         return pd.DataFrame(0.0, index=pd.Index(nights, name="night"), columns=list(classes))
     sel = rows[(rows["night"] >= first) & (rows["night"] <= last)]
+    sel = sel.assign(launched=sel["launched"].astype(float))
     table = sel.pivot_table(
         index="night", columns="truce_class", values="launched", aggfunc="sum", fill_value=0.0
     )

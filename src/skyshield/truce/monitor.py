@@ -163,9 +163,9 @@ def _check_span(
     if fit_first < first:
         room = (window.first_night - first).days // 7
         hint = (
-            f"use --fit-weeks {room} or fewer"
+            f"fit on {room} weeks or fewer"
             if room * 7 >= MIN_FIT_NIGHTS
-            else "use a later window"
+            else "choose a later window"
         )
         raise InputError(
             [Problem(origin, "fit_weeks", f"too few nights to fit: {fit_weeks} weeks before"
