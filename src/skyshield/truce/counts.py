@@ -13,8 +13,9 @@ Conventions (those of the record's importer):
 * A row is counted under the first class of the window that matches it: its category, or a
   class id among those of its model.  A row naming weapons of several categories (category
   ``mixed``) matches a category if one of its classes belongs to it.
-* With regions, a row counts when its ``target`` or ``affected region`` names one of them;
-  rows naming no region (most drone rows say only "Ukraine") are left out.
+* With regions, a row counts whole when its ``target`` or ``affected region`` names one of
+  them (its weapons may have gone elsewhere too); rows naming no region (many drone rows say
+  only "Ukraine") are left out.  Regional counts are an indication, not a bound.
 """
 
 from __future__ import annotations
