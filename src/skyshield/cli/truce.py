@@ -5,6 +5,7 @@ and a chart, a CSV and a JSON."""
 from __future__ import annotations
 
 import argparse
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,7 +22,9 @@ if TYPE_CHECKING:
 DEFAULT_CLASSES = "shahed-136,cruise,ballistic,aeroballistic"
 
 
-def _whole(minimum: int) -> Any:
+def _whole(minimum: int) -> Callable[[str], int]:
+    """An argument type: a whole number of at least ``minimum``."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -37,6 +40,7 @@ def _whole(minimum: int) -> Any:
 
 
 def _count(text: str) -> float:
+    """``--break-above``: a number of launches >= 0."""
     try:
         value = float(text)
     except ValueError:

@@ -42,7 +42,8 @@ COARSE_POINTS, FINE_POINTS = 120, 240
 @dataclass(frozen=True)
 class Comparison:
     """Observed vs predicted launches over a set of nights (counts of weapons; ratio and
-    p-values dimensionless).  ``ratio*`` are None when the fit nights had no launches."""
+    p-values dimensionless).  ``ratio*`` are None when the fit nights had no launches or fewer
+    than :data:`MIN_EXPECTED_FOR_RATIO` are expected."""
 
     observed: float
     expected: float

@@ -22,14 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from skyshield.truce.windows import TruceWindow
-
-Timing = Literal["inside", "overlaps", "outside"]
 
 #: Columns of the rows :func:`covered_rows` reads.
 NEEDED_COLUMNS = (
@@ -157,7 +154,6 @@ def launches_by_timing(rows: pd.DataFrame, window: TruceWindow) -> pd.DataFrame:
 
 __all__ = [
     "NEEDED_COLUMNS",
-    "Timing",
     "covered_rows",
     "launches_by_timing",
     "nightly_counts",

@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
-import pandas as pd
 
 from skyshield.truce.compare import Comparison
 from skyshield.truce.monitor import TOTAL, TruceResult
@@ -74,14 +73,9 @@ def figures_sentence(result: TruceResult) -> str:
         f"On the {len(held)} night(s) it held in full ({_dates(held)}):"
         f" {fmt_count(c.observed)} launched against {fmt_count(c.expected)} expected"
         f" [{fmt_count(c.low)}, {fmt_count(c.high)}] ({level} prediction interval from the"
-        f" {len(_fit_nights(result))} nights before); ratio observed/expected {fmt_ratio(c)};"
+        f" {result.classes[0].fit.nights} nights before); ratio observed/expected {fmt_ratio(c)};"
         f" {fmt_p(c.p_drop)} for so few launches without a change."
     )
-
-
-def _fit_nights(result: TruceResult) -> pd.Series:
-    t = result.nights
-    return t.loc[(t["period"] == "fit") & (t["class"] == TOTAL), "night"]
 
 
 def _partial_sentences(result: TruceResult) -> list[str]:

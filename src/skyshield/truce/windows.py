@@ -18,9 +18,10 @@ The built-in windows ship in ``skyshield/data/truce/windows.yaml`` (:func:`load_
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from functools import cache
 from importlib import resources
+from types import MappingProxyType
 from typing import Any, Literal
 
 import yaml
@@ -155,13 +156,14 @@ class _WindowsFile(BaseModel):
     windows: list[TruceWindow]
 
 
-def _problems(exc: ValidationError, file: str, prefix: str = "") -> list[Problem]:
-    out = []
-    for e in exc.errors():
-        loc = ".".join(str(p) for p in e["loc"])
-        field = f"{prefix}.{loc}" if prefix and loc else prefix or loc
-        out.append(Problem(file, field, str(e["msg"]).removeprefix("Value error, ")))
-    return out
+def _problems(exc: ValidationError, file: str) -> list[Problem]:
+    """One problem per validation error: the field's dotted path and pydantic's message."""
+    return [
+        Problem(
+            file, ".".join(str(p) for p in e["loc"]), str(e["msg"]).removeprefix("Value error, ")
+        )
+        for e in exc.errors()
+    ]
 
 
 def parse_windows(raw: Any, file: str) -> dict[str, TruceWindow]:
@@ -182,10 +184,10 @@ def parse_windows(raw: Any, file: str) -> dict[str, TruceWindow]:
 
 
 @cache
-def load_windows() -> dict[str, TruceWindow]:
-    """The built-in truce windows by name (read once; the mapping is not to be changed)."""
+def load_windows() -> Mapping[str, TruceWindow]:
+    """The built-in truce windows by name (read once; a read-only mapping)."""
     text = resources.files("skyshield.data.truce").joinpath("windows.yaml").read_text("utf-8")
-    return parse_windows(yaml.safe_load(text), BUILTIN_FILE)
+    return MappingProxyType(parse_windows(yaml.safe_load(text), BUILTIN_FILE))
 
 
 def builtin_window(name: str) -> TruceWindow:
