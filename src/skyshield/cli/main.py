@@ -28,6 +28,7 @@ from skyshield.cli import (
     serve,
     simulate,
     sweep,
+    truce,
 )
 from skyshield.errors import InputError, Problem
 from skyshield.files import output_folder
@@ -94,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
     assess.add_parsers(sub, common)
     export.add_parsers(sub, common)
     serve.add_parsers(sub, common)
+    truce.add_parsers(sub, common)
     return parser
 
 
@@ -171,6 +173,7 @@ _COMMANDS = {
     "plan": plan.run,
     "export": export.run,
     "serve": serve.run,
+    "truce": truce.run,
 }
 
 #: Commands whose ``--out`` is a folder of outputs they hold while they write it.

@@ -1,0 +1,1 @@
+"""Built-in truce windows (``windows.yaml``) for ``skyshield truce``."""
