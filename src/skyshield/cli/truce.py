@@ -9,8 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skyshield.cli.execution import seed
-from skyshield.cli.records import add_record_arg, add_store_arg, record_rows
+from skyshield.cli.execution import add_record_arg, add_store_arg, seed
+from skyshield.cli.records import record_rows
 from skyshield.errors import InputError, Problem
 
 if TYPE_CHECKING:
