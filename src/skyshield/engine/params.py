@@ -8,6 +8,7 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
+from skyshield.catalog.policies import with_named_policy
 from skyshield.errors import InputError, Problem
 
 
@@ -32,6 +33,11 @@ class EngineParams(BaseModel):
     ground_track_delay_low_s: float = Field(ge=0, le=86400)
     weapon_policy: dict[str, list[Literal["gun", "rocket", "missile"]]]
     sources: dict[str, str] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _named_policy(cls, data: Any) -> Any:
+        return with_named_policy(data)  # a policy name becomes its mapping and its note
 
     @model_validator(mode="after")
     def _noted(self) -> EngineParams:
