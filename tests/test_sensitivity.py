@@ -161,8 +161,11 @@ def test_paired_differences_by_hand() -> None:
     ("text", "fragment", "line"),
     [
         (FACTORS.replace('"assumption: a test range"', "a guess"), "must begin 'source:", 6),
-        (FACTORS.replace('"assumption: a test range"', '"source: my-notes; a range"'),
-         "'my-notes', not a key of the package bibliography", 6),
+        (
+            FACTORS.replace('"assumption: a test range"', '"source: my-notes; a range"'),
+            "'my-notes', not a key of the package bibliography",
+            6,
+        ),
         (FACTORS.replace("how: scale", "how: times"), "'set' or 'scale'", 5),
         (FACTORS.replace("id: same", "id: pk-drones"), "given before", 7),
     ],

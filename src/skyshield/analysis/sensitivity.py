@@ -98,7 +98,9 @@ class Factor(_Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     label: str
     changes: list[Change] = Field(min_length=1)
-    note: str = Field(description="Where the range comes from: 'source: KEY...' or 'assumption: ...'.")
+    note: str = Field(
+        description="Where the range comes from: 'source: KEY...' or 'assumption: ...'."
+    )
 
     @field_validator("note")
     @classmethod
