@@ -73,7 +73,7 @@ def load_weapon_policies() -> dict[str, WeaponPolicy]:
 def policy_name(allowed: Mapping[str, Any]) -> str | None:
     """The id of the named policy whose mapping is ``allowed`` (order of kinds ignored), if any."""
 
-    def norm(m: Mapping[str, Any]) -> dict[str, frozenset[str]]:
+    def norm(m: Mapping[Any, Any]) -> dict[str, frozenset[str]]:
         return {str(k): frozenset(v) for k, v in m.items() if v}
 
     want = norm(allowed)

@@ -1,4 +1,4 @@
-"""The run store (DuckDB) and, in later releases, executors for replications."""
+"""The run store (DuckDB) and the executors that run replications (process pool, dask)."""
 
 from skyshield.runs.store import Store, default_store_path
 

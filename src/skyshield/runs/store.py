@@ -1,6 +1,6 @@
 """The run store: one embedded DuckDB file.
 
-Tables of this release: ``runs`` (one row per Monte Carlo run: the scenario's text and hash, the
+Tables: ``runs`` (one row per Monte Carlo run: the scenario's text and hash, the
 raid, the base seed, the code version, status and time), ``replication_metrics`` (one row per
 replication and metric), ``record_imports`` (one row per imported record file, keyed by its
 SHA-256) and ``record_rows (the imported rows, columns as
