@@ -38,9 +38,10 @@ def sources_section(sources: Sequence[Source]) -> str:
     listing = f"<ol>{items}</ol>" if sources else "<p>No figure in use cites a source.</p>"
     return (
         '<section id="sources"><h2>Appendix: sources</h2>'
-        "<p>The public sources the figures above cite (a note <em>source: KEY</em> names the"
-        " entry with that key; <em>assumption:</em> figures have none), with the figures the"
-        f" project takes from each. {len(sources)} of the {len(load_bibliography())} entries of"
-        " the package bibliography (<code>skyshield/data/sources.yaml</code>).</p>"
+        "<p>The public sources the figures above cite, by key: a note <em>source: KEY</em> rests"
+        " on the entry with that key; an <em>assumption:</em> note may quote one for the range"
+        " its value departs from. Each entry gives the figures the project takes from the"
+        f" source. {len(sources)} of the {len(load_bibliography())} entries of the package"
+        " bibliography (<code>skyshield/data/sources.yaml</code>).</p>"
         f"{listing}</section>"
     )
