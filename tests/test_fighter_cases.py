@@ -18,6 +18,7 @@ from skyshield.catalog import Catalog
 from skyshield.catalog.policies import policy_name
 from skyshield.engine.api import build_world
 from skyshield.engine.sim import Outcome, World, run_replication
+from skyshield.scenario import load_scenario
 
 CASES = Path(__file__).resolve().parents[1] / "scenarios" / "cases"
 
@@ -64,6 +65,18 @@ def poland_guns() -> tuple[World, list[Outcome]]:
 def israel() -> tuple[World, list[Outcome]]:
     world = build_world(CASES / "israel-2024-04.yaml")
     return world, _runs(world, range(1, 3))
+
+
+@pytest.mark.parametrize(
+    "path",
+    sorted(p for p in CASES.glob("*.yaml") if not p.stem.endswith("-raid")),
+    ids=lambda p: p.name,
+)
+def test_every_case_loads_with_its_raid_and_a_named_policy(path: Path) -> None:
+    ls = load_scenario(path)
+    assert ls.raid_ref is not None and Path(ls.raid_ref).is_file()
+    policy = ls.scenario.model_dump(mode="json")["engine"]["weapon_policy"]
+    assert policy == ("guns-first" if path.stem.endswith("-guns") else "missiles-only")
 
 
 def test_the_cases_choose_their_weapon_policy(
