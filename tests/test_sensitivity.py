@@ -25,7 +25,7 @@ from skyshield.analysis.sensitivity import (
     scenario_data,
 )
 from skyshield.cli.main import main
-from skyshield.engine.params import load_engine_params
+from skyshield.engine.api import build_world
 from skyshield.errors import InputError
 from skyshield.scenario import LoadedScenario, scenario_from_data
 
@@ -138,7 +138,7 @@ def test_weapon_policy_factor_is_a_choice_of_named_policies(reference: LoadedSce
         "guns-first",
         "missiles-only",
     )
-    params = load_engine_params(scenario_from_data(high.data, "<high>").scenario.engine)
+    params = build_world(scenario_from_data(high.data, "<high>"), "reference").params
     assert all(kinds == ["missile"] for kinds in params.weapon_policy.values())
     assert params.sources["weapon_policy"].endswith("named policy missiles-only")
 

@@ -182,8 +182,6 @@ def test_engine_takes_a_policy_by_name_or_as_a_mapping() -> None:
     assert mapping.weapon_policy == {"drone": ["gun"], "cruise": ["missile"]}
     assert mapping.sources["weapon_policy"] == "assumption: set by the scenario"
     assert policy_name(mapping.weapon_policy) is None
-    with pytest.raises(InputError, match="unknown policy 'guns-only'; expected one of guns-first"):
-        load_engine_params({"weapon_policy": "guns-only"})
     assert with_named_policy({"c2_cycle_s": 20}) == {"c2_cycle_s": 20}  # nothing to resolve
 
 
@@ -192,6 +190,12 @@ def test_scenario_chooses_a_policy_by_name(tmp_path: Path) -> None:
     p.write_text("name: m\nextends: small\nengine: {weapon_policy: missiles-only}\n", "utf-8")
     world = build_world(load_scenario(p), "reference")
     assert policy_name(world.params.weapon_policy) == "missiles-only"
+    p.write_text(p.read_text("utf-8").replace("missiles-only", "guns-only"), "utf-8")
+    with pytest.raises(InputError) as exc:
+        build_world(load_scenario(p), "reference")
+    [problem] = exc.value.problems
+    assert problem.file == str(p) and problem.field.startswith("engine")
+    assert "unknown policy 'guns-only'; expected one of guns-first" in problem.message
 
 
 # ----------------------------------------------------------------------------- the report
