@@ -243,7 +243,7 @@ def test_bad_requests_exit_2_with_a_message(
     assert "--rep: expected 0..1 (run" in capsys.readouterr().err
     assert main(["export", run_id, "--rep", "-1", *base]) == 2
     assert main(["export", run_id, "--format", "shapefile", *base]) == 2
-    assert "--format: expected one of acmi, kml, geojson, czml" in capsys.readouterr().err
+    assert "--format: expected one of acmi, kml, kmz, geojson, czml" in capsys.readouterr().err
     assert main(["export", "nosuchrun", *base]) == 2
     assert "no run 'nosuchrun'" in capsys.readouterr().err
     assert main(["export", run_id, "--defence", "both", *base]) == 2

@@ -529,8 +529,8 @@ def test_overrides_merge_key_by_key_and_get_a_note() -> None:
     city = p.terminal_kinds["city"]
     assert city.magazine == 7 and city.range_km == base.terminal_kinds["city"].range_km
     assert city.sources["magazine"] == OVERRIDE_NOTE
-    own = load_ground_params({"ew_to": 0.9, "sources": {"ew_to": "source: my report"}})
-    assert own.ew_to == 0.9 and own.sources["ew_to"] == "source: my report"
+    own = load_ground_params({"ew_to": 0.9, "sources": {"ew_to": "assumption: my report"}})
+    assert own.ew_to == 0.9 and own.sources["ew_to"] == "assumption: my report"
     assert load_ground_params(None) == base == load_ground_params({})
 
 

@@ -148,8 +148,13 @@ def test_report_is_self_contained(assessed: Path) -> None:
     for tag, attrs in parsed.tags:
         for name in ("src", "href"):
             value = attrs.get(name)
-            if value is not None:
+            if value is not None and not (tag == "a" and name == "href"):
                 assert value.startswith(("data:", "#")), (tag, name, value[:60])
+    # links are the sources' addresses (followed only if clicked; nothing is fetched to show it)
+    links = [str(a["href"]) for t, a in parsed.tags if t == "a" and a.get("href")]
+    assert all(h.startswith(("#", "https://", "http://")) for h in links)
+    external = [h for h in links if not h.startswith("#")]
+    assert external and html.count('rel="noreferrer"') == len(external)
     assert "url(" not in html and "@import" not in html
     images = [a["src"] for t, a in parsed.tags if t == "img"]
     assert len(images) == 4  # map, hits per asset, kills by layer, sizing curve
@@ -185,7 +190,7 @@ def test_shown_equals_by_hand() -> None:
 def test_report_has_every_section_and_limit(assessed: Path) -> None:
     html = (assessed / "report.html").read_text("utf-8")
     for anchor in ("answer", "assumptions", "map", "assets", "layers", "cost", "sizing", "limits",
-                   "provenance", "appendix"):  # fmt: skip
+                   "provenance", "appendix", "sources"):  # fmt: skip
         assert f'<section id="{anchor}">' in html
     limits = load_limits()
     assert len(limits) >= 4 and all(sec.items for sec in limits)

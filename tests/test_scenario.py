@@ -191,7 +191,7 @@ def test_catalog_override_patches_a_copy_not_the_shipped_catalog(
         _with_overrides(
             tmp_path,
             "  weapons:\n    AIM-9X: {pk: {drone: 0.8}}\n"
-            "  threats:\n    shahed-136: {speed_kmh: 160, sources: {speed_kmh: 'source: mine'}}\n",
+            "  threats:\n    shahed-136: {speed_kmh: 160, sources: {speed_kmh: 'assumption: mine'}}\n",
         )
     )
     pk = ls.catalog.weapons["AIM-9X"].pk
@@ -199,7 +199,7 @@ def test_catalog_override_patches_a_copy_not_the_shipped_catalog(
     assert pk["decoy"] == shipped.weapons["AIM-9X"].pk["decoy"] == 0.5  # the map merged
     assert ls.catalog.weapons["AIM-9X"].sources["pk"] == OVERRIDE_NOTE
     assert ls.catalog.threats["shahed-136"].speed_kmh == 160
-    assert ls.catalog.threats["shahed-136"].sources["speed_kmh"] == "source: mine"
+    assert ls.catalog.threats["shahed-136"].sources["speed_kmh"] == "assumption: mine"
     # the shipped catalog (cached, shared) is untouched; a scenario without overrides shares it
     assert load_catalog() is shipped and shipped.weapons["AIM-9X"].pk["drone"] == 0.7
     assert shipped.threats["shahed-136"].speed_kmh == 175

@@ -13,7 +13,9 @@ from skyshield.analysis.sensitivity import (
     LEVELS,
     TIMES,
     Change,
+    base_text,
     expand,
+    level_text,
     load_factors,
     make_variant,
     metric_values,
@@ -23,6 +25,7 @@ from skyshield.analysis.sensitivity import (
     scenario_data,
 )
 from skyshield.cli.main import main
+from skyshield.engine.api import build_world
 from skyshield.errors import InputError
 from skyshield.scenario import LoadedScenario, scenario_from_data
 
@@ -107,15 +110,37 @@ def test_shipped_factors_apply_to_the_reference(reference: LoadedScenario) -> No
     data, tree = scenario_data(reference), parameter_tree(reference)
     for f in factors:
         assert f.note.startswith(("source:", "assumption:"))
+        changed = []
         for lv in LEVELS:
             v = make_variant(data, tree, f, lv, origin)
-            assert v.values and any(b != n for _, _, b, n in v.values), f.id
+            assert v.values, f.id
+            changed.append(any(b != n for _, _, b, n in v.values))
             scenario_from_data(v.data, f"<{f.id} {lv}>")  # valid
+        # a numeric range moves both ways; a choice (the weapon policy) may have the base as a level
+        choice = all(isinstance(c.low, str) for c in f.changes)
+        assert any(changed) if choice else all(changed), f.id
     speed = next(f for f in factors if f.id == "drone-speed")
     low = make_variant(data, tree, speed, "low", origin)
     assert dict((p, n) for _, p, _, n in low.values)["catalog.threats.shahed-136.speed_kmh"] == (
         pytest.approx(175 * 0.85)
     )
+
+
+def test_weapon_policy_factor_is_a_choice_of_named_policies(reference: LoadedScenario) -> None:
+    factors, origin = load_factors(None)
+    policy = next(f for f in factors if f.id == "weapon-policy")
+    data, tree = scenario_data(reference), parameter_tree(reference)
+    assert tree["engine"]["weapon_policy"] == "guns-first"  # the reference uses the default
+    low = make_variant(data, tree, policy, "low", origin)
+    high = make_variant(data, tree, policy, "high", origin)
+    assert (base_text(low), level_text(low), level_text(high)) == (
+        "guns-first",
+        "guns-first",
+        "missiles-only",
+    )
+    params = build_world(scenario_from_data(high.data, "<high>"), "reference").params
+    assert all(kinds == ["missile"] for kinds in params.weapon_policy.values())
+    assert params.sources["weapon_policy"].endswith("named policy missiles-only")
 
 
 def test_paired_differences_by_hand() -> None:
@@ -138,7 +163,12 @@ def test_paired_differences_by_hand() -> None:
 @pytest.mark.parametrize(
     ("text", "fragment", "line"),
     [
-        (FACTORS.replace('"assumption: a test range"', "a guess"), "begins 'source:'", 6),
+        (FACTORS.replace('"assumption: a test range"', "a guess"), "must begin 'source:", 6),
+        (
+            FACTORS.replace('"assumption: a test range"', '"source: my-notes; a range"'),
+            "'my-notes', not a key of the package bibliography",
+            6,
+        ),
         (FACTORS.replace("how: scale", "how: times"), "'set' or 'scale'", 5),
         (FACTORS.replace("id: same", "id: pk-drones"), "given before", 7),
     ],

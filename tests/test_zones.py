@@ -80,7 +80,7 @@ def test_engagement_zone_contains_patrol_zone(theatre: Theatre) -> None:
 
 
 def test_strict_standoff_leaves_odesa_and_south_ukraine_npp_outside(theatre: Theatre) -> None:
-    # DESIGN.md section 3: the Kinburn spit is ~60 km from Odesa, the left bank 140-175 km from SUNPP
+    # the Kinburn spit is ~60 km from Odesa, the left bank 140-175 km from SUNPP (data/geo/README.md)
     assert 50 < theatre.distance_to_hostile_km(ODESA) < 70
     assert 130 < theatre.distance_to_hostile_km(SUNPP) < 180
     assert not theatre.in_patrol_zone(ODESA)

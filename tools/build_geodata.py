@@ -13,7 +13,7 @@ reads the three GeoJSON files this script writes into ``src/skyshield/data/geo``
 
 It then prints the checks the layers must pass (points inside and outside the occupied
 area, geodesic distances) and exits with status 1 if one fails, without writing anything.
-Every step is described in ``src/skyshield/data/geo/SOURCES.md``.
+Every step is described in ``src/skyshield/data/geo/README.md``.
 
 How to run (needs ``node``/``npm`` and a Python with shapely>=2.1, pyproj and numpy)::
 

@@ -7,7 +7,7 @@ Layers (each imports only from the ones before it): ``geo`` -> ``catalog`` -> ``
 sweeps, sensitivity) are functions of :mod:`skyshield.studies`.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def __getattr__(name: str) -> object:

@@ -1,4 +1,4 @@
-"""The metrics of one replication (DESIGN.md section 5) as a flat mapping name -> number."""
+"""The metrics of one replication (docs/engine.md, "Costs and the night") as a flat mapping name -> number."""
 
 from __future__ import annotations
 

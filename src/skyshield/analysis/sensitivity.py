@@ -18,8 +18,12 @@ A path part ``*`` stands for every key (or list element) that has the rest of th
 sets the values (``how: set``) or multiplies them (``how: scale``), then clamps them to
 ``min``/``max`` if given; a scaled whole number (a count) is rounded.
 
+A change may also set words, for a choice rather than a number: ``engine.weapon_policy`` is a
+named weapon policy (``guns-first``, ``missiles-only``; the parameter tree holds the name of the
+scenario's policy when it is a named one).
+
 The shipped factors are ``data/catalog/sensitivity.yaml``; every one carries a ``note`` that
-begins ``source:`` or ``assumption:``.  All variants run on the same replication seeds as the
+begins ``source: KEY...`` (keys of the package bibliography) or ``assumption:``.  All variants run on the same replication seeds as the
 base case (common random numbers), so a variant's difference from the base is computed
 replication by replication and its interval is that of the paired differences.
 """
@@ -40,6 +44,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from skyshield.analysis.metrics import SUMMARY_KEYS
 from skyshield.analysis.stats import Interval, mean_interval, metric_kind
 from skyshield.analysis.sweep import TOTAL_AIRCRAFT, scale_pledges
+from skyshield.catalog.bibliography import require_note
+from skyshield.catalog.policies import policy_name
 from skyshield.errors import InputError, Problem
 from skyshield.scenario import LoadedScenario
 from skyshield.scenario.yamlio import dotted, line_of, load_yaml
@@ -90,14 +96,14 @@ class Factor(_Model):
     id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$")
     label: str
     changes: list[Change] = Field(min_length=1)
-    note: str = Field(description="Where the range comes from: 'source: ...' or 'assumption: ...'.")
+    note: str = Field(
+        description="Where the range comes from: 'source: KEY...' or 'assumption: ...'."
+    )
 
     @field_validator("note")
     @classmethod
     def _noted(cls, v: str) -> str:
-        if not v.strip().lower().startswith(("source:", "assumption:")):
-            raise ValueError("expected a note that begins 'source:' or 'assumption:'")
-        return v
+        return require_note(v)
 
 
 class FactorFile(_Model):
@@ -154,6 +160,8 @@ def parameter_tree(ls: LoadedScenario) -> dict[str, Any]:
     tree = scenario_data(ls)
     tree["catalog"] = ls.catalog.model_dump(mode="json")
     tree["engine"] = ls.engine_params.model_dump(mode="json")
+    policy = tree["engine"]["weapon_policy"]
+    tree["engine"]["weapon_policy"] = policy_name(policy) or policy  # a named policy by its name
     tree["ground_defences"] = ls.ground_params.model_dump(mode="json")
     tree["coalition"][TOTAL_AIRCRAFT.split(".")[1]] = s.coalition.total_aircraft
     return tree

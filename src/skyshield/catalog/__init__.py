@@ -1,7 +1,8 @@
 """The catalog: threat classes, fighters, weapons, support aircraft, real fleets, record names.
 
-Every number carries a note in its entry's ``sources`` map that begins ``source:`` or
-``assumption:``; loading checks it.
+Every number carries a note in its entry's ``sources`` map: ``source: KEY...`` with keys of the
+package bibliography (:mod:`skyshield.catalog.bibliography`) or ``assumption: REASON``; loading
+checks it.
 """
 
 from skyshield.catalog.loader import load_catalog

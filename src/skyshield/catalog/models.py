@@ -8,17 +8,18 @@ from __future__ import annotations
 
 from typing import ClassVar, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from skyshield.catalog.bibliography import check_note, require_note
 
 ThreatCategory = Literal[
     "drone", "decoy", "jet_drone", "cruise", "ballistic", "aeroballistic", "recon_drone", "other"
 ]
 
-_NOTE_PREFIXES = ("source:", "assumption:")
-
 
 class Sourced(BaseModel):
-    """An entry whose every number has a note in ``sources`` (``source:`` or ``assumption:``)."""
+    """An entry whose every number has a note in ``sources``: ``source: KEY...`` (keys of the
+    package bibliography) or ``assumption: REASON`` (:func:`~skyshield.catalog.bibliography.check_note`)."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -32,13 +33,9 @@ class Sourced(BaseModel):
         missing = [f for f in self.noted_fields if f not in self.sources]
         if missing:
             raise ValueError(f"no source note for {', '.join(missing)}")
-        bad = [
-            k for k, v in self.sources.items() if not v.strip().lower().startswith(_NOTE_PREFIXES)
-        ]
+        bad = [f"{k}: {p}" for k, v in self.sources.items() if (p := check_note(v)) is not None]
         if bad:
-            raise ValueError(
-                f"source notes must begin 'source:' or 'assumption:' (fields {', '.join(bad)})"
-            )
+            raise ValueError(f"bad source note ({'; '.join(bad)})")
         return self
 
 
@@ -168,6 +165,11 @@ class FleetEntry(BaseModel):
     count: int = Field(ge=0)
     as_of: str
     source: str
+
+    @field_validator("source")
+    @classmethod
+    def _noted(cls, v: str) -> str:
+        return require_note(v)
 
 
 class Catalog(BaseModel):

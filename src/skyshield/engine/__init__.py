@@ -1,4 +1,4 @@
-"""The engine: analytic kinematics on piecewise-linear routes (DESIGN.md section 4)."""
+"""The engine: analytic kinematics on piecewise-linear routes (docs/engine.md)."""
 
 from skyshield.engine.kinematics import (
     INTERCEPT_TOL_KM,

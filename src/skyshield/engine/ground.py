@@ -1,4 +1,4 @@
-"""Ukraine's own ground-based defences, the "baseline" (DESIGN.md section 4).
+"""Ukraine's own ground-based defences, the "baseline" (docs/engine.md).
 
 Three layers act on every threat of a night, independently of any fighter:
 

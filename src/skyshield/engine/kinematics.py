@@ -4,7 +4,7 @@ Routes use the compressed layout of :class:`skyshield.raids.Threats`: threat ``i
 waypoints ``offsets[i]:offsets[i + 1]`` of ``x_km``, ``y_km`` (theatre kilometres) and ``t_s``
 (seconds after the night's start).  Times do not decrease along a route and the threat moves
 at constant velocity between consecutive waypoints (a *leg*), so every quantity here is solved
-in closed form per leg and never stepped to (DESIGN.md section 4, "The engine").
+in closed form per leg and never stepped to (docs/engine.md).
 
 All functions are pure and vectorised: the work over many threats, or many (threat, fighter)
 pairs times their legs, is done in flat NumPy arrays.  The legs of one route follow each other

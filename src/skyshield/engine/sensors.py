@@ -1,6 +1,6 @@
 """When each threat becomes a track: AEW orbits, fighter radars on station, national surveillance.
 
-Detection range of a sensor against a threat (DESIGN.md section 4) is the lesser of the radar
+Detection range of a sensor against a threat (docs/engine.md) is the lesser of the radar
 horizon ``4.12 (sqrt(h_sensor) + sqrt(h_target))`` km (heights in metres) and the sensor's
 reference range scaled by ``(rcs / rcs_ref) ** 0.25``.  A sensor sees a threat from the first
 time its path comes within that range of the sensor (an exact segment-circle solution, see

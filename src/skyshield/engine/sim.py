@@ -1,6 +1,6 @@
 """One night's raid against Ukraine's own defences (baseline) and the coalition's fighters (shield).
 
-A replication (DESIGN.md section 4):
+A replication (docs/engine.md):
 
 1. the raid is flown along seeded routes (:func:`skyshield.raids.fly`);
 2. Ukraine's ground layer draws, per threat, when it is lost to electronic warfare or killed by

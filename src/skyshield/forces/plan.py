@@ -51,8 +51,8 @@ _MIN_ROW = 1e-3
 #: plans, but not for the tie-breaks between stages).
 _HIGHS = {"mip_rel_gap": 0.0}
 
-#: Hours of transit after which a tanker type's catalog ``offload_t`` is given (FIGURES.md:
-#: "~65 t to give after 2 h transit"); the give rate on track is ``offload_t / (E - 2 h)``.
+#: Hours of transit after which a tanker type's catalog ``offload_t`` is given (bibliography key
+#: eads-mrtt-65t-jetjournal: 65 t after a flight of up to 2 h); the give rate on track is ``offload_t / (E - 2 h)``.
 OFFLOAD_REFERENCE_TRANSIT_H = 2.0
 
 

@@ -1,4 +1,4 @@
-"""Closed-form sortie generation for one CAP station (DESIGN.md section 4).
+"""Closed-form sortie generation for one CAP station (docs/model.md).
 
 With one-way transit ``d`` (km), cruise speed ``v`` (km/h), endurance ``E`` (h), reserve ``r``
 (h) and air refuelling adding ``R`` (h):

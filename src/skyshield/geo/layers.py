@@ -1,4 +1,4 @@
-"""Shipped GeoJSON layers (see ``data/geo/SOURCES.md``) and user replacements.
+"""Shipped GeoJSON layers (see ``data/geo/README.md``) and user replacements.
 
 Every layer is read from the installed package; nothing is downloaded.  A user's file is checked
 before shapely sees it, so a problem is reported as the file, the feature and what was expected.

@@ -21,11 +21,11 @@ from typing import Any, Literal, Protocol, TypeVar
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from skyshield.catalog.bibliography import require_note
 from skyshield.errors import InputError, Problem
 
 AreaKind = Literal["airfield", "oblast", "sea", "region", "place", "direction"]
 
-_NOTE_PREFIXES = ("source:", "assumption:")
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "`": "'", "\u2018": "'", "\u00b4": "'"})
 _DASHES = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*")
 _SUFFIX = re.compile(
@@ -64,9 +64,7 @@ def split_names(text: str) -> list[str]:
 
 
 def _note_ok(note: str) -> str:
-    if not note.strip().lower().startswith(_NOTE_PREFIXES):
-        raise ValueError("source note must begin 'source:' or 'assumption:'")
-    return note
+    return require_note(note)  # the package's one rule for notes
 
 
 def _lonlat_ok(pos: tuple[float, float]) -> tuple[float, float]:

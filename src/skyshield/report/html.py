@@ -20,6 +20,7 @@ from skyshield.engine.names import FATES
 from skyshield.report.assumptions import AssumptionGroup
 from skyshield.report.figures import FATE_LABELS
 from skyshield.report.limits import LimitSection
+from skyshield.report.sources import cited_sources, group_notes, sources_section
 
 
 @dataclass(frozen=True)
@@ -176,7 +177,7 @@ def render_report(
         '<a href="#map">map</a><a href="#assets">hits per asset</a><a href="#layers">kills by'
         ' layer</a><a href="#cost">sorties, weapons, cost</a><a href="#sizing">sizing</a>'
         '<a href="#limits">limits</a><a href="#provenance">provenance</a>'
-        '<a href="#appendix">appendix</a></nav></header><main>',
+        '<a href="#appendix">appendix</a><a href="#sources">sources</a></nav></header><main>',
     ]
     # the question and the answer
     h = "headline"
@@ -233,8 +234,9 @@ def render_report(
     parts += [
         '<section id="assumptions"><h2>Scenario and assumptions</h2>',
         f"<p>Scenario <code>{escape(s['origin'])}</code>. The main figures that drive the result,"
-        " each with its source note (<em>source:</em> a public figure; <em>assumption:</em> no"
-        " public figure, the project's choice). Every figure used is listed in the"
+        " each with its source note (<em>source:</em> the keys of the public sources that state"
+        ' it, listed under <a href="#sources">sources</a>; <em>assumption:</em> no source states'
+        " it, the project's choice and its reason). Every figure used is listed in the"
         ' <a href="#appendix">appendix</a>.</p>',
     ]
     for g in groups:
@@ -416,6 +418,7 @@ def render_report(
         parts += [f"<h3>{escape(g.title)}</h3>", _assumption_table(g, key_only=False)]
     parts += [
         "</section>",
+        sources_section(cited_sources(group_notes(groups))),
         f"<footer>Sky Shield {escape(s['version'])}. Figures made with matplotlib. Borders:"
         " Natural Earth (public domain). Attack record: “Massive Missile Attacks on Ukraine”,"
         " Petro Ivaniuk (Kaggle).</footer>",

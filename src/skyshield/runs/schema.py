@@ -1,6 +1,6 @@
 """The run store's layout, its version and the migrations from older layouts.
 
-Version 2 (this release) keeps the attack record and the runs in separate DuckDB schemas:
+Version 2 (skyshield 0.2) keeps the attack record and the runs in separate DuckDB schemas:
 
 - ``meta.info``: ``key``/``value`` pairs, among them ``schema_version`` and ``record_in_use``
   (the SHA-256 of the import commands use; the newest import when absent);

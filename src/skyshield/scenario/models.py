@@ -169,7 +169,8 @@ class TankerTrack(Model):
         2.0,
         ge=0,
         le=HOURS_PER_DAY,
-        description="Transit each way to the track (h); assumption: FIGURES.md 2 h."
+        description="Transit each way to the track (h); 2 h, the flight after which the A330 MRTT"
+        " gives its catalog offload (eads-mrtt-65t-jetjournal)."
         " Both ways must fit in the tanker's endurance (checked against the catalog).",
     )
 

@@ -38,7 +38,9 @@ from pydantic import (
 from pydantic.fields import FieldInfo
 
 from skyshield.catalog import load_catalog
+from skyshield.catalog.bibliography import check_note
 from skyshield.catalog.models import Sourced, ThreatCategory
+from skyshield.catalog.policies import with_named_policy
 from skyshield.mapping import deep_merge
 
 #: Kinds of protected asset.
@@ -128,6 +130,11 @@ class EngineParams(BaseModel):
     )
     sources: dict[str, str] = Field(default_factory=dict)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _named_policy(cls, data: Any) -> Any:
+        return with_named_policy(data)  # a policy name becomes its mapping and its note
+
     @field_validator("weapon_policy")
     @classmethod
     def _policy_keys(
@@ -146,6 +153,9 @@ class EngineParams(BaseModel):
         missing = [f for f in type(self).model_fields if f != "sources" and f not in self.sources]
         if missing:
             raise ValueError(f"no source note for {', '.join(missing)}")
+        bad = [f"{k} ({problem})" for k, v in self.sources.items() if (problem := check_note(v))]
+        if bad:
+            raise ValueError(f"bad source notes: {'; '.join(bad)}")
         return self
 
 
@@ -388,8 +398,13 @@ def _partial(model: type[BaseModel], name: str, nested: dict[str, Any]) -> type[
 #: A terminal defence as a scenario overrides it (complete when it names a new site).
 TerminalOverrides: type[Overrides] = _partial(TerminalDefence, "TerminalOverrides", {})
 
-#: A scenario's ``engine:`` section.
-EngineOverrides: type[Overrides] = _partial(EngineParams, "EngineOverrides", {})
+#: A scenario's ``engine:`` section (the weapon policy by name, e.g. ``missiles-only``, or as a
+#: mapping of threat category to weapon kinds).
+EngineOverrides: type[Overrides] = _partial(
+    EngineParams,
+    "EngineOverrides",
+    {"weapon_policy": str | dict[str, list[Literal["gun", "rocket", "missile"]]]},
+)
 
 #: A scenario's ``ground_defences:`` section.
 GroundOverrides: type[Overrides] = _partial(

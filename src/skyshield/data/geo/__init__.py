@@ -1,1 +1,1 @@
-"""Theatre geography: countries, Russian-held territory, coastline (sources in SOURCES.md here)."""
+"""Theatre geography: countries, Russian-held territory, coastline (sources in README.md here)."""
