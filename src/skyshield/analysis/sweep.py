@@ -18,7 +18,8 @@ import yaml
 from skyshield.analysis.summary import metric_table
 from skyshield.errors import InputError, Problem
 from skyshield.scenario import LoadedScenario, scenario_from_data
-from skyshield.scenario.shaping import TOTAL_AIRCRAFT, scale_pledges
+from skyshield.scenario.shaping import TOTAL_AIRCRAFT as TOTAL_AIRCRAFT
+from skyshield.scenario.shaping import scale_pledges as scale_pledges
 
 if TYPE_CHECKING:
     import pandas as pd
