@@ -115,11 +115,15 @@ def _explain(err: dict[str, Any]) -> tuple[Where, str]:
     """Path and message of one validation error of the patched catalog."""
     loc: Where = tuple(p for p in err["loc"] if p != "[key]")
     if err["type"] == "extra_forbidden":
-        section = str(loc[0])
-        kind, model = ID_SECTIONS.get(section, ("refuelling", Refuelling))
-        fields = ", ".join(f for f in model.model_fields if f not in ("id", "sources"))
-        return loc, f"unknown field of a {kind}; expected one of: {fields}"
+        return loc, unknown_field(str(loc[0]))
     return loc, describe_error(err)
+
+
+def unknown_field(section: str) -> str:
+    """The message for an unknown field of an entry of ``section``, listing the known ones."""
+    kind, model = ID_SECTIONS.get(section, ("refuelling", Refuelling))
+    fields = ", ".join(f for f in model.model_fields if f not in ("id", "sources"))
+    return f"unknown field of a {kind}; expected one of: {fields}"
 
 
 def describe_error(err: Mapping[str, Any]) -> str:

@@ -27,7 +27,12 @@ import yaml
 from pydantic import ValidationError
 
 from skyshield.catalog import Catalog, load_catalog
-from skyshield.catalog.overrides import OverrideError, apply_overrides, describe_error
+from skyshield.catalog.overrides import (
+    OverrideError,
+    apply_overrides,
+    describe_error,
+    unknown_field,
+)
 from skyshield.errors import InputError, Problem
 from skyshield.geo import Theatre, TheatreConfig
 from skyshield.scenario.checks import cross_check, fleet_warnings, sort_problems
@@ -619,9 +624,11 @@ def _explain(err: dict[str, Any]) -> tuple[str, str]:
     with what was given if it is a plain value."""
     if err["type"] == "missing":
         return "required field is missing", ""
-    if err["type"] == "extra_forbidden":
-        return "unknown field (check the spelling; see `skyshield scenario schema`)", ""
     loc = tuple(p for p in err["loc"] if isinstance(p, str) and not _is_branch_tag(p))
+    if err["type"] == "extra_forbidden":
+        if len(loc) > 2 and loc[0] == "catalog_overrides":
+            return unknown_field(loc[1]), ""
+        return "unknown field (check the spelling; see `skyshield scenario schema`)", ""
     if err["type"] == "list_type" and loc in KEYED_LISTS and isinstance(err.get("input"), dict):
         return (
             "Input should be a valid list or, in a file that extends another, a patch of its"

@@ -11,17 +11,39 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from skyshield.catalog.models import Number, Whole
+from skyshield.catalog.models import (
+    AEWType,
+    FighterType,
+    Number,
+    Refuelling,
+    TankerType,
+    ThreatClass,
+    Weapon,
+    Whole,
+)
 from skyshield.geo.projection import THEATRE_BOUNDS, in_bounds
 from skyshield.geo.theatre import OCCUPIED, TheatreConfig
 from skyshield.scenario.limits import check_date
-from skyshield.scenario.params import AssetKind, EngineOverrides, GroundOverrides, Overrides
+from skyshield.scenario.params import (
+    AssetKind,
+    EngineOverrides,
+    GroundOverrides,
+    Overrides,
+    _partial,  # a model with every field optional: what an override section may write
+)
 
 if TYPE_CHECKING:  # the override sections' models are made from the parameters' (one schema)
-    EngineSection = Overrides
-    GroundSection = Overrides
+    EngineSection = GroundSection = Overrides
+    ThreatPatch = FighterPatch = WeaponPatch = AEWPatch = TankerPatch = RefuellingPatch = Overrides
 else:
     EngineSection, GroundSection = EngineOverrides, GroundOverrides
+    # catalog entries as a scenario patches them: the catalog's fields, bounds and strictness
+    ThreatPatch = _partial(ThreatClass, "ThreatPatch", {})
+    FighterPatch = _partial(FighterType, "FighterPatch", {})
+    WeaponPatch = _partial(Weapon, "WeaponPatch", {})
+    AEWPatch = _partial(AEWType, "AEWPatch", {})
+    TankerPatch = _partial(TankerType, "TankerPatch", {})
+    RefuellingPatch = _partial(Refuelling, "RefuellingPatch", {})
 
 
 def _check_lonlat(v: tuple[float, float]) -> tuple[float, float]:
@@ -240,44 +262,40 @@ class CapSpec(Model):
     )
 
 
-#: Changes to one catalog entry: field -> value (mappings such as ``pk`` merge key by key).
-EntryPatch = dict[str, Any]
-
-
 class CatalogOverrides(Model):
     """Changes to catalog entries for this scenario only, by section, entry id and field.
 
     The shipped catalog is not changed; the scenario gets a patched copy.  Ids are the
-    catalog's (``AIM-9X``, ``F-16``, ``shahed-136``, ``E-3``); field names as in
-    ``data/catalog/*.yaml``.
+    catalog's (``AIM-9X``, ``F-16``, ``shahed-136``, ``E-3``); field names, types and bounds as
+    in ``data/catalog/*.yaml`` (mappings such as ``pk`` merge key by key).
     """
 
-    threats: dict[str, EntryPatch] = Field(
+    threats: dict[str, ThreatPatch] = Field(
         default_factory=dict,
         description="Threat classes by id, e.g. {shahed-136: {speed_kmh: 200}}.",
     )
-    fighters: dict[str, EntryPatch] = Field(
+    fighters: dict[str, FighterPatch] = Field(
         default_factory=dict,
         description="Fighter types by id, e.g. {F-16: {mission_capable_rate: 0.6}}.",
     )
-    weapons: dict[str, EntryPatch] = Field(
+    weapons: dict[str, WeaponPatch] = Field(
         default_factory=dict,
         description="Weapons by id, e.g. {AIM-9X: {pk: {drone: 0.8}}} (Pk by threat category).",
     )
-    aew: dict[str, EntryPatch] = Field(
+    aew: dict[str, AEWPatch] = Field(
         default_factory=dict, description="AEW types by id, e.g. {E-3: {ref_range_km: 150}}."
     )
-    tankers: dict[str, EntryPatch] = Field(
+    tankers: dict[str, TankerPatch] = Field(
         default_factory=dict, description="Tanker types by id, e.g. {KC-135: {offload_t: 50}}."
     )
-    refuelling: EntryPatch = Field(
-        default_factory=dict,
+    refuelling: RefuellingPatch = Field(
+        default_factory=RefuellingPatch,
         description="What one air refuelling gives, e.g. {added_endurance_h: 1.0}.",
     )
 
     def as_mapping(self) -> dict[str, dict[str, Any]]:
-        """The sections that change something, as plain mappings."""
-        return {k: v for k, v in self.model_dump().items() if v}
+        """The sections that change something, as plain mappings of what they set."""
+        return {k: v for k, v in self.model_dump(mode="json", exclude_none=True).items() if v}
 
 
 class Scenario(Model):
@@ -329,6 +347,9 @@ class Scenario(Model):
         )
         data["engine"] = self.engine.as_mapping()
         data["ground_defences"] = self.ground_defences.as_mapping()
+        data["catalog_overrides"] = self.catalog_overrides.model_dump(
+            mode="json", exclude_none=True
+        )
         return data
 
     @field_validator("start", mode="before")
