@@ -33,8 +33,14 @@ from skyshield.scenario.params import (
 )
 
 if TYPE_CHECKING:  # the override sections' models are made from the parameters' (one schema)
-    EngineSection = GroundSection = Overrides
-    ThreatPatch = FighterPatch = WeaponPatch = AEWPatch = TankerPatch = RefuellingPatch = Overrides
+    EngineSection = Overrides
+    GroundSection = Overrides
+    ThreatPatch = Overrides
+    FighterPatch = Overrides
+    WeaponPatch = Overrides
+    AEWPatch = Overrides
+    TankerPatch = Overrides
+    RefuellingPatch = Overrides
 else:
     EngineSection, GroundSection = EngineOverrides, GroundOverrides
     # catalog entries as a scenario patches them: the catalog's fields, bounds and strictness
