@@ -49,7 +49,9 @@ def test_extends_outside_the_folder_is_refused_unread(
     assert f"s.yaml:2: extends: {ref}: lies outside" in err
 
 
-def test_etc_passwd_is_refused(layout: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+def test_etc_passwd_is_refused(
+    layout: tuple[Path, Path], capsys: pytest.CaptureFixture[str]
+) -> None:
     err = _refused(layout[0], "name: s\nextends: /etc/passwd\n", capsys)
     assert "root:" not in err
 
@@ -86,7 +88,11 @@ def test_the_search_path_allows_a_shared_folder(
         load_scenario(p)
     monkeypatch.setenv("SKYSHIELD_SCENARIO_PATH", str(outside))
     ls = load_scenario(p)
-    assert [src.origin for src in ls.chain] == [str(p), str(outside / "parent.yaml"), "<builtin small>"]
+    assert [src.origin for src in ls.chain] == [
+        str(p),
+        str(outside / "parent.yaml"),
+        "<builtin small>",
+    ]
     p.write_text("name: s\nextends: ../outside/parent.yaml\n", encoding="utf-8")
     assert load_scenario(p).scenario.name == "s"
 
@@ -96,9 +102,14 @@ def test_files_below_the_folder_are_allowed(tmp_path: Path) -> None:
     sub.mkdir()
     (sub / "base.yaml").write_text("name: base\nextends: small\n", encoding="utf-8")
     ring = [[35.0, 47.0], [38.0, 47.0], [38.0, 49.0], [35.0, 49.0], [35.0, 47.0]]
-    feature = {"type": "Feature", "properties": {"as_of": "2025-01-01"},
-               "geometry": {"type": "Polygon", "coordinates": [ring]}}  # fmt: skip
-    (sub / "occ.geojson").write_text(json.dumps({"type": "FeatureCollection", "features": [feature]}))
+    feature = {
+        "type": "Feature",
+        "properties": {"as_of": "2025-01-01"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    (sub / "occ.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": [feature]})
+    )
     p = tmp_path / "s.yaml"
     p.write_text(
         "name: s\nextends: common/base.yaml\ntheatre:\n  occupied_file: common/occ.geojson\n",

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from skyshield.errors import InputError, Problem
 from skyshield.raids.load import parse_raid_text
-from skyshield.scenario import builtin_text, load_scenario, scenario_from_data
+from skyshield.scenario import load_scenario, scenario_from_data
 
 #: A valid scenario touching every section, each value on its own line where it can be.
 SCENARIO = """\
@@ -108,8 +108,10 @@ def mutated(draw: st.DrawFn, text: str) -> str:
 
 
 def _located(problem: Problem, files: set[str]) -> bool:
-    return problem.file in files and bool(problem.message) and (
-        problem.line is not None or bool(problem.field)
+    return (
+        problem.file in files
+        and bool(problem.message)
+        and (problem.line is not None or bool(problem.field))
     )
 
 

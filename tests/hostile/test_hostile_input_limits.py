@@ -6,7 +6,6 @@ need more) the environment variable that raises it; docs/limits.md lists them.""
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -39,7 +38,9 @@ def test_huge_or_empty_raids_exit_2_quickly(
     assert expected in done.stderr and "Traceback" not in done.stderr
 
 
-def test_a_night_without_groups_is_refused_before_the_engine(capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_night_without_groups_is_refused_before_the_engine(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     text = "nights:\n  - {name: quiet, start: 2025-06-07T20:00:00+03:00, groups: []}\n"
     nights = parse_raid_text(text, "r.yaml")  # a quiet night is a valid part of a raid file
     with pytest.raises(InputError, match="night quiet has no weapons"):
@@ -67,7 +68,10 @@ def test_night_length_limit_is_stated_and_can_be_raised(monkeypatch: pytest.Monk
         parse_raid_text(raid_file("5", f"{hours:.1f}"), "r.yaml")
     [problem] = exc.value.problems
     assert problem.field == "nights[0].groups[0].launch_end_h" and problem.line == 5
-    assert "SKYSHIELD_MAX_NIGHT_H" in problem.message and f"at most {NIGHT_HOURS.value():g} h" in problem.message
+    assert (
+        "SKYSHIELD_MAX_NIGHT_H" in problem.message
+        and f"at most {NIGHT_HOURS.value():g} h" in problem.message
+    )
     monkeypatch.setenv("SKYSHIELD_MAX_NIGHT_H", str(hours))
     assert parse_raid_text(raid_file("5", f"{hours:.1f}"), "r.yaml")[0].last_launch_h == hours
 
