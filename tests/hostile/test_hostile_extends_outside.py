@@ -6,7 +6,6 @@ reached by extends that is not a scenario is refused without echoing what it hol
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -95,28 +94,6 @@ def test_the_search_path_allows_a_shared_folder(
     ]
     p.write_text("name: s\nextends: ../outside/parent.yaml\n", encoding="utf-8")
     assert load_scenario(p).scenario.name == "s"
-
-
-def test_files_below_the_folder_are_allowed(tmp_path: Path) -> None:
-    sub = tmp_path / "common"
-    sub.mkdir()
-    (sub / "base.yaml").write_text("name: base\nextends: small\n", encoding="utf-8")
-    ring = [[35.0, 47.0], [38.0, 47.0], [38.0, 49.0], [35.0, 49.0], [35.0, 47.0]]
-    feature = {
-        "type": "Feature",
-        "properties": {"as_of": "2025-01-01"},
-        "geometry": {"type": "Polygon", "coordinates": [ring]},
-    }
-    (sub / "occ.geojson").write_text(
-        json.dumps({"type": "FeatureCollection", "features": [feature]})
-    )
-    p = tmp_path / "s.yaml"
-    p.write_text(
-        "name: s\nextends: common/base.yaml\ntheatre:\n  occupied_file: common/occ.geojson\n",
-        encoding="utf-8",
-    )
-    ls = load_scenario(p)
-    assert ls.theatre.config.occupied_file == sub / "occ.geojson"
 
 
 def test_a_parent_that_is_not_a_scenario_is_not_echoed(

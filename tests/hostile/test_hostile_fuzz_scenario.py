@@ -2,11 +2,13 @@
 inserted or deleted, lines dropped, repeated or re-indented) either load or raise
 :class:`InputError` whose every problem names the file and a field or a line; never another
 exception.  A scenario that loads also loads again from its own data (what sweeps do).
-Deterministic (``derandomize``) and bounded (a fixed number of examples)."""
+Deterministic (``derandomize``, no example database) and bounded (a fixed number of
+examples)."""
 
 from __future__ import annotations
 
 import tempfile
+from importlib import resources
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
@@ -125,20 +127,15 @@ def test_the_base_files_are_valid() -> None:
     assert parse_raid_text(builtin_raid(), "raid.yaml")
 
 
+def _shipped(package: str, name: str) -> str:
+    return resources.files(package).joinpath(name).read_text("utf-8")
+
+
 def builtin_raid() -> str:
-    from importlib import resources
-
-    return resources.files("skyshield.data.raids").joinpath("reference.yaml").read_text("utf-8")
+    return _shipped("skyshield.data.raids", "reference.yaml")
 
 
-@settings(
-    max_examples=150,
-    derandomize=True,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
-)
-@given(text=mutated(SCENARIO))
-def test_a_mutated_scenario_loads_or_is_an_input_error(text: str) -> None:
+def _loads_or_input_error(text: str) -> None:
     with tempfile.TemporaryDirectory() as d:
         p = Path(d) / "fuzz.yaml"
         p.write_bytes(text.encode("utf-8", errors="surrogateescape"))
@@ -153,7 +150,28 @@ def test_a_mutated_scenario_loads_or_is_an_input_error(text: str) -> None:
         assert again.scenario.cap == ls.scenario.cap
 
 
-@settings(max_examples=100, derandomize=True, deadline=None)
+FUZZ = settings(
+    max_examples=150,
+    derandomize=True,
+    database=None,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
+
+
+@FUZZ
+@given(text=mutated(SCENARIO))
+def test_a_mutated_scenario_loads_or_is_an_input_error(text: str) -> None:
+    _loads_or_input_error(text)
+
+
+@FUZZ
+@given(text=mutated(_shipped("skyshield.data.scenarios", "small.yaml")))
+def test_a_mutated_builtin_scenario_loads_or_is_an_input_error(text: str) -> None:
+    _loads_or_input_error(text)
+
+
+@settings(max_examples=100, derandomize=True, database=None, deadline=None)
 @given(text=mutated(builtin_raid()))
 def test_a_mutated_raid_file_parses_or_is_an_input_error(text: str) -> None:
     try:

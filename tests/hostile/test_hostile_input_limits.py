@@ -15,7 +15,6 @@ from skyshield.cli.main import main
 from skyshield.errors import InputError
 from skyshield.raids.load import parse_raid_text, pick_night
 from skyshield.scenario import load_scenario
-from skyshield.scenario.limits import NIGHT_HOURS, RAID_WEAPONS, YAML_DEPTH, YAML_MB, YAML_NODES
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "limits.md"
 
@@ -50,6 +49,8 @@ def test_a_night_without_groups_is_refused_before_the_engine(
 def test_weapons_per_night_limit_is_stated_and_can_be_raised(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    from skyshield.scenario.limits import RAID_WEAPONS  # inside: the module is new
+
     over = RAID_WEAPONS.count() // 2 + 1
     with pytest.raises(InputError) as exc:
         parse_raid_text(raid_file(str(over), "9", groups=2), "r.yaml")
@@ -63,6 +64,8 @@ def test_weapons_per_night_limit_is_stated_and_can_be_raised(
 
 
 def test_night_length_limit_is_stated_and_can_be_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    from skyshield.scenario.limits import NIGHT_HOURS
+
     hours = NIGHT_HOURS.value() + 4
     with pytest.raises(InputError) as exc:
         parse_raid_text(raid_file("5", f"{hours:.1f}"), "r.yaml")
@@ -126,6 +129,8 @@ def test_lists_beyond_any_real_plan_are_refused(tmp_path: Path) -> None:
 
 
 def test_every_limit_is_in_docs_limits_md() -> None:
+    from skyshield.scenario.limits import NIGHT_HOURS, RAID_WEAPONS, YAML_DEPTH, YAML_MB, YAML_NODES
+
     rows = [r for r in DOCS.read_text(encoding="utf-8").splitlines() if r.startswith("|")]
     for limit, default in (
         (YAML_MB, "2 MB"),

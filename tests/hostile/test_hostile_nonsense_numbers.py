@@ -59,12 +59,8 @@ def test_nonsense_kill_probability_is_refused_at_run_time(
 @pytest.mark.parametrize(
     ("body", "line", "field", "expected"),
     [
-        ("catalog_overrides:\n  fighters:\n    F-16: {mission_capable_rate: 1.5}\n", 5,
-         "catalog_overrides.fighters.F-16.mission_capable_rate", "less than or equal to 1"),
         ("catalog_overrides:\n  threats:\n    shahed-136: {speed_kmh: .inf}\n", 5,
          "catalog_overrides.threats.shahed-136.speed_kmh", "finite number"),
-        ("catalog_overrides:\n  threats:\n    shahed-136: {cost_usd: -1}\n", 5,
-         "catalog_overrides.threats.shahed-136.cost_usd", "greater than or equal to 0"),
         ("catalog_overrides:\n  fighters:\n    F-16: {max_sorties_per_day: 2.5}\n", 5,
          "catalog_overrides.fighters.F-16.max_sorties_per_day", "whole number"),
         ("catalog_overrides:\n  threats:\n    shahed-136: {speed_kmh: 500}\n", 5,
@@ -74,8 +70,6 @@ def test_nonsense_kill_probability_is_refused_at_run_time(
         ("cap:\n  min_time_on_station_h: '0.5'\n", 4,
          "cap.min_time_on_station_h", "write numbers without quotes"),
         ("cap:\n  use_tankers: 1\n", 4, "cap.use_tankers", "valid boolean"),
-        ("theatre:\n  patrol_standoff_km: 1.0e+300\n", 4,
-         "theatre.patrol_standoff_km", "less than or equal to 1000"),
         ("cap:\n  stations:\n    - {id: a, position: [24.3, 49.8], aircraft: true}\n", 5,
          "cap.stations[0].aircraft", "true and false are not numbers"),
         ("cap:\n  stations:\n    - {id: a, position: ['24.3', 49.8]}\n", 5,
@@ -83,8 +77,6 @@ def test_nonsense_kill_probability_is_refused_at_run_time(
         ("coalition:\n  members:\n    - {nation: P, iso_a3: POL,"
          " pledges: [{type: F-16, count: 2.5, base: EPRZ}]}\n", 5,
          "coalition.members[0].pledges[0].count", "whole number"),
-        ("aew_orbits:\n  - {id: a, type: E-3, position: [22.9, 50.6], hours_covered: .nan}\n",
-         4, "aew_orbits[0].hours_covered", "finite number"),
     ],
 )  # fmt: skip
 def test_every_kind_of_number_is_range_checked(
@@ -105,7 +97,6 @@ def test_every_kind_of_number_is_range_checked(
         ('"5"', "2", "count", "write numbers without quotes"),
         ("true", "2", "count", "true and false are not numbers"),
         ("5.5", "2", "count", "whole number"),
-        ("-1", "2", "count", "greater than or equal to 0"),
         ("5", ".nan", "launch_end_h", "finite number"),
         ("5", "1e300", "launch_end_h", "exponent"),
     ],

@@ -8,11 +8,10 @@ import time
 from pathlib import Path
 
 import pytest
-from scenario_probes import alias_bomb, raid_file, run_bounded
+from scenario_probes import alias_bomb, run_bounded
 
 from skyshield.errors import InputError
 from skyshield.raids.load import parse_raid_text
-from skyshield.scenario import load_scenario
 from skyshield.scenario.yamlio import load_yaml
 
 
@@ -70,27 +69,3 @@ def test_fields_reached_through_an_alias_take_the_alias_line() -> None:
     data, lines = load_yaml(text, "f.yaml")
     assert data["one"] == {"x": 1, "y": [1, 2]} and data["list"][1] is data["one"]
     assert lines[("base", "y")] == 1 and lines[("one",)] == 2 and lines[("list", 1)] == 5
-
-
-def test_a_scenario_using_anchors_sensibly_loads(tmp_path: Path) -> None:
-    p = tmp_path / "anchors.yaml"
-    p.write_text(
-        "name: anchors\nextends: small\ncap:\n  stations:\n"
-        "    - &st {id: a, position: [24.3, 49.8], aircraft: 1}\n"
-        "    - {<<: *st, id: b, aircraft: x}\n",
-        encoding="utf-8",
-    )
-    with pytest.raises(InputError) as exc:  # an error in the merged item names its own line
-        load_scenario(p)
-    assert [(q.line, q.field) for q in exc.value.problems] == [(6, "cap.stations[1].aircraft")]
-    p.write_text(p.read_text().replace("aircraft: x", "aircraft: 2"), encoding="utf-8")
-    stations = load_scenario(p).scenario.cap.stations
-    assert [(c.id, c.position, c.aircraft) for c in stations] == [
-        ("a", (24.3, 49.8), 1),
-        ("b", (24.3, 49.8), 2),
-    ]
-
-
-def test_a_raid_file_within_limits_parses() -> None:
-    [night] = parse_raid_text(raid_file("5", "2.0"), "r.yaml")
-    assert night.total == 5
