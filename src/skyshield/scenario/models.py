@@ -50,6 +50,8 @@ else:
     AEWPatch = _partial(AEWType, "AEWPatch", {})
     TankerPatch = _partial(TankerType, "TankerPatch", {})
     RefuellingPatch = _partial(Refuelling, "RefuellingPatch", {})
+    for _patch in (ThreatPatch, FighterPatch, WeaponPatch, AEWPatch, TankerPatch, RefuellingPatch):
+        _patch.__module__ = __name__  # where pickle (worker processes) finds them
 
 
 def _check_lonlat(v: tuple[float, float]) -> tuple[float, float]:
