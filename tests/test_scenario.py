@@ -353,3 +353,17 @@ def test_numbers_out_of_bounds_name_the_field(
         load_scenario(p)
     [problem] = exc.value.problems
     assert problem.field == field and expected in problem.message
+
+
+def test_a_bare_occupied_file_name_is_looked_for_next_to_the_scenario(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "occ").write_text("{}")
+    p = tmp_path / "s.yaml"
+    p.write_text("name: s\nextends: small\ntheatre: {occupied_file: occ}\n")
+    monkeypatch.chdir(tmp_path / "elsewhere")  # never the working folder
+    with pytest.raises(InputError) as exc:
+        load_scenario(p)
+    [problem] = exc.value.problems
+    assert problem.field == "theatre.occupied_file" and str(tmp_path / "occ") in problem.message

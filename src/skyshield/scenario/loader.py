@@ -270,12 +270,6 @@ class LoadedScenario:
                 return self.chain[i], (*raw, *path[n:])
         return self.chain[0], path
 
-    def locate(self, path: Path_) -> tuple[str, int | None]:
-        """The file of the chain that defines ``path``, and its line."""
-        src, raw = self._where(path)
-        line, _ = line_of(src.lines, raw)
-        return src.origin, line
-
     def problem(self, path: Path_, message: str) -> Problem:
         """A :class:`Problem` at ``path`` of this scenario, in the file that wrote it (with its
         path there); in a built-in scenario, with the line shown and how to see the file."""
@@ -285,35 +279,29 @@ class LoadedScenario:
             message += _builtin_note(src, raw, line, self.chain[0])
         return Problem(src.origin, dotted(raw), message, line)
 
-    def file_ref(self, path: Path_) -> Path | None:
-        """The file named by the text value at ``path`` (``raid``, ``theatre.occupied_file``),
-        resolved against the folder of the file that wrote it; None if unset.
+    def file_ref(self, path: Path_, names: bool = False) -> Path | None:
+        """The file named by the text value at ``path`` (``raid``, ``theatre.occupied_file``):
+        next to the file of the chain that wrote it, else in a search-path folder; None if unset,
+        or if ``names`` and the value is a name that is no file there (a built-in raid, a date).
 
-        A value that reads as a name (no ``/``, ``\\`` or ``.``: a built-in raid, a date) and
-        is no file there is not a file: None.  Raises :class:`InputError` for a file outside the
-        allowed folders (see the module docstring).
+        Raises :class:`InputError` for a path that lies outside the allowed folders (see the
+        module docstring); a path inside them that names no file is returned as it is.
         """
         ref = _lookup(self.scenario.model_dump(), path)
-        if not isinstance(ref, str):
-            return None
         src, _ = self._where(path)
-        if src.base_dir is None:  # a built-in: its names are not files
+        if not isinstance(ref, str) or src.base_dir is None:  # a built-in's names are no files
             return None
         p = Path(ref).expanduser()
-        local = p if p.is_absolute() else src.base_dir / p
-        if not any(c in ref for c in "/\\.") and not local.is_file():
-            found = [d / p for d in search_path() if (d / p).is_file()]
-            return found[0] if found else None
-        if not _inside(local, self.roots):
-            found = [d / p for d in search_path() if not p.is_absolute() and (d / p).is_file()]
-            if found:
-                return found[0]
+        candidates = [p] if p.is_absolute() else [src.base_dir / p, *(d / p for d in search_path())]
+        allowed = [c for c in candidates if _inside(c, self.roots)]
+        found = next((c for c in allowed if c.is_file()), None)
+        if found is not None:
+            return found
+        if names and not any(ch in ref for ch in "/\\."):
+            return None
+        if not allowed:
             raise InputError([self.problem(path, f"{ref}: {_outside_message(self.roots)}")])
-        if not local.is_file() and not p.is_absolute():
-            found = [d / p for d in search_path() if (d / p).is_file()]
-            if found:
-                return found[0]
-        return local
+        return allowed[0]
 
     @cached_property
     def theatre(self) -> Theatre:
@@ -344,7 +332,7 @@ class LoadedScenario:
         ref = self.scenario.raid
         if ref is None:
             return None
-        found = self.file_ref(("raid",))
+        found = self.file_ref(("raid",), names=True)
         return str(found) if found is not None else ref
 
     @cached_property
@@ -523,9 +511,9 @@ def _load_chain(chain: list[SourceFile], roots: tuple[Path, ...]) -> LoadedScena
             getattr(loaded, params)  # validated now, so that no run fails on them later
         except ParamsError as exc:
             problems += [loaded.problem((exc.section, *p), m) for p, m in exc.problems]
-    for ref in (("raid",), ("theatre", "occupied_file")):
+    for ref, names in ((("raid",), True), (("theatre", "occupied_file"), False)):
         try:
-            loaded.file_ref(ref)
+            loaded.file_ref(ref, names)
         except InputError as exc:
             problems += exc.problems
     if problems:
