@@ -115,3 +115,13 @@ def test_echoed_values_are_cut_short(tmp_path: Path) -> None:
         load_scenario(p)
     [problem] = exc.value.problems
     assert len(problem.message) < 200 and "yyyy…" in problem.message
+
+
+def test_a_parent_that_is_not_yaml_is_not_echoed(tmp_path: Path) -> None:
+    (tmp_path / "notes.yaml").write_text("name: x\nwhen: 2025-13-45 hunter2\nwhen: s3cr3t\n")
+    p = tmp_path / "s.yaml"
+    p.write_text("name: s\nextends: notes.yaml\n", encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_scenario(p)
+    [problem] = exc.value.problems
+    assert problem.line == 3 and "hunter2" not in str(problem) and "when" not in str(problem)

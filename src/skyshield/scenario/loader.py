@@ -109,7 +109,7 @@ class _NoSource(Exception):
 def _parse_source(text: str, origin: str, base_dir: Path | None, parent: bool) -> SourceFile:
     """A document of the chain from its text; a ``parent`` (reached by ``extends``) that does not
     look like a scenario is refused without echoing what it holds."""
-    data, lines = load_yaml(text, origin)
+    data, lines = load_yaml(text, origin, echo=not parent)
     if data is None:
         raise InputError(
             [

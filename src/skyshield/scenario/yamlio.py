@@ -193,13 +193,14 @@ def _check_text(text: str, origin: str) -> None:
         )
 
 
-def load_yaml(text: str, origin: str) -> tuple[Any, dict[Path_, int]]:
+def load_yaml(text: str, origin: str, echo: bool = True) -> tuple[Any, dict[Path_, int]]:
     """Parse YAML text; return the data and a map from field path to 1-based line number.
 
     Text over the size limit or with characters YAML does not allow, a document nested too deep
     or holding too many values (aliases expanded), a syntax error, a key given twice in one
     mapping or a value that cannot be read (an impossible date) becomes an :class:`InputError`
-    naming ``origin`` and the line.
+    naming ``origin`` and the line.  Without ``echo`` no message quotes the text (for a file the
+    user did not name, which may not be what they think).
     """
     _check_text(text, origin)
     loader = None
@@ -214,9 +215,9 @@ def load_yaml(text: str, origin: str) -> tuple[Any, dict[Path_, int]]:
                 [
                     Problem(
                         origin,
-                        dotted(path),
-                        f"key {path[-1]!r} is given twice in this mapping (first at line {first});"
-                        " expected each key once",
+                        dotted(path) if echo else "",
+                        f"{f'key {path[-1]!r}' if echo else 'a key'} is given twice in this"
+                        f" mapping (first at line {first}); expected each key once",
                         line,
                     )
                     for path, line, first in walk.duplicates
@@ -237,19 +238,16 @@ def load_yaml(text: str, origin: str) -> tuple[Any, dict[Path_, int]]:
         value = bad.value if isinstance(bad, yaml.ScalarNode) else ""
         expected = _EXPECTED.get(bad.tag, "a plain YAML value")
         detail = f" ({exc.cause})" if bad.tag == "tag:yaml.org,2002:timestamp" else ""
+        what = f"{clip(value)!r}{detail}" if echo else "the value"
         raise InputError(
             [
                 Problem(
                     origin,
-                    dotted(path),
-                    f"cannot read {clip(value)!r}{detail}: expected {expected}",
+                    dotted(path) if echo else "",
+                    f"cannot read {what}: expected {expected}",
                     bad.start_mark.line + 1,
                 )
             ]
-        ) from None
-    except RecursionError:  # pragma: no cover - the depth limit comes first
-        raise InputError(
-            [Problem(origin, "", YAML_DEPTH.message("lists and mappings nested too deep"))]
         ) from None
     finally:
         if loader is not None:
