@@ -264,3 +264,106 @@ def test_bad_catalog_override_exits_2_with_file_and_line(
     assert main(["scenario", "validate", str(p)]) == 2
     err = capsys.readouterr().err
     assert f"{p}:5: catalog_overrides.aew.E-3.ref_range_km: Input should be greater than 0" in err
+
+
+def test_files_below_the_folder_are_allowed(tmp_path: Path) -> None:
+    sub = tmp_path / "common"
+    sub.mkdir()
+    (sub / "base.yaml").write_text("name: base\nextends: small\n", encoding="utf-8")
+    ring = [[35.0, 47.0], [38.0, 47.0], [38.0, 49.0], [35.0, 49.0], [35.0, 47.0]]
+    feature = {
+        "type": "Feature",
+        "properties": {"as_of": "2025-01-01"},
+        "geometry": {"type": "Polygon", "coordinates": [ring]},
+    }
+    (sub / "occ.geojson").write_text(
+        json.dumps({"type": "FeatureCollection", "features": [feature]})
+    )
+    p = tmp_path / "s.yaml"
+    p.write_text(
+        "name: s\nextends: common/base.yaml\ntheatre:\n  occupied_file: common/occ.geojson\n",
+        encoding="utf-8",
+    )
+    ls = load_scenario(p)
+    assert ls.theatre.config.occupied_file == sub / "occ.geojson"
+
+
+def test_a_scenario_using_anchors_sensibly_loads(tmp_path: Path) -> None:
+    p = tmp_path / "anchors.yaml"
+    p.write_text(
+        "name: anchors\nextends: small\ncap:\n  stations:\n"
+        "    - &st {id: a, position: [24.3, 49.8], aircraft: 1}\n"
+        "    - {<<: *st, id: b, aircraft: x}\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError) as exc:  # an error in the merged item names its own line
+        load_scenario(p)
+    assert [(q.line, q.field) for q in exc.value.problems] == [(6, "cap.stations[1].aircraft")]
+    p.write_text(p.read_text().replace("aircraft: x", "aircraft: 2"), encoding="utf-8")
+    stations = load_scenario(p).scenario.cap.stations
+    assert [(c.id, c.position, c.aircraft) for c in stations] == [
+        ("a", (24.3, 49.8), 1),
+        ("b", (24.3, 49.8), 2),
+    ]
+
+
+#: Bad YAML that was always an input error (the hostile cases are in tests/hostile/).
+BAD_YAML = [
+    ("year-0", b"name: y\nstart: 0000-01-01T00:00:00Z\n", 2, "cannot read"),
+    ("feb-30", b"name: y\nstart: 2025-02-30T00:00:00Z\n", 2, "cannot read"),
+    ("huge-int", b"name: y\ncap: {min_time_on_station_h: 1" + b"0" * 5000 + b"}\n", 2,
+     "cannot read"),
+    ("not-utf8", b"name: \xff\xfe\n", 1, "not a UTF-8 text file"),
+    ("tab-indent", b"name: t\ncap:\n\tstations: []\n", 3, "not valid YAML"),
+    ("two-documents", b"name: a\n---\nname: b\n", 2, "not valid YAML"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "line", "expected"), BAD_YAML, ids=[b[0] for b in BAD_YAML]
+)
+def test_bad_yaml_names_file_and_line(
+    tmp_path: Path, name: str, content: bytes, line: int, expected: str
+) -> None:
+    p = tmp_path / f"{name}.yaml"
+    p.write_bytes(content)
+    with pytest.raises(InputError) as exc:
+        load_scenario(p)
+    [problem] = exc.value.problems
+    assert (problem.file, problem.line) == (str(p), line) and expected in problem.message
+
+
+@pytest.mark.parametrize(
+    ("body", "field", "expected"),
+    [
+        ("catalog_overrides:\n  threats:\n    shahed-136: {cost_usd: -1}\n",
+         "catalog_overrides.threats.shahed-136.cost_usd", "greater than or equal to 0"),
+        ("theatre:\n  patrol_standoff_km: 1.0e+300\n", "theatre.patrol_standoff_km",
+         "less than or equal to 1000"),
+        ("aew_orbits:\n  - {id: a, type: E-3, position: [22.9, 50.6], hours_covered: .nan}\n",
+         "aew_orbits[0].hours_covered", "finite number"),
+    ],
+)  # fmt: skip
+def test_numbers_out_of_bounds_name_the_field(
+    tmp_path: Path, body: str, field: str, expected: str
+) -> None:
+    p = tmp_path / "s.yaml"
+    p.write_text("name: s\nextends: small\n" + body, encoding="utf-8")
+    with pytest.raises(InputError) as exc:
+        load_scenario(p)
+    [problem] = exc.value.problems
+    assert problem.field == field and expected in problem.message
+
+
+def test_a_bare_occupied_file_name_is_looked_for_next_to_the_scenario(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "occ").write_text("{}")
+    p = tmp_path / "s.yaml"
+    p.write_text("name: s\nextends: small\ntheatre: {occupied_file: occ}\n")
+    monkeypatch.chdir(tmp_path / "elsewhere")  # never the working folder
+    with pytest.raises(InputError) as exc:
+        load_scenario(p)
+    [problem] = exc.value.problems
+    assert problem.field == "theatre.occupied_file" and str(tmp_path / "occ") in problem.message

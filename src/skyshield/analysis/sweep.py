@@ -11,7 +11,6 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import itertools
-import math
 import re
 from typing import TYPE_CHECKING, Any
 
@@ -20,11 +19,11 @@ import yaml
 from skyshield.analysis.summary import metric_table
 from skyshield.errors import InputError, Problem
 from skyshield.scenario import LoadedScenario, scenario_from_data
+from skyshield.scenario.shaping import TOTAL_AIRCRAFT as TOTAL_AIRCRAFT
+from skyshield.scenario.shaping import scale_pledges as scale_pledges
 
 if TYPE_CHECKING:
     import pandas as pd
-
-TOTAL_AIRCRAFT = "coalition.total_aircraft"
 
 #: Metrics reported per grid point (mean and 95 % interval).
 SWEEP_METRICS = (
@@ -109,35 +108,6 @@ def set_path(data: dict[str, Any], path: str, value: Any) -> dict[str, Any]:
         raise InputError([Problem("sets", path, "not a field of a mapping")])
     node[last] = value
     return out
-
-
-def scale_pledges(data: dict[str, Any], total: Any) -> dict[str, Any]:
-    """Scale every pledge so that the coalition has ``total`` aircraft (largest remainder)."""
-    if not isinstance(total, int) or isinstance(total, bool) or total < 1:
-        raise InputError(
-            [
-                Problem(
-                    "sets", TOTAL_AIRCRAFT, f"expected a whole number of at least 1, got {total!r}"
-                )
-            ]
-        )
-    pledges = [p for m in data["coalition"]["members"] for p in m["pledges"]]
-    now = sum(p["count"] for p in pledges)
-    if now == 0:
-        raise InputError(
-            [Problem("sets", TOTAL_AIRCRAFT, "the scenario pledges no aircraft to scale")]
-        )
-    share = [p["count"] * total / now for p in pledges]
-    counts = [math.floor(x) for x in share]
-    order = sorted(range(len(pledges)), key=lambda k: (-(share[k] - counts[k]), k))
-    for k in order[: total - sum(counts)]:
-        counts[k] += 1
-    for p, c in zip(pledges, counts, strict=True):
-        p["count"] = c
-    for m in data["coalition"]["members"]:
-        m["pledges"] = [p for p in m["pledges"] if p["count"] > 0]
-    data["coalition"]["members"] = [m for m in data["coalition"]["members"] if m["pledges"]]
-    return data
 
 
 def sweep_variant(ls: LoadedScenario, point: dict[str, Any]) -> LoadedScenario:

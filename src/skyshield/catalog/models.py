@@ -6,7 +6,7 @@ Units are in the field names: ``_kmh`` km/h, ``_km`` kilometres, ``_m`` metres, 
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -16,12 +16,33 @@ ThreatCategory = Literal[
     "drone", "decoy", "jet_drone", "cruise", "ballistic", "aeroballistic", "recon_drone", "other"
 ]
 
+#: A finite number: an integer or a decimal, never text (``"0.5"``), true/false, NaN or infinity.
+#: Fields give its bounds; upper bounds lie far beyond any real value, so a value above one is
+#: a typo.
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False)]
+
+#: A whole number: never text, true/false or a decimal.
+Whole = Annotated[int, Field(strict=True)]
+
+#: A probability: a number from 0 to 1.
+Probability = Annotated[Number, Field(ge=0, le=1)]
+
+#: Upper bounds shared by several entries (units in the names).
+MAX_SPEED_KMH = 40_000.0
+MAX_RANGE_KM = 20_000.0
+MAX_COST_USD = 1e10
+MAX_HOURLY_COST_USD = 1e7
+MAX_ENDURANCE_H = 48.0
+MAX_AIRCRAFT_ALTITUDE_M = 30_000.0
+MAX_SENSOR_RANGE_KM = 2_000.0
+MAX_RCS_M2 = 10_000.0
+
 
 class Sourced(BaseModel):
     """An entry whose every number has a note in ``sources``: ``source: KEY...`` (keys of the
     package bibliography) or ``assumption: REASON`` (:func:`~skyshield.catalog.bibliography.check_note`)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     sources: dict[str, str] = Field(default_factory=dict)
 
@@ -45,14 +66,14 @@ class ThreatClass(Sourced):
     id: str
     name: str
     category: ThreatCategory
-    speed_kmh: float = Field(gt=0)
-    speed_min_kmh: float = Field(gt=0)
-    speed_max_kmh: float = Field(gt=0)
-    altitude_m: float = Field(ge=0)
-    range_km: float = Field(gt=0)
-    rcs_m2: float = Field(gt=0)
-    cost_usd: float = Field(ge=0)
-    fighter_engageable: bool
+    speed_kmh: Number = Field(gt=0, le=MAX_SPEED_KMH)
+    speed_min_kmh: Number = Field(gt=0, le=MAX_SPEED_KMH)
+    speed_max_kmh: Number = Field(gt=0, le=MAX_SPEED_KMH)
+    altitude_m: Number = Field(ge=0, le=1_000_000)
+    range_km: Number = Field(gt=0, le=MAX_RANGE_KM)
+    rcs_m2: Number = Field(gt=0, le=MAX_RCS_M2)
+    cost_usd: Number = Field(ge=0, le=MAX_COST_USD)
+    fighter_engageable: bool = Field(strict=True)
 
     noted_fields = (
         "speed_kmh",
@@ -64,24 +85,34 @@ class ThreatClass(Sourced):
         "cost_usd",
     )
 
+    @model_validator(mode="after")
+    def _speeds_ordered(self) -> ThreatClass:
+        if not self.speed_min_kmh <= self.speed_kmh <= self.speed_max_kmh:
+            raise ValueError(
+                f"speeds out of order (min {self.speed_min_kmh:g}, typical {self.speed_kmh:g},"
+                f" max {self.speed_max_kmh:g} km/h): expected speed_min_kmh <= speed_kmh <="
+                " speed_max_kmh"
+            )
+        return self
+
 
 class FighterType(Sourced):
     """A fighter type: speeds (km/h), sortie endurance and reserve (h), ground time, costs."""
 
     id: str
     name: str
-    cruise_speed_kmh: float = Field(gt=0)
-    dash_speed_kmh: float = Field(gt=0)
-    endurance_h: float = Field(gt=0)
-    reserve_h: float = Field(ge=0)
-    turnaround_h: float = Field(ge=0)
-    mission_capable_rate: float = Field(gt=0, le=1)
-    max_sorties_per_day: int = Field(ge=1)
-    cost_per_flight_hour_usd: float = Field(ge=0)
-    dash_fuel_factor: float = Field(ge=1)
-    radar_range_km: float = Field(gt=0)
+    cruise_speed_kmh: Number = Field(gt=0, le=MAX_SPEED_KMH)
+    dash_speed_kmh: Number = Field(gt=0, le=MAX_SPEED_KMH)
+    endurance_h: Number = Field(gt=0, le=MAX_ENDURANCE_H)
+    reserve_h: Number = Field(ge=0, le=MAX_ENDURANCE_H)
+    turnaround_h: Number = Field(ge=0, le=MAX_ENDURANCE_H)
+    mission_capable_rate: Number = Field(gt=0, le=1)
+    max_sorties_per_day: Whole = Field(ge=1, le=24)
+    cost_per_flight_hour_usd: Number = Field(ge=0, le=MAX_HOURLY_COST_USD)
+    dash_fuel_factor: Number = Field(ge=1, le=20)
+    radar_range_km: Number = Field(gt=0, le=MAX_SENSOR_RANGE_KM)
     refuel_system: Literal["boom", "probe", "none"]
-    loadout: dict[str, int]
+    loadout: dict[str, Annotated[Whole, Field(ge=0, le=100)]]
 
     noted_fields = (
         "cruise_speed_kmh",
@@ -97,6 +128,15 @@ class FighterType(Sourced):
         "loadout",
     )
 
+    @model_validator(mode="after")
+    def _reserve_within_endurance(self) -> FighterType:
+        if self.reserve_h >= self.endurance_h:
+            raise ValueError(
+                f"reserve_h ({self.reserve_h:g} h) leaves no time to fly: expected it below"
+                f" endurance_h ({self.endurance_h:g} h)"
+            )
+        return self
+
 
 class Weapon(Sourced):
     """An air-to-air weapon or gun: effective range (km), unit cost, Pk by threat category."""
@@ -104,12 +144,20 @@ class Weapon(Sourced):
     id: str
     name: str
     kind: Literal["missile", "rocket", "gun"]
-    range_km: float = Field(gt=0)
-    min_range_km: float = Field(ge=0)
-    cost_usd: float = Field(ge=0)
-    pk: dict[ThreatCategory, float]
+    range_km: Number = Field(gt=0, le=MAX_SENSOR_RANGE_KM)
+    min_range_km: Number = Field(ge=0, le=MAX_SENSOR_RANGE_KM)
+    cost_usd: Number = Field(ge=0, le=MAX_COST_USD)
+    pk: dict[ThreatCategory, Probability]
 
     noted_fields = ("range_km", "min_range_km", "cost_usd", "pk")
+
+    @model_validator(mode="after")
+    def _ranges_ordered(self) -> Weapon:
+        if self.min_range_km >= self.range_km:
+            raise ValueError(
+                f"min_range_km ({self.min_range_km:g}) must be below range_km ({self.range_km:g})"
+            )
+        return self
 
 
 class AEWType(Sourced):
@@ -117,11 +165,11 @@ class AEWType(Sourced):
 
     id: str
     name: str
-    altitude_m: float = Field(gt=0)
-    ref_range_km: float = Field(gt=0)
-    ref_rcs_m2: float = Field(gt=0)
-    endurance_h: float = Field(gt=0)
-    cost_per_flight_hour_usd: float = Field(ge=0)
+    altitude_m: Number = Field(gt=0, le=MAX_AIRCRAFT_ALTITUDE_M)
+    ref_range_km: Number = Field(gt=0, le=MAX_SENSOR_RANGE_KM)
+    ref_rcs_m2: Number = Field(gt=0, le=MAX_RCS_M2)
+    endurance_h: Number = Field(gt=0, le=MAX_ENDURANCE_H)
+    cost_per_flight_hour_usd: Number = Field(ge=0, le=MAX_HOURLY_COST_USD)
 
     noted_fields = (
         "altitude_m",
@@ -137,9 +185,9 @@ class TankerType(Sourced):
 
     id: str
     name: str
-    offload_t: float = Field(gt=0)
-    endurance_h: float = Field(gt=0)
-    cost_per_flight_hour_usd: float = Field(ge=0)
+    offload_t: Number = Field(gt=0, le=1000)
+    endurance_h: Number = Field(gt=0, le=MAX_ENDURANCE_H)
+    cost_per_flight_hour_usd: Number = Field(ge=0, le=MAX_HOURLY_COST_USD)
     refuel_systems: list[Literal["boom", "probe"]]
 
     noted_fields = ("offload_t", "endurance_h", "cost_per_flight_hour_usd")
@@ -148,8 +196,8 @@ class TankerType(Sourced):
 class Refuelling(Sourced):
     """What one air refuelling gives a fighter (h of endurance) and takes from a tanker (t)."""
 
-    added_endurance_h: float = Field(gt=0)
-    fuel_per_refuel_t: float = Field(gt=0)
+    added_endurance_h: Number = Field(gt=0, le=MAX_ENDURANCE_H)
+    fuel_per_refuel_t: Number = Field(gt=0, le=1000)
 
     noted_fields = ("added_endurance_h", "fuel_per_refuel_t")
 
@@ -162,7 +210,7 @@ class FleetEntry(BaseModel):
     nation: str
     iso_a3: str = Field(pattern=r"^[A-Z]{3}$")
     type: str
-    count: int = Field(ge=0)
+    count: Whole = Field(ge=0, le=100_000)
     as_of: str
     source: str
 

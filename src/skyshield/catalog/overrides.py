@@ -10,6 +10,7 @@ The patched entries are validated like the shipped ones (types, bounds, referenc
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -114,12 +115,50 @@ def _explain(err: dict[str, Any]) -> tuple[Where, str]:
     """Path and message of one validation error of the patched catalog."""
     loc: Where = tuple(p for p in err["loc"] if p != "[key]")
     if err["type"] == "extra_forbidden":
-        section = str(loc[0])
-        kind, model = ID_SECTIONS.get(section, ("refuelling", Refuelling))
-        fields = ", ".join(f for f in model.model_fields if f not in ("id", "sources"))
-        return loc, f"unknown field of a {kind}; expected one of: {fields}"
+        return loc, unknown_field(str(loc[0]))
+    return loc, describe_error(err)
+
+
+def unknown_field(section: str) -> str:
+    """The message for an unknown field of an entry of ``section``, listing the known ones."""
+    kind, model = ID_SECTIONS.get(section, ("refuelling", Refuelling))
+    fields = ", ".join(f for f in model.model_fields if f not in ("id", "sources"))
+    return f"unknown field of a {kind}; expected one of: {fields}"
+
+
+def describe_error(err: Mapping[str, Any]) -> str:
+    """Pydantic's message for one error, with what was given (cut short) and a hint when the
+    value has the wrong YAML type: a number in quotes, true/false for a number, a decimal for a
+    count, an unquoted date where text is expected."""
     msg = str(err["msg"]).removeprefix("Value error, ")
     given = err.get("input")
-    if isinstance(given, str | int | float | bool):
+    kind = str(err.get("type", ""))
+    hint = ""
+    if kind in ("float_type", "int_type", "float_parsing", "int_parsing"):
+        if isinstance(given, bool):
+            hint = "; true and false are not numbers"
+        elif isinstance(given, str) and _is_number_text(given):
+            hint = "; write numbers without quotes"
+            if "e" in given.lower() and "." not in given:  # YAML 1.1 reads 1e300 as text
+                hint = "; YAML reads a number with an exponent but no decimal point as text:"
+                hint += " write 1.0e+3, not 1e3"
+        elif kind == "int_type" and isinstance(given, float):
+            hint = "; expected a whole number"
+    elif kind == "string_type" and isinstance(given, date):
+        hint = f"; YAML reads an unquoted date as a date: write it in quotes, '{given.isoformat()}'"
+    if isinstance(given, bool | int | float):
         msg += f" (got {given!r})"
-    return loc, msg
+    elif isinstance(given, date) and hint:
+        msg += f" (got {given.isoformat()})"
+    elif isinstance(given, str):
+        shown = given if len(given) <= 40 else given[:39] + "…"
+        msg += f" (got {shown!r})"
+    return msg + hint
+
+
+def _is_number_text(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True

@@ -75,6 +75,12 @@ def build_parser() -> argparse.ArgumentParser:
     _scenario_arg(v)
     sh = scs.add_parser("show", help="summarise a scenario", parents=[common])
     _scenario_arg(sh)
+    sh.add_argument(
+        "--yaml",
+        action="store_true",
+        help="print the scenario as YAML instead: a built-in's own file (to copy and edit),"
+        " or a file with its extends chain merged",
+    )
     scs.add_parser("schema", help="print the JSON schema of scenario files", parents=[common])
 
     f = sub.add_parser(
@@ -101,10 +107,22 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _cmd_scenario(args: argparse.Namespace) -> int:
     from skyshield.cli.text import scenario_summary
-    from skyshield.scenario import Scenario, load_scenario
+    from skyshield.scenario import (
+        BUILTIN_SCENARIOS,
+        Scenario,
+        builtin_text,
+        load_scenario,
+        resolved_yaml,
+    )
 
     if args.action == "schema":
         print(json.dumps(Scenario.model_json_schema(), indent=2))
+        return EXIT_OK
+    if args.action == "show" and args.yaml:
+        if args.scenario in BUILTIN_SCENARIOS and not Path(args.scenario).is_file():
+            print(builtin_text(args.scenario), end="")
+        else:
+            print(resolved_yaml(load_scenario(args.scenario)), end="")
         return EXIT_OK
     ls = load_scenario(args.scenario)
     if args.action == "validate":

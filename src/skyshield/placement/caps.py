@@ -232,31 +232,35 @@ def place_caps(ls: LoadedScenario, night: Night, settings: Settings) -> CapPlace
 
 def scenario_with_stations(ls: LoadedScenario, result: CapPlacement, out: Path) -> dict[str, Any]:
     """A scenario file's fields: the input scenario (by ``extends``, relative to ``out``'s
-    folder for a file) with ``cap.stations`` replaced by the MILP's choice."""
+    folder, for a built-in or a file in that folder or below; written whole otherwise, since a
+    scenario may refer only to files in its own folder) with ``cap.stations`` replaced by the
+    MILP's choice."""
     origin = ls.origin
+    base: dict[str, Any]
     if origin.startswith("<builtin ") and origin.endswith(">"):
-        parent = origin.removeprefix("<builtin ").removesuffix(">")
+        base = {"extends": origin.removeprefix("<builtin ").removesuffix(">")}
+    elif Path(origin).resolve().is_relative_to(out.resolve().parent):
+        base = {"extends": os.path.relpath(Path(origin).resolve(), out.resolve().parent)}
     else:
-        parent = os.path.relpath(Path(origin).resolve(), out.resolve().parent)
+        base = ls.scenario.to_data()
     s = result.settings
+    stations = [
+        {
+            "id": f"cap-{i + 1}",
+            "position": [round(r["lon"], 3), round(r["lat"], 3)],
+            "aircraft": s.on_station,
+        }
+        for i, r in enumerate(result.station_table(result.best))
+    ]
     return {
+        **base,
         "name": f"{ls.scenario.name}-caps",
         "description": (
             f"{ls.scenario.name} with {len(result.best.stations)} CAP stations chosen by"
             f" `skyshield plan caps` against raid {result.night.name!r} ({s.paths} paths,"
             f" seed {s.seed}, {len(result.candidates)} candidates {s.spacing_km:g} km apart)"
         ),
-        "extends": parent,
-        "cap": {
-            "stations": [
-                {
-                    "id": f"cap-{i + 1}",
-                    "position": [round(r["lon"], 3), round(r["lat"], 3)],
-                    "aircraft": s.on_station,
-                }
-                for i, r in enumerate(result.station_table(result.best))
-            ]
-        },
+        "cap": {**base.get("cap", {}), "stations": stations},
     }
 
 

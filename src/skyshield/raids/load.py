@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 from pydantic import ValidationError
 
+from skyshield.catalog.overrides import describe_error
 from skyshield.errors import InputError, Problem
 from skyshield.files import write_atomic
 from skyshield.raids.fly import RaidContext
@@ -18,7 +19,8 @@ from skyshield.raids.replay import night_from_record
 from skyshield.raids.spec import Night, RaidFile
 from skyshield.record.gazetteer import load_launch_areas, load_regions
 from skyshield.scenario import LoadedScenario
-from skyshield.scenario.yamlio import dotted, line_of, load_yaml
+from skyshield.scenario.limits import NIGHT_HOURS, RAID_WEAPONS
+from skyshield.scenario.yamlio import Path_, dotted, line_of, load_yaml, read_text_file
 
 #: Raids shipped in the package, by name.
 BUILTIN_RAIDS = ("reference",)
@@ -37,19 +39,52 @@ def raid_context(ls: LoadedScenario) -> RaidContext:
     )
 
 
+def night_problems(
+    night: Night, origin: str, at: Path_, lines: dict[Path_, int] | None = None
+) -> list[Problem]:
+    """Problems of a night beyond the limits in force (weapons in the night, hours to its last
+    launch); ``at`` is the night's path in its file, ``lines`` the file's lines if known."""
+
+    def problem(path: Path_, message: str) -> Problem:
+        line, _ = line_of(lines or {}, path)
+        return Problem(origin, dotted(path), message, line)
+
+    out = []
+    if night.total > RAID_WEAPONS.value():
+        out.append(
+            problem(at, RAID_WEAPONS.message(f"night {night.name} has {night.total:,} weapons"))
+        )
+    for i, g in enumerate(night.groups):
+        if g.launch_end_h > NIGHT_HOURS.value():
+            out.append(
+                problem(
+                    (*at, "groups", i, "launch_end_h"),
+                    NIGHT_HOURS.message(f"night {night.name} launches until {g.launch_end_h:g} h"),
+                )
+            )
+    return out
+
+
 def parse_raid_text(text: str, origin: str) -> list[Night]:
-    """Nights of a raid file's text; errors name the file, line and field."""
+    """Nights of a raid file's text; errors name the file, line and field.  Nights beyond the
+    limits in force (:func:`night_problems`) are errors too."""
     data, lines = load_yaml(text, origin)
     try:
-        return RaidFile.model_validate(data).nights
+        nights = RaidFile.model_validate(data).nights
     except ValidationError as exc:
         problems = []
         for err in exc.errors():
             path = tuple(err["loc"])
             line, _ = line_of(lines, path)
-            msg = "required field is missing" if err["type"] == "missing" else str(err["msg"])
+            msg = "required field is missing" if err["type"] == "missing" else describe_error(err)
             problems.append(Problem(origin, dotted(path), msg, line))
         raise InputError(problems) from None
+    problems = [
+        p for k, n in enumerate(nights) for p in night_problems(n, origin, ("nights", k), lines)
+    ]
+    if problems:
+        raise InputError(problems)
+    return nights
 
 
 def load_raid(
@@ -71,6 +106,9 @@ def load_raid(
             raise InputError([Problem("raid", "", f"not a date: {ref!r}")]) from None
         origin = f"<record night {ref}>"
         nights = [night_from_record(record_rows(), night, ctx)]
+        problems = night_problems(nights[0], origin, ())
+        if problems:
+            raise InputError(problems)
     else:
         path = Path(ref)
         if not path.is_file():
@@ -83,10 +121,7 @@ def load_raid(
                     )
                 ]
             )
-        try:
-            text = path.read_text(encoding="utf-8")
-        except UnicodeDecodeError:
-            raise InputError([Problem(ref, "", "not a UTF-8 text file")]) from None
+        text = read_text_file(path, ref, "a YAML raid file")
         origin = ref
         nights = parse_raid_text(text, origin)
     for n in nights:
@@ -105,7 +140,20 @@ def pick_night(nights: list[Night], night: int, origin: str) -> Night:
                 )
             ]
         )
-    return nights[night - 1]
+    chosen = nights[night - 1]
+    if chosen.total == 0:
+        raise InputError(
+            [
+                Problem(
+                    origin,
+                    f"nights[{night - 1}]",
+                    f"night {chosen.name} has no weapons (no groups, or every count is 0):"
+                    " nothing to fly; expected a night with at least one weapon (--night picks"
+                    " another)",
+                )
+            ]
+        )
+    return chosen
 
 
 def write_raid_file(nights: list[Night], path: Path) -> None:

@@ -9,14 +9,25 @@ flown (see :mod:`skyshield.raids.routes`), from a seeded generator.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from skyshield.catalog.models import Number, Whole
+from skyshield.scenario.limits import check_date
+
+#: Most weapons in one group, and hours after a night's start, that a raid file can state at
+#: all (far beyond any real raid: the limits in force, lower and adjustable, are
+#: :data:`~skyshield.scenario.limits.RAID_WEAPONS` and :data:`~skyshield.scenario.limits.NIGHT_HOURS`).
+MAX_GROUP_COUNT = 10_000_000
+MAX_LAUNCH_H = 10_000.0
+
 
 class Model(BaseModel):
-    """Base of raid-file models: unknown fields are errors."""
+    """Base of raid-file models: unknown fields are errors; numbers are finite numbers (never
+    text, true/false, NaN or infinity)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class Aim(Model):
@@ -33,10 +44,12 @@ class ThreatGroup(Model):
     """``count`` weapons of class ``threat`` from ``launch_area`` over a launch window (h)."""
 
     threat: str = Field(description="Catalog class id, or ids joined by '+' for a combined class.")
-    count: int = Field(ge=0)
+    count: Whole = Field(ge=0, le=MAX_GROUP_COUNT)
     launch_area: str = Field(description="Launch-area id of the gazetteer.")
-    launch_start_h: float = Field(0.0, ge=0, description="Hours after the night's start.")
-    launch_end_h: float = Field(0.0, ge=0)
+    launch_start_h: Number = Field(
+        0.0, ge=0, le=MAX_LAUNCH_H, description="Hours after the night's start."
+    )
+    launch_end_h: Number = Field(0.0, ge=0, le=MAX_LAUNCH_H)
     aim: Aim = Field(default_factory=Aim)
 
     @model_validator(mode="after")
@@ -54,12 +67,24 @@ class Night(Model):
     source: str = Field("", description="Where the night comes from (record, generator, ...).")
     groups: list[ThreatGroup] = Field(default_factory=list)
 
+    @field_validator("start", mode="before")
+    @classmethod
+    def _not_a_number(cls, v: Any) -> Any:
+        if isinstance(v, bool | int | float):
+            raise ValueError("expected a date and time such as 2025-06-08T20:00:00+03:00")
+        return v
+
     @field_validator("start")
     @classmethod
     def _aware(cls, v: datetime) -> datetime:
         if v.tzinfo is None:
             raise ValueError("start needs a time zone, e.g. 2025-06-08T20:00:00+03:00")
-        return v
+        return check_date(v)
+
+    @property
+    def last_launch_h(self) -> float:
+        """Hours from the night's start to its last launch (0 for a night without groups)."""
+        return max((g.launch_end_h for g in self.groups), default=0.0)
 
     @property
     def total(self) -> int:

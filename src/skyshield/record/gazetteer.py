@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from skyshield.catalog.bibliography import require_note
 from skyshield.errors import InputError, Problem
+from skyshield.scenario.yamlio import load_yaml, read_text_file
 
 AreaKind = Literal["airfield", "oblast", "sea", "region", "place", "direction"]
 
@@ -346,20 +347,8 @@ def _read_yaml(path: Path | None, builtin: str) -> tuple[Any, str]:
     if path is None:
         ref = resources.files("skyshield.data.record").joinpath(builtin)
         return yaml.safe_load(ref.read_text(encoding="utf-8")), f"<builtin {builtin}>"
-    try:
-        text = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        raise InputError(
-            [Problem(str(path), "", f"cannot read the file ({exc.strerror})")]
-        ) from None
-    except UnicodeDecodeError:
-        raise InputError([Problem(str(path), "", "not UTF-8 text")]) from None
-    try:
-        return yaml.safe_load(text), str(path)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else None
-        raise InputError([Problem(str(path), "", f"not valid YAML ({exc})", line)]) from None
+    text = read_text_file(path, str(path), "a YAML gazetteer")
+    return load_yaml(text, str(path))[0], str(path)
 
 
 class _Named(Protocol):

@@ -2,8 +2,11 @@
 
 from skyshield.scenario.loader import (
     BUILTIN_SCENARIOS,
+    SEARCH_PATH_ENV,
     LoadedScenario,
+    builtin_text,
     load_scenario,
+    resolved_yaml,
     scenario_from_data,
 )
 from skyshield.scenario.models import (
@@ -19,6 +22,7 @@ from skyshield.scenario.models import (
 
 __all__ = [
     "BUILTIN_SCENARIOS",
+    "SEARCH_PATH_ENV",
     "AEWOrbit",
     "Asset",
     "Base",
@@ -28,6 +32,8 @@ __all__ = [
     "Pledge",
     "Scenario",
     "TankerTrack",
+    "builtin_text",
     "load_scenario",
+    "resolved_yaml",
     "scenario_from_data",
 ]

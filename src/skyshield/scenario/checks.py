@@ -129,6 +129,12 @@ class _Checks:
         extra = self.s.bases.extra
         for i, icao in _repeats(b.icao for b in extra):
             self.error(("bases", "extra", i, "icao"), f"base {icao} is listed twice")
+        closed = self.s.bases.unavailable
+        for i, icao in _repeats(closed):
+            self.error(("bases", "unavailable", i), f"base {icao} is listed twice")
+        for i, icao in enumerate(closed):
+            if icao not in self.ls.bases:
+                self.error(("bases", "unavailable", i), _one_of(f"base {icao!r}", self.ls.bases))
         for i, b in enumerate(extra):
             at = ("bases", "extra", i, "position")
             known = builtin.get(b.icao)
@@ -151,27 +157,35 @@ class _Checks:
 
     def coalition(self) -> None:
         s, cat, bases = self.s, self.cat, self.ls.bases
+        closed = set(s.bases.unavailable)
         for i, iso in _repeats(m.iso_a3 for m in s.coalition.members):
             self.error(("coalition", "members", i, "iso_a3"), f"member {iso} is listed twice")
+        left = 0
         for i, m in enumerate(s.coalition.members):
-            per_type: Counter[str] = Counter()
             for j, p in enumerate(m.pledges):
                 at = ("coalition", "members", i, "pledges", j)
                 if p.type not in cat.fighters:
                     self.error((*at, "type"), _one_of(f"aircraft type {p.type!r}", cat.fighters))
-                if p.base not in bases:
-                    self.error((*at, "base"), _one_of(f"base {p.base!r}", bases))
-                elif bases[p.base].role != "host":
-                    self.warn((*at, "base"), f"{p.base} is a diversion airfield, not a host base")
-                per_type[p.type] += p.count
-            for ftype, count in per_type.items():
-                fleet = cat.fleet_size(m.iso_a3, ftype)
-                if ftype in cat.fighters and count > fleet:
-                    self.warn(
-                        ("coalition", "members", i),
-                        f"{m.nation} pledges {count} {ftype} but its real fleet is {fleet}"
-                        " (catalog fleets.yaml)",
+                for name, icao in (("base", p.base), ("alternate", p.alternate)):
+                    if icao is None:
+                        continue
+                    if icao not in bases:
+                        self.error((*at, name), _one_of(f"base {icao!r}", bases))
+                    elif bases[icao].role != "host":
+                        self.warn((*at, name), f"{icao} is a diversion airfield, not a host base")
+                if p.alternate is not None and p.alternate in closed:
+                    self.error(
+                        (*at, "alternate"),
+                        f"the alternate base {p.alternate} is unavailable too (bases.unavailable):"
+                        " expected an available base",
                     )
+                if p.base not in closed or p.alternate is not None:
+                    left += p.count
+        if s.coalition.scales and left == 0:
+            self.error(
+                ("coalition", "total_aircraft"),
+                "there are no pledged aircraft (at available bases) to scale: expected pledges",
+            )
 
     # -- support ---------------------------------------------------------------------------
 
@@ -183,6 +197,12 @@ class _Checks:
                 self.error(("aew_orbits", i, "type"), _one_of(f"AEW type {o.type!r}", self.cat.aew))
             if o.base is not None and o.base not in self.ls.bases:
                 self.error(("aew_orbits", i, "base"), _one_of(f"base {o.base!r}", self.ls.bases))
+            elif o.base is not None and o.base in self.s.bases.unavailable:
+                self.error(
+                    ("aew_orbits", i, "base"),
+                    f"AEW orbit {o.id!r} flies from {o.base}, which is unavailable"
+                    " (bases.unavailable): expected another base",
+                )
             if not zones:
                 continue
             circle = th.point_km(o.position).buffer(o.radius_km)
@@ -285,6 +305,28 @@ class _Checks:
             self.error(("cap", "stations", i, "position"), msg)
         if s.cap.stations and not s.coalition.members:
             self.warn(("coalition",), "CAP stations but no coalition aircraft")
+
+
+def fleet_warnings(ls: LoadedScenario, members_at: dict[str, int]) -> list[Problem]:
+    """A warning for each member that pledges more aircraft of a type than its real fleet has,
+    located at the member's index in ``members_at`` (by ISO code; as the files wrote it)."""
+    out = []
+    cat = ls.catalog
+    for m in ls.scenario.coalition.members:
+        per_type: Counter[str] = Counter()
+        for p in m.pledges:
+            per_type[p.type] += p.count
+        for ftype, count in per_type.items():
+            fleet = cat.fleet_size(m.iso_a3, ftype)
+            if ftype in cat.fighters and count > fleet:
+                out.append(
+                    ls.problem(
+                        ("coalition", "members", members_at.get(m.iso_a3, 0)),
+                        f"{m.nation} pledges {count} {ftype} but its real fleet is {fleet}"
+                        " (catalog fleets.yaml)",
+                    )
+                )
+    return out
 
 
 def cross_check(ls: LoadedScenario) -> tuple[list[Problem], list[Problem]]:

@@ -11,15 +11,47 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from skyshield.catalog.models import (
+    AEWType,
+    FighterType,
+    Number,
+    Refuelling,
+    TankerType,
+    ThreatClass,
+    Weapon,
+    Whole,
+)
 from skyshield.geo.projection import THEATRE_BOUNDS, in_bounds
 from skyshield.geo.theatre import OCCUPIED, TheatreConfig
-from skyshield.scenario.params import AssetKind, EngineOverrides, GroundOverrides, Overrides
+from skyshield.scenario.limits import check_date
+from skyshield.scenario.params import (
+    AssetKind,
+    EngineOverrides,
+    GroundOverrides,
+    Overrides,
+    _partial,  # a model with every field optional: what an override section may write
+)
 
 if TYPE_CHECKING:  # the override sections' models are made from the parameters' (one schema)
     EngineSection = Overrides
     GroundSection = Overrides
+    ThreatPatch = Overrides
+    FighterPatch = Overrides
+    WeaponPatch = Overrides
+    AEWPatch = Overrides
+    TankerPatch = Overrides
+    RefuellingPatch = Overrides
 else:
     EngineSection, GroundSection = EngineOverrides, GroundOverrides
+    # catalog entries as a scenario patches them: the catalog's fields, bounds and strictness
+    ThreatPatch = _partial(ThreatClass, "ThreatPatch", {})
+    FighterPatch = _partial(FighterType, "FighterPatch", {})
+    WeaponPatch = _partial(Weapon, "WeaponPatch", {})
+    AEWPatch = _partial(AEWType, "AEWPatch", {})
+    TankerPatch = _partial(TankerType, "TankerPatch", {})
+    RefuellingPatch = _partial(Refuelling, "RefuellingPatch", {})
+    for _patch in (ThreatPatch, FighterPatch, WeaponPatch, AEWPatch, TankerPatch, RefuellingPatch):
+        _patch.__module__ = __name__  # where pickle (worker processes) finds them
 
 
 def _check_lonlat(v: tuple[float, float]) -> tuple[float, float]:
@@ -34,7 +66,13 @@ def _check_lonlat(v: tuple[float, float]) -> tuple[float, float]:
 
 
 #: ``[lon, lat]`` in degrees, inside the theatre.
-LonLat = Annotated[tuple[float, float], AfterValidator(_check_lonlat)]
+LonLat = Annotated[tuple[Number, Number], AfterValidator(_check_lonlat)]
+
+#: true or false (never text or a number).
+Flag = Annotated[bool, Field(strict=True)]
+
+#: An ICAO airfield code.
+ICAO = Annotated[str, Field(pattern=r"^[A-Z]{4}$")]
 
 
 #: Upper bounds: far beyond any real plan, so a value above one is a typo (or ``.inf``).
@@ -42,14 +80,18 @@ MAX_STANDOFF_KM = 1000.0
 MAX_RADIUS_KM = 500.0
 MAX_VALUE = 1000.0
 MAX_PLEDGE = 1000
+MAX_COALITION = 5000
 MAX_ON_STATION = 100
 HOURS_PER_DAY = 24.0
+#: Most items of a list (members, stations, assets...): far beyond any real plan.
+MAX_ITEMS = 500
 
 
 class Model(BaseModel):
     """Base of all scenario models: unknown fields are errors (they are usually typos).
 
-    Numbers must be finite: ``.inf`` and ``.nan`` are errors, not values.
+    Numbers must be finite numbers: ``.inf``, ``.nan``, text (``"5"``) and true/false are
+    errors, not values; each number's bounds are in the JSON schema and in the error message.
     """
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
@@ -60,13 +102,14 @@ class TheatreSpec(Model):
 
     hostile: list[str] = Field(
         default_factory=lambda: list(TheatreConfig().hostile),
+        max_length=50,
         description=f"Hostile areas: ISO alpha-3 country codes and {OCCUPIED!r}"
         " (Russian-held Ukraine).",
     )
-    patrol_standoff_km: float = Field(
+    patrol_standoff_km: Number = Field(
         200.0, ge=0, le=MAX_STANDOFF_KM, description="CAP stations keep this far (km)."
     )
-    engage_standoff_km: float = Field(
+    engage_standoff_km: Number = Field(
         150.0, ge=0, le=MAX_STANDOFF_KM, description="Shots keep this far (km)."
     )
     occupied_file: str | None = Field(
@@ -90,15 +133,15 @@ class Asset(Model):
     name: str
     kind: AssetKind
     position: LonLat
-    value: float = Field(gt=0, le=MAX_VALUE)
-    radius_km: float = Field(gt=0, le=MAX_RADIUS_KM)
+    value: Number = Field(gt=0, le=MAX_VALUE)
+    radius_km: Number = Field(gt=0, le=MAX_RADIUS_KM)
 
 
 class AssetsSpec(Model):
     """Built-in assets to keep (``all``, ``none`` or a list of ids) and the user's own."""
 
-    builtin: Literal["all", "none"] | list[str] = "all"
-    extra: list[Asset] = Field(default_factory=list)
+    builtin: Literal["all", "none"] | Annotated[list[str], Field(max_length=MAX_ITEMS)] = "all"
+    extra: list[Asset] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 class Base(Model):
@@ -112,17 +155,28 @@ class Base(Model):
 
 
 class BasesSpec(Model):
-    """Bases beyond the built-in gazetteer."""
+    """Bases beyond the built-in gazetteer, and bases that cannot be used."""
 
-    extra: list[Base] = Field(default_factory=list)
+    extra: list[Base] = Field(default_factory=list, max_length=MAX_ITEMS)
+    unavailable: list[ICAO] = Field(
+        default_factory=list,
+        max_length=MAX_ITEMS,
+        description="ICAO codes of bases that cannot be used: a pledge at one moves to its"
+        " `alternate` base if it names one, else it is dropped (each with a warning).",
+    )
 
 
 class Pledge(Model):
     """Aircraft of one type that a member bases at one air base."""
 
     type: str
-    count: int = Field(ge=1, le=MAX_PLEDGE)
-    base: str = Field(pattern=r"^[A-Z]{4}$", description="ICAO code of the base.")
+    count: Whole = Field(ge=1, le=MAX_PLEDGE)
+    base: ICAO = Field(description="ICAO code of the base.")
+    alternate: ICAO | None = Field(
+        None,
+        description="Base the pledge moves to if `base` is listed in bases.unavailable"
+        " (without one, the pledge is dropped).",
+    )
 
 
 class Member(Model):
@@ -130,18 +184,37 @@ class Member(Model):
 
     nation: str
     iso_a3: str = Field(pattern=r"^[A-Z]{3}$")
-    pledges: list[Pledge] = Field(default_factory=list)
+    pledges: list[Pledge] = Field(default_factory=list, max_length=MAX_ITEMS)
 
 
 class Coalition(Model):
-    """The coalition of the willing."""
+    """The coalition of the willing.
 
-    members: list[Member] = Field(default_factory=list)
+    ``total_aircraft``: if a file gives it, every pledge is scaled (largest remainder) so that
+    the coalition has that many aircraft, keeping its mix; pledges that round to 0 are dropped.
+    Once loaded it is always the number of aircraft pledged.
+    """
+
+    members: list[Member] = Field(default_factory=list, max_length=MAX_ITEMS)
+    total_aircraft: Whole = Field(
+        None,  # type: ignore[assignment]  # filled in below when not given
+        ge=1,
+        le=MAX_COALITION,
+        description="Aircraft of the whole coalition: if given, every pledge is scaled to it"
+        " (largest remainder, the mix kept, pledges that round to 0 dropped), as `sweep --set"
+        " coalition.total_aircraft=N` does. Default: the sum of the pledges.",
+    )
+
+    @model_validator(mode="after")
+    def _pledged(self) -> Coalition:
+        if "total_aircraft" not in self.model_fields_set:
+            self.__dict__["total_aircraft"] = sum(p.count for m in self.members for p in m.pledges)
+        return self
 
     @property
-    def total_aircraft(self) -> int:
-        """Aircraft pledged by all members."""
-        return sum(p.count for m in self.members for p in m.pledges)
+    def scales(self) -> bool:
+        """True if the file asked for a coalition size (the pledges are still to be scaled)."""
+        return "total_aircraft" in self.model_fields_set
 
 
 class AEWOrbit(Model):
@@ -150,11 +223,11 @@ class AEWOrbit(Model):
     id: str
     type: str
     position: LonLat
-    radius_km: float = Field(
+    radius_km: Number = Field(
         40.0, gt=0, le=MAX_RADIUS_KM, description="Orbit racetrack half-length (km)."
     )
-    hours_covered: float = Field(24.0, gt=0, le=HOURS_PER_DAY)
-    base: str | None = Field(None, pattern=r"^[A-Z]{4}$")
+    hours_covered: Number = Field(24.0, gt=0, le=HOURS_PER_DAY)
+    base: ICAO | None = None
 
 
 class TankerTrack(Model):
@@ -164,8 +237,8 @@ class TankerTrack(Model):
     type: str
     start: LonLat
     end: LonLat
-    hours_covered: float = Field(24.0, gt=0, le=HOURS_PER_DAY)
-    transit_h: float = Field(
+    hours_covered: Number = Field(24.0, gt=0, le=HOURS_PER_DAY)
+    transit_h: Number = Field(
         2.0,
         ge=0,
         le=HOURS_PER_DAY,
@@ -180,7 +253,7 @@ class CapStation(Model):
 
     id: str
     position: LonLat
-    aircraft: int = Field(
+    aircraft: Whole = Field(
         2, ge=1, le=MAX_ON_STATION, description="Aircraft on station at all times."
     )
 
@@ -188,9 +261,9 @@ class CapStation(Model):
 class CapSpec(Model):
     """The CAP plan: stations and whether fighters refuel from the tanker tracks."""
 
-    stations: list[CapStation] = Field(default_factory=list)
-    use_tankers: bool = Field(False, description="One air refuelling per sortie where possible.")
-    min_time_on_station_h: float = Field(
+    stations: list[CapStation] = Field(default_factory=list, max_length=MAX_ITEMS)
+    use_tankers: Flag = Field(False, description="One air refuelling per sortie where possible.")
+    min_time_on_station_h: Number = Field(
         0.5,
         ge=0,
         le=HOURS_PER_DAY,
@@ -198,44 +271,40 @@ class CapSpec(Model):
     )
 
 
-#: Changes to one catalog entry: field -> value (mappings such as ``pk`` merge key by key).
-EntryPatch = dict[str, Any]
-
-
 class CatalogOverrides(Model):
     """Changes to catalog entries for this scenario only, by section, entry id and field.
 
     The shipped catalog is not changed; the scenario gets a patched copy.  Ids are the
-    catalog's (``AIM-9X``, ``F-16``, ``shahed-136``, ``E-3``); field names as in
-    ``data/catalog/*.yaml``.
+    catalog's (``AIM-9X``, ``F-16``, ``shahed-136``, ``E-3``); field names, types and bounds as
+    in ``data/catalog/*.yaml`` (mappings such as ``pk`` merge key by key).
     """
 
-    threats: dict[str, EntryPatch] = Field(
+    threats: dict[str, ThreatPatch] = Field(
         default_factory=dict,
         description="Threat classes by id, e.g. {shahed-136: {speed_kmh: 200}}.",
     )
-    fighters: dict[str, EntryPatch] = Field(
+    fighters: dict[str, FighterPatch] = Field(
         default_factory=dict,
         description="Fighter types by id, e.g. {F-16: {mission_capable_rate: 0.6}}.",
     )
-    weapons: dict[str, EntryPatch] = Field(
+    weapons: dict[str, WeaponPatch] = Field(
         default_factory=dict,
         description="Weapons by id, e.g. {AIM-9X: {pk: {drone: 0.8}}} (Pk by threat category).",
     )
-    aew: dict[str, EntryPatch] = Field(
+    aew: dict[str, AEWPatch] = Field(
         default_factory=dict, description="AEW types by id, e.g. {E-3: {ref_range_km: 150}}."
     )
-    tankers: dict[str, EntryPatch] = Field(
+    tankers: dict[str, TankerPatch] = Field(
         default_factory=dict, description="Tanker types by id, e.g. {KC-135: {offload_t: 50}}."
     )
-    refuelling: EntryPatch = Field(
-        default_factory=dict,
+    refuelling: RefuellingPatch = Field(
+        default_factory=RefuellingPatch,
         description="What one air refuelling gives, e.g. {added_endurance_h: 1.0}.",
     )
 
     def as_mapping(self) -> dict[str, dict[str, Any]]:
-        """The sections that change something, as plain mappings."""
-        return {k: v for k, v in self.model_dump().items() if v}
+        """The sections that change something, as plain mappings of what they set."""
+        return {k: v for k, v in self.model_dump(mode="json", exclude_none=True).items() if v}
 
 
 class Scenario(Model):
@@ -254,8 +323,8 @@ class Scenario(Model):
     assets: AssetsSpec = Field(default_factory=AssetsSpec)
     bases: BasesSpec = Field(default_factory=BasesSpec)
     coalition: Coalition = Field(default_factory=Coalition)
-    aew_orbits: list[AEWOrbit] = Field(default_factory=list)
-    tanker_tracks: list[TankerTrack] = Field(default_factory=list)
+    aew_orbits: list[AEWOrbit] = Field(default_factory=list, max_length=MAX_ITEMS)
+    tanker_tracks: list[TankerTrack] = Field(default_factory=list, max_length=MAX_ITEMS)
     cap: CapSpec = Field(default_factory=CapSpec)
     engine: EngineSection = Field(
         default_factory=EngineOverrides,
@@ -280,15 +349,28 @@ class Scenario(Model):
 
     def to_data(self) -> dict[str, Any]:
         """The scenario as plain data (``extends`` resolved away; the override sections hold only
-        what they set), ready to vary and to write back as YAML."""
-        data = self.model_dump(mode="json", exclude={"extends"})
+        what they set; the coalition's size is its pledges), ready to vary and to write back as
+        YAML."""
+        data = self.model_dump(
+            mode="json", exclude={"extends": True, "coalition": {"total_aircraft"}}
+        )
         data["engine"] = self.engine.as_mapping()
         data["ground_defences"] = self.ground_defences.as_mapping()
+        data["catalog_overrides"] = self.catalog_overrides.model_dump(
+            mode="json", exclude_none=True
+        )
         return data
+
+    @field_validator("start", mode="before")
+    @classmethod
+    def _not_a_number(cls, v: Any) -> Any:
+        if isinstance(v, bool | int | float):
+            raise ValueError("expected a date and time such as 2025-06-07T21:00:00Z, not a number")
+        return v
 
     @field_validator("start")
     @classmethod
     def _utc(cls, v: datetime) -> datetime:
         if v.tzinfo is None:
             raise ValueError("start needs a time zone, e.g. 2025-06-07T21:00:00Z")
-        return v.astimezone(UTC)
+        return check_date(v).astimezone(UTC)

@@ -92,7 +92,7 @@ def open_scenario(request: Request, ref: str, zones_for: str | None = None) -> J
     web = _web(request)
     folder = web.config.scenario_dir
     if is_builtin(ref):
-        text = load_scenario(ref, check=False).text
+        text = load_scenario(ref).text
     else:
         path = scenario_file(folder, ref)
         if not path.is_file():

@@ -29,7 +29,7 @@ RESULT_METRICS = 40
 def job_scenario(params: dict[str, Any]) -> str | LoadedScenario:
     """The scenario of a job: a built-in name, a saved file's path, or the checked text."""
     ref, text, folder = params["ref"], params["text"], Path(params["folder"])
-    if is_builtin(ref) and load_scenario(ref, check=False).text == text:
+    if is_builtin(ref) and load_scenario(ref).text == text:
         return str(ref)
     if not is_builtin(ref):
         path = scenario_file(folder, ref)
