@@ -96,7 +96,7 @@ def test_total_aircraft_with_nothing_to_scale_is_an_error(tmp_path: Path) -> Non
 def test_scale_pledges_errors_name_the_set_option() -> None:
     with pytest.raises(InputError) as exc:
         scale_pledges({"coalition": {"members": []}}, 10)
-    assert exc.value.problems[0].file == "--set"
+    assert exc.value.problems[0].file == "sets"  # the sweep parameter; the command line says --set
     with pytest.raises(InputError, match="whole number"):
         scale_pledges({"coalition": {"members": []}}, 2.5)
 

@@ -5,7 +5,9 @@ defences alone and with the shield, a sizing sweep, the cost figures, and the br
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
+import re
 import shlex
 import time
 from dataclasses import replace
@@ -14,7 +16,6 @@ from typing import Any
 
 from skyshield.cli.execution import (
     add_executor_args,
-    add_record_arg,
     add_store_arg,
     open_executor_of,
     open_store_of,
@@ -67,7 +68,22 @@ def add_parsers(
         "--out", type=Path, default=Path("out/assess"), help="output folder (default out/assess)"
     )
     add_store_arg(a)
-    add_record_arg(a)
+    a.add_argument(
+        "--record",
+        type=record_option,
+        default=None,
+        metavar="FROM..TO|CSV",
+        help="FROM..TO (dates YYYY-MM-DD or months YYYY-MM): replay every night of the record in"
+        " that range with and without the shield instead of the raid (a table, a chart and a"
+        " verdict); a CSV file: the record to read dates from (default: the import in use in"
+        " the store, else the shipped snapshot)",
+    )
+    a.add_argument(
+        "--record-runs",
+        type=int,
+        default=5,
+        help="replications of each night with --record FROM..TO (default 5)",
+    )
 
 
 def _sweep_jets(args: argparse.Namespace) -> list[int] | None:
@@ -117,8 +133,75 @@ def _headline_text(s: dict[str, Any]) -> str:
     )
 
 
+def record_option(text: str) -> Path | tuple[dt.date, dt.date]:
+    """``--record``: a range ``FROM..TO`` of dates (``YYYY-MM-DD``) or months (``YYYY-MM``,
+    the whole month), one month or one night alone, or else a record CSV file."""
+    first, sep, last = text.partition("..")
+    if not sep:
+        if not re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", text.strip()):
+            return Path(text)
+        last = first  # one month or one night
+    try:
+        start = _day(first.strip(), start=True)
+        end = _day(last.strip(), start=False)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"expected FROM..TO with dates YYYY-MM-DD or months YYYY-MM, got {text!r}"
+        ) from None
+    if end < start:
+        raise argparse.ArgumentTypeError(f"the range {text!r} ends before it starts")
+    return start, end
+
+
+def _day(text: str, *, start: bool) -> dt.date:
+    if len(text) == 7:  # a month
+        first = dt.date.fromisoformat(text + "-01")
+        if start:
+            return first
+        following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return following - dt.timedelta(days=1)
+    return dt.date.fromisoformat(text)
+
+
+def run_record(args: argparse.Namespace, start: dt.date, end: dt.date) -> int:
+    """``assess SCENARIO --record FROM..TO``: the nights of the record in the range replayed."""
+    from skyshield.report.counterfactual import LABELS, write_counterfactual
+    from skyshield.studies.counterfactual import record_counterfactual
+
+    store = open_store_of(args)
+    with open_executor_of(args) as ex:
+        print(f"nights of the record from {start} to {end}, {args.record_runs} replications each,"
+              f" on {ex.describe()}; store {store.path}", flush=True)  # fmt: skip
+        cf = record_counterfactual(args.scenario, start, end, runs_per_night=args.record_runs,
+                                   seed=args.seed, executor=ex, store=store,
+                                   progress=progress_printer(), force=args.force)  # fmt: skip
+    doc = write_counterfactual(cf, args.out)
+    shown = cf.table()[["night", "weapons", "hits_baseline", "hits_shield", "hits_avoided",
+                        "killed_by_fighters"]].rename(columns={
+        "hits_baseline": "hits alone", "hits_shield": "hits shield", "hits_avoided": "avoided",
+        "killed_by_fighters": "fighter kills"})  # fmt: skip
+    from skyshield.cli.text import table
+
+    print(table(shown))
+    print("\nTotals over the nights (means over replications, 95 % intervals):")
+    for key, label in LABELS.items():
+        iv = doc["totals"][key]
+        scale, unit = (1e-6, " M USD") if key == "cost_usd" else (1.0, "")
+        ci = (f" [{iv['low'] * scale:,.1f}, {iv['high'] * scale:,.1f}]"
+              if iv["low"] is not None and iv["high"] is not None else "")  # fmt: skip
+        print(f"  {label.removesuffix(' (USD)')}: {iv['mean'] * scale:,.1f}{ci}{unit}")
+    print("\nNights where the shield mattered most: " + ", ".join(
+        f"{m['night']} ({m['hits_avoided']:.1f} hits avoided)" for m in doc["most_changed"]))  # fmt: skip
+    print(f"\n{doc['verdict']}")
+    print(f"\nwrote {args.out / 'record_nights.csv'}, {args.out / 'record_nights.png'} and"
+          f" {args.out / 'record.json'} in {cf.seconds:.1f} s")  # fmt: skip
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
     """Run ``assess``; returns the exit code."""
+    if isinstance(args.record, tuple):
+        return run_record(args, *args.record)
     from skyshield.cli.text import plan_report, scenario_summary
     from skyshield.files import write_csv
     from skyshield.report import plot_force_map

@@ -13,8 +13,8 @@ import pandas as pd
 
 from skyshield.catalog import Catalog
 from skyshield.engine.sim import Outcome, World
-from skyshield.forces import plan_forces
-from skyshield.raids import Night, load_raid, pick_night, raid_context
+from skyshield.forces import ForcePlan, plan_forces
+from skyshield.raids import Night, RaidContext, load_raid, pick_night, raid_context
 from skyshield.record import read_record
 from skyshield.scenario import LoadedScenario, load_scenario
 
@@ -41,14 +41,18 @@ def build_world(
     *,
     night: int = 1,
     record_rows: Callable[[], pd.DataFrame] | None = None,
+    plan: ForcePlan | None = None,
+    context: RaidContext | None = None,
 ) -> World:
     """Everything replications of ``scenario`` against ``raid`` share.
 
     ``raid`` is a :class:`~skyshield.raids.Night` or what :func:`load_night` takes, with
-    ``night`` and ``record_rows``.
+    ``night`` and ``record_rows``.  ``plan`` and ``context`` (the scenario's force plan and raid
+    context, as :func:`~skyshield.forces.plan_forces` and :func:`~skyshield.raids.raid_context`
+    make them) save their work when many nights are flown against one scenario.
     """
     ls = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
-    ctx = raid_context(ls)
+    ctx = context if context is not None else raid_context(ls)
     if isinstance(raid, Night):
         chosen = raid
         ctx.check(chosen, "<raid>")
@@ -56,7 +60,7 @@ def build_world(
         chosen = load_night(ls, raid, night=night, record_rows=record_rows)
     return World(
         ls=ls,
-        plan=plan_forces(ls),
+        plan=plan if plan is not None else plan_forces(ls),
         ctx=ctx,
         night=chosen,
         params=ls.engine_params,

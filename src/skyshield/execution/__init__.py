@@ -14,7 +14,7 @@ from contextlib import closing, contextmanager
 
 from skyshield.engine.sim import World
 from skyshield.errors import InputError, Problem
-from skyshield.execution.blocks import Block, Executor, Rep, replication_seeds, run_block
+from skyshield.execution.blocks import Block, Executor, Rep, Task, replication_seeds, run_block
 from skyshield.execution.local import LocalProcesses
 
 #: Replications a task runs one after the other (a block): small enough for smooth progress
@@ -74,17 +74,41 @@ def run_replications(
     ``on_block`` is called with each finished block, in order (e.g. to store it and to show
     progress); the result is every replication, in order.
     """
-    ex = executor if executor is not None else LocalProcesses(1)
-    blocks = [reps[i : i + block_size] for i in range(0, len(reps), block_size)]
     done: list[Rep] = []
-    if not blocks:
-        return done
-    with closing(ex.map_blocks(world, blocks)) as results:
-        for block in results:
-            done.extend(block)
-            if on_block is not None:
-                on_block(block)
+
+    def keep(_: int, block: list[Rep]) -> None:
+        done.extend(block)
+        if on_block is not None:
+            on_block(block)
+
+    run_worlds([(world, reps)], executor, keep, block_size)
     return done
+
+
+def run_worlds(
+    runs: list[tuple[World, list[tuple[int, int]]]],
+    executor: Executor | None = None,
+    on_block: Callable[[int, list[Rep]], None] | None = None,
+    block_size: int = BLOCK_SIZE,
+) -> None:
+    """Run the replications ``(index, seed)`` of several worlds on one executor at once (the
+    nights of a month keep every worker busy), in blocks of ``block_size``.
+
+    ``on_block(k, block)`` is called with each finished block of the ``k``-th world, in the order
+    of the worlds and then of their blocks."""
+    ex = executor if executor is not None else LocalProcesses(1)
+    tasks: list[Task] = []
+    owner: list[int] = []
+    for k, (world, reps) in enumerate(runs):
+        for i in range(0, len(reps), block_size):
+            tasks.append((world, reps[i : i + block_size]))
+            owner.append(k)
+    if not tasks:
+        return
+    with closing(ex.map_tasks(tasks)) as results:
+        for k, block in zip(owner, results, strict=True):
+            if on_block is not None:
+                on_block(k, block)
 
 
 __all__ = [
@@ -93,9 +117,11 @@ __all__ = [
     "Executor",
     "LocalProcesses",
     "Rep",
+    "Task",
     "max_workers",
     "open_executor",
     "replication_seeds",
     "run_block",
     "run_replications",
+    "run_worlds",
 ]

@@ -53,6 +53,10 @@ def run_block(world: World, reps: Block) -> list[Rep]:
     return out
 
 
+#: One task: a block of replications of one world.
+Task = tuple[World, Block]
+
+
 class Executor(Protocol):
     """Where blocks of replications run."""
 
@@ -60,8 +64,9 @@ class Executor(Protocol):
         """A few words saying where the replications run (``2 local processes``)."""
         ...
 
-    def map_blocks(self, world: World, blocks: list[Block]) -> Generator[list[Rep], None, None]:
-        """Run every block against ``world``; yield their results in the order of ``blocks``.
+    def map_tasks(self, tasks: list[Task]) -> Generator[list[Rep], None, None]:
+        """Run every block against its world (several worlds may share the workers, e.g. the
+        nights of a month); yield the results in the order of ``tasks``.
 
-        Closing the generator early cancels the blocks not yet run."""
+        Closing the generator early cancels the tasks not yet run."""
         ...

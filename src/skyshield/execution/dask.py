@@ -16,6 +16,7 @@ import warnings
 from collections.abc import Generator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import dask
 from distributed import Client, LocalCluster, as_completed
@@ -23,9 +24,8 @@ from distributed.comm.addressing import parse_address, parse_host_port
 from distributed.comm.registry import backends
 
 from skyshield import __version__
-from skyshield.engine.sim import World
 from skyshield.errors import InputError, Problem
-from skyshield.execution.blocks import Block, Rep, run_block
+from skyshield.execution.blocks import Rep, Task, run_block
 
 #: How long to try to reach a scheduler before giving up (s).
 CONNECT_TIMEOUT_S = 5.0
@@ -46,10 +46,14 @@ class DaskExecutor:
         """E.g. ``Dask LocalCluster (2 workers)``."""
         return f"Dask {self.where} ({len(self.client.scheduler_info()['workers'])} workers)"
 
-    def map_blocks(self, world: World, blocks: list[Block]) -> Generator[list[Rep], None, None]:
-        """Scatter ``world`` to every worker, submit one task a block, yield results in order."""
-        world_f = self.client.scatter(world, broadcast=True, hash=False)  # type: ignore[no-untyped-call]
-        futures = [self.client.submit(run_block, world_f, b, pure=False) for b in blocks]
+    def map_tasks(self, tasks: list[Task]) -> Generator[list[Rep], None, None]:
+        """Scatter each distinct world to every worker once, submit one task a block, yield
+        results in the order of ``tasks``."""
+        scattered: dict[int, Any] = {}
+        for world, _ in tasks:
+            if id(world) not in scattered:
+                scattered[id(world)] = self.client.scatter(world, broadcast=True, hash=False)  # type: ignore[no-untyped-call]
+        futures = [self.client.submit(run_block, scattered[id(w)], b, pure=False) for w, b in tasks]
         index = {f.key: i for i, f in enumerate(futures)}
         finished: dict[int, list[Rep]] = {}
         nxt = 0
@@ -60,7 +64,7 @@ class DaskExecutor:
                     yield finished.pop(nxt)
                     nxt += 1
         finally:  # on an error or Ctrl-C, nothing is left running on the cluster
-            self.client.cancel([*futures, world_f])  # type: ignore[no-untyped-call]
+            self.client.cancel([*futures, *scattered.values()])  # type: ignore[no-untyped-call]
 
 
 def skyshield_version() -> str:

@@ -19,10 +19,8 @@ import threading
 from collections.abc import Generator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from itertools import repeat
 
-from skyshield.engine.sim import World
-from skyshield.execution.blocks import Block, Rep, run_block
+from skyshield.execution.blocks import Rep, Task, run_block
 
 #: How often a worker checks that its parent is still alive (s).
 WATCH_PARENT_S = 0.5
@@ -42,6 +40,8 @@ def _watch_parent(parent: int) -> None:
 def init_worker(parent: int) -> None:
     """Set up a worker process so that it never outlives ``parent`` (the module docstring)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    for sig in (signal.SIGTERM, signal.SIGHUP):  # not the parent's handlers: just end
+        signal.signal(sig, signal.SIG_DFL)
     os.setpgrp()
     if sys.platform.startswith("linux"):
         try:
@@ -75,21 +75,21 @@ class LocalProcesses:
         """E.g. ``2 local processes``."""
         return "1 local process" if self.workers <= 1 else f"{self.workers} local processes"
 
-    def map_blocks(self, world: World, blocks: list[Block]) -> Generator[list[Rep], None, None]:
-        """Run the blocks here or in a process pool (the world is pickled with each block)."""
+    def map_tasks(self, tasks: list[Task]) -> Generator[list[Rep], None, None]:
+        """Run the tasks here or in a process pool (a task's world is pickled with it)."""
         if self.workers <= 1:
-            for b in blocks:
-                yield run_block(world, b)
+            for world, block in tasks:
+                yield run_block(world, block)
             return
         pool = ProcessPoolExecutor(
-            max_workers=min(self.workers, len(blocks)) or 1,
+            max_workers=min(self.workers, len(tasks)) or 1,
             mp_context=multiprocessing.get_context("fork"),
             initializer=init_worker,
             initargs=(os.getpid(),),
         )
         finished = False
         try:
-            yield from pool.map(run_block, repeat(world), blocks)
+            yield from pool.map(run_block, *zip(*tasks, strict=True))
             finished = True
         finally:
             if finished:

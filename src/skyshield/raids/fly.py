@@ -7,7 +7,8 @@ between the class's bounds, mode at its typical speed), its aim point and its ro
 
 Aim points: a group aimed at named assets or regions picks among them (assets by their value
 weight, regions equally); a group aimed at "anywhere" picks a protected asset with probability
-``asset_share`` (by value weight) and otherwise a region of free Ukraine equally.  A region aim
+``asset_share`` (by value weight, or equally if ``by_value`` is False: the scenario's
+``targets``) and otherwise a region of free Ukraine equally.  A region aim
 is its centre plus a normal scatter of ``region_scatter_km``.
 """
 
@@ -71,6 +72,7 @@ class RaidContext:
     launch_areas: dict[str, Area]
     regions: dict[str, Place]
     asset_share: float = 0.6
+    by_value: bool = True
     region_scatter_km: float = 20.0
     allow_nato_overflight: bool = False
     avoid_km: tuple[tuple[float, float, float], ...] = ()
@@ -200,7 +202,7 @@ def _aims(
     pts = np.zeros((n, 2))
     na = int(to_asset.sum())
     if na:
-        w = np.array([a.value for a in assets], dtype=float)
+        w = np.array([a.value if ctx.by_value else 1.0 for a in assets], dtype=float)
         pick = rng.choice(len(assets), size=na, p=w / w.sum())
         ids[to_asset] = [assets[k].id for k in pick]
         pts[to_asset] = ctx.km_of([a.position for a in assets])[pick]

@@ -36,6 +36,8 @@ def raid_context(ls: LoadedScenario) -> RaidContext:
         assets=ls.assets,
         launch_areas=dict(load_launch_areas().areas),
         regions=dict(load_regions().regions),
+        asset_share=ls.scenario.targets.asset_share,
+        by_value=ls.scenario.targets.weighting == "value",
     )
 
 

@@ -11,10 +11,12 @@ from typing import TYPE_CHECKING, Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from skyshield.catalog.bibliography import require_note
 from skyshield.catalog.models import (
     AEWType,
     FighterType,
     Number,
+    Probability,
     Refuelling,
     TankerType,
     ThreatClass,
@@ -307,6 +309,36 @@ class CatalogOverrides(Model):
         return {k: v for k, v in self.model_dump(mode="json", exclude_none=True).items() if v}
 
 
+#: The note of the default target model.
+TARGETS_NOTE = (
+    "assumption: no public source gives the share of a raid's weapons that aim at the protected"
+    " assets; 60 % stands for raids aimed mostly at cities, energy and ports, the rest at other"
+    " places of free Ukraine; the sensitivity factor aim-share varies it from 30 to 90 %"
+)
+
+
+class TargetModel(Model):
+    """Where the weapons of a raid aim when the raid does not name their targets (the reference
+    raid, generated nights, record nights whose report names no region)."""
+
+    asset_share: Probability = Field(
+        0.6,
+        description="Share of weapons aimed at protected assets (0-1); the others aim at regions"
+        " of free Ukraine.",
+    )
+    weighting: Literal["value", "equal"] = Field(
+        "value",
+        description="How weapons aimed at assets pick one: by the assets' value weights, or"
+        " equally.",
+    )
+    note: str = Field(TARGETS_NOTE, description="'source: KEY ...' or 'assumption: REASON'.")
+
+    @field_validator("note")
+    @classmethod
+    def _noted(cls, v: str) -> str:
+        return require_note(v)
+
+
 class Scenario(Model):
     """A whole scenario.  Parts not given take the built-in defaults."""
 
@@ -338,6 +370,10 @@ class Scenario(Model):
         default_factory=CatalogOverrides,
         description="Changes to catalog entries (weapons' Pk, fighters' mission-capable rate,"
         " threats' speed, ...) for this scenario, by section, id and field.",
+    )
+    targets: TargetModel = Field(
+        default_factory=TargetModel,
+        description="Where a raid's weapons aim when the raid does not name their targets.",
     )
     raid: str | None = Field(
         None,
