@@ -36,7 +36,7 @@ def test_report_in_headless_chromium(tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     out = tmp_path / "report"
     argv = ["assess", "small", "--runs", "2", "--sweep-runs", "1", "--sweep-jets", "9,18",
-            "--workers", "1", "--out", str(out)]  # fmt: skip
+            "--record-runs", "1", "--workers", "1", "--out", str(out)]  # fmt: skip
     assert main(argv) == 0
     summary: dict[str, Any] = json.loads((out / "summary.json").read_text("utf-8"))
     page_url = (out / "report.html").resolve().as_uri()

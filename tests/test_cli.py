@@ -48,7 +48,8 @@ def test_forces_text_and_map(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 @pytest.mark.slow
 def test_assess_writes_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["assess", "small", "--runs", "2", "--no-sweep", "--out", str(tmp_path)]) == 0
+    args = ["assess", "small", "--runs", "2", "--no-sweep", "--no-record", "--out", str(tmp_path)]
+    assert main(args) == 0
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["scenario"] == "small"
     assert summary["totals"]["aircraft_pledged"] == 18

@@ -40,7 +40,8 @@ def assessed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("assess")
     store = out / "store.duckdb"
     argv = ["assess", "small", "--runs", "2", "--sweep-runs", "1", "--sweep-jets", "9,18",
-            "--workers", "1", "--out", str(out / "report"), "--store", str(store)]  # fmt: skip
+            "--record-runs", "1", "--workers", "1", "--out", str(out / "report"),
+            "--store", str(store)]  # fmt: skip
     assert main(argv) == 0
     return out / "report"
 
@@ -133,7 +134,7 @@ def test_summary_run_is_the_stored_run(summary: dict[str, Any]) -> None:
         reps = store.run_metrics(summary["run_id"])
         kinds = set(store.runs()["kind"])
     assert row["kind"] == "assess" and row["replications"] == 2 and row["status"] == "done"
-    assert kinds == {"assess", "sweep"}
+    assert kinds == {"assess", "sweep", "record"}  # the main run, the sizing points, the month
     h = summary["headline"]
     assert h["hits_on_assets_shield"]["mean"] == pytest.approx(reps["shield.hits_on_assets"].mean())
     assert h["hits_on_assets_avoided"]["mean"] == pytest.approx(
@@ -157,7 +158,7 @@ def test_report_is_self_contained(assessed: Path) -> None:
     assert external and html.count('rel="noreferrer"') == len(external)
     assert "url(" not in html and "@import" not in html
     images = [a["src"] for t, a in parsed.tags if t == "img"]
-    assert len(images) == 4  # map, hits per asset, kills by layer, sizing curve
+    assert len(images) == 5  # map, hits per asset, kills by layer, sizing curve, the record
     for tag, attrs in parsed.tags:
         if tag == "img":
             assert attrs.get("alt")
@@ -262,7 +263,8 @@ def test_sample_night_is_the_replication(world: World) -> None:
 @pytest.mark.slow
 def test_no_sweep_and_one_replication(tmp_path: Path) -> None:
     out = tmp_path / "report"
-    argv = ["assess", "small", "--runs", "1", "--no-sweep", "--workers", "1", "--out", str(out)]
+    argv = ["assess", "small", "--runs", "1", "--no-sweep", "--no-record", "--workers", "1",
+            "--out", str(out)]  # fmt: skip
     assert main(argv) == 0
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     assert summary["sweep"] is None and not (out / "sizing.png").exists()
@@ -314,7 +316,8 @@ def test_make_demo_smoke_on_the_reference(tmp_path: Path) -> None:
     [recipe] = [line.strip() for line in makefile.splitlines() if "skyshield assess" in line]
     argv = recipe.replace("$(BIN)/skyshield", "").replace("$(OUT)", str(tmp_path)).split()
     assert argv[:2] == ["assess", "reference"]
-    assert main([*argv, "--runs", "2", "--sweep-runs", "1", "--sweep-jets", "60,120"]) == 0
+    assert main([*argv, "--runs", "2", "--sweep-runs", "1", "--sweep-jets", "60,120",
+                 "--record-runs", "1"]) == 0  # fmt: skip
     summary = json.loads((tmp_path / "summary.json").read_text("utf-8"))
     h = summary["headline"]
     assert summary["scenario"] == "reference" and h["stations"] == 8
@@ -334,7 +337,7 @@ def test_assess_without_stations_or_jets(tmp_path: Path, override: str, note: st
     scenario.write_text(f"name: bare\nextends: small\n{override}", encoding="utf-8")
     out = tmp_path / "report"
     assert main(["assess", str(scenario), "--runs", "2", "--sweep-runs", "1", "--workers", "1",
-                 "--out", str(out)]) == 0  # fmt: skip
+                 "--no-record", "--out", str(out)]) == 0  # fmt: skip
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     assert summary["metrics"]["shield.killed_fighter"]["mean"] == 0.0
     assert summary["metrics"]["shield.cost_per_fighter_kill_usd"]["mean"] is None
@@ -352,3 +355,20 @@ def test_negative_seed_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
             main(argv)
         assert exc.value.code == 2
         assert "from 0 to" in capsys.readouterr().err
+
+
+def test_the_report_shows_the_latest_month_of_the_record(assessed: Path) -> None:
+    """The main job replays the record's latest month beside the reference raid: its section,
+    its chart and its table, every night of the month with launches."""
+    summary = json.loads((assessed / "summary.json").read_text("utf-8"))
+    rec = summary["recent_record"]
+    assert (rec["from"], rec["to"]) == ("2025-06-01", "2025-06-30")
+    assert rec["nights"] == 30 and rec["replications_per_night"] == 1
+    t = rec["totals"]
+    assert t["hits_avoided"]["mean"] == pytest.approx(
+        t["hits_baseline"]["mean"] - t["hits_shield"]["mean"]
+    )
+    html = (assessed / "report.html").read_text("utf-8")
+    assert '<section id="recent">' in html and "The latest month of the record" in html
+    assert (assessed / "record_nights.png").exists()
+    assert len((assessed / "record_nights.csv").read_text().splitlines()) == 31

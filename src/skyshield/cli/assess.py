@@ -24,7 +24,7 @@ from skyshield.cli.execution import (
     seed,
 )
 from skyshield.errors import InputError, Problem
-from skyshield.studies.defaults import DEFAULT_RUNS, DEFAULT_SWEEP_RUNS
+from skyshield.studies.defaults import DEFAULT_RECENT_RUNS, DEFAULT_RUNS, DEFAULT_SWEEP_RUNS
 
 
 def add_parsers(
@@ -81,8 +81,14 @@ def add_parsers(
     a.add_argument(
         "--record-runs",
         type=int,
-        default=5,
-        help="replications of each night with --record FROM..TO (default 5)",
+        default=DEFAULT_RECENT_RUNS,
+        help="replications of each night of the record: of the latest month in the report, or"
+        f" of the range of --record FROM..TO (default {DEFAULT_RECENT_RUNS})",
+    )
+    a.add_argument(
+        "--no-record",
+        action="store_true",
+        help="leave the latest month of the record out of the report",
     )
 
 
@@ -219,7 +225,9 @@ def run(args: argparse.Namespace) -> int:
         a = assess(ls, raid=args.raid, night=args.night, runs=args.runs,
                    sweep_runs=args.sweep_runs, sweep_jets=_sweep_jets(args), seed=args.seed,
                    executor=ex, store=store, record=record_of(args),
-                   progress=progress_printer(), force=args.force)  # fmt: skip
+                   progress=progress_printer(),
+                   recent_runs=0 if args.no_record else args.record_runs,
+                   force=args.force)  # fmt: skip
     print(plan_report(a.world.plan), "\n", flush=True)
     plot_force_map(ls, a.world.plan, out / "forces_map.png")
     for name in ("stations", "assignments", "pools"):

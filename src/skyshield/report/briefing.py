@@ -18,6 +18,7 @@ from skyshield.analysis import INTERVAL_METHOD, Interval, mean_interval, metric_
 from skyshield.analysis.summary import metric_values
 from skyshield.engine.names import DEFENCES, FATES
 from skyshield.engine.sim import World
+from skyshield.report.counterfactual import counterfactual_summary
 from skyshield.runs import text_sha256
 from skyshield.studies import Assessment
 
@@ -171,4 +172,5 @@ def assessment_summary(a: Assessment) -> dict[str, Any]:
         },
         "sweep": sweep,
         "timings_s": {k: round(v, 2) for k, v in a.timings_s.items()},
+        "recent_record": counterfactual_summary(a.recent) if a.recent is not None else None,
     }

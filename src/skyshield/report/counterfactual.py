@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Mapping
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +133,44 @@ def write_counterfactual(cf: RecordCounterfactual, out: Path) -> dict[str, Any]:
     doc = counterfactual_summary(cf)
     write_atomic(out / "record.json", json.dumps(doc, indent=2, allow_nan=False))
     return doc
+
+
+def recent_record_section(summary: Mapping[str, Any], figure_html: str) -> str:
+    """The report's section on the latest month of the record replayed (empty without it)."""
+    rec = summary.get("recent_record")
+    if not rec:
+        return ""
+
+    def iv(key: str, scale: float = 1.0, digits: int = 0) -> str:
+        v = rec["totals"][key]
+        fmt = f"{{:,.{digits}f}}"
+        text = (
+            f'<span data-metric="recent_record/totals/{key}/mean"'
+            + (f' data-scale="{scale:g}"' if scale != 1.0 else "")
+            + f">{fmt.format(v['mean'] * scale)}</span>"
+        )
+        if v["low"] is not None and v["high"] is not None:
+            text += f' <span class="ci">[{fmt.format(v["low"] * scale)}&ndash;{fmt.format(v["high"] * scale)}]</span>'
+        return text
+
+    top = "".join(
+        f"<li>{escape(m['night'])}: {m['weapons']:,} weapons, {m['hits_avoided']:.1f} hits avoided</li>"
+        for m in rec["most_changed"]
+    )
+    return (
+        '<section id="recent"><h2>The latest month of the record</h2>'
+        f"<p>The designed stress case above is one heavy night. Here are the nights that"
+        f" happened: every night of the record from {escape(rec['from'])} to {escape(rec['to'])}"
+        f" ({rec['nights']} nights with launches) replayed as it was reported, with Ukraine's"
+        f" defences alone and with the shield, {rec['replications_per_night']} replications a"
+        f" night on common random numbers. Over the month: {iv('hits_baseline')} hits on"
+        f" protected assets without the shield, {iv('hits_shield')} with it:"
+        f" {iv('hits_avoided')} avoided, and {iv('elsewhere_avoided')} fewer hits elsewhere;"
+        f" the fighters would have killed {iv('killed_by_fighters')} threats at"
+        f" {iv('cost_usd', 1e-6, 1)} M USD.</p>"
+        + figure_html
+        + (f"<p>Nights where the shield mattered most:</p><ul>{top}</ul>" if top else "")
+        + "<p class='note'>A record night keeps the launch areas and targets the report names;"
+        " aims it does not name follow the scenario's target model. The table of every night is"
+        " <code>record_nights.csv</code>.</p></section>"
+    )

@@ -10,6 +10,7 @@ from skyshield.files import write_atomic, write_csv
 from skyshield.report.assumptions import assumption_groups
 from skyshield.report.briefing import assessment_summary
 from skyshield.report.charts import plot_sizing_curve
+from skyshield.report.counterfactual import plot_record_nights
 from skyshield.report.figures import plot_hits_by_asset, plot_kills_by_layer, png_bytes
 from skyshield.report.html import FigureImage, render_report
 from skyshield.report.limits import load_limits
@@ -50,6 +51,20 @@ def briefing_figures(a: Assessment, summary: dict[str, Any], out: Path) -> dict[
             "How the threats of a night end, by layer; error bars: 95 % intervals.",
         ),
     ]  # fmt: skip
+    if a.recent is not None:
+        write_csv(a.recent.table(), out / "record_nights.csv")
+        png = plot_record_nights(a.recent, out / "record_nights.png")
+        figures.append(
+            FigureImage(
+                "recent_record",
+                png.read_bytes(),
+                "Bar charts of hits on protected assets with and without the shield, and hits"
+                " avoided, on each night of the record's latest month",
+                "The latest month of the record, night by night: hits on protected assets with"
+                " Ukraine's defences alone and with the shield (top), hits avoided (bottom);"
+                " means over the replications of each night.",
+            )
+        )
     for f in figures:
         (out / f"{f.id}.png").write_bytes(f.png)
     if a.sweep is not None:

@@ -18,6 +18,7 @@ from typing import Any
 
 from skyshield.engine.names import FATES
 from skyshield.report.assumptions import AssumptionGroup
+from skyshield.report.counterfactual import recent_record_section
 from skyshield.report.figures import FATE_LABELS
 from skyshield.report.limits import LimitSection
 from skyshield.report.sources import cited_sources, group_notes, sources_section
@@ -176,6 +177,7 @@ def render_report(
         '<nav><a href="#answer">answer</a><a href="#assumptions">assumptions</a>'
         '<a href="#map">map</a><a href="#assets">hits per asset</a><a href="#layers">kills by'
         ' layer</a><a href="#cost">sorties, weapons, cost</a><a href="#sizing">sizing</a>'
+        '<a href="#recent">the record</a>'
         '<a href="#limits">limits</a><a href="#provenance">provenance</a>'
         '<a href="#appendix">appendix</a><a href="#sources">sources</a></nav></header><main>',
     ]
@@ -382,6 +384,8 @@ def render_report(
             ),
         ]
     parts.append("</section>")
+    if "recent_record" in figures:
+        parts.append(recent_record_section(s, _figure(figures["recent_record"])))
     # limits
     parts += [
         '<section id="limits"><h2>The model\'s limits</h2>',

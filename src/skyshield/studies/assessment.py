@@ -17,8 +17,26 @@ from skyshield.engine.sim import World
 from skyshield.errors import InputError, Problem
 from skyshield.execution import Executor
 from skyshield.runs import Store
-from skyshield.studies.defaults import DEFAULT_RUNS, DEFAULT_SWEEP_RUNS, SWEEP_FRACTIONS
-from skyshield.studies.inputs import RaidRef, RecordRef, ScenarioRef, loaded, raid_ref, world_of
+from skyshield.studies.counterfactual import (
+    RecordCounterfactual,
+    latest_month,
+    record_counterfactual,
+)
+from skyshield.studies.defaults import (
+    DEFAULT_RECENT_RUNS,
+    DEFAULT_RUNS,
+    DEFAULT_SWEEP_RUNS,
+    SWEEP_FRACTIONS,
+)
+from skyshield.studies.inputs import (
+    RaidRef,
+    RecordRef,
+    ScenarioRef,
+    loaded,
+    raid_ref,
+    record_rows,
+    world_of,
+)
 from skyshield.studies.limits import MAX_REPLICATIONS, check_count
 from skyshield.studies.progress import Progress, ProgressFn, no_progress
 from skyshield.studies.runner import Stage, run_world
@@ -33,7 +51,8 @@ class Assessment:
     night, the sizing sweep's table (``set:<path>``, ``run_id`` and each metric with
     ``.low``/``.high``; None without a sweep) and provenance: the run id and store (None when
     not stored), the base seed, where the replications ran, the command that reproduces it and
-    the time each stage took (s)."""
+    the time each stage took (s); and the latest month of the record replayed with and without
+    the shield (None if left out)."""
 
     world: World
     raid_ref: str
@@ -48,6 +67,7 @@ class Assessment:
     sweep_runs: int
     command: str
     timings_s: dict[str, float]
+    recent: RecordCounterfactual | None = None
 
 
 def sizing_points(pledged: int, jets: Sequence[int] | None) -> list[int]:
@@ -70,12 +90,20 @@ def sizing_points(pledged: int, jets: Sequence[int] | None) -> list[int]:
 
 
 def reproduce_command(
-    scenario: str, ref: str, night: int, runs: int, seed: int, jets: list[int], sweep_runs: int
+    scenario: str,
+    ref: str,
+    night: int,
+    runs: int,
+    seed: int,
+    jets: list[int],
+    sweep_runs: int,
+    recent_runs: int = 0,
 ) -> str:
     """The ``skyshield assess`` command line that reproduces an assessment."""
     options = ["--raid", ref, "--night", str(night), "--runs", str(runs), "--seed", str(seed)]
     options += (["--sweep-runs", str(sweep_runs), "--sweep-jets", ",".join(map(str, jets))]
                 if jets else ["--no-sweep"])  # fmt: skip
+    options += ["--record-runs", str(recent_runs)] if recent_runs else ["--no-record"]
     return shlex.join(["skyshield", "assess", scenario, *options])
 
 
@@ -98,12 +126,16 @@ def assess(
     store: Store | None = None,
     record: RecordRef = None,
     progress: ProgressFn | None = None,
+    recent_runs: int = DEFAULT_RECENT_RUNS,
     force: bool = False,
 ) -> Assessment:
     """The main job on ``scenario`` against ``raid`` (default: the scenario's, else
     ``reference``): ``runs`` replications with and without the shield, then (unless
     ``sweep_jets`` is empty) a sizing sweep of ``sweep_runs`` replications at each coalition
-    size (default: 1/3, 2/3, 1 and 4/3 of the pledged jets), on the same seeds."""
+    size (default: 1/3, 2/3, 1 and 4/3 of the pledged jets), on the same seeds; and (unless
+    ``recent_runs`` is 0) the latest month of the record, every night with ``recent_runs``
+    replications (:func:`~skyshield.studies.counterfactual.record_counterfactual`), so that
+    the designed stress case stands beside what recent nights would have looked like."""
     check_count("runs", runs, MAX_REPLICATIONS, force=force)
     check_count("sweep_runs", sweep_runs, MAX_REPLICATIONS, force=force)
     show = progress or no_progress
@@ -136,11 +168,21 @@ def assess(
             table["run_id"] = ""
     timings["sweep"] = time.perf_counter() - t
     t = time.perf_counter()
+    recent = None
+    if recent_runs:
+        first, last = latest_month(record_rows(record, store)())
+        recent = record_counterfactual(ls, first, last, runs_per_night=recent_runs, seed=seed,
+                                       executor=executor, store=store, record=record,
+                                       progress=progress, force=force)  # fmt: skip
+    timings["recent_record"] = time.perf_counter() - t
+    t = time.perf_counter()
     first_seed = int(main.replications["seed"].iloc[0])
     sample = sample_night(world, 0, first_seed)
     timings["sample_night"] = time.perf_counter() - t
     where = executor.describe() if executor is not None else "1 local process"
-    command = reproduce_command(_scenario_name(ls.origin), ref, night, runs, seed, jets, sweep_runs)
+    command = reproduce_command(
+        _scenario_name(ls.origin), ref, night, runs, seed, jets, sweep_runs, recent_runs
+    )
     return Assessment(world, ref, main.run_id, store.path if store else None, seed, where,
                       main.replications, sample, table, TOTAL_AIRCRAFT, sweep_runs, command,
-                      timings)  # fmt: skip
+                      timings, recent)  # fmt: skip

@@ -162,6 +162,18 @@ def record_nights(rows: pd.DataFrame, start: dt.date, end: dt.date) -> list[dt.d
     return sorted(set(mine["night"]))
 
 
+def latest_month(rows: pd.DataFrame) -> tuple[dt.date, dt.date]:
+    """The first and last day of the latest calendar month in which the record has launches
+    of a class the catalog knows."""
+    known = rows[(rows["launched"] > 0) & (rows["class_key"] != "")]
+    if known.empty:
+        raise InputError([Problem("record", "", "the record has no launches of a known class")])
+    last: dt.date = max(known["night"])
+    first = last.replace(day=1)
+    following = (first.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return first, following - dt.timedelta(days=1)
+
+
 def record_counterfactual(
     scenario: ScenarioRef,
     start: dt.date,

@@ -80,7 +80,7 @@ def run_assess(params: dict[str, Any], folder: Path, progress: Progress) -> dict
             scenario, raid=params.get("raid"), runs=int(params["runs"]),
             sweep_runs=max(sweep_runs, 1), sweep_jets=None if sweep_runs else [],
             seed=int(params["seed"]), executor=executor, store=Store(Path(params["store"])),
-            progress=progress,
+            progress=progress, recent_runs=int(params.get("record_runs") or 0),
         )  # fmt: skip
     write_briefing(result, folder)
     return {
