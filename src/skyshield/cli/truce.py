@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skyshield.cli.execution import add_record_arg, add_store_arg, seed
+from skyshield.cli.execution import add_executor_args, add_record_arg, add_store_arg, seed
 from skyshield.cli.records import record_rows
 from skyshield.errors import InputError, Problem
 
@@ -89,6 +89,14 @@ def add_parsers(
     t.add_argument("--break-above", type=_count, default=DEFAULT_THRESHOLD, metavar="N",
                    help="a night breaks the truce above N launches inside its hours (default 0: any launch)")  # fmt: skip
     t.add_argument("--seed", type=seed, default=1, help="seed of the draws (default 1)")
+    shield = t.add_argument_group("what the shield would have stopped")
+    shield.add_argument("--shield", default=None, metavar="SCENARIO",
+                        help="replay the nights that broke the truce (for a truce on targets:"
+                        " its nights with launches) against this scenario, with and without the"
+                        " shield")  # fmt: skip
+    shield.add_argument("--shield-runs", type=_whole(1), default=5,
+                        help="replications of each such night (default 5)")  # fmt: skip
+    add_executor_args(t)
     t.add_argument("--out", type=Path, default=None,
                    help="output folder (default out/truce/<window>)")  # fmt: skip
     add_store_arg(t)
@@ -262,4 +270,42 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {line}")
     paths = write_outputs(result, out, lines, caveats, seed=args.seed, record=which)
     print(f"\nchart: {paths['chart']}\ntable: {paths['csv']}\njson: {paths['json']}")
+    if args.shield:
+        _enforcement(args, result, rows, out)
     return 0
+
+
+def _enforcement(
+    args: argparse.Namespace, result: TruceResult, rows: pd.DataFrame, out: Path
+) -> None:
+    """What the shield of ``--shield`` would have stopped on the nights that broke the truce
+    (a truce on targets: its nights with launches)."""
+    from skyshield.cli.execution import open_executor_of, open_store_of, progress_printer
+    from skyshield.report.counterfactual import write_counterfactual
+    from skyshield.runs import RecordChoice
+    from skyshield.studies.counterfactual import record_counterfactual
+    from skyshield.truce import TOTAL
+
+    w = result.window
+    if w.kind == "launches":
+        nights = sorted(set(result.breaks["night"]))
+        what = "the nights that broke it"
+    else:
+        t = result.nights
+        sel = (t["period"] == "truce") & (t["class"] == TOTAL) & (t["observed"] > 0)
+        nights = sorted(set(t.loc[sel, "night"]))
+        what = "its nights with launches"
+    print(f"\nWhat the shield of {args.shield} would have stopped on {what}:")
+    if not nights:
+        print("  no night broke the truce: there was nothing to stop.")
+        return
+    with open_executor_of(args) as ex:
+        cf = record_counterfactual(args.shield, w.first_night, w.last_night,
+                                   runs_per_night=args.shield_runs, seed=args.seed, executor=ex,
+                                   store=open_store_of(args),
+                                   record=RecordChoice(rows, "", "the truce's record"),
+                                   progress=progress_printer(), only=nights)  # fmt: skip
+    doc = write_counterfactual(cf, out)
+    print(f"  {doc['verdict']}")
+    print(f"  table: {out / 'record_nights.csv'}; chart: {out / 'record_nights.png'};"
+          f" json: {out / 'record.json'}")  # fmt: skip

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -185,12 +186,14 @@ def record_counterfactual(
     store: Store | None = None,
     record: RecordRef = None,
     progress: ProgressFn | None = None,
+    only: Sequence[dt.date] | None = None,
     force: bool = False,
 ) -> RecordCounterfactual:
     """Replay every night of the record from ``start`` to ``end`` with and without the shield,
     ``runs_per_night`` replications each on the same seeds, all nights on ``executor`` at once;
     each night a stored run in ``store`` if given.  A night that cannot be flown (no class or
-    launch place the tables know) is skipped and listed."""
+    launch place the tables know) is skipped and listed.  ``only`` keeps just those nights of
+    the range (e.g. the nights that broke a truce)."""
     t0 = time.perf_counter()
     check_count("runs_per_night", runs_per_night, MAX_REPLICATIONS, force=force)
     if end < start:
@@ -200,6 +203,8 @@ def record_counterfactual(
     ls = loaded(scenario)
     rows = record_rows(record, store)()
     dates = record_nights(rows, start, end)
+    if only is not None:
+        dates = [d for d in dates if d in set(only)]
     if not dates:
         first, last = rows["night"].min(), rows["night"].max()
         raise InputError(
