@@ -7,7 +7,9 @@ Layers (each imports only from the ones before it): ``geo`` -> ``catalog`` -> ``
 sweeps, sensitivity) are functions of :mod:`skyshield.studies`.
 """
 
-__version__ = "0.2.0"
+from skyshield.version import __version__
+
+__all__ = ["__version__", "simulate"]
 
 
 def __getattr__(name: str) -> object:

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
-from skyshield import __version__
 from skyshield.cli import (
     assess,
     export,
@@ -32,6 +31,7 @@ from skyshield.cli import (
 )
 from skyshield.errors import InputError, Problem
 from skyshield.files import output_folder
+from skyshield.version import __version__
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 

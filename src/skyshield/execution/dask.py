@@ -23,9 +23,9 @@ from distributed import Client, LocalCluster, as_completed
 from distributed.comm.addressing import parse_address, parse_host_port
 from distributed.comm.registry import backends
 
-from skyshield import __version__
 from skyshield.errors import InputError, Problem
 from skyshield.execution.blocks import Rep, Task, run_block
+from skyshield.version import __version__
 
 #: How long to try to reach a scheduler before giving up (s).
 CONNECT_TIMEOUT_S = 5.0

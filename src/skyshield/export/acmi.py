@@ -15,8 +15,8 @@ from __future__ import annotations
 import io
 import zipfile
 
-from skyshield import __version__
 from skyshield.export.tracks import Scene, Track
+from skyshield.version import __version__
 
 #: ACMI type tags by threat category (fighters are ``Air+FixedWing``).
 TYPE_BY_CATEGORY = {

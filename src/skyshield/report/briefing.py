@@ -13,7 +13,6 @@ from typing import Any
 
 import pandas as pd
 
-from skyshield import __version__
 from skyshield.analysis import INTERVAL_METHOD, Interval, mean_interval, metric_table
 from skyshield.analysis.summary import metric_values
 from skyshield.engine.names import DEFENCES, FATES
@@ -21,6 +20,7 @@ from skyshield.engine.sim import World
 from skyshield.report.counterfactual import counterfactual_summary
 from skyshield.runs import text_sha256
 from skyshield.studies import Assessment
+from skyshield.version import __version__
 
 #: Headline figures of ``summary.json`` (key -> the stored replication metric).
 HEADLINE_METRICS = {

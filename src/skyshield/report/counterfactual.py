@@ -13,10 +13,10 @@ from typing import Any
 import numpy as np
 from matplotlib.figure import Figure
 
-from skyshield import __version__
 from skyshield.analysis import INTERVAL_METHOD, Interval
 from skyshield.files import save_figure, write_atomic, write_csv
 from skyshield.studies.counterfactual import RecordCounterfactual
+from skyshield.version import __version__
 
 #: Figures of the totals, in the order of the verdict and the JSON, with their labels.
 LABELS = {

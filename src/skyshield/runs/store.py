@@ -36,10 +36,10 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from skyshield import __version__
 from skyshield.analysis import FATE_COLUMNS
 from skyshield.errors import InputError, Problem
 from skyshield.runs.schema import LEGACY_ROW_COLUMNS, SCHEMA_VERSION, migrate, stored_version
+from skyshield.version import __version__
 
 #: Columns of the ``runs.fates`` table.
 FATE_TABLE_COLUMNS = ("run_id", "rep", *FATE_COLUMNS)

@@ -10,17 +10,55 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from shapely.geometry import LineString
 
+from skyshield.catalog import Catalog
 from skyshield.errors import InputError, Problem
-from skyshield.geo import geodesic_km
+from skyshield.geo import Theatre, geodesic_km
 from skyshield.geo.theatre import DEFENDED
+from skyshield.scenario.models import Asset, Base, Scenario
 from skyshield.scenario.yamlio import Path_
 
-if TYPE_CHECKING:
-    from skyshield.scenario.loader import LoadedScenario
+
+class CheckedScenario(Protocol):
+    """What the checks need of a loaded scenario (the loader's ``LoadedScenario``)."""
+
+    @property
+    def scenario(self) -> Scenario:
+        """The validated scenario."""
+        ...
+
+    @property
+    def catalog(self) -> Catalog:
+        """The catalog with the scenario's overrides."""
+        ...
+
+    @property
+    def theatre(self) -> Theatre:
+        """The scenario's theatre and zones."""
+        ...
+
+    @property
+    def bases(self) -> dict[str, Base]:
+        """Bases by ICAO code (the gazetteer's and the scenario's own)."""
+        ...
+
+    @property
+    def builtin_bases(self) -> dict[str, Base]:
+        """The gazetteer's bases by ICAO code."""
+        ...
+
+    @property
+    def builtin_assets(self) -> dict[str, Asset]:
+        """The shipped protected assets by id."""
+        ...
+
+    def problem(self, path: Path_, message: str) -> Problem:
+        """A problem at ``path`` of the scenario, with its file and line."""
+        ...
+
 
 #: A user's base this far (km) from the gazetteer's base of the same ICAO code is a different place.
 _SAME_PLACE_KM = 1.0
@@ -53,7 +91,7 @@ def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
 class _Checks:
     """The checks of one scenario, collecting errors and warnings."""
 
-    def __init__(self, ls: LoadedScenario) -> None:
+    def __init__(self, ls: CheckedScenario) -> None:
         self.ls = ls
         self.s = ls.scenario
         self.cat = ls.catalog
@@ -307,7 +345,7 @@ class _Checks:
             self.warn(("coalition",), "CAP stations but no coalition aircraft")
 
 
-def fleet_warnings(ls: LoadedScenario, members_at: dict[str, int]) -> list[Problem]:
+def fleet_warnings(ls: CheckedScenario, members_at: dict[str, int]) -> list[Problem]:
     """A warning for each member that pledges more aircraft of a type than its real fleet has,
     located at the member's index in ``members_at`` (by ISO code; as the files wrote it)."""
     out = []
@@ -329,7 +367,7 @@ def fleet_warnings(ls: LoadedScenario, members_at: dict[str, int]) -> list[Probl
     return out
 
 
-def cross_check(ls: LoadedScenario) -> tuple[list[Problem], list[Problem]]:
+def cross_check(ls: CheckedScenario) -> tuple[list[Problem], list[Problem]]:
     """Errors and warnings of a scenario that parsed, each sorted by file and line; errors make
     it unusable."""
     c = _Checks(ls)

@@ -17,9 +17,9 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
 
-from skyshield import __version__
 from skyshield.errors import InputError
 from skyshield.runs.store import StoreBusy
+from skyshield.version import __version__
 from skyshield.web import api_jobs, api_scenarios
 from skyshield.web.config import ServerConfig
 from skyshield.web.jobs import JobQueue
