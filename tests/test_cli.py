@@ -48,7 +48,17 @@ def test_forces_text_and_map(tmp_path: Path, capsys: pytest.CaptureFixture[str])
 
 @pytest.mark.slow
 def test_assess_writes_outputs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    args = ["assess", "small", "--runs", "2", "--no-sweep", "--no-record", "--out", str(tmp_path)]
+    args = [
+        "assess",
+        "small",
+        "--runs",
+        "2",
+        "--no-sweep",
+        "--no-record",
+        "--no-uncertainty",
+        "--out",
+        str(tmp_path),
+    ]
     assert main(args) == 0
     summary = json.loads((tmp_path / "summary.json").read_text())
     assert summary["scenario"] == "small"

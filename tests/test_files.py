@@ -146,6 +146,16 @@ def test_two_assessments_into_one_folder(
 ) -> None:
     out = tmp_path / "out"
     with output_folder(out):  # another job holds it
-        args = ["assess", "small", "--runs", "1", "--no-sweep", "--no-record", "--out", str(out)]
+        args = [
+            "assess",
+            "small",
+            "--runs",
+            "1",
+            "--no-sweep",
+            "--no-record",
+            "--no-uncertainty",
+            "--out",
+            str(out),
+        ]
         assert main(args) == 2
     assert "another skyshield job is writing this folder" in capsys.readouterr().err

@@ -263,7 +263,7 @@ def test_sample_night_is_the_replication(world: World) -> None:
 @pytest.mark.slow
 def test_no_sweep_and_one_replication(tmp_path: Path) -> None:
     out = tmp_path / "report"
-    argv = ["assess", "small", "--runs", "1", "--no-sweep", "--no-record", "--workers", "1",
+    argv = ["assess", "small", "--runs", "1", "--no-sweep", "--no-record", "--no-uncertainty", "--workers", "1",
             "--out", str(out)]  # fmt: skip
     assert main(argv) == 0
     summary = json.loads((out / "summary.json").read_text("utf-8"))
@@ -337,7 +337,7 @@ def test_assess_without_stations_or_jets(tmp_path: Path, override: str, note: st
     scenario.write_text(f"name: bare\nextends: small\n{override}", encoding="utf-8")
     out = tmp_path / "report"
     assert main(["assess", str(scenario), "--runs", "2", "--sweep-runs", "1", "--workers", "1",
-                 "--no-record", "--out", str(out)]) == 0  # fmt: skip
+                 "--no-record", "--no-uncertainty", "--out", str(out)]) == 0  # fmt: skip
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     assert summary["metrics"]["shield.killed_fighter"]["mean"] == 0.0
     assert summary["metrics"]["shield.cost_per_fighter_kill_usd"]["mean"] is None
@@ -372,3 +372,13 @@ def test_the_report_shows_the_latest_month_of_the_record(assessed: Path) -> None
     assert '<section id="recent">' in html and "The latest month of the record" in html
     assert (assessed / "record_nights.png").exists()
     assert len((assessed / "record_nights.csv").read_text().splitlines()) == 31
+
+
+def test_the_headline_has_a_total_interval_beside_the_dice(assessed: Path) -> None:
+    """The main job runs its replications again with the uncertain inputs drawn per
+    replication: summary.json gives those figures beside the dice-only ones."""
+    summary = json.loads((assessed / "summary.json").read_text("utf-8"))
+    total, dice = summary["headline_total"], summary["headline"]
+    assert set(total) <= set(dice) and "hits_on_assets_shield" in total
+    assert total["hits_on_assets_shield"]["n"] == dice["hits_on_assets_shield"]["n"] == 2
+    assert "uncertain inputs" in summary["uncertain_inputs"]

@@ -27,12 +27,12 @@ SNAPSHOT = Path(str(resources.files("skyshield.data.record").joinpath("missile_a
 def test_assess_from_python_reproduces_the_cli_headline(tmp_path: Path) -> None:
     out = tmp_path / "out"
     args = ["assess", "small", "--raid", "reference", "--runs", "4", "--sweep-runs", "2",
-            "--sweep-jets", "6,18", "--no-record", "--out", str(out),
+            "--sweep-jets", "6,18", "--no-record", "--no-uncertainty", "--out", str(out),
             "--store", str(tmp_path / "s.duckdb")]  # fmt: skip
     assert main(args) == 0
     cli = json.loads((out / "summary.json").read_text(encoding="utf-8"))
     lib = assessment_summary(assess("small", raid="reference", runs=4, sweep_runs=2,
-                                    sweep_jets=[6, 18], recent_runs=0))  # fmt: skip
+                                    sweep_jets=[6, 18], recent_runs=0, uncertainty=False))  # fmt: skip
     assert lib["headline"] == cli["headline"]
     assert lib["hits_by_asset"] == cli["hits_by_asset"]
     points = [[p["metrics"] for p in s["sweep"]["points"]] for s in (lib, cli)]
@@ -45,7 +45,7 @@ def test_the_python_example_runs_in_a_fresh_interpreter(tmp_path: Path) -> None:
     code = (
         "from skyshield.studies import assess\n"
         "from skyshield.report.briefing import assessment_summary\n"
-        "a = assess('small', raid='reference', runs=2, sweep_jets=[], recent_runs=0)\n"
+        "a = assess('small', raid='reference', runs=2, sweep_jets=[], recent_runs=0, uncertainty=False)\n"
         "h = assessment_summary(a)['headline']\n"
         "print(round(h['hits_on_assets_shield']['mean'], 3))\n"
     )

@@ -86,6 +86,12 @@ def add_parsers(
         f" of the range of --record FROM..TO (default {DEFAULT_RECENT_RUNS})",
     )
     a.add_argument(
+        "--no-uncertainty",
+        action="store_true",
+        help="leave out the run with the uncertain inputs drawn per replication (the headline"
+        " then has the dice-only intervals only)",
+    )
+    a.add_argument(
         "--no-record",
         action="store_true",
         help="leave the latest month of the record out of the report",
@@ -227,6 +233,7 @@ def run(args: argparse.Namespace) -> int:
                    executor=ex, store=store, record=record_of(args),
                    progress=progress_printer(),
                    recent_runs=0 if args.no_record else args.record_runs,
+                   uncertainty=not args.no_uncertainty,
                    force=args.force)  # fmt: skip
     print(plan_report(a.world.plan), "\n", flush=True)
     plot_force_map(ls, a.world.plan, out / "forces_map.png")

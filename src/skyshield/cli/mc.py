@@ -42,6 +42,13 @@ def add_parsers(
     add_executor_args(p)
     p.add_argument("--seed", type=seed, default=1, help="base seed (default 1)")
     p.add_argument(
+        "--uncertainty",
+        action="store_true",
+        help="run the replications again with the uncertain inputs (Pk, detection ranges,"
+        " ground defences, costs, aim share) drawn anew for each: the total interval beside"
+        " the dice-only one",
+    )
+    p.add_argument(
         "--resume",
         metavar="RUN",
         default=None,
@@ -78,7 +85,8 @@ def run(args: argparse.Namespace) -> int:
         else:
             result = montecarlo(args.scenario, raid=args.raid, night=args.night, runs=args.runs,
                                 seed=args.seed, executor=ex, store=store, record=record,
-                                progress=progress_printer(), force=args.force)  # fmt: skip
+                                progress=progress_printer(), uncertainty=args.uncertainty,
+                                force=args.force)  # fmt: skip
     w = result.world
     print(
         f"run {result.run_id}: {len(result.replications)} replications of night {w.night.name}"
@@ -86,6 +94,12 @@ def run(args: argparse.Namespace) -> int:
     )
     print(table(result.table, floats="{:,.3f}"))
     print(f"\n{INTERVAL_METHOD}.")
+    if result.total is not None:
+        print(
+            "total_*: the same replications with the uncertain inputs drawn anew for each"
+            f" (run {result.total_run_id}): the interval that covers the inputs as well as the"
+            " dice."
+        )
     if len(result.replications) < MIN_INTERVAL_N:
         print(f"warning: {len(result.replications)} replications are fewer than"
               f" {MIN_INTERVAL_N}: means only, no intervals", file=sys.stderr)  # fmt: skip

@@ -12,7 +12,7 @@ import os
 from collections.abc import Callable, Iterator
 from contextlib import closing, contextmanager
 
-from skyshield.engine.sim import World
+from skyshield.analysis.uncertainty import Runnable
 from skyshield.errors import InputError, Problem
 from skyshield.execution.blocks import Block, Executor, Rep, Task, replication_seeds, run_block
 from skyshield.execution.local import LocalProcesses
@@ -62,7 +62,7 @@ def open_executor(
 
 
 def run_replications(
-    world: World,
+    world: Runnable,
     reps: list[tuple[int, int]],
     executor: Executor | None = None,
     on_block: Callable[[list[Rep]], None] | None = None,
@@ -86,7 +86,7 @@ def run_replications(
 
 
 def run_worlds(
-    runs: list[tuple[World, list[tuple[int, int]]]],
+    runs: list[tuple[Runnable, list[tuple[int, int]]]],
     executor: Executor | None = None,
     on_block: Callable[[int, list[Rep]], None] | None = None,
     block_size: int = BLOCK_SIZE,

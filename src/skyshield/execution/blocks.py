@@ -17,7 +17,8 @@ import numpy as np
 import pandas as pd
 
 from skyshield.analysis import replication_metrics, threat_fates
-from skyshield.engine.sim import World, run_replication
+from skyshield.analysis.uncertainty import Runnable, UncertainWorld
+from skyshield.engine.sim import run_replication
 
 
 class Rep(NamedTuple):
@@ -41,20 +42,19 @@ def replication_seeds(base_seed: int, n: int) -> list[int]:
     ]
 
 
-def run_block(world: World, reps: Block) -> list[Rep]:
-    """Run replications ``(index, seed)`` of ``world`` (baseline and shield); their metrics
-    and fates."""
+def run_block(world: Runnable, reps: Block) -> list[Rep]:
+    """Run replications ``(index, seed)`` of ``world`` (baseline and shield; with parameter
+    uncertainty, each on its own draw of the inputs); their metrics and fates."""
     out = []
     for k, seed in reps:
-        outcomes = run_replication(world, seed)
-        out.append(
-            Rep(k, seed, replication_metrics(outcomes, world.catalog), threat_fates(outcomes))
-        )
+        w = world.for_seed(seed) if isinstance(world, UncertainWorld) else world
+        outcomes = run_replication(w, seed)
+        out.append(Rep(k, seed, replication_metrics(outcomes, w.catalog), threat_fates(outcomes)))
     return out
 
 
 #: One task: a block of replications of one world.
-Task = tuple[World, Block]
+Task = tuple[Runnable, Block]
 
 
 class Executor(Protocol):

@@ -90,6 +90,15 @@ def assessment_summary(a: Assessment) -> dict[str, Any]:
         k: interval_json(Interval(r.mean, r.ci95_low, r.ci95_high, int(r.n)))
         for k, r in zip(HEADLINE_METRICS, shown, strict=True)
     }
+    headline_total = None
+    if a.total is not None:
+        shown_total = metric_table(a.total, tuple(HEADLINE_METRICS.values())).itertuples(
+            index=False
+        )
+        headline_total = {
+            k: interval_json(Interval(r.mean, r.ci95_low, r.ci95_high, int(r.n)))
+            for k, r in zip(HEADLINE_METRICS, shown_total, strict=True)
+        }
     headline.update(
         stations_held=int(totals["stations_held"]),
         stations=int(totals["stations"]),
@@ -156,6 +165,15 @@ def assessment_summary(a: Assessment) -> dict[str, Any]:
         "shortfalls": list(plan.shortfalls),
         "interval_method": INTERVAL_METHOD,
         "headline": headline,
+        "headline_total": headline_total,
+        "uncertain_inputs": (
+            "the same replications with the uncertain inputs drawn anew for each: kill"
+            " probabilities, detection ranges, C2 and reaction times, drone speed, the ground"
+            " layer's effectiveness, costs and the share aimed at protected assets, each between"
+            " its sensitivity range's low and high value"
+            if a.total is not None
+            else None
+        ),
         "kills_by_layer": {
             d: {f: metrics.get(f"{d}.{f}", interval_json(mean_interval([]))) for f in FATES}
             for d in DEFENCES

@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from skyshield.analysis.sweep import TOTAL_AIRCRAFT
+from skyshield.analysis.uncertainty import UNCERTAIN_KIND, UncertainWorld, load_uncertainty
 from skyshield.engine.sim import World
 from skyshield.errors import InputError, Problem
 from skyshield.execution import Executor
@@ -52,7 +53,8 @@ class Assessment:
     ``.low``/``.high``; None without a sweep) and provenance: the run id and store (None when
     not stored), the base seed, where the replications ran, the command that reproduces it and
     the time each stage took (s); and the latest month of the record replayed with and without
-    the shield (None if left out)."""
+    the shield (None if left out); and the main run's replications again with the uncertain
+    inputs drawn anew for each (``total``, None if left out)."""
 
     world: World
     raid_ref: str
@@ -68,6 +70,7 @@ class Assessment:
     command: str
     timings_s: dict[str, float]
     recent: RecordCounterfactual | None = None
+    total: pd.DataFrame | None = None
 
 
 def sizing_points(pledged: int, jets: Sequence[int] | None) -> list[int]:
@@ -98,12 +101,14 @@ def reproduce_command(
     jets: list[int],
     sweep_runs: int,
     recent_runs: int = 0,
+    uncertainty: bool = True,
 ) -> str:
     """The ``skyshield assess`` command line that reproduces an assessment."""
     options = ["--raid", ref, "--night", str(night), "--runs", str(runs), "--seed", str(seed)]
     options += (["--sweep-runs", str(sweep_runs), "--sweep-jets", ",".join(map(str, jets))]
                 if jets else ["--no-sweep"])  # fmt: skip
     options += ["--record-runs", str(recent_runs)] if recent_runs else ["--no-record"]
+    options += [] if uncertainty else ["--no-uncertainty"]
     return shlex.join(["skyshield", "assess", scenario, *options])
 
 
@@ -127,6 +132,7 @@ def assess(
     record: RecordRef = None,
     progress: ProgressFn | None = None,
     recent_runs: int = DEFAULT_RECENT_RUNS,
+    uncertainty: bool = True,
     force: bool = False,
 ) -> Assessment:
     """The main job on ``scenario`` against ``raid`` (default: the scenario's, else
@@ -135,7 +141,10 @@ def assess(
     size (default: 1/3, 2/3, 1 and 4/3 of the pledged jets), on the same seeds; and (unless
     ``recent_runs`` is 0) the latest month of the record, every night with ``recent_runs``
     replications (:func:`~skyshield.studies.counterfactual.record_counterfactual`), so that
-    the designed stress case stands beside what recent nights would have looked like."""
+    the designed stress case stands beside what recent nights would have looked like.  With
+    ``uncertainty`` (the default), the main run's replications run again with the uncertain
+    inputs drawn anew for each (:mod:`skyshield.analysis.uncertainty`): the headline's total
+    intervals."""
     check_count("runs", runs, MAX_REPLICATIONS, force=force)
     check_count("sweep_runs", sweep_runs, MAX_REPLICATIONS, force=force)
     show = progress or no_progress
@@ -152,6 +161,16 @@ def assess(
                      replications=runs, store=store, executor=executor, progress=show,
                      stage=Stage("monte carlo", 1, steps))  # fmt: skip
     timings["monte_carlo"] = time.perf_counter() - t
+    t = time.perf_counter()
+    total = None
+    if uncertainty:
+        total = run_world(UncertainWorld(world, load_uncertainty(ls)),
+                          kind=UNCERTAIN_KIND["assess"], raid_ref=ref, night=night,
+                          base_seed=seed, replications=runs, store=store, executor=executor,
+                          progress=show,
+                          stage=Stage("monte carlo with parameter uncertainty", 1, 1),
+                          ).replications  # fmt: skip
+    timings["uncertainty"] = time.perf_counter() - t
     t = time.perf_counter()
     table = None
     if jets:
@@ -181,8 +200,16 @@ def assess(
     timings["sample_night"] = time.perf_counter() - t
     where = executor.describe() if executor is not None else "1 local process"
     command = reproduce_command(
-        _scenario_name(ls.origin), ref, night, runs, seed, jets, sweep_runs, recent_runs
+        _scenario_name(ls.origin),
+        ref,
+        night,
+        runs,
+        seed,
+        jets,
+        sweep_runs,
+        recent_runs,
+        uncertainty,
     )
     return Assessment(world, ref, main.run_id, store.path if store else None, seed, where,
                       main.replications, sample, table, TOTAL_AIRCRAFT, sweep_runs, command,
-                      timings, recent)  # fmt: skip
+                      timings, recent, total)  # fmt: skip

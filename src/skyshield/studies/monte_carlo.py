@@ -8,6 +8,12 @@ from dataclasses import dataclass
 import pandas as pd
 
 from skyshield.analysis import metric_table
+from skyshield.analysis.uncertainty import (
+    UNCERTAIN_KIND,
+    UncertainWorld,
+    is_uncertain,
+    load_uncertainty,
+)
 from skyshield.engine.sim import World
 from skyshield.execution import Executor
 from skyshield.runs import Store
@@ -39,10 +45,24 @@ class MonteCarloResult:
     replications: pd.DataFrame
     seconds: float
 
+    total: pd.DataFrame | None = None
+    total_run_id: str | None = None
+
     @property
     def table(self) -> pd.DataFrame:
-        """Every metric's mean and interval (:func:`skyshield.analysis.metric_table`)."""
-        return metric_table(self.replications)
+        """Every metric's mean and interval (:func:`skyshield.analysis.metric_table`); with
+        parameter uncertainty, also ``total_mean``, ``total_low`` and ``total_high``: the same
+        replications with the uncertain inputs drawn anew for each (the total interval beside
+        the dice-only one)."""
+        table = metric_table(self.replications)
+        if self.total is None:
+            return table
+        total = metric_table(self.total, tuple(table["metric"]))
+        return table.assign(
+            total_mean=total["mean"].to_numpy(),
+            total_low=total["ci95_low"].to_numpy(),
+            total_high=total["ci95_high"].to_numpy(),
+        )
 
 
 def montecarlo(
@@ -56,6 +76,7 @@ def montecarlo(
     store: Store | None = None,
     record: RecordRef = None,
     progress: ProgressFn | None = None,
+    uncertainty: bool = False,
     force: bool = False,
 ) -> MonteCarloResult:
     """``runs`` replications of ``raid`` (default: the scenario's, else ``reference``; a date
@@ -64,16 +85,26 @@ def montecarlo(
 
     Replication ``k`` has the seed ``SeedSequence(seed).spawn(runs)[k]``: the same inputs give
     the same numbers on any machine and executor.  More than
-    :data:`~skyshield.studies.limits.MAX_REPLICATIONS` need ``force``.
+    :data:`~skyshield.studies.limits.MAX_REPLICATIONS` need ``force``.  With ``uncertainty``,
+    the same replications run a second time with the uncertain inputs drawn anew for each
+    (:mod:`skyshield.analysis.uncertainty`; stored as a run of kind ``mc+uncertainty``).
     """
     check_count("runs", runs, MAX_REPLICATIONS, force=force)
     ls = loaded(scenario)
     world = world_of(ls, night_of(ls, raid, night, record, store))
     ref = raid_ref(ls, raid)
+    steps = 2 if uncertainty else 1
     res = run_world(world, kind="mc", raid_ref=ref, night=night, base_seed=seed,
                     replications=runs, store=store, executor=executor, progress=progress,
-                    stage=Stage("monte carlo"))  # fmt: skip
-    return MonteCarloResult(world, res.run_id, seed, ref, res.replications, res.seconds)
+                    stage=Stage("monte carlo", 1, steps))  # fmt: skip
+    if not uncertainty:
+        return MonteCarloResult(world, res.run_id, seed, ref, res.replications, res.seconds)
+    total = run_world(UncertainWorld(world, load_uncertainty(ls)), kind=UNCERTAIN_KIND["mc"],
+                      raid_ref=ref, night=night, base_seed=seed, replications=runs, store=store,
+                      executor=executor, progress=progress,
+                      stage=Stage("monte carlo with parameter uncertainty", 2, steps))  # fmt: skip
+    return MonteCarloResult(world, res.run_id, seed, ref, res.replications,
+                            res.seconds + total.seconds, total.replications, total.run_id)  # fmt: skip
 
 
 def resume_montecarlo(
@@ -91,7 +122,9 @@ def resume_montecarlo(
     ls = loaded(stored_scenario(row))
     ref = str(row["raid"])
     world = world_of(ls, ref, night, record, store)
-    res = run_world(world, kind=str(row["kind"]), raid_ref=ref, night=night, base_seed=base,
+    kind = str(row["kind"])
+    runnable = UncertainWorld(world, load_uncertainty(ls)) if is_uncertain(kind) else world
+    res = run_world(runnable, kind=kind, raid_ref=ref, night=night, base_seed=base,
                     replications=n, store=store, executor=executor, progress=progress,
                     stage=Stage("monte carlo"), resume_run=run_id)  # fmt: skip
     return MonteCarloResult(world, run_id, base, ref, res.replications, res.seconds)

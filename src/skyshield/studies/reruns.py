@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from skyshield.analysis.uncertainty import UncertainWorld, is_uncertain, load_uncertainty
 from skyshield.errors import InputError, Problem
 from skyshield.execution import Executor, Rep, replication_seeds, run_replications
 from skyshield.runs import Store
@@ -90,8 +91,13 @@ def rerun(
         finished += len(block)
         show(Progress("rerun", finished, n, run_id=run_id))
 
+    runnable = (
+        UncertainWorld(world, load_uncertainty(world.ls))
+        if is_uncertain(str(row["kind"]))
+        else world
+    )
     again = run_replications(
-        world, list(enumerate(replication_seeds(int(row["base_seed"]), n))), executor, on_block
+        runnable, list(enumerate(replication_seeds(int(row["base_seed"]), n))), executor, on_block
     )
     fresh = pd.DataFrame([{"rep": r.rep, "seed": r.seed, **r.metrics} for r in again])
     cols = sorted({c for c in (*stored.columns, *fresh.columns) if c not in ("rep", "seed")})

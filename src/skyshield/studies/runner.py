@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from skyshield.engine.sim import World
+from skyshield.analysis.uncertainty import Runnable
 from skyshield.execution import Executor, Rep, replication_seeds, run_replications
 from skyshield.runs import DONE, FAILED, INTERRUPTED, Store
 from skyshield.studies.progress import Progress, ProgressFn, no_progress
@@ -47,7 +47,7 @@ def reps_frame(reps: list[Rep]) -> pd.DataFrame:
 
 
 def run_world(
-    world: World,
+    world: Runnable,
     *,
     kind: str,
     raid_ref: str,
