@@ -159,3 +159,15 @@ def test_two_assessments_into_one_folder(
         ]
         assert main(args) == 2
     assert "another skyshield job is writing this folder" in capsys.readouterr().err
+
+
+def test_a_raid_path_from_the_store_or_the_command_line_never_echoes_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A raid named by path (as ``--raid``, or in a stored run's raid column) that is not a raid
+    file is refused without printing what the file holds."""
+    secret = tmp_path / "secret.txt"
+    secret.write_text("root:x:0:0:the-secret-line\n", encoding="utf-8")
+    assert main(["mc", "small", "--raid", str(secret), "--runs", "1"]) == 2
+    err = capsys.readouterr().err
+    assert "not a raid file" in err and "the-secret-line" not in err
