@@ -235,6 +235,7 @@ export function renderFrame() {
   const flying = fateNames.map(() => new Path2D());
   const ended = fateNames.map(() => new Path2D());
   night.shown.fill(0);
+  let sample = "";
   for (let i = 0; i < th.n; i++) {
     if (t < th.launch[i]) continue;
     const f = dd.fate[i];
@@ -247,6 +248,7 @@ export function renderFrame() {
     flying[f].moveTo(q[0] + 3, q[1]);
     flying[f].arc(q[0], q[1], 3, 0, 2 * Math.PI);
     night.screenX[i] = q[0]; night.screenY[i] = q[1]; night.shown[i] = 1;
+    if (!sample && q[0] > 20 && q[1] > 20 && q[0] < w - 20 && q[1] < hh - 120) sample = `${i} ${q[0].toFixed(1)} ${q[1].toFixed(1)}`;
   }
   fateNames.forEach((name, f) => {
     const colour = FATES[name] ? FATES[name].color : "#000";
@@ -300,6 +302,7 @@ export function renderFrame() {
   bar.dataset.frameMs = ms.toFixed(2);
   bar.dataset.frameTimes = frameTimes.map((v) => v.toFixed(2)).join(",");
   bar.dataset.t = String(t);
+  bar.dataset.sample = sample; // a threat in flight and where it is drawn (x y in the map's box)
   const sorted = [...frameTimes].sort((x, y) => x - y);
   $("replay-frame").textContent = `frame ${sorted[Math.floor(sorted.length / 2)].toFixed(1)} ms`;
   return ms;
@@ -488,7 +491,9 @@ export async function load(runId, rep) {
   $("replay-rep").value = String(rep);
   renderPanel();
   activate(active);
-  setTime(0);
+  let first = Infinity;
+  for (let i = 0; i < night.threats.n; i++) first = Math.min(first, night.threats.launch[i]);
+  setTime(Number.isFinite(first) ? Math.max(0, Math.floor((first - 600) / STEP_S) * STEP_S) : 0);
   document.body.dataset.replay = `${runId}-${rep}`;
   ctx.setStatus(`replay of run ${runId} replication ${rep} (${night.threats.n} threats, ${night.fighters.n} fighter sorties)`);
 }
