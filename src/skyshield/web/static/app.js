@@ -514,7 +514,7 @@ function updateJobCard(card, job) {
         job.result.summary ? h("span", {}, " · ", h("a", { href: `/api/jobs/${job.id}/summary`, target: "_blank", rel: "noopener" }, "summary.json")) : null),
     );
   }
-  card.replaceChildren(...parts);
+  card.replaceChildren(...parts.filter(Boolean));
 }
 
 const FINISHED = ["done", "failed", "cancelled", "interrupted"];

@@ -26,9 +26,14 @@ function drawSweep() {
     }],
     yLabel: metric,
   }));
-  $("sweep-table").replaceChildren(h("table", {},
-    h("tr", {}, h("th", {}, res.path), ...res.metrics.map((m) => h("th", {}, m.split(".").slice(-1)[0])), h("th", {}, "run")),
-    ...rows.map((r) => h("tr", {}, h("td", {}, String(r[key])), ...res.metrics.map((m) => h("td", {}, fmt(r[m]))), h("td", {}, r.run_id)))));
+  const cell = (r, m) => {
+    const lo = r[`${m}.low`], hi = r[`${m}.high`];
+    return h("td", {}, fmt(r[m]), lo !== null && hi !== null && lo !== undefined ? h("small", {}, h("br"), `[${fmt(lo)}, ${fmt(hi)}]`) : null);
+  };
+  $("sweep-table").replaceChildren(h("table", { class: "sweep-table" },
+    h("tr", {}, h("th", {}, res.path), ...rows.map((r) => h("th", {}, String(r[key])))),
+    ...res.metrics.map((m) => h("tr", { dataset: { metric: m } }, h("td", {}, m), ...rows.map((r) => cell(r, m)))),
+    h("tr", {}, h("td", {}, "run"), ...rows.map((r) => h("td", {}, r.run_id)))));
 }
 
 function showSweep(job) {
