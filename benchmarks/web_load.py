@@ -144,7 +144,7 @@ def main() -> None:
     ap.add_argument("--users", type=int, default=50)
     ap.add_argument("--seconds", type=float, default=60.0)
     ap.add_argument("--think", type=float, default=1.0, help="mean think time of a user (s)")
-    ap.add_argument("--assess-runs", type=int, default=80, help="replications of the job")
+    ap.add_argument("--assess-runs", type=int, default=400, help="replications of the job")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
+import time
 from pathlib import Path
 from typing import Any
 
@@ -173,8 +175,16 @@ def test_a_night_larger_than_the_limit_is_refused(tmp_path: Path, stored) -> Non
 @pytest.mark.slow
 def test_the_least_recently_used_replays_are_removed(tmp_path: Path, stored) -> None:  # type: ignore[no-untyped-def]
     config = make_config(tmp_path, store_path=stored[0], limits=Limits(replay_cache=1))
+    replays = tmp_path / "out" / "replays"
     with client(config) as api:
         _night(api, stored[1], 0)
         _night(api, stored[1], 1)
-    kept = [p.name for p in (tmp_path / "out" / "replays").iterdir()]
-    assert len(kept) == 1 and kept[0].startswith(f"{stored[1]}-1-")
+        # both were used just now: neither is removed while it may still be being sent
+        assert len(list(replays.iterdir())) == 2
+        for folder in replays.iterdir():
+            os.utime(folder, (time.time() - 3600, time.time() - 3600))
+        # a build for replication 0 removes replication 1, used least recently
+        r = api.get(f"/api/runs/{stored[1]}/replications/0/export?format=kml")
+        assert r.status_code == 200
+    kept = sorted(p.name for p in replays.iterdir())
+    assert len(kept) == 1 and kept[0].startswith(f"{stored[1]}-0-")

@@ -74,7 +74,7 @@ def test_a_two_point_sweep_stores_a_run_a_point(tmp_path: Path) -> None:
         assert r.status_code == 202, r.text
         job = r.json()
         assert job["label"] == (
-            "sweep coalition.total_aircraft = 4, 8 on small, 2 replications a point"
+            "sweep coalition.total_aircraft = 4, 8 on small, 2 replication(s) a point"
         )
         end = time.monotonic() + 600
         while job["state"] not in ("done", "failed", "cancelled") and time.monotonic() < end:

@@ -90,7 +90,7 @@ def _size_and_label(body: JobRequest, params: dict[str, Any], limits: Any) -> tu
         _check_sweep(params, body.set_path, body.set_values)
         values = ", ".join(str(v) for v in body.set_values)
         return body.runs * points, (
-            f"sweep {body.set_path} = {values} on {body.ref}, {body.runs} replications a point"
+            f"sweep {body.set_path} = {values} on {body.ref}, {body.runs} replication(s) a point"
         )
     if body.kind == "sensitivity":
         from skyshield.analysis.sensitivity import known_metric, load_factors
@@ -106,7 +106,7 @@ def _size_and_label(body: JobRequest, params: dict[str, Any], limits: Any) -> tu
         factors = len(load_factors(None)[0])
         return body.runs * (1 + 2 * factors), (
             f"sensitivity of {metric} on {body.ref}: {factors} factors low and high,"
-            f" {body.runs} replications each"
+            f" {body.runs} replication(s) each"
         )
     total = body.runs + body.sweep_runs * SWEEP_POINTS
     extra = f" (+ {body.sweep_runs} a sizing point)" if body.sweep_runs else ""

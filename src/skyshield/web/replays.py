@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,9 @@ from skyshield.files import write_atomic
 from skyshield.web.config import Limits
 from skyshield.web.paths import inside
 from skyshield.web.replay_kinds import NIGHT_FILE, export_name
+
+#: A replication's folder used within this many seconds is not removed (s).
+RECENT_S = 600.0
 
 #: Worker functions (``module:function``) of the two products.
 NIGHT_TARGET = "skyshield.web.replay_kinds:build_night"
@@ -167,19 +171,23 @@ class Replays:
         return _End(code, result, error)
 
     def _evict(self, keep: Path) -> None:
-        """Remove the least recently used replications beyond ``replay_cache``."""
+        """Remove the least recently used replications beyond ``replay_cache`` (none used in
+        the last :data:`RECENT_S`: a file being sent stays)."""
         folders = [p for p in self.root.iterdir() if p.is_dir() and not p.is_symlink()]
         if len(folders) <= self.limits.replay_cache:
             return
         folders.sort(key=lambda p: p.stat().st_mtime)
+        recent = time.time() - RECENT_S
         for old in folders[: len(folders) - self.limits.replay_cache]:
-            if old != keep and not self._key_busy(old.name):
-                shutil.rmtree(old, ignore_errors=True)
-
-    def _key_busy(self, folder_name: str) -> bool:
-        with self._lock:
-            keys = [k for k in self._keys if k.startswith(folder_name + "/")]
-        return any(self._keys[k].locked() for k in keys)
+            if old == keep or old.stat().st_mtime > recent:
+                continue
+            with self._lock:
+                keys = [k for k in self._keys if k.startswith(old.name + "/")]
+                if any(self._keys[k].locked() for k in keys):
+                    continue
+                for k in keys:
+                    del self._keys[k]
+            shutil.rmtree(old, ignore_errors=True)
 
 
 def _kill_group(proc: subprocess.Popen[bytes]) -> None:

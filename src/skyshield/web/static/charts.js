@@ -164,7 +164,7 @@ export function tornado({ title, rows, xLabel, width = 450 }) {
   const rowH = 26;
   const height = 40 + rows.length * rowH;
   const { box, svg, tip } = frame(width, height, title);
-  const left = 150, right = width - 12, top = 8, bottom = height - 28;
+  const left = 170, right = width - 12, top = 8, bottom = height - 28;
   const vals = rows.flatMap((r) => [r.low, r.high, ...(r.lowCi || []), ...(r.highCi || [])]).filter((v) => v !== null && Number.isFinite(v));
   const m = Math.max(1e-9, ...vals.map(Math.abs));
   const tv = ticks(-m, m, 6);
@@ -177,7 +177,7 @@ export function tornado({ title, rows, xLabel, width = 450 }) {
   if (xLabel) svg.append(s("text", { x: (left + right) / 2, y: height - 2, "text-anchor": "middle", class: "axis-label" }, xLabel));
   rows.forEach((r, i) => {
     const yc = top + i * rowH + rowH / 2;
-    svg.append(s("text", { x: left - 6, y: yc + 4, "text-anchor": "end", class: "tick" }, r.label.length > 26 ? `${r.label.slice(0, 25)}…` : r.label));
+    svg.append(s("text", { x: left - 6, y: yc + 4, "text-anchor": "end", class: "tick" }, r.label.length > 30 ? `${r.label.slice(0, 29)}…` : r.label));
     for (const [which, v, ci, text, color] of [["low", r.low, r.lowCi, r.lowText, PALETTE[0]], ["high", r.high, r.highCi, r.highText, PALETTE[1]]]) {
       if (v === null || !Number.isFinite(v)) continue;
       const a = Math.min(X(0), X(v)), b = Math.max(X(0), X(v));

@@ -481,7 +481,13 @@ export async function load(runId, rep) {
   setPlaying(false);
   ctx.setStatus(`replaying run ${runId} replication ${rep}: simulating it again (a few seconds the first time)…`);
   $("replay-info").replaceChildren(h("p", { class: "hint" }, `Simulating replication ${rep} of run ${runId} again…`));
-  const data = await api("GET", `/api/runs/${encodeURIComponent(runId)}/replications/${rep}/night`);
+  let data;
+  try {
+    data = await api("GET", `/api/runs/${encodeURIComponent(runId)}/replications/${rep}/night`);
+  } catch (err) {
+    $("replay-info").replaceChildren(h("p", { class: "err" }, `Replication ${rep} of run ${runId} cannot be replayed: ${err.message}`));
+    throw err;
+  }
   night = decode(data);
   selected = null;
   setLayerData(data);
