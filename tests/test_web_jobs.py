@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import time
 from pathlib import Path
 
@@ -13,7 +14,12 @@ import pytest
 from skyshield.web import Limits
 from web_helpers import JOB_MODULE, client, make_config
 
-TARGETS = {"count": "webjob:count", "sleep": "webjob:sleeper", "broken": "webjob:broken"}
+TARGETS = {
+    "count": "webjob:count",
+    "sleep": "webjob:sleeper",
+    "broken": "webjob:broken",
+    "store": "webjob:store_sleeper",
+}
 
 
 @pytest.fixture
@@ -147,3 +153,85 @@ def test_an_assessment_job_writes_its_report(tmp_path: Path) -> None:
         runs = api.get("/api/runs").json()
         assert runs[0]["run_id"] == done["result"]["run_ids"][0]
         assert runs[0]["scenario_origin"] == "<builtin small>"  # unchanged: stored by its name
+
+
+def _file(path: Path, timeout: float = 60.0) -> str:
+    end = time.monotonic() + timeout
+    while not path.exists() and time.monotonic() < end:
+        time.sleep(0.05)
+    return path.read_text()
+
+
+def test_a_killed_worker_fails_with_a_message_and_the_store_stays_consistent(
+    api, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    job = _start(api, "store")
+    folder = tmp_path / "out" / "jobs" / job["id"]
+    pid = int(_file(folder / "worker.pid"))
+    run_id = _file(folder / "run_id")
+    os.kill(pid, signal.SIGKILL)
+    ended = _wait(api, job["id"], {"failed", "cancelled", "done"})
+    assert ended["state"] == "failed"
+    assert ended["message"].startswith(
+        "failed: the worker ended without a result (killed by signal 9 (SIGKILL)); what it"
+        " stored is kept, its run reads as interrupted in the store"
+    )
+    # the page reads the run as interrupted, in the list and alone
+    listed = {r["run_id"]: r for r in api.get("/api/runs").json()}
+    assert listed[run_id]["status"] == "interrupted" and listed[run_id]["stored"] == 0
+    assert api.get(f"/api/runs/{run_id}").json()["run"]["status"] == "interrupted"
+    # the store takes the next job's writes
+    follow = _wait(api, _start(api, "count", runs=2)["id"], {"done", "failed"})
+    assert follow["state"] == "done"
+
+
+def test_jobs_of_an_earlier_server_are_shown_finished_or_interrupted(tmp_path: Path) -> None:
+    jobs = tmp_path / "out" / "jobs"
+    finished = {"id": "aaaaaaaaaaaa", "kind": "mc", "label": "mc small, 2 replications",
+                "state": "done", "result": {"run_ids": ["0123456789ab"]}, "created": 1.0,
+                "runs": 2, "seed": 1}  # fmt: skip
+    running = {**finished, "id": "bbbbbbbbbbbb", "state": "running", "result": {}, "created": 2.0}
+    for doc in (finished, running):
+        (jobs / doc["id"]).mkdir(parents=True)
+        (jobs / doc["id"] / "job.json").write_text(json.dumps(doc))
+    (jobs / "not-a-job").mkdir()
+    (jobs / "not-a-job" / "job.json").write_text(json.dumps({**finished, "state": "running"}))
+    (jobs / "cccccccccccc").mkdir()
+    (jobs / "cccccccccccc" / "job.json").write_text("{broken")
+    with client(make_config(tmp_path)) as api:
+        shown = {j["id"]: j for j in api.get("/api/jobs").json()}
+    assert set(shown) == {"aaaaaaaaaaaa", "bbbbbbbbbbbb"}
+    assert shown["aaaaaaaaaaaa"]["state"] == "done"
+    assert shown["aaaaaaaaaaaa"]["result"] == {"run_ids": ["0123456789ab"]}
+    assert shown["bbbbbbbbbbbb"]["state"] == "interrupted"
+    assert shown["bbbbbbbbbbbb"]["message"].startswith("interrupted: the server stopped")
+    on_disk = json.loads((jobs / "bbbbbbbbbbbb" / "job.json").read_text())
+    assert on_disk["state"] == "interrupted"
+
+
+@pytest.mark.slow
+def test_cancelling_a_monte_carlo_marks_its_run_interrupted_at_once(tmp_path: Path) -> None:
+    from skyshield.runs import Store
+    from skyshield.scenario import load_scenario
+
+    text = load_scenario("small").text
+    with client(make_config(tmp_path)) as api:
+        body = {"kind": "mc", "ref": "small", "text": text, "runs": 400}
+        job = api.post("/api/jobs", json=body).json()
+        end = time.monotonic() + 300
+        while job["done"] < 1 and time.monotonic() < end:
+            time.sleep(0.2)
+            job = api.get(f"/api/jobs/{job['id']}").json()
+        api.post(f"/api/jobs/{job['id']}/cancel")
+        ended = _wait(api, job["id"], {"cancelled", "failed", "done"}, timeout=60)
+        assert ended["state"] == "cancelled"
+        store = Store(tmp_path / "store.duckdb")
+        row = store.runs().iloc[0]
+        assert row["status"] == "interrupted"  # marked by the worker as it stopped
+        assert store.run(row["run_id"])["message"] == "stopped before it was done"
+        reps = store.run_metrics(row["run_id"])["rep"]
+        assert 1 <= len(reps) < 400 and reps.is_unique
+        fates = store.fate_counts(row["run_id"])
+        assert set(fates["rep"]) == set(reps)  # every stored replication whole, nothing more
+        again = api.post("/api/jobs", json={**body, "runs": 2}).json()
+        assert _wait(api, again["id"], {"done", "failed"}, timeout=300)["state"] == "done"

@@ -42,6 +42,17 @@ def sleeper(params, folder, progress):
 
 def broken(params, folder, progress):
     raise RuntimeError("the job broke on purpose")
+
+
+def store_sleeper(params, folder, progress):
+    import os
+    from skyshield.runs import Store
+
+    run_id = Store(params["store"]).start_run("mc", "test", "name: t", "reference", 1, 1, 5)
+    (folder / "run_id").write_text(run_id)
+    (folder / "worker.pid").write_text(str(os.getpid()))
+    progress(SimpleNamespace(stage="sleeping", done=0, total=1))
+    time.sleep(600)
 """
 
 

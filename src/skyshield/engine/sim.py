@@ -134,7 +134,8 @@ class Outcome:
     ``night_h`` is the night's length (first launch to last arrival, from t = 0), over which
     flight hours and costs are counted; ``support_cost_usd`` the AEW and tanker cost of the
     night (the force plan's daily cost, pro rata); ``exposure_km`` the least distance of any
-    fighter leg to hostile territory.
+    fighter leg to hostile territory; ``tracked_s`` (shield only, None for the baseline) the
+    time (s) each threat became a track for the coalition's C2, by threat (inf: never).
     """
 
     defence: str
@@ -146,6 +147,7 @@ class Outcome:
     night_h: float = 0.0
     support_cost_usd: float = 0.0
     exposure_km: float = math.inf
+    tracked_s: F64 | None = None
 
     def summary(self, catalog: Catalog) -> dict[str, Any]:
         """Headline figures: fates, hits per asset, sorties, flight hours, weapons, cost (USD)."""
@@ -811,6 +813,7 @@ def run_replication(
         out[defence] = Outcome(
             defence, seed, df, _sortie_frame(run.aircraft, world, night_s),
             _engagement_frame(run.engagements, df), legs, night_s / 3600.0, support, _exposure(world, legs),
+            run.track_s,
         )  # fmt: skip
     return out
 

@@ -4,21 +4,20 @@ run store (list, one run, two runs compared)."""
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import json
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter, HTTPException, Path, Query, Request
 from fastapi.responses import FileResponse, StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
 from skyshield.errors import InputError
-from skyshield.runs import Store
 from skyshield.runs.store import StoreBusy
 from skyshield.web.jobs import FINISHED, Job, QueueFull
 from skyshield.web.paths import SCENARIO_NAME, is_builtin, job_dir
-from skyshield.web.runs_view import compare_runs, list_runs, run_detail
 from skyshield.web.security import REPORT_CSP
 
 router = APIRouter(prefix="/api")
@@ -38,13 +37,18 @@ STORE_WAIT_S = 5.0
 #: A run id as the store makes them.
 RUN_ID = r"^[0-9a-f]{6,32}$"
 
+#: A field path a sweep may set (what ``skyshield sweep --set`` takes before ``=``).
+SET_PATH = r"^[A-Za-z_][A-Za-z0-9_-]*(\[\d{1,4}\])*(\.[A-Za-z_][A-Za-z0-9_-]*(\[\d{1,4}\])*){0,9}$"
+
 
 class JobRequest(BaseModel):
-    """A job on a scenario text: ``mc`` (Monte Carlo) or ``assess`` (the main job)."""
+    """A job on a scenario text: ``mc`` (Monte Carlo), ``assess`` (the main job), ``sweep`` (one
+    field over several values) or ``sensitivity`` (every shipped factor at its low and high
+    value: a tornado)."""
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: str = Field(description="mc or assess")
+    kind: str = Field(description="mc, assess, sweep or sensitivity")
     ref: str = Field(description="Built-in name or file name the text belongs to.")
     text: str = Field(description="The scenario's YAML text as shown (saved or not).")
     runs: int = Field(ge=1, description="Replications with and without the shield.")
@@ -55,10 +59,70 @@ class JobRequest(BaseModel):
         description="reference or a night of the record (YYYY-MM-DD); default the scenario's.",
     )
     sweep_runs: int = Field(0, ge=0, description="assess: replications a sizing-sweep point.")
+    set_path: str | None = Field(
+        None,
+        pattern=SET_PATH,
+        description="sweep: the field swept, a dotted path (e.g. coalition.total_aircraft).",
+    )
+    set_values: list[int | float | str] | None = Field(
+        None, max_length=1000, description="sweep: its values, one point each."
+    )
+    metric: str | None = Field(
+        None, pattern=r"^[A-Za-z0-9_.-]{1,120}$", description="sensitivity: the metric compared."
+    )
 
 
 def _web(request: Request) -> Any:
     return request.app.state.web
+
+
+def _size_and_label(body: JobRequest, params: dict[str, Any], limits: Any) -> tuple[int, str]:
+    """Replications the job runs in all and its label; 422 for a sweep or sensitivity that
+    cannot run (its points checked as the library will, before it is queued)."""
+    if body.kind == "sweep":
+        if not body.set_path or not body.set_values:
+            raise HTTPException(422, "a sweep needs set_path and at least one of set_values")
+        points = len(body.set_values)
+        if points > limits.sweep_points:
+            raise HTTPException(
+                422, f"{points} sweep points: at most {limits.sweep_points} in one job"
+            )
+        _check_sweep(params, body.set_path, body.set_values)
+        values = ", ".join(str(v) for v in body.set_values)
+        return body.runs * points, (
+            f"sweep {body.set_path} = {values} on {body.ref}, {body.runs} replication(s) a point"
+        )
+    if body.kind == "sensitivity":
+        from skyshield.analysis.sensitivity import known_metric, load_factors
+        from skyshield.studies import DEFAULT_METRIC
+
+        metric = body.metric or DEFAULT_METRIC
+        if not known_metric(metric):
+            raise HTTPException(
+                422, f"not a metric: {metric!r}; expected e.g. shield.hits_on_assets,"
+                " baseline.hits_on_assets, marginal.hits_on_assets_avoided",
+            )  # fmt: skip
+        params["metric"] = metric
+        factors = len(load_factors(None)[0])
+        return body.runs * (1 + 2 * factors), (
+            f"sensitivity of {metric} on {body.ref}: {factors} factors low and high,"
+            f" {body.runs} replication(s) each"
+        )
+    total = body.runs + body.sweep_runs * SWEEP_POINTS
+    extra = f" (+ {body.sweep_runs} a sizing point)" if body.sweep_runs else ""
+    return total, f"{body.kind} {body.ref}, {body.runs} replications{extra}"
+
+
+def _check_sweep(params: dict[str, Any], path: str, values: list[Any]) -> None:
+    """InputError (422) unless every point of the sweep makes a valid scenario."""
+    from skyshield.analysis.sweep import sweep_variant
+    from skyshield.scenario import LoadedScenario, load_scenario
+    from skyshield.web.job_kinds import job_scenario
+
+    scenario = job_scenario(params)
+    base = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
+    for value in values:
+        sweep_variant(base, {path: value})
 
 
 def _job(request: Request, job_id: str) -> Job:
@@ -85,19 +149,28 @@ def start_job(request: Request, body: JobRequest) -> dict[str, Any]:
         raise HTTPException(
             413, f"scenario text too large: at most {cfg.limits.scenario_bytes} bytes"
         )
-    most = cfg.limits.replications_per_job
-    if body.runs + body.sweep_runs * SWEEP_POINTS > most:
-        raise HTTPException(
-            422, f"{body.runs} replications (+ {body.sweep_runs} a sweep point) is more than"
-            f" this server runs in one job ({most}): ask for fewer",
-        )  # fmt: skip
     params = {
         **body.model_dump(exclude={"kind"}),
         "folder": str(cfg.scenario_dir),
         "store": str(cfg.store_path),
         "workers": cfg.workers,
     }
-    label = f"{body.kind} {body.ref}, {body.runs} replications"
+    total, label = _size_and_label(body, params, cfg.limits)
+    most = cfg.limits.replications_per_job
+    if total > most:
+        raise HTTPException(
+            422, f"{label}: {total} replications in all, more than this server runs in one job"
+            f" ({most}): ask for fewer",
+        )  # fmt: skip
+    if body.raid is not None and body.raid != "reference":
+        try:
+            night = dt.date.fromisoformat(body.raid)
+        except ValueError:
+            raise HTTPException(422, f"raid {body.raid!r} is not a date (YYYY-MM-DD)") from None
+        if not web.record.has_night(night):
+            raise HTTPException(
+                422, f"the record has no night {body.raid} ({web.record.choice().description})"
+            )
     try:
         job = web.queue.submit(body.kind, label, params)
     except QueueFull as exc:
@@ -197,19 +270,11 @@ def _not_found() -> Iterator[None]:
         raise HTTPException(404, "; ".join(p.message for p in exc.problems)) from None
 
 
-def _store(request: Request) -> Store | None:
-    path = _web(request).config.store_path
-    return Store(path, wait_s=STORE_WAIT_S) if path.exists() else None
-
-
 @router.get("/runs", tags=["runs"])
 def runs(request: Request) -> list[dict[str, Any]]:
-    """Runs of the store, newest first."""
-    store = _store(request)
-    if store is None:
-        return []
-    with store:
-        return list_runs(store)
+    """Runs of the store, newest first (a run whose process is gone reads as interrupted)."""
+    out: list[dict[str, Any]] = _web(request).reads.runs()
+    return out
 
 
 @router.get("/runs/compare", tags=["runs"])
@@ -220,18 +285,14 @@ def compare(
 ) -> dict[str, Any]:
     """Runs ``a`` and ``b`` metric by metric: means with 95 % intervals, and the difference
     b - a with its 95 % interval (paired by seed when the runs share their base seed)."""
-    store = _store(request)
-    if store is None:
-        raise HTTPException(404, "the run store is empty")
-    with store, _not_found():
-        return compare_runs(store, a, b)
+    with _not_found():
+        out: dict[str, Any] = _web(request).reads.compare(a, b)
+    return out
 
 
 @router.get("/runs/{run_id}", tags=["runs"])
-def run(request: Request, run_id: str) -> dict[str, Any]:
+def run(request: Request, run_id: str = Path(pattern=RUN_ID)) -> dict[str, Any]:
     """One run: its provenance and every metric's mean with its 95 % interval."""
-    store = _store(request)
-    if store is None:
-        raise HTTPException(404, "the run store is empty")
-    with store, _not_found():
-        return run_detail(store, run_id)
+    with _not_found():
+        out: dict[str, Any] = _web(request).reads.run(run_id)
+    return out

@@ -20,12 +20,16 @@ from fastapi.staticfiles import StaticFiles
 from skyshield.errors import InputError
 from skyshield.runs.store import StoreBusy
 from skyshield.version import __version__
-from skyshield.web import api_jobs, api_scenarios
+from skyshield.web import api_jobs, api_record, api_replays, api_scenarios
+from skyshield.web.api_jobs import STORE_WAIT_S
 from skyshield.web.config import ServerConfig
 from skyshield.web.jobs import JobQueue
 from skyshield.web.layers import ZoneCache
 from skyshield.web.paths import PathRefused
+from skyshield.web.record_view import RecordCache
+from skyshield.web.replays import ReplayBusy, ReplayFailed, Replays
 from skyshield.web.security import Guard
+from skyshield.web.store_reads import StoreReads
 
 
 def static_dir() -> Path:
@@ -34,17 +38,23 @@ def static_dir() -> Path:
 
 
 class WebState:
-    """What one app owns: its configuration, zones computed so far and its job queue."""
+    """What one app owns: its configuration, zones computed so far, its reads of the run store,
+    its job queue (with the jobs of earlier servers on the same output folder), its replays
+    and the record it read."""
 
     def __init__(self, config: ServerConfig) -> None:
         self.config = config
         self.zones = ZoneCache()
+        self.reads = StoreReads(config.store_path, STORE_WAIT_S)
         self.queue = JobQueue(
             config.out_dir,
             config.job_targets,
             concurrent=config.limits.concurrent_jobs,
             queued=config.limits.queued_jobs,
+            on_end=self.reads.changed,
         )
+        self.replays = Replays(config.out_dir, config.store_path, config.limits)
+        self.record = RecordCache(self.reads.store)
 
 
 def state_of(request: Request) -> WebState:
@@ -60,6 +70,7 @@ def create_app(config: ServerConfig) -> Any:
     @asynccontextmanager
     async def lifespan(_: FastAPI) -> AsyncIterator[None]:
         yield
+        web.replays.shutdown()
         web.queue.shutdown()
 
     app = FastAPI(
@@ -67,8 +78,9 @@ def create_app(config: ServerConfig) -> Any:
         version=__version__,
         description=(
             "Plan the shield on a map: open, edit, check and save scenarios, see the force plan,"
-            " run Monte Carlo and assessment jobs, list and compare stored runs.  Every endpoint"
-            " answers JSON; errors are 4xx with a `detail`."
+            " run Monte Carlo, assessment, sweep and sensitivity jobs, list and compare stored"
+            " runs, replay a stored night, explore the record of attacks.  Every endpoint"
+            " answers JSON (exports: files); errors are 4xx with a `detail`."
         ),
         docs_url=None,
         redoc_url=None,
@@ -88,6 +100,14 @@ def create_app(config: ServerConfig) -> Any:
             status_code=503 if busy else 422,
             headers={"Retry-After": "2"} if busy else None,
         )
+
+    @app.exception_handler(ReplayBusy)
+    async def _busy(_: Request, exc: ReplayBusy) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=503, headers={"Retry-After": "5"})
+
+    @app.exception_handler(ReplayFailed)
+    async def _failed(_: Request, exc: ReplayFailed) -> JSONResponse:
+        return JSONResponse({"detail": str(exc)}, status_code=422 if exc.bad_input else 500)
 
     static = static_dir()
 
@@ -117,11 +137,17 @@ def create_app(config: ServerConfig) -> Any:
                 "replications_per_job": lim.replications_per_job,
                 "concurrent_jobs": lim.concurrent_jobs,
                 "queued_jobs": lim.queued_jobs,
+                "sweep_points": lim.sweep_points,
+                "replay_bytes": lim.replay_bytes,
+                "record_nights": lim.record_nights,
+                "largest_nights": lim.largest_nights,
             },
         }
 
     app.include_router(api_scenarios.router)
     app.include_router(api_jobs.router)
+    app.include_router(api_replays.router)
+    app.include_router(api_record.router)
     app.mount("/static", StaticFiles(directory=static), name="static")
     return Guard(
         app,

@@ -16,6 +16,8 @@ TOKEN_ENV = "SKYSHIELD_TOKEN"
 JOB_TARGETS: Mapping[str, str] = {
     "mc": "skyshield.web.job_kinds:run_mc",
     "assess": "skyshield.web.job_kinds:run_assess",
+    "sweep": "skyshield.web.job_kinds:run_sweep",
+    "sensitivity": "skyshield.web.job_kinds:run_sensitivity",
 }
 
 
@@ -29,6 +31,19 @@ class Limits:
     replications_per_job: int = 500
     concurrent_jobs: int = 1
     queued_jobs: int = 4
+    #: a sweep's points (each a run of ``runs`` replications)
+    sweep_points: int = 12
+    #: a replay's night as sent to the page (uncompressed JSON bytes)
+    replay_bytes: int = 30_000_000
+    #: replays built at once, how long a request waits for a free slot (s), how long a build
+    #: may take (s), and how many replications' replays are kept on disk
+    replay_builds: int = 1
+    replay_wait_s: float = 120.0
+    replay_timeout_s: float = 600.0
+    replay_cache: int = 40
+    #: nights a summary night by night may span, and the largest nights listed at most
+    record_nights: int = 400
+    largest_nights: int = 100
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,7 @@ from skyshield.errors import InputError
 from skyshield.scenario import LoadedScenario, load_scenario
 from skyshield.web.documents import check_text
 from skyshield.web.paths import is_builtin, scenario_file
+from skyshield.web.runs_view import plain
 from skyshield.web.worker import ProgressLike
 
 Progress = Callable[[ProgressLike], None]
@@ -89,3 +90,55 @@ def run_assess(params: dict[str, Any], folder: Path, progress: Progress) -> dict
         "report": "report.html",
         "summary": "summary.json",
     }
+
+
+def run_sweep(params: dict[str, Any], folder: Path, progress: Progress) -> dict[str, Any]:
+    """A sweep of one field (``set_path``) over ``set_values``, ``runs`` replications a point,
+    each point a stored run; the sweep table and the runs' ids."""
+    from skyshield.analysis.sweep import SWEEP_METRICS
+    from skyshield.execution import open_executor
+    from skyshield.runs import Store
+    from skyshield.studies import sweep
+
+    scenario = job_scenario(params)
+    path = str(params["set_path"])
+    with open_executor(workers=int(params["workers"])) as executor:
+        res = sweep(
+            scenario, [(path, list(params["set_values"]))], raid=params.get("raid"),
+            runs=int(params["runs"]), seed=int(params["seed"]), executor=executor,
+            store=Store(Path(params["store"])), progress=progress,
+        )  # fmt: skip
+    return {
+        "run_ids": [p.run_id for p in res.points if p.run_id],
+        "path": path,
+        "metrics": list(SWEEP_METRICS),
+        "table": _all_records(res.table),
+    }
+
+
+def run_sensitivity(params: dict[str, Any], folder: Path, progress: Progress) -> dict[str, Any]:
+    """Every shipped factor at its low and high value, ``runs`` replications each, on the
+    base case's seeds; the tornado table for ``metric`` and the runs' ids."""
+    from skyshield.execution import open_executor
+    from skyshield.runs import Store
+    from skyshield.studies import sensitivity
+
+    scenario = job_scenario(params)
+    with open_executor(workers=int(params["workers"])) as executor:
+        res = sensitivity(
+            scenario, runs=int(params["runs"]), metric=str(params["metric"]),
+            raid=params.get("raid"), seed=int(params["seed"]), executor=executor,
+            store=Store(Path(params["store"])), progress=progress,
+        )  # fmt: skip
+    runs = [res.base_run] + [run_id for _, run_id, _ in res.variants]
+    return {
+        "run_ids": [r for r in runs if r],
+        "metric": res.metric,
+        "base_run": res.base_run,
+        "table": _all_records(res.table),
+    }
+
+
+def _all_records(table: Any) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = table.to_dict(orient="records")
+    return [{str(k): plain(v) for k, v in r.items()} for r in rows]

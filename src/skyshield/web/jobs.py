@@ -8,6 +8,10 @@ reads them on a thread and keeps each job's state, which the page follows as ser
 events.  At most ``concurrent_jobs`` run at once and ``queued_jobs`` wait; beyond that a new
 job is refused.  Each job's folder (``OUT/jobs/ID``) holds its spec, its log, its
 ``job.json`` (the last state) and what it wrote (the report).
+
+A new queue reads back the jobs of earlier servers on the same output folder (their
+``job.json``): finished ones as they ended, and those left queued or running (the server was
+stopped or killed) as ``interrupted``.
 """
 
 from __future__ import annotations
@@ -21,17 +25,30 @@ import sys
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, Literal
 
 from skyshield.files import write_atomic
+from skyshield.web.paths import JOB_ID
 
-State = Literal["queued", "running", "done", "failed", "cancelled"]
+State = Literal["queued", "running", "done", "failed", "cancelled", "interrupted"]
 
-#: States a job does not leave.
-FINISHED: frozenset[str] = frozenset({"done", "failed", "cancelled"})
+#: Every state, and the states a job does not leave.
+STATES: frozenset[str] = frozenset(
+    {"queued", "running", "done", "failed", "cancelled", "interrupted"}
+)
+FINISHED: frozenset[str] = frozenset({"done", "failed", "cancelled", "interrupted"})
+
+#: Jobs of earlier servers read back at start (the newest).
+JOBS_READ_BACK = 200
+
+#: What a job left unfinished by an earlier server says.
+INTERRUPTED_MESSAGE = (
+    "interrupted: the server stopped before this job finished; what it stored is kept, and its"
+    " run reads as interrupted in the store"
+)
 
 #: Seconds between SIGTERM and SIGKILL when a job is cancelled.
 GRACE_S = 5.0
@@ -85,14 +102,17 @@ class JobQueue:
         concurrent: int,
         queued: int,
         env: Mapping[str, str] | None = None,
+        on_end: Callable[[], None] | None = None,
     ) -> None:
         self.out_dir = out_dir
+        self.on_end = on_end
         self.targets = dict(targets)
         self.concurrent = concurrent
         self.queued = queued
         self.env = dict(env) if env is not None else None
         self._jobs: dict[str, Job] = {}
         self._lock = threading.Lock()
+        self._read_back()
 
     # -- reading ---------------------------------------------------------------------------
 
@@ -156,6 +176,25 @@ class JobQueue:
                     job.proc.wait(timeout=GRACE_S + 1)
                 except subprocess.TimeoutExpired:
                     _signal_group(job.proc, signal.SIGKILL)
+
+    def _read_back(self) -> None:
+        """The jobs of earlier servers (the module docstring)."""
+        root = self.out_dir / "jobs"
+        if not root.is_dir():
+            return
+        folders = [
+            p for p in root.iterdir()
+            if JOB_ID.fullmatch(p.name) and p.is_dir() and not p.is_symlink()
+        ]  # fmt: skip
+        folders.sort(key=lambda p: p.stat().st_mtime, reverse=True)
+        for folder in folders[:JOBS_READ_BACK]:
+            job = _job_from(folder)
+            if job is None:
+                continue
+            if job.state not in FINISHED:
+                job.state, job.message, job.ended = "interrupted", INTERRUPTED_MESSAGE, time.time()
+                self._persist(job)
+            self._jobs[job.id] = job
 
     # -- inside (the lock is held) ---------------------------------------------------------
 
@@ -240,6 +279,41 @@ class JobQueue:
             else:
                 self._finish(job, "failed", error or _log_tail(job.folder / "worker.log", code))
             self._start_next()
+        if self.on_end is not None:
+            self.on_end()
+
+
+def _job_from(folder: Path) -> Job | None:
+    """The job whose ``job.json`` is in ``folder``, or None if it cannot be read."""
+    try:
+        doc = json.loads((folder / "job.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    if not isinstance(doc, dict):
+        return None
+
+    def number(key: str) -> float | None:
+        v = doc.get(key)
+        return float(v) if isinstance(v, int | float) and not isinstance(v, bool) else None
+
+    state = doc.get("state")
+    result = doc.get("result")
+    return Job(
+        id=folder.name,
+        kind=str(doc.get("kind", "")),
+        label=str(doc.get("label", "")),
+        params={"runs": doc.get("runs"), "seed": doc.get("seed")},
+        folder=folder,
+        created=number("created") or folder.stat().st_mtime,
+        state=state if state in STATES else "interrupted",
+        stage=str(doc.get("stage", "")),
+        done=int(number("done") or 0),
+        total=int(number("total") or 0),
+        message=str(doc.get("message", "")),
+        result=result if isinstance(result, dict) else {},
+        started=number("started"),
+        ended=number("ended"),
+    )
 
 
 def _log_tail(path: Path, code: int) -> str:
@@ -248,8 +322,16 @@ def _log_tail(path: Path, code: int) -> str:
         tail = path.read_text("utf-8", errors="replace").strip().splitlines()[-3:]
     except OSError:
         tail = []
-    how = f"killed by signal {-code}" if code < 0 else f"exit code {code}"
-    return f"the worker ended without a result ({how})" + (": " + " | ".join(tail) if tail else "")
+    if code < 0:
+        how = f"killed by signal {-code}"
+        with contextlib.suppress(ValueError):
+            how += f" ({signal.Signals(-code).name})"
+    else:
+        how = f"exit code {code}"
+    return (
+        f"failed: the worker ended without a result ({how}); what it stored is kept, its run"
+        " reads as interrupted in the store" + (": " + " | ".join(tail) if tail else "")
+    )
 
 
 def _signal_group(proc: subprocess.Popen[bytes], sig: signal.Signals) -> None:

@@ -20,12 +20,14 @@ from scipy import stats
 from skyshield.analysis import MIN_INTERVAL_N, mean_interval, metric_table
 from skyshield.analysis.summary import RATIOS, metric_values
 from skyshield.runs import Store
+from skyshield.runs.store import RUNNING
 
 #: Runs listed at most (newest first).
 MAX_RUNS_LISTED = 500
 
 
-def _clean(v: Any) -> Any:
+def plain(v: Any) -> Any:
+    """A value as JSON: NaN and infinities as None, NumPy numbers as Python, times as ISO text."""
     if isinstance(v, float | np.floating):
         f = float(v)
         return f if math.isfinite(f) else None
@@ -38,7 +40,7 @@ def _clean(v: Any) -> Any:
 
 def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
     """A table as JSON-able rows (NaN and infinities as null, times as ISO text)."""
-    return [{str(k): _clean(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
+    return [{str(k): plain(v) for k, v in row.items()} for row in frame.to_dict(orient="records")]
 
 
 def list_runs(store: Store) -> list[dict[str, Any]]:
@@ -48,8 +50,19 @@ def list_runs(store: Store) -> list[dict[str, Any]]:
 
 def run_detail(store: Store, run_id: str) -> dict[str, Any]:
     """One run's row (without its scenario text) and its metric table."""
-    row = {k: _clean(v) for k, v in store.run(run_id).items() if k != "scenario_text"}
+    row = {k: plain(v) for k, v in store.run(run_id).items() if k != "scenario_text"}
+    row["status"] = status_now(store, run_id, row["status"])
     return {"run": row, "metrics": records(metric_table(store.run_metrics(run_id)))}
+
+
+def status_now(store: Store, run_id: str, stored: str) -> str:
+    """A run's status as the list of runs gives it (a ``running`` run whose process is gone
+    reads ``interrupted``)."""
+    if stored != RUNNING:
+        return stored
+    listed = store.runs()
+    mine = listed.loc[listed["run_id"] == run_id, "status"]
+    return str(mine.iloc[0]) if len(mine) else stored
 
 
 def welch_interval(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> tuple[float, float]:
@@ -71,6 +84,8 @@ def welch_interval(a: np.ndarray, b: np.ndarray, level: float = 0.95) -> tuple[f
 def compare_runs(store: Store, run_a: str, run_b: str) -> dict[str, Any]:
     """Two runs side by side with the difference B - A and its interval, metric by metric."""
     ra, rb = store.run(run_a), store.run(run_b)
+    ra["status"] = status_now(store, run_a, ra["status"])
+    rb["status"] = status_now(store, run_b, rb["status"])
     reps_a, reps_b = store.run_metrics(run_a), store.run_metrics(run_b)
     paired = int(ra["base_seed"]) == int(rb["base_seed"])
     ta = metric_table(reps_a).set_index("metric")
@@ -99,10 +114,10 @@ def compare_runs(store: Store, run_a: str, run_b: str) -> dict[str, Any]:
                 metric_values(reps_a, m).to_numpy(float), metric_values(reps_b, m).to_numpy(float)
             )
         row["difference_low"], row["difference_high"] = low, high
-        rows.append({k: _clean(v) for k, v in row.items()})
+        rows.append({k: plain(v) for k, v in row.items()})
     return {
-        "a": {k: _clean(v) for k, v in ra.items() if k != "scenario_text"},
-        "b": {k: _clean(v) for k, v in rb.items() if k != "scenario_text"},
+        "a": {k: plain(v) for k, v in ra.items() if k != "scenario_text"},
+        "b": {k: plain(v) for k, v in rb.items() if k != "scenario_text"},
         "paired": bool(paired and len(common)),
         "pairs": len(common),
         "rows": rows,

@@ -11,12 +11,18 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import signal
 import sys
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any, Protocol
 
 from skyshield.errors import InputError
+
+#: How often a worker checks that the server that started it is still there (s).
+WATCH_PARENT_S = 1.0
 
 
 class ProgressLike(Protocol):
@@ -67,8 +73,29 @@ def run(spec_path: Path, events: IO[str]) -> int:
     return 0
 
 
+class Stopped(SystemExit):
+    """The worker was asked to stop (SIGTERM: a cancel, or the server went away): unwound like
+    Ctrl-C, so that the executor's processes end and the stored run is marked interrupted."""
+
+
+def _stop(signum: int, _frame: object) -> None:
+    raise Stopped(128 + signum)
+
+
+def _watch_parent(parent: int) -> None:
+    """Stop this worker (SIGTERM to itself) once ``parent`` (the server) is gone, so that a
+    worker never outlives its server.  (Not ``PR_SET_PDEATHSIG``: it fires when the *thread*
+    that started the worker ends, and the server starts workers from short-lived threads.)"""
+    while os.getppid() == parent:
+        time.sleep(WATCH_PARENT_S)
+    os.kill(os.getpid(), signal.SIGTERM)
+
+
 def main() -> None:
-    """Entry point: events on the real standard output, everything else printed to the log."""
+    """Entry point: events on the real standard output, everything else printed to the log;
+    SIGTERM or the server's end stop the job (:class:`Stopped`)."""
+    signal.signal(signal.SIGTERM, _stop)
+    threading.Thread(target=_watch_parent, args=(os.getppid(),), daemon=True).start()
     sys.stdout.flush()
     events = os.fdopen(os.dup(1), "w", encoding="utf-8")  # not inherited by children
     os.dup2(2, 1)  # what this process or its children print goes to the log

@@ -2,57 +2,15 @@
 // scenario's YAML text is the state, the server applies edits to it and checks it.  Text from
 // the server is always set as text (textContent), never as HTML.
 import * as maplibregl from "/static/vendor/maplibre-gl/maplibre-gl.mjs";
-
-const $ = (id) => document.getElementById(id);
-
-function h(tag, props = {}, ...children) {
-  const el = document.createElement(tag);
-  for (const [k, v] of Object.entries(props)) {
-    if (v === undefined || v === null) continue;
-    if (k === "class") el.className = v;
-    else if (k === "dataset") Object.assign(el.dataset, v);
-    else if (k.startsWith("on")) el.addEventListener(k.slice(2), v);
-    else if (k.startsWith("aria-")) el.setAttribute(k, v);
-    else el[k] = v;
-  }
-  for (const c of children.flat()) {
-    if (c === null || c === undefined || c === false) continue;
-    el.append(c instanceof Node ? c : document.createTextNode(String(c)));
-  }
-  return el;
-}
+import * as record from "/static/record.js";
+import * as replay from "/static/replay.js";
+import * as studies from "/static/studies.js";
+import { $, api, fmt, h, money } from "/static/util.js";
 
 function dotted(path) {
   let out = "";
   for (const p of path) out += typeof p === "number" ? `[${p}]` : out ? `.${p}` : String(p);
   return out;
-}
-
-function fmt(v, digits) {
-  if (v === null || v === undefined || Number.isNaN(v)) return "–";
-  if (typeof v !== "number") return String(v);
-  const d = digits ?? (Math.abs(v) >= 1000 ? 0 : Math.abs(v) >= 10 ? 1 : 2);
-  return v.toLocaleString("en-US", { minimumFractionDigits: d, maximumFractionDigits: d });
-}
-
-function money(v) {
-  return v === null || v === undefined ? "–" : `${fmt(v / 1e6, 2)} M`;
-}
-
-async function api(method, url, body) {
-  const opts = { method, headers: {} };
-  if (body !== undefined) {
-    opts.headers["Content-Type"] = "application/json";
-    opts.body = JSON.stringify(body);
-  }
-  const r = await fetch(url, opts);
-  const isJson = (r.headers.get("content-type") || "").includes("json");
-  const data = isJson ? await r.json() : await r.text();
-  if (!r.ok) {
-    const detail = isJson && data && data.detail !== undefined ? data.detail : `HTTP ${r.status}`;
-    throw new Error(typeof detail === "string" ? detail : JSON.stringify(detail));
-  }
-  return data;
 }
 
 const state = {
@@ -175,13 +133,23 @@ function renderLegend() {
   );
 }
 
+// The planning layers and markers are hidden while a night is replayed (the replay draws its
+// own scenario's layers).
+let planning = true;
+
 function applyVisibility() {
   for (const [key, ids] of Object.entries(MAP_LAYER_IDS)) {
-    for (const id of ids) map.setLayoutProperty(id, "visibility", visible[key] ? "visible" : "none");
+    for (const id of ids) map.setLayoutProperty(id, "visibility", planning && visible[key] ? "visible" : "none");
   }
   for (const m of markers) {
-    m.getElement().hidden = !visible[m._skyshieldLayer];
+    m.getElement().hidden = !(planning && visible[m._skyshieldLayer]);
   }
+  $("legend").hidden = !planning;
+}
+
+function setPlanning(on) {
+  planning = on;
+  applyVisibility();
 }
 
 function addMarker(layer, element, lonlat, onMove) {
@@ -530,8 +498,13 @@ function updateJobCard(card, job) {
       : null,
     job.message ? h("div", { class: "err" }, job.message) : null,
   ];
-  if (job.state === "done") {
+  if (job.state === "done" && (job.kind === "sweep" || job.kind === "sensitivity")) {
+    parts.push(h("div", {}, `${(job.result.run_ids || []).length} runs in the store `,
+      h("button", { type: "button", class: "show-study", onclick: () => { studies.show(job); showTab("studies"); } }, "show the chart")));
+  } else if (job.state === "done") {
     const rows = (job.result.table || []).slice(0, 8);
+    const first = (job.result.run_ids || [])[0];
+    if (first) parts.push(h("button", { type: "button", class: "replay-run", onclick: () => openReplay(first, 0) }, "replay replication 0"));
     parts.push(
       h("table", { class: "result" },
         h("tr", {}, h("th", {}, "metric"), h("th", {}, "mean"), h("th", {}, "95 % interval")),
@@ -541,28 +514,54 @@ function updateJobCard(card, job) {
         job.result.summary ? h("span", {}, " · ", h("a", { href: `/api/jobs/${job.id}/summary`, target: "_blank", rel: "noopener" }, "summary.json")) : null),
     );
   }
-  card.replaceChildren(...parts);
+  card.replaceChildren(...parts.filter(Boolean));
 }
 
-function follow(job) {
+const FINISHED = ["done", "failed", "cancelled", "interrupted"];
+
+// Follow a job: its card in the Jobs tab (and in ``extra``, a box of another tab, if given)
+// follows its server-sent events; ``onEnd(job)`` is called once when it ends.
+function follow(job, onEnd, extra) {
   const list = $("job-list");
   let card = document.getElementById(`job-${job.id}`);
   if (!card) {
     card = jobCard(job);
     list.prepend(card);
   }
-  if (["done", "failed", "cancelled"].includes(job.state) || followed.has(job.id)) return;
+  const mirror = extra ? jobCard(job) : null;
+  if (mirror) {
+    mirror.id = `job-${job.id}-${extra.id}`;
+    extra.replaceChildren(mirror);
+  }
+  if (FINISHED.includes(job.state) || followed.has(job.id)) {
+    if (onEnd && FINISHED.includes(job.state)) onEnd(job);
+    return;
+  }
   const es = new EventSource(`/api/jobs/${job.id}/events`);
   followed.set(job.id, es);
   es.addEventListener("job", (e) => {
     const j = JSON.parse(e.data);
     updateJobCard(card, j);
-    if (["done", "failed", "cancelled"].includes(j.state)) {
+    if (mirror) updateJobCard(mirror, j);
+    if (FINISHED.includes(j.state)) {
       es.close();
       followed.delete(job.id);
-      if (j.state === "done") refreshRuns();
+      if (j.state === "done") refreshRuns().catch((err) => setStatus(err.message, true));
+      if (onEnd) onEnd(j);
     }
   });
+}
+
+// Start a job on the scenario as shown (its text, saved or not); the job as the server took it.
+async function submitJob(body, onEnd, extra) {
+  const job = await api("POST", "/api/jobs", { ref: state.ref, text: state.text, ...body });
+  follow(job, onEnd, extra);
+  return job;
+}
+
+function openReplay(runId, rep) {
+  showTab("replay");
+  replay.load(runId, rep).catch((e) => setStatus(e.message, true));
 }
 
 async function startJob(ev) {
@@ -570,12 +569,11 @@ async function startJob(ev) {
   $("job-error").textContent = "";
   const raid = $("job-raid").value.trim();
   try {
-    const job = await api("POST", "/api/jobs", {
-      kind: $("job-kind").value, ref: state.ref, text: state.text,
+    await submitJob({
+      kind: $("job-kind").value,
       runs: parseInt($("job-runs").value, 10), seed: parseInt($("job-seed").value, 10),
       sweep_runs: parseInt($("job-sweep").value || "0", 10), raid: raid || null,
     });
-    follow(job);
   } catch (err) {
     $("job-error").textContent = err.message;
   }
@@ -593,13 +591,15 @@ async function refreshRuns() {
   });
   $("runs-list").replaceChildren(
     runs.length === 0 ? h("p", { class: "hint" }, "No runs in the store yet: start a job.") : h("table", {},
-      h("tr", {}, ...["A", "B", "run", "kind", "scenario", "reps", "status", "made"].map((c) => h("th", {}, c))),
-      ...runs.map((r) => h("tr", { dataset: { run: r.run_id } },
+      h("tr", {}, ...["A", "B", "run", "kind", "scenario", "raid", "reps", "status", "made", ""].map((c) => h("th", {}, c))),
+      ...runs.map((r) => h("tr", { dataset: { run: r.run_id, status: r.status } },
         h("td", {}, pick("a", r.run_id)), h("td", {}, pick("b", r.run_id)),
-        h("td", {}, r.run_id), h("td", {}, r.kind), h("td", {}, r.scenario_origin),
-        h("td", {}, `${r.stored}/${r.replications}`), h("td", {}, r.status),
-        h("td", {}, (r.created_at || "").slice(0, 16).replace("T", " "))))),
+        h("td", {}, r.run_id), h("td", {}, r.kind), h("td", {}, r.scenario_origin), h("td", {}, r.raid),
+        h("td", {}, `${r.stored}/${r.replications}`), h("td", { class: `status-${r.status}` }, r.status),
+        h("td", {}, (r.created_at || "").slice(0, 16).replace("T", " ")),
+        h("td", {}, h("button", { type: "button", class: "replay-run", title: "replay replication 0 of this run", onclick: () => openReplay(r.run_id, 0) }, "replay"))))),
   );
+  replay.setRuns(runs);
 }
 
 async function compareRuns() {
@@ -627,7 +627,10 @@ async function compareRuns() {
 function showTab(name) {
   for (const b of document.querySelectorAll("#tabs button")) b.classList.toggle("active", b.dataset.tab === name);
   for (const s of document.querySelectorAll(".tab")) s.hidden = s.id !== `tab-${name}`;
-  if (name === "runs") refreshRuns().catch((e) => setStatus(e.message, true));
+  document.body.dataset.tab = name;
+  if (name === "runs" || name === "replay") refreshRuns().catch((e) => setStatus(e.message, true));
+  replay.activate(name === "replay");
+  if (name === "record") record.activate().catch((e) => setStatus(e.message, true));
 }
 
 async function main() {
@@ -647,10 +650,14 @@ async function main() {
   $("runs-all").addEventListener("change", () => chosen.a && chosen.b && compareRuns().catch((e) => setStatus(e.message, true)));
   const countries = await api("GET", "/api/layers/countries");
   await initMap(countries);
+  const shared = { map, maplibregl, setStatus, setPlanning, submitJob, openReplay, showTab, state };
+  replay.init(shared);
+  record.init(shared);
+  studies.init(shared);
   const wanted = new URLSearchParams(location.hash.slice(1)).get("scenario") || "reference";
   await loadScenarioList(wanted);
   await openScenario(wanted);
-  for (const job of await api("GET", "/api/jobs")) follow(job);
+  for (const job of (await api("GET", "/api/jobs")).reverse()) follow(job);
   document.body.dataset.ready = "1";
 }
 
