@@ -61,3 +61,59 @@ def test_imports_go_down_the_layers(path: Path) -> None:
         if pkg in RANK and pkg != own and RANK[pkg] >= RANK[own]
     }
     assert not upward, f"{path.relative_to(SRC)} ({own}) imports from {sorted(upward)}"
+
+
+def _module_graph() -> dict[str, set[str]]:
+    """Every module's imports of other modules of the package (lazy and type-only ones too);
+    ``from pkg import mod`` counts as an import of ``pkg.mod`` only."""
+    names = {}
+    for p in SRC.rglob("*.py"):
+        parts = p.relative_to(SRC.parent).with_suffix("").parts
+        names[".".join(parts[:-1] if parts[-1] == "__init__" else parts)] = p
+    graph: dict[str, set[str]] = {m: set() for m in names}
+    for m, p in names.items():
+        for node in ast.walk(ast.parse(p.read_text(encoding="utf-8"))):
+            found: list[str] = []
+            if isinstance(node, ast.Import):
+                found = [a.name for a in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+                subs = [f"{node.module}.{a.name}" for a in node.names]
+                found = [s for s in subs if s in names] or [node.module]
+            graph[m].update(f for f in found if f in names and f != m)
+    return graph
+
+
+def test_no_import_cycles() -> None:
+    """No module imports, through any chain of imports, a module that imports it back."""
+    graph = _module_graph()
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on: set[str] = set()
+    cycles: list[list[str]] = []
+
+    def visit(v: str) -> None:  # Tarjan's strongly connected components
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on.add(v)
+        for w in sorted(graph[v]):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                cycles.append(sorted(comp))
+
+    for v in sorted(graph):
+        if v not in index:
+            visit(v)
+    assert not cycles, f"import cycles: {cycles}"
