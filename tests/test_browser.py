@@ -73,7 +73,7 @@ def test_report_in_headless_chromium(tmp_path: Path) -> None:
         shutil.copyfile(shot, Path(keep) / "report.png")
 
     assert errors == [] and failed == [] and outside == []
-    assert len(images) == 4
+    assert len(images) == 5  # map, hits per asset, kills by layer, sizing, the record
     for complete, width, alt in images:
         assert complete and width > 0 and alt
     assert len(shown) > 100

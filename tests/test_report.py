@@ -134,7 +134,8 @@ def test_summary_run_is_the_stored_run(summary: dict[str, Any]) -> None:
         reps = store.run_metrics(summary["run_id"])
         kinds = set(store.runs()["kind"])
     assert row["kind"] == "assess" and row["replications"] == 2 and row["status"] == "done"
-    assert kinds == {"assess", "sweep", "record"}  # the main run, the sizing points, the month
+    # the main run, its run with the inputs' uncertainty, the sizing points, the record's month
+    assert kinds == {"assess", "assess+uncertainty", "sweep", "record"}
     h = summary["headline"]
     assert h["hits_on_assets_shield"]["mean"] == pytest.approx(reps["shield.hits_on_assets"].mean())
     assert h["hits_on_assets_avoided"]["mean"] == pytest.approx(
