@@ -95,7 +95,7 @@ def _ci(iv: dict[str, Any] | None, scale: float = 1.0) -> str:
 
 def station_lines(stations: list[dict[str, Any]]) -> list[str]:
     """One line per CAP station (the summary's ``stations``, in their order): its status,
-    aircraft on station held of required, the nearest protected asset and who holds it."""
+    aircraft on station held of required, the protected asset it covers and who holds it."""
     from skyshield.report.numbers import aircraft
 
     width = max((len(st["station"]) for st in stations), default=0)
@@ -105,7 +105,7 @@ def station_lines(stations: list[dict[str, Any]]) -> list[str]:
             f"{h['nation']} {h['type']} from {h['base']} {aircraft(h['on_station'])}"
             for h in st["holders"]
         )
-        near = f" (near {st['near']})" if st["near"] else ""
+        near = f" (covers {st['near']})" if st["near"] else ""
         out.append(
             f"  {st['station']:<{width}}  {st['status']:<5}  {aircraft(st['on_station']):>3} of"
             f" {st['required']:.0f} on station{near}: {who or 'nobody'}"

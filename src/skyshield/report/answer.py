@@ -12,6 +12,7 @@ from __future__ import annotations
 from html import escape
 
 from skyshield.report.markup import Context, section, table
+from skyshield.report.stations import COVERS_KM
 
 H = "headline"
 #: Shown in M USD.
@@ -204,8 +205,9 @@ def stations_section(ctx: Context) -> str:
         "stations",
         "Who holds each CAP station",
         "<p>The force plan keeps a number of fighters on each CAP station around the clock."
-        " Stations in order of what they protect (the nearest protected asset's value weight,"
-        " the capital first); <em>aircraft on station</em> is the day's average against what"
+        f" Each covers the most valuable protected asset within {COVERS_KM:g} km (else the nearest);"
+        " stations come in order of that asset's value weight, the capital first."
+        " <em>Aircraft on station</em> is the day's average against what"
         " the station needs; a station is <em>held</em> when it has them all, <em>short</em>"
         " when fewer, <em>empty</em> when none. Holders: the nation, the type and its host"
         " base (ICAO code; the glossary names each).</p>",

@@ -28,6 +28,16 @@ def plot_sizing_curve(
     table: pd.DataFrame, x: str, path: Path, title: str, marked: float | None = None,
     marked_label: str = "",
 ) -> Path:  # fmt: skip
+    """Write :func:`sizing_figure` to ``path`` (PNG, SVG or PDF by suffix)."""
+    fig = sizing_figure(table, x, title, marked, marked_label)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_figure(fig, path)
+    return path
+
+
+def sizing_figure(
+    table: pd.DataFrame, x: str, title: str, marked: float | None = None, marked_label: str = ""
+) -> Figure:
     """Two panels against ``x``, one quantity each: hits on protected assets a night (Ukraine's
     defences alone and with the shield) above, the shield's cost a night (M USD) below, means
     with 95 % bands; one line per value of any other swept column.  ``marked``: an x value to
@@ -69,7 +79,5 @@ def plot_sizing_curve(
     if marked is not None and marked_label:
         cost_ax.annotate(f"circled: {marked_label}", (0.99, 0.04), xycoords="axes fraction",
                          ha="right", fontsize=8, color="#333")  # fmt: skip
-    path.parent.mkdir(parents=True, exist_ok=True)
     fig.tight_layout()
-    save_figure(fig, path)
-    return path
+    return fig

@@ -1,8 +1,10 @@
 """Who holds each CAP station: the force plan's stations with their holders (nation, type,
 base), aircraft on station against those required, and which are short or empty.
 
-Stations come in order of what they protect: the value weight of the nearest protected asset
-(the capital first in the reference), then the aircraft they need, then the scenario's order.
+Each station is shown with the protected asset it covers: the most valuable one within
+:data:`COVERS_KM` (the nearest on a tie), else the nearest.  Stations come in order of that
+asset's value weight (the capital first in the reference), then of the aircraft they need,
+then as the scenario lists them.
 """
 
 from __future__ import annotations
@@ -17,6 +19,9 @@ from skyshield.scenario import LoadedScenario
 
 #: Aircraft on station below this count as none (the plan's fractions are averages).
 EMPTY_BELOW = 0.05
+#: A station covers the protected assets this close (km): about where its fighters meet the
+#: threats bound for them.
+COVERS_KM = 150.0
 
 
 def station_status(held: float, required: float) -> str:
@@ -27,8 +32,8 @@ def station_status(held: float, required: float) -> str:
 
 
 def station_holding(ls: LoadedScenario, plan: ForcePlan) -> list[dict[str, Any]]:
-    """One entry per CAP station: ``station``, ``lon``, ``lat``, the nearest protected asset
-    (``near``, ``near_km``; "" and None without assets), aircraft ``required`` and ``on_station`` (average, 24 h),
+    """One entry per CAP station: ``station``, ``lon``, ``lat``, the protected asset it covers
+    (``near``, ``near_km``: the module docstring; "" and None without assets), aircraft ``required`` and ``on_station`` (average, 24 h),
     ``aircraft`` committed to it, ``status`` (:func:`station_status`) and its ``holders``
     (``nation``, ``type``, ``base``, ``base_name``, ``on_station``, ``aircraft``,
     ``refuelled``; the pools that hold it, most aircraft on station first)."""
@@ -41,7 +46,10 @@ def station_holding(ls: LoadedScenario, plan: ForcePlan) -> list[dict[str, Any]]
         near, near_km, value = "", None, 0.0
         if len(assets):
             d = geodesic_km(np.full(len(lon), r.lon), np.full(len(lat), r.lat), lon, lat)
-            k = int(np.argmin(d))
+            values = np.array([a.value for a in assets], float)
+            near_ones = np.flatnonzero(d <= COVERS_KM)
+            pool = near_ones if len(near_ones) else np.arange(len(assets))
+            k = int(min(pool, key=lambda j: (-values[j], d[j])))
             near, near_km, value = assets[k].name, float(d[k]), float(assets[k].value)
         mine = plan.assignments[plan.assignments["station"] == r.station]
         grouped = (
