@@ -38,6 +38,7 @@ def test_rounding_units_and_counts() -> None:
     assert rounded(-0.0001, 0.01) == "0.00"  # no "-0.00"
     assert count(5026.0) == "5,026" and count(120.0) == "120"
     assert aircraft(120.0) == "120" and aircraft(0.93) == "0.9" and aircraft(3.98) == "4"
+    assert aircraft(0.049) == "0.05" and aircraft(0.0) == "0"
 
 
 def test_interval_text_rounds_bounds_to_the_mean() -> None:

@@ -102,7 +102,7 @@ def station_lines(stations: list[dict[str, Any]]) -> list[str]:
     out = []
     for st in stations:
         who = ", ".join(
-            f"{h['nation']} {h['type']} from {h['base']} {aircraft(h['on_station'])}"
+            f"{aircraft(h['on_station'])} {h['nation']} {h['type']} from {h['base']}"
             for h in st["holders"]
         )
         near = f" (covers {st['near']})" if st["near"] else ""

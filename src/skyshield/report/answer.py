@@ -57,14 +57,14 @@ def _card(
 
 
 def _short_stations(ctx: Context) -> str:
-    """The stations not held around the clock, as text: ``kyiv-west empty (0 of 4 aircraft)``."""
+    """The stations not held around the clock, as text: ``kyiv-west empty, 0 of 4 aircraft``."""
     n, out = ctx.n, []
     for i, st in enumerate(ctx.summary["stations"]):
         if st["status"] != "held":
             out.append(
-                f"<strong>{escape(st['station'])}</strong> {escape(st['status'])}"
-                f" ({n.num(f'stations/{i}/on_station', 'aircraft')} of {n.num(f'stations/{i}/required', 'count')}"
-                " aircraft)"
+                f"<strong>{escape(st['station'])}</strong> {escape(st['status'])},"
+                f" {n.num(f'stations/{i}/on_station', 'aircraft')} of"
+                f" {n.num(f'stations/{i}/required', 'count')} aircraft"
             )
     return "; ".join(out)
 
@@ -78,7 +78,7 @@ def answer_section(ctx: Context) -> str:
     short = _short_stations(ctx)
     held = (
         f"holding {n.num(f'{H}/stations_held', 'count')} of {n.num(f'{H}/stations', 'count')}"
-        f" CAP stations around the clock{': ' + short if short else ''}"
+        f" CAP stations around the clock{'; ' + short if short else ''}"
     )
     question = (
         '<p class="question"><strong>Question.</strong> Against a night like'
@@ -186,9 +186,9 @@ def stations_section(ctx: Context) -> str:
         p = f"stations/{i}"
         holders = (
             "<br>".join(
-                f"{escape(h['nation'])}: {escape(h['type'])} from {escape(h['base'])}"
-                f" ({escape(h['base_name'])}){', refuelled' if h['refuelled'] else ''},"
-                f" {n.num(f'{p}/holders/{j}/on_station', 'aircraft')} on station"
+                f"{n.num(f'{p}/holders/{j}/on_station', 'aircraft')}: {escape(h['nation'])}"
+                f" {escape(h['type'])} from {escape(h['base'])} ({escape(h['base_name'])})"
+                f"{', refuelled' if h['refuelled'] else ''}"
                 for j, h in enumerate(st["holders"])
             )
             or "<strong>nobody</strong>"
@@ -212,7 +212,7 @@ def stations_section(ctx: Context) -> str:
         " when fewer, <em>empty</em> when none. Holders: the nation, the type and its host"
         " base (ICAO code; the glossary names each).</p>",
         table(
-            ["station", "nearest protected asset", "status", "held by", "aircraft on station"],
+            ["station", "covers", "status", "held by (aircraft on station)", "aircraft on station"],
             rows,
             num_from=4,
         ),

@@ -53,6 +53,7 @@ figcaption { font-size: 0.88em; color: #444; }
 code { background: #f2f2f2; padding: 0 0.25em; }
 footer { font-size: 0.8em; color: #666; margin-top: 3em; }
 .ci-total { color: #7a4b00; }
+span.ci, span.ci-total { white-space: nowrap; }
 table.ledger { width: auto; min-width: 60%; font-size: 0.95em; }
 table.ledger td:first-child { padding-right: 2em; }
 strong.empty { color: #b03a2e; }

@@ -50,7 +50,9 @@ FORCES_EXTENT = (15.0, 40.0, 43.5, 55.0)
 RAID_EXTENT = (19.0, 49.0, 42.0, 56.5)
 
 #: Width (inches) kept for the legend to the right of a map.
-_LEGEND_IN = 3.6
+_LEGEND_IN = 3.4
+#: Margins (inches) around the map: left, bottom (axis labels), top (a two-line title).
+_LEFT_IN, _BOTTOM_IN, _TOP_IN = 0.8, 0.75, 0.75
 
 #: Colours of CAP stations held, short and empty.
 HELD, SHORT, EMPTY = "#0b6e0b", "#d35400", "#c0392b"
@@ -107,11 +109,12 @@ def base_map(
     th = ls.theatre
     west, east, south, north = extent
     aspect = 1.0 / math.cos(math.radians((south + north) / 2.0))
-    map_w = width_in - _LEGEND_IN - 1.0
-    fig = Figure(
-        figsize=(width_in, map_w * (north - south) * aspect / (east - west) + 1.4), dpi=110
-    )
+    map_w = width_in - _LEGEND_IN - _LEFT_IN - 0.2
+    height_in = map_w * (north - south) * aspect / (east - west) + _BOTTOM_IN + _TOP_IN
+    fig = Figure(figsize=(width_in, height_in), dpi=110)
     ax = fig.subplots()
+    fig.subplots_adjust(left=_LEFT_IN / width_in, right=(_LEFT_IN + map_w) / width_in,
+                        bottom=_BOTTOM_IN / height_in, top=1.0 - _TOP_IN / height_in)  # fmt: skip
     ax.set_facecolor("#dfe9f3")
     for iso, feat in sorted(th.countries.items()):
         draw_geometry(ax, feat.geometry, facecolor="#f4f1ea", edgecolor="#9a9a9a", lw=0.5)
@@ -136,9 +139,9 @@ def base_map(
                       edgecolor="#2d6a2a", lw=0.8, alpha=0.8)  # fmt: skip
         handles += [
             Patch(facecolor="#7fbf7b", edgecolor="#2d6a2a",
-                  label=f"patrol zone: CAP stations ({t.patrol_standoff_km:g} km from hostile areas)"),
+                  label=f"patrol zone, CAP stations ({t.patrol_standoff_km:g} km standoff)"),
             Patch(facecolor="#c9e4c5",
-                  label=f"engagement zone: fighters may shoot ({t.engage_standoff_km:g} km)"),
+                  label=f"engagement zone, fighters shoot ({t.engage_standoff_km:g} km)"),
         ]  # fmt: skip
     for a in ls.assets:
         size_ = 11 if a.kind == "nuclear" else 7
@@ -243,7 +246,6 @@ def outside_legend(ax: Axes, handles: Sequence[object]) -> None:
 
 def _save(fig: Figure, path: Path) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
     save_figure(fig, path)
     return path
 
@@ -262,7 +264,6 @@ def plot_force_map(ls: LoadedScenario, plan: ForcePlan | None, path: Path) -> Pa
         title += (f"\n{plan.stations_held} of {len(plan.stations)} CAP stations held 24/7 with"
                   f" {int(plan.pools.pledged.sum())} pledged jets")  # fmt: skip
     ax.set_title(title, fontsize=11)
-    fig.tight_layout()
     place_labels(ax, [*labels, *asset_labels(ls)])
     return _save(fig, path)
 
@@ -288,6 +289,5 @@ def plot_raid_map(ls: LoadedScenario, threats: Threats, path: Path, title: str) 
     ]
     outside_legend(ax, handles)
     ax.set_title(title, fontsize=11)
-    fig.tight_layout()
     place_labels(ax, asset_labels(ls))
     return _save(fig, path)

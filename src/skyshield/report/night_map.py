@@ -80,6 +80,5 @@ def plot_night_map(
                 *fate_handles]  # fmt: skip
     outside_legend(ax, handles)
     ax.set_title(title, fontsize=11)
-    fig.tight_layout()
     place_labels(ax, [*labels, *asset_labels(ls)])
     return fig

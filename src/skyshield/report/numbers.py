@@ -52,7 +52,10 @@ def count(x: float) -> str:
 
 def aircraft_unit(x: float) -> float:
     """The rounding unit of an average number of aircraft: 1 when it is whole (to 0.05), else
-    0.1 (``"4 of 4"`` on station, ``"0.9 of 2"``; jets committed ``"120"``, ``"15.7"``)."""
+    0.1 (``"4 of 4"`` on station, ``"0.9 of 2"``; jets committed ``"120"``, ``"15.7"``); 0.01
+    for a small share that is not 0 (``"0.04"``, not ``"0"``)."""
+    if 0 < abs(x) < 0.05:
+        return 0.01
     return 1.0 if abs(x - round(x)) < 0.05 else 0.1
 
 

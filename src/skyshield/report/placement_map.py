@@ -85,7 +85,6 @@ def plot_placement_map(ls: LoadedScenario, result: CapPlacement, path: Path) -> 
         fontsize=11,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
     place_labels(ax, [*labels, *asset_labels(ls)])
     save_figure(fig, path)
     return path
