@@ -10,7 +10,15 @@ from hypothesis import strategies as st
 
 from skyshield.report.charts import plain_name, sizing_figure
 from skyshield.report.labels import _overlap, label_boxes
-from skyshield.report.numbers import aircraft, count, interval_text, rounded, sig, sig_unit
+from skyshield.report.numbers import (
+    aircraft,
+    count,
+    exact_unit,
+    interval_text,
+    rounded,
+    sig,
+    sig_unit,
+)
 
 
 @pytest.mark.parametrize(
@@ -39,6 +47,7 @@ def test_rounding_units_and_counts() -> None:
     assert count(5026.0) == "5,026" and count(120.0) == "120"
     assert aircraft(120.0) == "120" and aircraft(0.93) == "0.9" and aircraft(3.98) == "4"
     assert aircraft(0.049) == "0.05" and aircraft(0.0) == "0"
+    assert [rounded(x, exact_unit(x)) for x in (3.0, 2.5, 0.25, 10.0)] == ["3", "2.5", "0.25", "10"]
 
 
 def test_interval_text_rounds_bounds_to_the_mean() -> None:

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from skyshield.report.assumptions import AssumptionGroup
 from skyshield.report.limits import LimitSection
-from skyshield.report.numbers import aircraft_unit, interval_unit, rounded, sig_unit
+from skyshield.report.numbers import aircraft_unit, exact_unit, interval_unit, rounded, sig_unit
 
 
 @dataclass(frozen=True)
@@ -47,9 +47,9 @@ def lookup(summary: Mapping[str, Any], path: str) -> Any:
 
 #: How a number is rounded: three significant figures (means, amounts), a whole number
 #: (counts of one night, rules, integers of the plan) or aircraft (averages of aircraft:
-#: whole when whole, else one decimal).
-Style = Literal["sig", "count", "aircraft"]
-_UNITS = {"count": lambda x: 1.0, "aircraft": aircraft_unit, "sig": sig_unit}
+#: whole when whole, else one decimal) or exact (a figure given as input, shown as written).
+Style = Literal["sig", "count", "aircraft", "exact"]
+_UNITS = {"count": lambda x: 1.0, "aircraft": aircraft_unit, "sig": sig_unit, "exact": exact_unit}
 
 NA = '<span class="na">n/a</span>'
 

@@ -50,6 +50,15 @@ def count(x: float) -> str:
     return rounded(x, 1.0)
 
 
+def exact_unit(x: float) -> float:
+    """The rounding unit that shows a given figure as it was written (up to three decimals):
+    1 for 3.0, 0.5 -> 0.1, 0.25 -> 0.01 (a weight or a rule, not a result)."""
+    for d in range(4):
+        if abs(x * 10**d - round(x * 10**d)) < 1e-9:
+            return 10.0**-d
+    return 0.001
+
+
 def aircraft_unit(x: float) -> float:
     """The rounding unit of an average number of aircraft: 1 when it is whole (to 0.05), else
     0.1 (``"4 of 4"`` on station, ``"0.9 of 2"``; jets committed ``"120"``, ``"15.7"``); 0.01

@@ -80,7 +80,7 @@ def assets_section(ctx: Context) -> str:
     """Hits a night per protected asset, with and without the shield, and avoided."""
     s, n = ctx.summary, ctx.n
     rows = [
-        [escape(a["name"]), escape(a["kind"]), n.num(f"hits_by_asset/{i}/value"),
+        [escape(a["name"]), escape(a["kind"]), n.num(f"hits_by_asset/{i}/value", "exact"),
          n.ci(f"hits_by_asset/{i}/baseline"), n.ci(f"hits_by_asset/{i}/shield"),
          n.ci(f"hits_by_asset/{i}/avoided")]
         for i, a in enumerate(s["hits_by_asset"])
