@@ -16,16 +16,23 @@ import pandas as pd
 import pytest
 
 from skyshield.analysis import replication_metrics
+from skyshield.analysis.sweep import TOTAL_AIRCRAFT, sweep_variant
+from skyshield.cli.assess import headline_text, station_lines
 from skyshield.cli.main import main
 from skyshield.engine.api import build_world
 from skyshield.engine.names import FATES
 from skyshield.engine.sim import World, run_replication
+from skyshield.forces import plan_forces
 from skyshield.raids import Threats
 from skyshield.report.assumptions import assumption_groups
 from skyshield.report.briefing import HEADLINE_METRICS, asset_hits
-from skyshield.report.html import lookup
+from skyshield.report.html import FigureImage, lookup, render_report
 from skyshield.report.limits import load_limits
+from skyshield.report.markup import Section
 from skyshield.report.night_map import flown_tracks
+from skyshield.report.numbers import interval_unit, rounded
+from skyshield.report.sections import SECTIONS
+from skyshield.report.stations import station_holding
 from skyshield.runs import Store
 from skyshield.runs.store import text_sha256
 from skyshield.scenario import load_scenario
@@ -57,36 +64,42 @@ def world() -> World:
 
 
 class _Collector(HTMLParser):
-    """Every tag's attributes, and the text of every ``data-metric`` element."""
+    """Every tag's attributes, the text of every ``data-metric`` element (with its scale and
+    rounding unit), and the page's text."""
 
     def __init__(self) -> None:
         super().__init__()
         self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.metrics: list[tuple[str, str, str]] = []
-        self._open: list[tuple[str, str]] | None = None
+        self.metrics: list[tuple[str, str, str, str]] = []
+        self.text: list[str] = []
+        self._open: tuple[str, str, str] | None = None
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = dict(attrs)
         self.tags.append((tag, a))
         if "data-metric" in a:
-            self._open = [(str(a["data-metric"]), str(a.get("data-scale") or "1"))]
+            self._open = (str(a["data-metric"]), str(a.get("data-scale") or "1"),
+                          str(a.get("data-round") or ""))  # fmt: skip
             self._text = ""
 
     def handle_data(self, data: str) -> None:
+        self.text.append(data)
         if self._open is not None:
             self._text += data
 
     def handle_endtag(self, tag: str) -> None:
         if self._open is not None and tag == "span":
-            path, scale = self._open[0]
-            self.metrics.append((path, scale, self._text))
+            path, scale, unit = self._open
+            self.metrics.append((path, scale, unit, self._text))
             self._open = None
 
 
-def shown_equals(text: str, value: float, scale: float) -> bool:
-    """Whether the displayed ``text`` is ``value * scale`` rounded to the digits shown."""
+def shown_equals(text: str, value: float, scale: float, unit: str = "") -> bool:
+    """Whether the displayed ``text`` is ``value * scale`` rounded to ``unit`` (the element's
+    ``data-round``; default: the last digit shown)."""
     digits = len(text.split(".")[1]) if "." in text else 0
-    return abs(float(text.replace(",", "")) - value * scale) <= 0.5 * 10.0**-digits + 1e-9
+    step = float(unit) if unit else 10.0**-digits
+    return abs(float(text.replace(",", "")) - value * scale) <= 0.5 * step * (1 + 1e-9) + 1e-12
 
 
 def _parsed(assessed: Path) -> _Collector:
@@ -171,15 +184,24 @@ def test_report_is_self_contained(assessed: Path) -> None:
 def test_numbers_in_report_equal_summary(assessed: Path, summary: dict[str, Any]) -> None:
     metrics = _parsed(assessed).metrics
     assert len(metrics) > 100
-    for path, scale, text in metrics:
+    for path, scale, unit, text in metrics:
         value = lookup(summary, path)
         assert isinstance(value, int | float), path
-        assert shown_equals(text, value, float(scale)), (path, text, value)
-    shown = {p for p, _, _ in metrics}
+        assert shown_equals(text, value, float(scale), unit), (path, text, value)
+        # a mean shows three significant figures at most, or is a whole number
+        digits = text.replace(",", "").replace(".", "").lstrip("-0")
+        assert len(digits) <= 3 or "." not in text or path.endswith(("/low", "/high")), path
+    shown = {p for p, _, _, _ in metrics}
     for key in ("hits_on_assets_baseline", "hits_on_assets_shield", "hits_on_assets_avoided",
-                "cost_per_night_usd", "killed_by_fighters"):  # fmt: skip
+                "cost_per_night_usd", "cost_per_hit_avoided_usd", "killed_by_fighters",
+                "stopped_anyway", "leakers_avoided", "killed_ground_fewer", "lost_ew_fewer",
+                "other_leakers_avoided", "night_h"):  # fmt: skip
         assert f"headline/{key}/mean" in shown
-    assert {"headline/stations_held", "headline/jets_committed"} <= shown
+    assert {"headline/stations_held", "headline/jets_committed", "headline/engage_standoff_km",
+            "night_and_day/fighter_cost_day_usd", "night_and_day/plan_cost_day_usd"} <= shown  # fmt: skip
+    # a fixed rule shows no interval
+    assert not any(p.startswith("headline/pilot_exposure") for p in shown)
+    assert "headline/engage_standoff_km/low" not in shown
 
 
 def test_shown_equals_by_hand() -> None:
@@ -187,13 +209,17 @@ def test_shown_equals_by_hand() -> None:
     assert shown_equals("1,234", 1234.4, 1.0)
     assert not shown_equals("1,234", 1235.0, 1.0)
     assert not shown_equals("14.5", 14.56, 1.0)
+    assert shown_equals("671,000", 671_318.0, 1.0, "1000")
+    assert not shown_equals("671,000", 671_600.0, 1.0, "1000")
+    assert shown_equals("0.619", 618_808.0, 1e-6, "0.001")
 
 
 def test_report_has_every_section_and_limit(assessed: Path) -> None:
     html = (assessed / "report.html").read_text("utf-8")
-    for anchor in ("answer", "assumptions", "map", "assets", "layers", "cost", "sizing", "limits",
-                   "provenance", "appendix", "sources"):  # fmt: skip
+    for anchor in ("answer", "stations", "assumptions", "map", "assets", "layers", "cost",
+                   "sizing", "glossary", "limits", "provenance", "appendix", "sources"):  # fmt: skip
         assert f'<section id="{anchor}">' in html
+        assert f'<a href="#{anchor}">' in html  # in the navigation bar
     limits = load_limits()
     assert len(limits) >= 4 and all(sec.items for sec in limits)
     for sec in limits:
@@ -274,10 +300,10 @@ def test_no_sweep_and_one_replication(tmp_path: Path) -> None:
     assert html.count("<img ") == 3 and "--no-sweep" in html
     c = _Collector()
     c.feed(html)
-    for path, scale, text in c.metrics:
-        assert shown_equals(text, lookup(summary, path), float(scale)), path
+    for path, scale, unit, text in c.metrics:
+        assert shown_equals(text, lookup(summary, path), float(scale), unit), path
     assert not any(
-        p.endswith(("/low", "/high")) for p, _, _ in c.metrics if p.startswith("headline")
+        p.endswith(("/low", "/high")) for p, _, _, _ in c.metrics if p.startswith("headline")
     )
 
 
@@ -383,3 +409,168 @@ def test_the_headline_has_a_total_interval_beside_the_dice(assessed: Path) -> No
     assert set(total) <= set(dice) and "hits_on_assets_shield" in total
     assert total["hits_on_assets_shield"]["n"] == dice["hits_on_assets_shield"]["n"] == 2
     assert "uncertain inputs" in summary["uncertain_inputs"]
+
+
+def test_fighter_kills_reconcile_with_hits_avoided(summary: dict[str, Any]) -> None:
+    """Means of paired differences add up: kills = stopped anyway + leakers avoided, and
+    leakers avoided = hits on assets avoided + the other leakers avoided."""
+    h = {k: v["mean"] for k, v in summary["headline"].items() if isinstance(v, dict)}
+    assert h["killed_by_fighters"] == pytest.approx(h["stopped_anyway"] + h["leakers_avoided"])
+    assert h["stopped_anyway"] == pytest.approx(h["killed_ground_fewer"] + h["lost_ew_fewer"])
+    assert h["leakers_avoided"] == pytest.approx(
+        h["hits_on_assets_avoided"] + h["other_leakers_avoided"]
+    )
+    kl = summary["kills_by_layer"]
+    assert h["killed_ground_fewer"] == pytest.approx(
+        kl["baseline"]["killed_ground"]["mean"] - kl["shield"]["killed_ground"]["mean"]
+    )
+
+
+def test_cost_per_kill_only_beside_its_caveat(assessed: Path) -> None:
+    html = (assessed / "report.html").read_text("utf-8")
+    answer = html.split('<section id="answer">')[1].split("</section>")[0]
+    assert "cost_per_fighter_kill" not in answer and "cost_exchange" not in answer
+    caveat = html.split('<h3 id="cost-per-kill">')[1].split("<h3>")[0]
+    assert "headline/cost_per_fighter_kill_usd/mean" in caveat
+    assert "headline/cost_exchange_ratio/mean" in caveat
+    assert "stopped anyway" in caveat
+    for metric in ("cost_per_fighter_kill", "cost_exchange"):
+        assert html.count(f'data-metric="headline/{metric}') == html.count(
+            f'data-metric="headline/{metric}', html.index('<h3 id="cost-per-kill">')
+        )
+
+
+def test_night_is_defined_and_reconciled_with_the_day(summary: dict[str, Any]) -> None:
+    nd, h = summary["night_and_day"], summary["headline"]
+    t = summary["totals"]
+    assert nd["plan_cost_day_usd"] == pytest.approx(
+        t["fighter_cost_per_day_usd"] + t["support_cost_per_day_usd"]
+    )
+    share = h["night_h"]["mean"] / 24.0
+    assert nd["support_cost_pro_rata_usd"] == pytest.approx(t["support_cost_per_day_usd"] * share)
+    # the night's AEW and tanker cost is the plan's, pro rata (the same in every replication)
+    assert h["support_cost_usd"]["mean"] == pytest.approx(nd["support_cost_pro_rata_usd"])
+    # the night's cost is weapons + flying + support
+    parts = sum(h[k]["mean"] for k in ("weapon_cost_usd", "flight_cost_usd", "support_cost_usd"))
+    assert h["cost_per_night_usd"]["mean"] == pytest.approx(parts)
+
+
+def test_sizing_point_at_the_pledged_jets_is_the_main_run(summary: dict[str, Any]) -> None:
+    """The sweep's point at 18 jets (the small scenario as pledged) shows the main run, all its
+    replications; checked against the store: the sweep's own replication there is the main
+    run's first one, to the last metric."""
+    points = {p["value"]: p for p in summary["sweep"]["points"]}
+    assert (points[18]["main_run"], points[18]["runs"]) == (True, summary["replications"])
+    assert (points[9]["main_run"], points[9]["runs"]) == (False, 1)
+    assert points[18]["run_id"] == summary["run_id"]
+    for m in ("baseline.hits_on_assets", "shield.hits_on_assets", "shield.shield_cost_usd"):
+        key = {"baseline.hits_on_assets": "hits_on_assets_baseline",
+               "shield.hits_on_assets": "hits_on_assets_shield",
+               "shield.shield_cost_usd": "cost_per_night_usd"}[m]  # fmt: skip
+        assert points[18]["metrics"][m]["mean"] == pytest.approx(summary["headline"][key]["mean"])
+    with Store(Path(summary["store"])) as store:
+        main_first = store.run_metrics(summary["run_id"]).iloc[0]
+        runs = store.runs()
+        sweep_ids = runs.loc[runs["kind"] == "sweep", "run_id"].tolist()
+        firsts = [store.run_metrics(r).iloc[0] for r in sweep_ids]
+
+    def same(a: pd.Series, b: pd.Series) -> bool:
+        keys = sorted(set(a.index) | set(b.index))
+        x = a.reindex(keys).to_numpy(float)
+        y = b.reindex(keys).to_numpy(float)
+        return bool(np.array_equal(x, y, equal_nan=True))
+
+    assert sum(same(f, main_first) for f in firsts) == 1
+
+
+def test_glossary_names_every_abbreviation_and_base(summary: dict[str, Any]) -> None:
+    terms = {g["term"]: g["meaning"] for g in summary["glossary"]}
+    for t in ("CAP", "AEW", "EW", "Pk", "sortie", "leaker", "night", "stopped anyway",
+              "engagement standoff", "ICAO code", "M USD"):  # fmt: skip
+        assert t in terms
+    small = load_scenario("small")
+    for code in {p.base for m in small.scenario.coalition.members for p in m.pledges}:
+        assert terms[code].startswith(small.bases[code].name)
+    assert terms["EPRZ"] == "Rzeszów-Jasionka air base, Poland"
+
+
+def test_sample_seed_only_in_provenance(assessed: Path, summary: dict[str, Any]) -> None:
+    html = (assessed / "report.html").read_text("utf-8")
+    seed = str(summary["sample_night"]["seed"])
+    assert html.count(seed) == 1
+    assert html.index(seed) > html.index('<section id="provenance">')
+
+
+def test_stations_show_who_holds_them_kyiv_first_and_empty(tmp_path: Path) -> None:
+    """With 60 jets the reference plan leaves the capital's station empty: the report's table
+    and the terminal answer say so, with the station first."""
+    ls = sweep_variant(load_scenario("reference"), {TOTAL_AIRCRAFT: 60})
+    plan = plan_forces(ls)
+    rows = station_holding(ls, plan)
+    first = rows[0]
+    assert (first["station"], first["near"], first["status"]) == ("kyiv-west", "Kyiv", "empty")
+    assert first["on_station"] == pytest.approx(0.0) and first["holders"] == []
+    held = [r for r in rows if r["status"] == "held"]
+    assert held and all(r["holders"] for r in held)
+    for r in rows:
+        assert sum(h["on_station"] for h in r["holders"]) == pytest.approx(r["on_station"])
+    lines = station_lines(rows)
+    assert lines[0].split() == ["kyiv-west", "empty", "0", "of", "4", "on", "station",
+                                "(covers", "Kyiv):", "nobody"]  # fmt: skip
+    assert re.search(r"\d Poland F-16 from EPRZ", "\n".join(lines))
+
+
+def test_terminal_answer_is_human(summary: dict[str, Any]) -> None:
+    text = headline_text(summary)
+    assert re.search(r"[{}]|'\w+': ", text) is None  # no Python mapping
+    assert "of which" in text and "stopped anyway" in text and "per hit avoided" in text
+    assert "per fighter kill" not in text and "exchange" not in text
+    assert "the engagement standoff, a rule" in text
+    assert re.search(r"\d\.\d\d\d\d", text) is None  # no long decimals
+    for st in summary["stations"]:
+        assert st["station"] in text
+
+
+def _hand_summary(summary: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``summary`` with a total interval for two headline figures."""
+    s = json.loads(json.dumps(summary))
+    s["headline_total"] = {
+        "hits_on_assets_shield": {"mean": 20.0, "low": 11.2, "high": 31.7, "n": 40},
+        "cost_per_hit_avoided_usd": {"mean": 6.0e5, "low": 3.1e5, "high": 1.24e6, "n": 40},
+    }
+    return s
+
+
+def test_headline_shows_a_total_interval_when_the_summary_has_one(
+    summary: dict[str, Any], world: World
+) -> None:
+    figures = {k: FigureImage(k, PNG_MAGIC, k, k)
+               for k in ("night_map", "hits_by_asset", "kills_by_layer", "sizing")}  # fmt: skip
+    plain = render_report(summary, assumption_groups(world), load_limits(), figures)
+    assert "with the inputs' uncertainty" not in plain and "headline_total" not in plain
+    html = render_report(_hand_summary(summary), assumption_groups(world), load_limits(), figures)
+    answer = html.split('<section id="answer">')[1].split("</section>")[0]
+    c = _Collector()
+    c.feed(answer)
+    shown = {p: text for p, _, _, text in c.metrics}
+    assert shown["headline_total/hits_on_assets_shield/low"] == shown_text(
+        11.2, summary, "hits_on_assets_shield"
+    )
+    assert "headline_total/cost_per_hit_avoided_usd/high" in shown
+    assert answer.count("with the inputs' uncertainty") == 4  # two in the text, two on cards
+    assert "headline_total/hits_on_assets_baseline/low" not in shown
+
+
+def shown_text(value: float, summary: dict[str, Any], key: str) -> str:
+    """``value`` rounded like the mean of the headline figure ``key``."""
+    return rounded(value, interval_unit(summary["headline"][key]))
+
+
+def test_sections_are_a_list_to_extend(summary: dict[str, Any], world: World) -> None:
+    extra = Section("replay", "latest month", lambda ctx: '<section id="replay">x</section>')
+    figures = {k: FigureImage(k, PNG_MAGIC, k, k)
+               for k in ("night_map", "hits_by_asset", "kills_by_layer", "sizing")}  # fmt: skip
+    html = render_report(summary, assumption_groups(world), load_limits(), figures,
+                         (*SECTIONS[:2], extra, *SECTIONS[2:]))  # fmt: skip
+    assert '<a href="#replay">latest month</a>' in html
+    assert html.index('id="replay"') < html.index('id="assumptions"')

@@ -115,34 +115,70 @@ def _sweep_jets(args: argparse.Namespace) -> list[int] | None:
     return values
 
 
-def _headline_text(s: dict[str, Any]) -> str:
-    """The headline figures for the terminal."""
+def _ci(iv: dict[str, Any] | None, scale: float = 1.0) -> str:
+    from skyshield.report.numbers import interval_text
 
-    def ci(iv: dict[str, Any], fmt: str = "{:,.1f}", scale: float = 1.0) -> str:
-        if iv["mean"] is None:
-            return "n/a"
-        text = fmt.format(iv["mean"] * scale)
-        if iv["low"] is not None and iv["high"] is not None and iv["low"] != iv["high"]:
-            text += f" [{fmt.format(iv['low'] * scale)}, {fmt.format(iv['high'] * scale)}]"
-        return text
+    return "n/a" if iv is None else interval_text(iv, scale)
+
+
+def station_lines(stations: list[dict[str, Any]]) -> list[str]:
+    """One line per CAP station (the summary's ``stations``, in their order): its status,
+    aircraft on station held of required, the protected asset it covers and who holds it."""
+    from skyshield.report.numbers import aircraft
+
+    width = max((len(st["station"]) for st in stations), default=0)
+    out = []
+    for st in stations:
+        who = ", ".join(
+            f"{aircraft(h['on_station'])} {h['nation']} {h['type']} from {h['base']}"
+            for h in st["holders"]
+        )
+        near = f" (covers {st['near']})" if st["near"] else ""
+        out.append(
+            f"  {st['station']:<{width}}  {st['status']:<5}  {aircraft(st['on_station']):>3} of"
+            f" {st['required']:.0f} on station{near}: {who or 'nobody'}"
+        )
+    return out
+
+
+def headline_text(s: dict[str, Any]) -> str:
+    """The answer for the terminal, from the summary: hits, hits avoided and their cost, the
+    fighter kills reconciled with the hits avoided, and who holds each CAP station."""
+    from skyshield.report.numbers import aircraft, count, sig
 
     h = s["headline"]
-    return "\n".join(
-        [
-            f"Headline ({s['replications']} replications of {s['raid']['night']},"
-            f" {s['raid']['weapons']} weapons; means and 95 % intervals):",
-            f"  hits on protected assets a night: {ci(h['hits_on_assets_baseline'])} with Ukraine's"
-            f" defences alone, {ci(h['hits_on_assets_shield'])} with the shield:"
-            f" {ci(h['hits_on_assets_avoided'])} avoided",
-            f"  killed by the shield's fighters: {ci(h['killed_by_fighters'])} in"
-            f" {ci(h['sorties'])} sorties, {ci(h['shots'], '{:,.0f}')} shots",
-            f"  shield cost a night: {ci(h['cost_per_night_usd'], '{:,.2f}', 1e-6)} M USD; per hit"
-            f" avoided: {ci(h['cost_per_hit_avoided_usd'], '{:,.0f}')} USD",
-            f"  CAP stations held 24/7: {h['stations_held']} of {h['stations']}, with"
-            f" {h['jets_committed']:.1f} of {h['jets_pledged']} jets committed; closest a fighter"
-            f" comes to hostile territory: {ci(h['pilot_exposure_min_km'], '{:,.0f}')} km",
-        ]
-    )
+    kl = s["kills_by_layer"]
+    nd = s["night_and_day"]
+
+    def mean(iv: dict[str, Any]) -> str:
+        return "n/a" if iv["mean"] is None else sig(iv["mean"])
+
+    lines = [
+        f"Answer ({s['replications']} replications of {s['raid']['night']},"
+        f" {count(s['raid']['weapons'])} weapons; means, 95 % intervals in brackets):",
+        f"  hits on protected assets a night: {_ci(h['hits_on_assets_baseline'])} with Ukraine's"
+        f" defences alone, {_ci(h['hits_on_assets_shield'])} with the shield",
+        f"  hits avoided a night: {_ci(h['hits_on_assets_avoided'])}; the shield costs"
+        f" {_ci(h['cost_per_night_usd'], 1e-6)} M USD a night,"
+        f" {_ci(h['cost_per_hit_avoided_usd'], 1e-6)} M USD per hit avoided",
+        f"  the fighters kill {_ci(h['killed_by_fighters'])} threats a night, of which"
+        f" {_ci(h.get('stopped_anyway'))} Ukraine's defences would have stopped anyway (ground"
+        f" kills {mean(kl['baseline']['killed_ground'])} -> {mean(kl['shield']['killed_ground'])},"
+        f" lost to EW {mean(kl['baseline']['lost_ew'])} -> {mean(kl['shield']['lost_ew'])});"
+        f" leakers avoided {_ci(h.get('leakers_avoided'))}, of which"
+        f" {mean(h['hits_on_assets_avoided'])} hits on protected assets",
+        f"  {_ci(h['sorties'])} sorties and {_ci(h['shots'])} shots in a night of"
+        f" {_ci(h.get('night_h'))} h (first launch to last arrival)",
+        f"  fighters never come closer than {count(h['engage_standoff_km'])} km to hostile"
+        " territory: the engagement standoff, a rule of the scenario",
+        f"  the plan's day: fighters {sig(nd['fighter_cost_day_usd'] * 1e-6)} M USD, AEW and"
+        f" tankers {sig(nd['support_cost_day_usd'] * 1e-6)} M USD, no weapons; the night adds"
+        f" {_ci(h['weapon_cost_usd'], 1e-6)} M USD of weapons fired",
+        f"CAP stations held 24/7: {h['stations_held']} of {h['stations']}, with"
+        f" {aircraft(h['jets_committed'])} of {h['jets_pledged']} pledged jets committed:",
+        *station_lines(s["stations"]),
+    ]
+    return "\n".join(lines)
 
 
 def record_option(text: str) -> Path | tuple[dt.date, dt.date]:
@@ -243,7 +279,7 @@ def run(args: argparse.Namespace) -> int:
     summary = write_briefing(replace(a, command=_command(args, a.command)), out)
     print(f"report written in {time.perf_counter() - t:.1f} s")
     print()
-    print(_headline_text(summary))
+    print(headline_text(summary))
     print(f"\nwrote {out / 'report.html'} and {out / 'summary.json'}; Monte Carlo run {a.run_id}"
           f" in {store.path}; in {time.perf_counter() - t_start:.1f} s")  # fmt: skip
     return 0

@@ -41,7 +41,10 @@ def add_parsers(
         "--night", type=int, default=1, help="which night of a raid file (1-based, default 1)"
     )
     show.add_argument(
-        "--map", type=Path, default=None, help="PNG map (default out/raid/<night>.png)"
+        "--map",
+        type=Path,
+        default=None,
+        help="write a PNG map of the routes to this file (none unless asked)",
     )
     add_store_arg(show)
     add_record_arg(show)
@@ -129,14 +132,10 @@ def run(args: argparse.Namespace) -> int:
         threats = fly(night, ctx, np.random.default_rng(args.seed))
         df = threats.to_frame(ls.theatre.projection)
         print(_night_text(night, df))
-        png = args.map or Path("out/raid") / f"{night.name}.png"
-        plot_raid_map(
-            ls,
-            threats,
-            png,
-            f"{night.name}: {night.total} weapons (routes drawn with seed {args.seed})",
-        )
-        print(f"\nmap: {png}")
+        if args.map:
+            plot_raid_map(ls, threats, args.map,
+                          f"{night.name}: {night.total} weapons (routes drawn with seed {args.seed})")  # fmt: skip
+            print(f"\nmap: {args.map}")
         return 0
     rows, which = record_rows(args)
     print(which)

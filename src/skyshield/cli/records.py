@@ -52,7 +52,7 @@ def add_parsers(
     )
     summ.add_argument("--by", choices=("month", "week", "night"), default="month")
     summ.add_argument(
-        "--chart", type=Path, default=Path("out/record/monthly.png"), help="PNG of monthly launches"
+        "--chart", type=Path, default=None, help="write a PNG of monthly launches to this file"
     )
     add_store_arg(summ)
     add_record_arg(summ)
@@ -110,6 +110,6 @@ def run(args: argparse.Namespace) -> int:
         if args.end:
             sel &= rows["night"] <= pd.Timestamp(args.end).date()
         chart_rows = rows[sel]
-    png = plot_monthly(chart_rows, args.chart)
-    print(f"\nchart: {png}")
+    if args.chart:
+        print(f"\nchart: {plot_monthly(chart_rows, args.chart)}")
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -47,20 +48,23 @@ def add_parsers(
 
 
 def _summary_table(result: SimulationResult, catalog: Any) -> pd.DataFrame:
+    """One row per defence: fates, leakers, sorties, flight hours, shots, cost (M USD)."""
     import pandas as pd
 
     rows = []
     for name, oc in result.outcomes.items():
         s = oc.summary(catalog)
         rows.append({"defence": name, **{f: s[f] for f in FATES}, "leakers": s["leakers"], "sorties": s["sorties"],
-                     "flight_hours": s["flight_hours"], "shots": s["shots"], "shield_cost_usd": s["shield_cost_usd"]})  # fmt: skip
+                     "flight_hours": s["flight_hours"], "shots": s["shots"],
+                     "shield_cost_M_USD": s["shield_cost_usd"] / 1e6})  # fmt: skip
     return pd.DataFrame(rows)
 
 
 def run(args: argparse.Namespace) -> int:
     """Run ``simulate``; returns the exit code."""
 
-    from skyshield.cli.text import table
+    from skyshield.cli.text import counts_text, table
+    from skyshield.report.numbers import sig
     from skyshield.studies import world_of
     from skyshield.studies.simulation import simulate
 
@@ -72,29 +76,29 @@ def run(args: argparse.Namespace) -> int:
         f"night {world.night.name}: {world.night.total} weapons; scenario {world.ls.scenario.name}; seed {args.seed}"
     )
     print("\nFates by defence")
-    print(table(_summary_table(result, cat), floats="{:,.1f}"))
+    print(table(_summary_table(result, cat), floats="{:,.2f}"))
     for name, oc in result.outcomes.items():
         hits = oc.threats[oc.threats["fate"] == "hit_asset"].groupby("fate_asset").size()
-        print(
-            f"\nHits on protected assets, {name}: "
-            + (", ".join(f"{a} {n}" for a, n in hits.items()) or "none")
-        )
+        print(f"\nHits on protected assets, {name}: {counts_text(hits.to_dict())}")
         by_class = oc.threats.pivot_table(
             index="class_id", columns="fate", values="threat", aggfunc="count", fill_value=0
         )
         print(by_class.to_string())
         if name == "shield" and len(oc.sorties):
             s = oc.summary(cat)
-            print(f"night of {s['night_h']:.1f} h: {s['sorties']} sorties, {s['flight_hours']:.0f} flight hours"
-                  f" in the night; weapons {s['weapons']}; cost {s['weapon_cost_usd'] / 1e6:.2f} M USD weapons"
-                  f" + {s['flight_cost_usd'] / 1e6:.2f} M flying + {s['support_cost_usd'] / 1e6:.2f} M AEW and"
-                  f" tankers; {s['threats_engaged']} threats engaged; closest a fighter came to hostile"
-                  f" territory {s['pilot_exposure_min_km']:.0f} km")  # fmt: skip
+            print(f"night of {sig(s['night_h'])} h (first launch to last arrival): {s['sorties']}"
+                  f" sorties, {s['flight_hours']:,.0f} flight hours in the night; shots:"
+                  f" {counts_text(s['weapons'])}; cost {sig(s['weapon_cost_usd'] / 1e6)} M USD weapons"
+                  f" + {sig(s['flight_cost_usd'] / 1e6)} M flying + {sig(s['support_cost_usd'] / 1e6)} M"
+                  f" AEW and tankers; {s['threats_engaged']} threats engaged; closest a fighter came"
+                  f" to hostile territory {s['pilot_exposure_min_km']:,.0f} km")  # fmt: skip
     if len(result.outcomes) == 2:
         m = result.marginal_effect()
+        per_hit = m["cost_per_hit_avoided_usd"]
+        cost = f"{sig(per_hit / 1e6)} M USD" if math.isfinite(per_hit) else "n/a (no hit avoided)"
         print(f"\nThe shield's marginal effect: {m['hits_on_assets_avoided']} fewer hits on protected assets,"
-              f" {m['leakers_avoided']} fewer leakers, {m['cost_per_hit_avoided_usd'] / 1e6:.2f} M USD per hit"
-              f" avoided; by asset: {m['by_asset']}")  # fmt: skip
+              f" {m['leakers_avoided']} fewer leakers, {cost} per hit avoided;"
+              f" hits avoided by asset: {counts_text(m['by_asset'])}")  # fmt: skip
     if args.out:
         out: Path = args.out
         for name, oc in result.outcomes.items():

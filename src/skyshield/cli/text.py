@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -12,13 +13,27 @@ if TYPE_CHECKING:
 
 
 def table(df: pd.DataFrame, floats: str = "{:,.1f}") -> str:
-    """A DataFrame as text, floats formatted, no index."""
+    """A DataFrame as text, no index: float columns formatted with ``floats``, except those
+    whose values are all whole numbers (counts stored as floats), shown as whole numbers."""
+    import numpy as np
     import pandas as pd
 
     if df.empty:
         return "  (none)"
-    fmt = {c: floats.format for c in df.columns if pd.api.types.is_float_dtype(df[c])}
+    fmt = {}
+    for c in df.columns:
+        if pd.api.types.is_float_dtype(df[c]):
+            x = df[c].to_numpy(float)
+            x = x[np.isfinite(x)]
+            whole = len(x) > 0 and bool(np.all(x == np.round(x)))
+            fmt[c] = "{:,.0f}".format if whole else floats.format
     return str(df.to_string(index=False, formatters=fmt))
+
+
+def counts_text(counts: Mapping[str, float], none: str = "none") -> str:
+    """Counts by name as text, largest first, zeros left out: ``71 gun-20mm, 2 AIM-9X``."""
+    shown = sorted(((n, k) for k, n in counts.items() if n), key=lambda nk: (-nk[0], nk[1]))
+    return ", ".join(f"{n:,.0f} {k}" for n, k in shown) or none
 
 
 def scenario_summary(ls: LoadedScenario) -> str:

@@ -2,7 +2,12 @@
 
 :func:`assessment_summary` turns an assessment into the mapping written as
 ``summary.json``; the HTML report takes every number it shows from that mapping, so the two
-cannot disagree.  Units: counts a night, USD, km, s.
+cannot disagree.  Units: counts a night, USD, km, h, s.
+
+The sizing sweep's point at the pledged number of jets is the main run's scenario on the same
+seeds: its replications are the main run's first ones.  :func:`sizing_table` checks that and
+shows the main run's figures there (all its replications), so the headline and the sizing
+table agree; the other points keep their own replications.
 """
 
 from __future__ import annotations
@@ -14,10 +19,14 @@ from typing import Any
 import pandas as pd
 
 from skyshield.analysis import INTERVAL_METHOD, Interval, mean_interval, metric_table
+from skyshield.analysis.stats import ratio_interval
 from skyshield.analysis.summary import metric_values
+from skyshield.analysis.sweep import SWEEP_METRICS, TOTAL_AIRCRAFT, sweep_row
 from skyshield.engine.names import DEFENCES, FATES
 from skyshield.engine.sim import World
 from skyshield.report.counterfactual import counterfactual_summary
+from skyshield.report.glossary import glossary
+from skyshield.report.stations import station_holding
 from skyshield.runs import text_sha256
 from skyshield.studies import Assessment
 from skyshield.version import __version__
@@ -30,14 +39,22 @@ HEADLINE_METRICS = {
     "protection_ratio_baseline": "baseline.protection_ratio",
     "protection_ratio_shield": "shield.protection_ratio",
     "killed_by_fighters": "shield.killed_fighter",
+    "stopped_anyway": "marginal.stopped_anyway",
+    "killed_ground_fewer": "marginal.killed_ground_fewer",
+    "lost_ew_fewer": "marginal.lost_ew_fewer",
+    "leakers_avoided": "marginal.leakers_avoided",
+    "other_leakers_avoided": "marginal.other_leakers_avoided",
     "sorties": "shield.sorties",
     "flight_hours": "shield.flight_hours",
     "shots": "shield.shots",
+    "night_h": "shield.night_h",
     "weapon_cost_usd": "shield.weapon_cost_usd",
+    "flight_cost_usd": "shield.flight_cost_usd",
+    "support_cost_usd": "shield.support_cost_usd",
     "cost_per_night_usd": "shield.shield_cost_usd",
     "cost_per_hit_avoided_usd": "marginal.cost_per_hit_avoided_usd",
+    "cost_per_fighter_kill_usd": "shield.cost_per_fighter_kill_usd",
     "cost_exchange_ratio": "shield.cost_exchange_ratio",
-    "pilot_exposure_min_km": "shield.pilot_exposure_min_km",
 }
 
 
@@ -72,10 +89,73 @@ def asset_hits(reps: pd.DataFrame, world: World) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (-(r["baseline"]["mean"] or 0.0), r["asset"]))
 
 
+def _same(x: float, y: float) -> bool:
+    return (math.isnan(x) and math.isnan(y)) or math.isclose(x, y, rel_tol=1e-9, abs_tol=1e-12)
+
+
+def sizing_table(a: Assessment) -> pd.DataFrame | None:
+    """The sizing sweep's table (None without a sweep) with two more columns: ``runs``
+    (replications behind each row) and ``main_run`` (True on the row that shows the main run).
+
+    The row at the pledged number of jets shows the main run, all its replications, when the
+    sweep's replications there are the main run's first ones (checked: the same figures from
+    the same seeds); its ``run_id`` is then the main run's."""
+    if a.sweep is None:
+        return None
+    table = a.sweep.copy()
+    table["runs"] = a.sweep_runs
+    table["main_run"] = False
+    col = f"set:{a.sweep_path}"
+    pledged = a.world.ls.scenario.coalition.total_aircraft
+    at = table.index[table[col] == pledged] if a.sweep_path == TOTAL_AIRCRAFT else []
+    if len(at) == 0 or a.sweep_runs > len(a.reps):
+        return table
+    i = at[0]
+    point = {a.sweep_path: pledged}
+    first = sweep_row(point, "", a.reps.iloc[: a.sweep_runs])
+    if not all(_same(float(first[m]), float(table.at[i, m])) for m in SWEEP_METRICS if m in table):
+        return table
+    for k, v in sweep_row(point, a.run_id or "", a.reps).items():
+        if k in table.columns:
+            table.at[i, k] = v
+    table.at[i, "runs"] = len(a.reps)
+    table.at[i, "main_run"] = True
+    return table
+
+
+def night_and_day(headline: dict[str, Any], totals: dict[str, float]) -> dict[str, Any]:
+    """The night's costs beside the force plan's daily ones (USD, h): the night's length, the
+    plan's fighter and support cost a day, and those costs pro rata for the night's length
+    (the night's flying and support costs are counted over that length; weapons come on
+    top, the daily plan has none)."""
+    hours = headline["night_h"]["mean"]
+    share = hours / 24.0 if hours is not None else math.nan
+    day = {
+        "fighter_cost_day_usd": totals["fighter_cost_per_day_usd"],
+        "support_cost_day_usd": totals["support_cost_per_day_usd"],
+        "flight_hours_day": totals["fighter_flight_hours_per_day"],
+        "sorties_day": totals["fighter_sorties_per_day"],
+    }
+    return {
+        "night_h": hours,
+        "day_h": 24,
+        **{k: clean(v) for k, v in day.items()},
+        "plan_cost_day_usd": clean(day["fighter_cost_day_usd"] + day["support_cost_day_usd"]),
+        "fighter_cost_pro_rata_usd": clean(day["fighter_cost_day_usd"] * share),
+        "support_cost_pro_rata_usd": clean(day["support_cost_day_usd"] * share),
+        "flight_hours_pro_rata": clean(day["flight_hours_day"] * share),
+        "plan_cost_pro_rata_usd": clean(
+            (day["fighter_cost_day_usd"] + day["support_cost_day_usd"]) * share
+        ),
+    }
+
+
 def assessment_summary(a: Assessment) -> dict[str, Any]:
     """The summary of an assessment (``summary.json``): provenance, the force plan's totals,
-    every metric's mean and 95 % interval, the headline figures, hits per asset, kills by layer,
-    the sample night, the sizing sweep and the timings."""
+    every metric's mean and 95 % interval, the headline figures (fighter kills reconciled with
+    hits avoided, the fixed rules as plain numbers), the night's costs beside the plan's daily
+    ones, who holds each station, hits per asset, kills by layer, the sample night, the sizing
+    sweep (:func:`sizing_table`), the glossary and the timings."""
     w = a.world
     ls, plan, night = w.ls, w.plan, w.night
     table = metric_table(a.reps)
@@ -99,11 +179,19 @@ def assessment_summary(a: Assessment) -> dict[str, Any]:
             k: interval_json(Interval(r.mean, r.ci95_low, r.ci95_high, int(r.n)))
             for k, r in zip(HEADLINE_METRICS, shown_total, strict=True)
         }
+    if {"marginal.stopped_anyway", "shield.killed_fighter"} <= set(a.reps.columns):
+        headline["stopped_anyway_share"] = interval_json(ratio_interval(
+            a.reps["marginal.stopped_anyway"].to_numpy(float),
+            a.reps["shield.killed_fighter"].to_numpy(float)))  # fmt: skip
+    closest = metric_values(a.reps, "shield.pilot_exposure_min_km").min()
     headline.update(
         stations_held=int(totals["stations_held"]),
         stations=int(totals["stations"]),
         jets_committed=clean(totals["aircraft_committed"]),
         jets_pledged=int(totals["aircraft_pledged"]),
+        engage_standoff_km=float(ls.scenario.theatre.engage_standoff_km),
+        patrol_standoff_km=float(ls.scenario.theatre.patrol_standoff_km),
+        closest_approach_km=clean(float(closest)) if len(a.reps) else None,
     )
     by_class: dict[str, int] = {}
     for g in night.groups:
@@ -111,11 +199,10 @@ def assessment_summary(a: Assessment) -> dict[str, Any]:
     shield = a.sample.outcomes["shield"]
     sample_summary = {d: oc.summary(w.catalog) for d, oc in a.sample.outcomes.items()}
     sweep = None
-    if a.sweep is not None:
+    sized = sizing_table(a)
+    if sized is not None:
         col = f"set:{a.sweep_path}"
-        measured = [
-            c for c in a.sweep.columns if c.startswith(("baseline.", "shield.", "marginal."))
-        ]
+        measured = [c for c in sized.columns if c.startswith(("baseline.", "shield.", "marginal."))]
         names = [c for c in measured if not c.endswith((".low", ".high"))]
         sweep = {
             "path": a.sweep_path,
@@ -124,6 +211,8 @@ def assessment_summary(a: Assessment) -> dict[str, Any]:
                 {
                     "value": row[col].item() if hasattr(row[col], "item") else row[col],
                     "run_id": str(row["run_id"]),
+                    "runs": int(row["runs"]),
+                    "main_run": bool(row["main_run"]),
                     "metrics": {
                         m: {
                             "mean": clean(float(row[m])),
@@ -133,7 +222,7 @@ def assessment_summary(a: Assessment) -> dict[str, Any]:
                         for m in names
                     },
                 }
-                for _, row in a.sweep.iterrows()
+                for _, row in sized.iterrows()
             ],
         }
     return {
@@ -174,6 +263,8 @@ def assessment_summary(a: Assessment) -> dict[str, Any]:
             if a.total is not None
             else None
         ),
+        "night_and_day": night_and_day(headline, totals),
+        "stations": station_holding(ls, plan),
         "kills_by_layer": {
             d: {f: metrics.get(f"{d}.{f}", interval_json(mean_interval([]))) for f in FATES}
             for d in DEFENCES
@@ -189,6 +280,7 @@ def assessment_summary(a: Assessment) -> dict[str, Any]:
             "weapons": sample_summary["shield"]["weapons"],
         },
         "sweep": sweep,
+        "glossary": glossary(ls),
         "timings_s": {k: round(v, 2) for k, v in a.timings_s.items()},
         "recent_record": counterfactual_summary(a.recent) if a.recent is not None else None,
     }

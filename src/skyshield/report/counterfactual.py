@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Mapping
 from html import escape
 from pathlib import Path
 from typing import Any
@@ -15,6 +14,7 @@ from matplotlib.figure import Figure
 
 from skyshield.analysis import INTERVAL_METHOD, Interval
 from skyshield.files import save_figure, write_atomic, write_csv
+from skyshield.report.markup import Context, figure, section
 from skyshield.studies.counterfactual import RecordCounterfactual
 from skyshield.version import __version__
 
@@ -135,42 +135,39 @@ def write_counterfactual(cf: RecordCounterfactual, out: Path) -> dict[str, Any]:
     return doc
 
 
-def recent_record_section(summary: Mapping[str, Any], figure_html: str) -> str:
-    """The report's section on the latest month of the record replayed (empty without it)."""
-    rec = summary.get("recent_record")
-    if not rec:
-        return ""
-
-    def iv(key: str, scale: float = 1.0, digits: int = 0) -> str:
-        v = rec["totals"][key]
-        fmt = f"{{:,.{digits}f}}"
-        text = (
-            f'<span data-metric="recent_record/totals/{key}/mean"'
-            + (f' data-scale="{scale:g}"' if scale != 1.0 else "")
-            + f">{fmt.format(v['mean'] * scale)}</span>"
+def recent_record_section(ctx: Context) -> str:
+    """The report's section on the latest month of the record replayed, with and without the
+    shield (a note when it was left out)."""
+    rec = ctx.summary.get("recent_record")
+    if not rec or "recent_record" not in ctx.figures:
+        return section(
+            "recent",
+            "The latest month of the record",
+            "<p>Left out of this assessment (<code>--no-record</code>).</p>",
         )
-        if v["low"] is not None and v["high"] is not None:
-            text += f' <span class="ci">[{fmt.format(v["low"] * scale)}&ndash;{fmt.format(v["high"] * scale)}]</span>'
-        return text
-
+    n = ctx.n
+    t = "recent_record/totals"
     top = "".join(
-        f"<li>{escape(m['night'])}: {m['weapons']:,} weapons, {m['hits_avoided']:.1f} hits avoided</li>"
-        for m in rec["most_changed"]
+        f"<li>{escape(m['night'])}: {n.num(f'recent_record/most_changed/{i}/weapons', 'count')}"
+        f" weapons, {n.num(f'recent_record/most_changed/{i}/hits_avoided')} hits avoided</li>"
+        for i, m in enumerate(rec["most_changed"])
     )
-    return (
-        '<section id="recent"><h2>The latest month of the record</h2>'
-        f"<p>The designed stress case above is one heavy night. Here are the nights that"
+    return section(
+        "recent",
+        "The latest month of the record",
+        "<p>The designed stress case above is one heavy night. Here are the nights that"
         f" happened: every night of the record from {escape(rec['from'])} to {escape(rec['to'])}"
-        f" ({rec['nights']} nights with launches) replayed as it was reported, with Ukraine's"
-        f" defences alone and with the shield, {rec['replications_per_night']} replications a"
-        f" night on common random numbers. Over the month: {iv('hits_baseline')} hits on"
-        f" protected assets without the shield, {iv('hits_shield')} with it:"
-        f" {iv('hits_avoided')} avoided, and {iv('elsewhere_avoided')} fewer hits elsewhere;"
-        f" the fighters would have killed {iv('killed_by_fighters')} threats at"
-        f" {iv('cost_usd', 1e-6, 1)} M USD.</p>"
-        + figure_html
-        + (f"<p>Nights where the shield mattered most:</p><ul>{top}</ul>" if top else "")
-        + "<p class='note'>A record night keeps the launch areas and targets the report names;"
+        f" ({n.num('recent_record/nights', 'count')} nights with launches) replayed as it was"
+        " reported, with Ukraine's defences alone and with the shield,"
+        f" {n.num('recent_record/replications_per_night', 'count')} replications a night on"
+        f" common random numbers. Over the month: {n.ci(f'{t}/hits_baseline')} hits on"
+        f" protected assets without the shield, {n.ci(f'{t}/hits_shield')} with it:"
+        f" {n.ci(f'{t}/hits_avoided')} avoided, and {n.ci(f'{t}/elsewhere_avoided')} fewer hits"
+        f" elsewhere; the fighters would have killed {n.ci(f'{t}/killed_by_fighters')} threats"
+        f" at {n.ci(f'{t}/cost_usd', 1e-6)} M USD.</p>",
+        figure(ctx.figures["recent_record"]),
+        f"<p>Nights where the shield mattered most:</p><ul>{top}</ul>" if top else "",
+        "<p class='note'>A record night keeps the launch areas and targets the report names;"
         " aims it does not name follow the scenario's target model. The table of every night is"
-        " <code>record_nights.csv</code>.</p></section>"
+        " <code>record_nights.csv</code>.</p>",
     )

@@ -8,7 +8,7 @@ from typing import Any
 
 from skyshield.files import write_atomic, write_csv
 from skyshield.report.assumptions import assumption_groups
-from skyshield.report.briefing import assessment_summary
+from skyshield.report.briefing import assessment_summary, sizing_table
 from skyshield.report.charts import plot_sizing_curve
 from skyshield.report.counterfactual import plot_record_nights
 from skyshield.report.figures import plot_hits_by_asset, plot_kills_by_layer, png_bytes
@@ -27,11 +27,13 @@ def briefing_figures(a: Assessment, summary: dict[str, Any], out: Path) -> dict[
         FigureImage(
             "night_map",
             png_bytes(plot_night_map(w.ls, w.plan, sample.threats, sample.outcomes["shield"],
-                      f"{name}: night {night.name}, replication {sample.rep} (seed {sample.seed}), with the shield")),
+                      f"{name}: night {night.name}, replication {sample.rep} of the Monte Carlo run, with the shield")),
             "Map of the sample night: threat tracks coloured by fate, fighter legs, bases, CAP"
             " stations, AEW orbits, zones, hostile areas and protected assets",
-            "The sample night with the shield. Track colours: how each threat ended; black:"
-            " fighter legs; circles: CAP stations (green held, orange short); dashed: AEW orbits.",
+            "The sample night with the shield, in longitude and latitude. Track colours: how each"
+            " threat ended; black: fighter legs; circles: CAP stations (green held, orange short,"
+            " red empty; aircraft on station held / required); triangles: host bases (ICAO code,"
+            " jets pledged); dashed: AEW orbits.",
         ),
         FigureImage(
             "hits_by_asset",
@@ -67,18 +69,26 @@ def briefing_figures(a: Assessment, summary: dict[str, Any], out: Path) -> dict[
         )
     for f in figures:
         (out / f"{f.id}.png").write_bytes(f.png)
-    if a.sweep is not None:
-        write_csv(a.sweep, out / "sweep.csv")
-        png = plot_sizing_curve(a.sweep, f"set:{a.sweep_path}", out / "sizing.png",
-                                f"{name}: {a.sweep_runs} replications a point, seed {a.seed}")  # fmt: skip
+    table = sizing_table(a)
+    if table is not None:
+        write_csv(table, out / "sweep.csv")
+        main = table[table["main_run"]]
+        marked = main[f"set:{a.sweep_path}"].iloc[0] if len(main) else None
+        png = plot_sizing_curve(
+            table, f"set:{a.sweep_path}", out / "sizing.png",
+            f"{name}: hits and cost a night against the coalition's size ({a.sweep_runs}"
+            " replications a point)", marked=marked,
+            marked_label=f"the main run ({n} replications), the headline's figures",
+        )  # fmt: skip
         figures.append(
             FigureImage(
                 "sizing",
                 png.read_bytes(),
-                "Sizing curve: hits on protected assets and shield cost a night against the"
-                " number of jets, with 95 % bands",
-                "Hits on protected assets a night (left axis) and the shield's cost a night (right"
-                " axis) against the coalition's jets; bands: 95 % intervals.",
+                "Sizing curve in two panels: hits on protected assets a night, and the shield's"
+                " cost a night, against the number of jets in the coalition, with 95 % bands",
+                "Above: hits on protected assets a night, with Ukraine's defences alone and with"
+                " the shield. Below: the shield's cost a night, M USD. Both against the number of"
+                " jets in the coalition; bands: 95 % intervals; circled: the main run.",
             )
         )
     return {f.id: f for f in figures}

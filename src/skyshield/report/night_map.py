@@ -7,12 +7,12 @@ import pandas as pd
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Circle
 
 from skyshield.engine.sim import Outcome
 from skyshield.forces import ForcePlan
 from skyshield.raids import Threats
-from skyshield.report.maps import base_map
+from skyshield.report.labels import place_labels
+from skyshield.report.maps import asset_labels, base_map, draw_forces, km_to_lonlat, outside_legend
 from skyshield.scenario import LoadedScenario
 
 #: Fate -> (colour, legend text, drawing order: later on top).
@@ -24,9 +24,9 @@ FATE_STYLE: dict[str, tuple[str, str, int]] = {
     "hit_asset": ("#d62020", "hit a protected asset", 4),
     "killed_fighter": ("#10a010", "killed by the shield's fighters", 5),
 }
-#: (xmin, xmax, ymin, ymax) in theatre km: the coalition's bases in the west to the launch areas
+#: (west, east, south, north) in degrees: the coalition's bases in the west to the launch areas
 #: in the east.
-NIGHT_EXTENT = (-1150.0, 1300.0, -750.0, 800.0)
+NIGHT_EXTENT = (15.0, 49.0, 42.0, 56.5)
 
 
 def flown_tracks(threats: Threats, fate: pd.DataFrame) -> list[np.ndarray]:
@@ -46,35 +46,24 @@ def flown_tracks(threats: Threats, fate: pd.DataFrame) -> list[np.ndarray]:
 def plot_night_map(
     ls: LoadedScenario, plan: ForcePlan, threats: Threats, outcome: Outcome, title: str
 ) -> Figure:
-    """The night of ``outcome`` (normally the shield run) on the theatre map: every threat's
-    track coloured by its fate, with a marker where it ended; the fighters' legs (transit,
-    station, dash); bases, CAP stations (held or short), AEW orbits and tanker tracks; zones,
-    hostile areas and protected assets from :func:`~skyshield.report.maps.base_map`."""
+    """The night of ``outcome`` (normally the shield run) on the theatre map, in degrees: every
+    threat's track coloured by its fate, with a marker where it ended; the fighters' legs
+    (transit, station, dash); bases, CAP stations (held, short or empty), AEW orbits and tanker
+    tracks; zones, hostile areas and protected assets from
+    :func:`~skyshield.report.maps.base_map`."""
     fig, ax, handles = base_map(ls, NIGHT_EXTENT)
-    fig.set_size_inches(13, 8.6)
     proj = ls.theatre.projection
-    s = ls.scenario
-    for tr in s.tanker_tracks:
-        (xa, ya), (xb, yb) = proj.point_km(tr.start), proj.point_km(tr.end)
-        ax.plot([xa, xb], [ya, yb], "-", color="#ef6c00", lw=2.5, zorder=3)
-    for o in s.aew_orbits:
-        x, y = proj.point_km(o.position)
-        ax.add_patch(
-            Circle((x, y), o.radius_km, fill=False, ls="--", color="#00838f", lw=1.5, zorder=3)
-        )
-    for icao in sorted({p.base for m in s.coalition.members for p in m.pledges}):
-        x, y = proj.point_km(ls.bases[icao].position)
-        ax.plot(x, y, "^", color="#6a1b9a", ms=8, mec="white", zorder=6)
     legs = outcome.fighter_legs
     if len(legs):
-        segs = np.stack(
-            [legs[["x0_km", "y0_km"]].to_numpy(float), legs[["x1_km", "y1_km"]].to_numpy(float)],
-            axis=1,
-        )
-        ax.add_collection(LineCollection(list(segs), colors="#202020", linewidths=0.7, alpha=0.6))
+        a = km_to_lonlat(proj, legs["x0_km"].to_numpy(float), legs["y0_km"].to_numpy(float))
+        b = km_to_lonlat(proj, legs["x1_km"].to_numpy(float), legs["y1_km"].to_numpy(float))
+        ax.add_collection(LineCollection(list(np.stack([a, b], axis=1)), colors="#202020",
+                                         linewidths=0.7, alpha=0.6, zorder=4))  # fmt: skip
     fate = outcome.threats
-    tracks = flown_tracks(threats, fate)
+    tracks = [km_to_lonlat(proj, t[:, 0], t[:, 1]) for t in flown_tracks(threats, fate)]
+    ends = km_to_lonlat(proj, fate["fate_x_km"].to_numpy(float), fate["fate_y_km"].to_numpy(float))
     fates = fate["fate"].to_numpy(str)
+    fate_handles = []
     for name, (colour, label, _) in sorted(FATE_STYLE.items(), key=lambda kv: kv[1][2]):
         idx = np.flatnonzero(fates == name)
         if not len(idx):
@@ -83,28 +72,13 @@ def plot_night_map(
         ax.add_collection(
             LineCollection([tracks[i] for i in idx], colors=colour, linewidths=0.6, alpha=alpha)
         )
-        ax.plot(fate["fate_x_km"].to_numpy(float)[idx], fate["fate_y_km"].to_numpy(float)[idx],
-                "x" if name.startswith(("killed", "lost")) else "o", color=colour, ms=3, alpha=0.8)  # fmt: skip
-        handles.append(Line2D([], [], color=colour, lw=2, label=f"{label} ({len(idx)})"))
-    held = dict(zip(plan.stations.station, plan.stations.held, strict=True))
-    for st in s.cap.stations:
-        x, y = proj.point_km(st.position)
-        colour = "#0b6e0b" if held.get(st.id, True) else "#d35400"
-        ax.plot(x, y, "o", ms=8 + 3 * st.aircraft, mfc="none", mec=colour, mew=2.2, zorder=7)
-        ax.annotate(st.id, (x, y), xytext=(8, 6), textcoords="offset points", fontsize=7.5,
-                    weight="bold", zorder=7)  # fmt: skip
-    handles += [
-        Line2D([], [], color="#202020", lw=1, label="fighter legs (transit, dash)"),
-        Line2D([], [], marker="o", ls="none", mfc="none", mec="#0b6e0b", mew=2, ms=10,
-               label="CAP station held"),
-        Line2D([], [], marker="^", ls="none", color="#6a1b9a", ms=8, label="host base"),
-        Line2D([], [], ls="--", color="#00838f", label="AEW orbit"),
-        Line2D([], [], color="#ef6c00", lw=2.5, label="tanker track"),
-    ]  # fmt: skip
-    if not all(held.get(st.id, True) for st in s.cap.stations):
-        handles.append(Line2D([], [], marker="o", ls="none", mfc="none", mec="#d35400", mew=2,
-                              ms=10, label="CAP station short"))  # fmt: skip
-    ax.legend(handles=handles, loc="lower left", fontsize=7, framealpha=0.9, ncol=2)
+        ax.plot(*ends[idx].T, "x" if name.startswith(("killed", "lost")) else "o", color=colour,
+                ms=3, alpha=0.8)  # fmt: skip
+        fate_handles.append(Line2D([], [], color=colour, lw=2, label=f"{label} ({len(idx)})"))
+    labels = draw_forces(ax, ls, plan, handles)
+    handles += [Line2D([], [], color="#202020", lw=1, label="fighter legs (transit, dash)"),
+                *fate_handles]  # fmt: skip
+    outside_legend(ax, handles)
     ax.set_title(title, fontsize=11)
-    fig.tight_layout()
+    place_labels(ax, [*labels, *asset_labels(ls)])
     return fig

@@ -7,11 +7,18 @@ from pathlib import Path
 import numpy as np
 from matplotlib.collections import LineCollection
 from matplotlib.lines import Line2D
-from matplotlib.patches import Circle
 
 from skyshield.files import save_figure
 from skyshield.placement import CapPlacement
-from skyshield.report.maps import FORCES_EXTENT, base_map
+from skyshield.report.labels import Label, place_labels
+from skyshield.report.maps import (
+    FORCES_EXTENT,
+    asset_labels,
+    base_map,
+    circle_lonlat,
+    km_to_lonlat,
+    outside_legend,
+)
 from skyshield.scenario import LoadedScenario
 
 #: At most this many sampled paths are drawn (an even subset), to keep the map readable.
@@ -19,23 +26,25 @@ MAX_PATHS_DRAWN = 1500
 
 
 def plot_placement_map(ls: LoadedScenario, result: CapPlacement, path: Path) -> Path:
-    """Write a map (PNG, SVG or PDF by suffix) of ``result`` over the scenario's theatre."""
+    """Write a map (PNG, SVG or PDF by suffix, in degrees) of ``result`` over the scenario's
+    theatre."""
     fig, ax, handles = base_map(ls, FORCES_EXTENT)
     proj = ls.theatre.projection
     paths = result.paths
     step = max(1, len(paths) // MAX_PATHS_DRAWN)
-    segs = [paths.route(i) for i in range(0, len(paths), step)]
+    segs = [km_to_lonlat(proj, *paths.route(i).T) for i in range(0, len(paths), step)]
     ax.add_collection(LineCollection(segs, colors="#8e44ad", linewidths=0.4, alpha=0.12))
     handles.append(
         Line2D([], [], color="#8e44ad", alpha=0.5, label=f"sampled threat paths ({len(paths)})")
     )
-    cx, cy = result.candidates.km.T
+    cand = km_to_lonlat(proj, *result.candidates.km.T)
+    cx, cy = cand.T
     ax.plot(cx, cy, ".", color="#555", ms=2.5, zorder=4)
     handles.append(
         Line2D([], [], marker=".", ls="none", color="#555", label=f"candidates ({len(cx)})")
     )
     for st in ls.scenario.cap.stations:
-        x, y = proj.point_km(st.position)
+        x, y = st.position
         ax.plot(x, y, "s", ms=7, mfc="none", mec="#1565c0", mew=1.5, zorder=6)
     handles.append(
         Line2D(
@@ -50,14 +59,15 @@ def plot_placement_map(ls: LoadedScenario, result: CapPlacement, path: Path) -> 
         )
     )
     drone_reach = max((r for r in result.reach_km.values() if np.isfinite(r)), default=0.0)
+    labels = []
     for i, c in enumerate(result.best.stations):
-        x, y = result.candidates.km[c]
+        x, y = cand[c]
         ax.plot(x, y, "o", ms=11, mfc="#0b6e0b", mec="white", mew=1.5, zorder=7)
-        ax.add_patch(Circle((x, y), drone_reach, fill=False, ls=":", color="#0b6e0b", lw=0.8))
-        ax.annotate(f"cap-{i + 1}", (x, y), xytext=(7, 5), textcoords="offset points",
-                    fontsize=8, weight="bold", color="#0b6e0b")  # fmt: skip
+        ax.plot(*circle_lonlat(proj, (x, y), drone_reach).T, ":", color="#0b6e0b", lw=0.8)
+        labels.append(Label(x, y, f"cap-{i + 1}", {"fontsize": 8, "weight": "bold",
+                                                   "color": "#0b6e0b"}))  # fmt: skip
     for c in result.greedy.stations:
-        x, y = result.candidates.km[c]
+        x, y = cand[c]
         ax.plot(x, y, "x", ms=10, color="#d35400", mew=2.2, zorder=8)
     handles += [
         Line2D([], [], marker="o", ls="none", mfc="#0b6e0b", mec="white", ms=10,
@@ -65,7 +75,7 @@ def plot_placement_map(ls: LoadedScenario, result: CapPlacement, path: Path) -> 
         Line2D([], [], marker="x", ls="none", color="#d35400", mew=2, ms=9,
                label=f"greedy stations ({len(result.greedy.stations)})"),
     ]  # fmt: skip
-    ax.legend(handles=handles, loc="lower left", fontsize=7.5, framealpha=0.9)
+    outside_legend(ax, handles)
     k = result.per_night
     ax.set_title(
         f"{ls.scenario.name}: {len(result.best.stations)} CAP stations against raid"
@@ -75,6 +85,6 @@ def plot_placement_map(ls: LoadedScenario, result: CapPlacement, path: Path) -> 
         fontsize=11,
     )
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.tight_layout()
+    place_labels(ax, [*labels, *asset_labels(ls)])
     save_figure(fig, path)
     return path
