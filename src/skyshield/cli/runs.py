@@ -128,4 +128,10 @@ def run(args: argparse.Namespace) -> int:
             parts.append(f"fates differ in replications {result.fates_differ[:8]}")
         verdict = "DIFFERENT numbers (" + "; ".join(parts) + ")"
     print(f"rerun of {args.run_id}: {result.replications} replications; {verdict}")
+    if result.metrics_new:
+        print(
+            f"  {len(result.metrics_new)} metrics this version computes were not stored by the"
+            f" run's version and were not compared: {', '.join(result.metrics_new[:8])}"
+            + (" ..." if len(result.metrics_new) > 8 else "")
+        )
     return 0 if result.same else 1

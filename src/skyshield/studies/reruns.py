@@ -3,7 +3,7 @@ metrics and every threat's fate, after checking that what the store holds is who
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -22,13 +22,15 @@ _FATE_KEYS = ("rep", "defence", "threat", "fate", "fate_asset", "killed_by")
 
 @dataclass(frozen=True)
 class Rerun:
-    """The outcome of a rerun: replications run again, metrics that differ (by name) and
-    replications whose threats' fates differ (by index)."""
+    """The outcome of a rerun: replications run again, metrics that differ (by name),
+    replications whose threats' fates differ (by index), and metrics this version computes
+    that the run's version did not store (``metrics_new``, not compared)."""
 
     run_id: str
     replications: int
     metrics_differ: list[str]
     fates_differ: list[int]
+    metrics_new: list[str] = field(default_factory=list)
 
     @property
     def same(self) -> bool:
@@ -100,12 +102,12 @@ def rerun(
         runnable, list(enumerate(replication_seeds(int(row["base_seed"]), n))), executor, on_block
     )
     fresh = pd.DataFrame([{"rep": r.rep, "seed": r.seed, **r.metrics} for r in again])
-    cols = sorted({c for c in (*stored.columns, *fresh.columns) if c not in ("rep", "seed")})
+    cols = sorted(c for c in stored.columns if c not in ("rep", "seed"))
+    new_metrics = sorted(c for c in fresh.columns if c not in stored.columns)
     differ = [
         c
         for c in cols
-        if c not in stored
-        or c not in fresh
+        if c not in fresh
         or not np.allclose(stored[c].to_numpy(float), fresh[c].to_numpy(float), equal_nan=True)
     ]
     keys = list(_FATE_KEYS)
@@ -123,4 +125,4 @@ def rerun(
         if len(old) == len(new)
         else list(range(n))
     )
-    return Rerun(run_id, n, differ, bad_reps)
+    return Rerun(run_id, n, differ, bad_reps, new_metrics)
