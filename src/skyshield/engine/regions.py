@@ -1,0 +1,296 @@
+"""Polygonal regions (the engagement zone, Ukraine, a weapon's reach) for compiled loops.
+
+A :class:`Region` is a shapely polygon or multipolygon (theatre km) reduced to its border's
+straight edges and two indexes over them, built once per world:
+
+* horizontal *bands*: the edges whose y-range meets each band, for point-in-region tests by
+  ray casting (a ray to +x crosses only edges of the point's band);
+* square *cells*: the edges whose bounding box meets each cell, for segment tests (a segment
+  meets only edges of the cells it passes through; the cells of a segment are found column by
+  column, with one cell of margin).
+
+The queries agree with shapely away from the border itself (a point exactly on an edge may go
+either way; shapely's ``contains`` and ``intersects`` differ there too):
+
+* :func:`point_in`: the point is inside (``shapely.contains_xy``);
+* :func:`segment_covered`: both ends are inside and no edge crosses the segment
+  (``shapely.covers`` of the segment);
+* :func:`entry_times`: the first time each route is inside the region, bit for bit what
+  :func:`skyshield.engine.sensors.entry_times` computes with shapely (the same split of each leg
+  at the border, with the same arithmetic and tolerance).
+
+Units: km, s.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import NamedTuple
+
+import numpy as np
+import shapely
+from numpy.typing import NDArray
+from shapely.geometry.base import BaseGeometry
+
+from skyshield.engine.jit import jit
+
+F64 = NDArray[np.float64]
+I64 = NDArray[np.int64]
+
+#: Relative tolerance of the leg/border crossing test in :func:`entry_times` (as in
+#: :func:`skyshield.engine.ground.inside_pieces`: extra splits are harmless).
+CROSS_TOL = 1e-9
+
+#: Edges per band and per cell the indexes aim at (more: fewer, larger bands and cells).
+EDGES_PER_BAND = 2
+CELLS_PER_SIDE = 96
+
+
+class Region(NamedTuple):
+    """A region's border edges ``(ex0, ey0) -> (ex1, ey1)`` (km) and their indexes.
+
+    Bands: band ``k`` covers ``y`` in ``[ymin + k band_h, ymin + (k + 1) band_h]`` and lists
+    edges ``band_edge[band_start[k]:band_start[k + 1]]``.  Cells: cell ``(cx, cy)`` (number
+    ``cy * nx + cx``) covers ``[gx + cx cell_km, gx + (cx + 1) cell_km]`` by the same in ``y``
+    from ``gy`` and lists edges ``cell_edge[cell_start[c]:cell_start[c + 1]]``.
+    """
+
+    ex0: F64
+    ey0: F64
+    ex1: F64
+    ey1: F64
+    xmin: float
+    ymin: float
+    xmax: float
+    ymax: float
+    band_h: float
+    band_start: I64
+    band_edge: I64
+    gx: float
+    gy: float
+    cell_km: float
+    nx: int
+    ny: int
+    cell_start: I64
+    cell_edge: I64
+
+
+def _csr(owner: I64, item: I64, n: int) -> tuple[I64, I64]:
+    """Compressed rows: ``items`` grouped by ``owner`` (0..n-1), in order of ``item``."""
+    order = np.lexsort((item, owner))
+    start = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(owner, minlength=n), out=start[1:])
+    return start, item[order].astype(np.int64)
+
+
+def region_of(geom: BaseGeometry) -> Region:
+    """The :class:`Region` of a polygon or multipolygon (holes allowed), km."""
+    rings = shapely.get_rings(shapely.get_parts(geom))
+    coords, ring = shapely.get_coordinates(rings, return_index=True)
+    same = ring[1:] == ring[:-1]
+    e0, e1 = coords[:-1][same], coords[1:][same]
+    n_edges = len(e0)
+    if n_edges == 0:
+        e0 = e1 = np.zeros((0, 2))
+        lo, hi = np.zeros(2), np.ones(2)
+    else:
+        lo = np.minimum(e0, e1).min(axis=0)
+        hi = np.maximum(e0, e1).max(axis=0)
+    edge = np.arange(n_edges, dtype=np.int64)
+    # bands
+    n_bands = int(np.clip(n_edges // EDGES_PER_BAND, 1, 4096))
+    band_h = max(float(hi[1] - lo[1]) / n_bands, 1e-9)
+    ylo = np.minimum(e0[:, 1], e1[:, 1])
+    yhi = np.maximum(e0[:, 1], e1[:, 1])
+    k0 = np.clip(((ylo - lo[1]) / band_h).astype(np.int64), 0, n_bands - 1)
+    k1 = np.clip(((yhi - lo[1]) / band_h).astype(np.int64), 0, n_bands - 1)
+    span = k1 - k0 + 1
+    b_owner = np.repeat(k0, span) + _ramp(span)
+    band_start, band_edge = _csr(b_owner, np.repeat(edge, span), n_bands)
+    # cells (with a margin of one cell all round)
+    cell_km = max(float(np.max(hi - lo)) / CELLS_PER_SIDE, 1e-6)
+    gx, gy = float(lo[0]) - cell_km, float(lo[1]) - cell_km
+    nx = int((hi[0] - gx) / cell_km) + 2
+    ny = int((hi[1] - gy) / cell_km) + 2
+    bx0 = ((np.minimum(e0[:, 0], e1[:, 0]) - gx) / cell_km).astype(np.int64) - 1
+    bx1 = ((np.maximum(e0[:, 0], e1[:, 0]) - gx) / cell_km).astype(np.int64) + 1
+    by0 = ((ylo - gy) / cell_km).astype(np.int64) - 1
+    by1 = ((yhi - gy) / cell_km).astype(np.int64) + 1
+    bx0, by0 = np.maximum(bx0, 0), np.maximum(by0, 0)
+    bx1, by1 = np.minimum(bx1, nx - 1), np.minimum(by1, ny - 1)
+    w, h = bx1 - bx0 + 1, by1 - by0 + 1
+    per = w * h
+    e_rep = np.repeat(edge, per)
+    k = _ramp(per)
+    cx = np.repeat(bx0, per) + k % np.repeat(w, per)
+    cy = np.repeat(by0, per) + k // np.repeat(w, per)
+    cell_start, cell_edge = _csr(cy * nx + cx, e_rep, nx * ny)
+    return Region(
+        ex0=np.ascontiguousarray(e0[:, 0]), ey0=np.ascontiguousarray(e0[:, 1]),
+        ex1=np.ascontiguousarray(e1[:, 0]), ey1=np.ascontiguousarray(e1[:, 1]),
+        xmin=float(lo[0]), ymin=float(lo[1]), xmax=float(hi[0]), ymax=float(hi[1]),
+        band_h=band_h, band_start=band_start, band_edge=band_edge,
+        gx=gx, gy=gy, cell_km=cell_km, nx=nx, ny=ny, cell_start=cell_start, cell_edge=cell_edge,
+    )  # fmt: skip
+
+
+def _ramp(counts: I64) -> I64:
+    """``0..c-1`` for each entry ``c`` of ``counts``, concatenated."""
+    total = int(counts.sum())
+    start = np.cumsum(counts) - counts
+    return np.arange(total, dtype=np.int64) - np.repeat(start, counts)
+
+
+@jit
+def point_in(rg: Region, x: float, y: float) -> bool:
+    """Is ``(x, y)`` inside the region?  Ray casting over the edges of its band."""
+    if not (rg.ymin <= y <= rg.ymax and rg.xmin <= x <= rg.xmax):
+        return False
+    k = min(int((y - rg.ymin) / rg.band_h), len(rg.band_start) - 2)
+    inside = False
+    for m in range(rg.band_start[k], rg.band_start[k + 1]):
+        e = rg.band_edge[m]
+        ay, by = rg.ey0[e], rg.ey1[e]
+        if (ay > y) != (by > y):
+            ax = rg.ex0[e]
+            if x < ax + (y - ay) * (rg.ex1[e] - ax) / (by - ay):
+                inside = not inside
+    return inside
+
+
+@jit
+def _cells_of(rg: Region, x0: float, y0: float, x1: float, y1: float) -> I64:
+    """Numbers of the cells a segment passes through (a column at a time, one row of margin;
+    a cell may repeat)."""
+    xa, xb = min(x0, x1), max(x0, x1)
+    c0 = max((math.floor((xa - rg.gx) / rg.cell_km)), 0)
+    c1 = min((math.floor((xb - rg.gx) / rg.cell_km)), rg.nx - 1)
+    if c1 < c0:
+        return np.zeros(0, dtype=np.int64)
+    out = np.empty(16, dtype=np.int64)
+    n = 0
+    for cx in range(c0, c1 + 1):
+        lo = max(xa, rg.gx + cx * rg.cell_km)
+        hi = min(xb, rg.gx + (cx + 1) * rg.cell_km)
+        if x1 != x0:
+            ya = y0 + (lo - x0) * (y1 - y0) / (x1 - x0)
+            yb = y0 + (hi - x0) * (y1 - y0) / (x1 - x0)
+        else:
+            ya, yb = y0, y1
+        r0 = max((math.floor((min(ya, yb) - rg.gy) / rg.cell_km)) - 1, 0)
+        r1 = min((math.floor((max(ya, yb) - rg.gy) / rg.cell_km)) + 1, rg.ny - 1)
+        for cy in range(r0, r1 + 1):
+            if n == len(out):
+                out = np.concatenate((out, np.empty(len(out), dtype=np.int64)))
+            out[n] = cy * rg.nx + cx
+            n += 1
+    return out[:n]
+
+
+@jit
+def _orient(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) -> float:
+    """Twice the signed area of triangle ``abc`` (> 0: counter-clockwise)."""
+    return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
+
+
+@jit
+def segment_covered(rg: Region, x0: float, y0: float, x1: float, y1: float) -> bool:
+    """Does the segment ``(x0, y0) -> (x1, y1)`` lie in the region: both ends inside and no
+    edge crossing it?"""
+    if not (point_in(rg, x0, y0) and point_in(rg, x1, y1)):
+        return False
+    for c in _cells_of(rg, x0, y0, x1, y1):
+        for m in range(rg.cell_start[c], rg.cell_start[c + 1]):
+            e = rg.cell_edge[m]
+            ax, ay, bx, by = rg.ex0[e], rg.ey0[e], rg.ex1[e], rg.ey1[e]
+            d1 = _orient(ax, ay, bx, by, x0, y0)
+            d2 = _orient(ax, ay, bx, by, x1, y1)
+            d3 = _orient(x0, y0, x1, y1, ax, ay)
+            d4 = _orient(x0, y0, x1, y1, bx, by)
+            if ((d1 > 0 and d2 < 0) or (d1 < 0 and d2 > 0)) and (
+                (d3 > 0 and d4 < 0) or (d3 < 0 and d4 > 0)
+            ):
+                return False
+    return True
+
+
+@jit
+def first_inside(rg: Region, px: float, py: float, qx: float, qy: float) -> float:
+    """Fraction (0..1) of the segment ``p -> q`` at which its first part inside the region
+    begins; -1 if no part is inside.
+
+    The segment is split at every point where it meets an edge (crossing, with relative
+    tolerance :data:`CROSS_TOL`; an edge along the segment splits it at both of its ends), and
+    the first part whose midpoint is inside gives the answer: the arithmetic of
+    :func:`skyshield.engine.ground.inside_pieces`, so the fractions are the same to the bit.
+    """
+    rx, ry = qx - px, qy - py
+    rr = rx * rx + ry * ry
+    cells = _cells_of(rg, px, py, qx, qy)
+    size = 2
+    for c in cells:
+        size += 2 * (rg.cell_start[c + 1] - rg.cell_start[c])
+    split = np.empty(size, dtype=np.float64)
+    split[0], split[1] = 0.0, 1.0
+    n = 2
+    for c in cells:
+        for m in range(rg.cell_start[c], rg.cell_start[c + 1]):
+            e = rg.cell_edge[m]
+            if (
+                max(rg.ex0[e], rg.ex1[e]) < min(px, qx)
+                or min(rg.ex0[e], rg.ex1[e]) > max(px, qx)
+                or max(rg.ey0[e], rg.ey1[e]) < min(py, qy)
+                or min(rg.ey0[e], rg.ey1[e]) > max(py, qy)
+            ):
+                continue  # bounding boxes apart: never a candidate
+            qpx, qpy = rg.ex0[e] - px, rg.ey0[e] - py
+            sx, sy = rg.ex1[e] - rg.ex0[e], rg.ey1[e] - rg.ey0[e]
+            den = rx * sy - ry * sx
+            scale = math.sqrt(rr * (sx * sx + sy * sy))
+            if abs(den) > CROSS_TOL * scale:
+                t = (qpx * sy - qpy * sx) / den
+                u = (qpx * ry - qpy * rx) / den
+                tol = CROSS_TOL
+                if -tol <= t <= 1 + tol and -tol <= u <= 1 + tol:
+                    split[n] = min(max(t, 0.0), 1.0)
+                    n += 1
+            else:
+                off_line = abs(qpx * ry - qpy * rx)
+                if off_line <= CROSS_TOL * math.sqrt(rr) * max(np.hypot(qpx, qpy), 1.0):
+                    t_q = (qpx * rx + qpy * ry) / rr
+                    t_e = ((qpx + sx) * rx + (qpy + sy) * ry) / rr
+                    split[n] = min(max(t_q, 0.0), 1.0)
+                    split[n + 1] = min(max(t_e, 0.0), 1.0)
+                    n += 2
+    s = np.sort(split[:n])
+    for k in range(n - 1):
+        if s[k + 1] > s[k]:
+            mid = 0.5 * (s[k] + s[k + 1])
+            if point_in(rg, px + mid * rx, py + mid * ry):
+                return s[k]
+    return -1.0
+
+
+@jit
+def entry_times(rg: Region, offsets: I64, x: F64, y: F64, t: F64) -> F64:
+    """First time (s) each route of the compressed layout (``offsets``, waypoints ``x, y, t``)
+    is inside the region; inf if never.  A one-waypoint route is inside at its only time if
+    its point is; legs of zero length are skipped."""
+    n = len(offsets) - 1
+    out = np.full(n, np.inf)
+    for i in range(n):
+        a, b = offsets[i], offsets[i + 1] - 1
+        if a == b:
+            if point_in(rg, x[a], y[a]):
+                out[i] = t[a]
+            continue
+        for k in range(a, b):
+            length = np.hypot(x[k + 1] - x[k], y[k + 1] - y[k])
+            if not length > 0:
+                continue
+            s = first_inside(rg, x[k], y[k], x[k + 1], y[k + 1])
+            if s >= 0:
+                frac = min(max(s * length / length, 0.0), 1.0)
+                out[i] = t[k] + frac * (t[k + 1] - t[k])
+                break
+    return out
