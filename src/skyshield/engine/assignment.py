@@ -107,5 +107,9 @@ def min_cost_assignment(cost: F64) -> tuple[I64, I64]:
                 break
     if not tall:
         return np.arange(nr, dtype=np.int64), col_of_row
-    order = np.argsort(col_of_row)  # rows of the original matrix, increasing
-    return col_of_row[order], order.astype(np.int64)
+    # pairs of the original matrix (its columns are our rows), in increasing original row
+    col_of = np.full(nc, -1, dtype=np.int64)
+    for j in range(nr):
+        col_of[col_of_row[j]] = j
+    rows = np.flatnonzero(col_of >= 0)
+    return rows.astype(np.int64), col_of[rows]

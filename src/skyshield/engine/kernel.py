@@ -19,14 +19,18 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import NDArray
 
-from skyshield.engine.jit import jit
+from skyshield.engine.jit import jit, jit_inline
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 
-#: Event kinds, in the order of their codes 0..5 (see docs/engine.md for what each does).
+#: Event kinds, in the order of their codes 0..5 (see docs/engine.md for what each does).  The
+#: codes are NumPy integers, so that compiled code does not specialise on each constant.
 EVENT_KINDS = ("near", "c2", "engage", "free", "relief", "arrive")
-NEAR, C2, ENGAGE, FREE, RELIEF, ARRIVE = range(6)
+NEAR, C2, ENGAGE, FREE, RELIEF, ARRIVE = (np.int64(k) for k in range(6))
+
+#: ``who`` of an event about nobody in particular.
+NOBODY = np.int64(-1)
 
 
 class Events(NamedTuple):
@@ -50,18 +54,18 @@ def new_events(capacity: int) -> Events:
     )  # fmt: skip
 
 
-@jit
+@jit_inline
 def has_room(ev: Events, needed: int) -> bool:
     """True if ``needed`` more events fit."""
     return ev.count[0] + needed <= len(ev.time_s)
 
 
-@jit
+@jit_inline
 def _before(ev: Events, a: int, b: int) -> bool:
     return ev.time_s[a] < ev.time_s[b] or (ev.time_s[a] == ev.time_s[b] and ev.seq[a] < ev.seq[b])
 
 
-@jit
+@jit_inline
 def _swap(ev: Events, a: int, b: int) -> None:
     ev.time_s[a], ev.time_s[b] = ev.time_s[b], ev.time_s[a]
     ev.seq[a], ev.seq[b] = ev.seq[b], ev.seq[a]
@@ -71,7 +75,7 @@ def _swap(ev: Events, a: int, b: int) -> None:
 
 
 @jit
-def schedule(ev: Events, time_s: float, kind: int, who: int = -1, stamp: float = 0.0) -> None:
+def schedule(ev: Events, time_s: float, kind: int, who: int, stamp: float) -> None:
     """Add an event (there must be room: :func:`has_room`)."""
     k = ev.count[0]
     ev.time_s[k], ev.seq[k], ev.kind[k], ev.who[k], ev.stamp[k] = (
@@ -91,7 +95,7 @@ def schedule(ev: Events, time_s: float, kind: int, who: int = -1, stamp: float =
         k = parent
 
 
-@jit
+@jit_inline
 def next_time(ev: Events) -> float:
     """Time of the next event (s); inf if none."""
     return ev.time_s[0] if ev.count[0] > 0 else np.inf

@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from skyshield.engine.jit import jit
+from skyshield.engine.jit import jit, jit_inline
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -432,7 +432,7 @@ def _leg_intercept(
 # its vectorised counterpart gives (tested).
 
 
-@jit
+@jit_inline
 def _ieee_div(a: float, b: float) -> float:
     """``a / b`` as IEEE arithmetic has it (inf or NaN for ``b = 0``) in compiled and plain
     Python alike."""
@@ -443,7 +443,7 @@ def _ieee_div(a: float, b: float) -> float:
     return math.copysign(math.inf, a) * math.copysign(1.0, b)
 
 
-@jit
+@jit_inline
 def _fmin(a: float, b: float) -> float:
     """``numpy.fmin``: the lesser, ignoring a NaN."""
     if a != a:
@@ -453,7 +453,7 @@ def _fmin(a: float, b: float) -> float:
     return a if a <= b else b
 
 
-@jit
+@jit_inline
 def _fmax(a: float, b: float) -> float:
     """``numpy.fmax``: the greater, ignoring a NaN."""
     if a != a:
@@ -554,6 +554,9 @@ def route_intercept(
         kn = min(k + 1, b)
         ta, ax, ay = t_s[k], x_km[k], y_km[k]
         dur = t_s[kn] - ta
+        lo = max(t1_s - ta, 0.0)
+        if lo > dur:
+            continue  # the leg ends before the dash starts: no solution on it
         ux = (x_km[kn] - ax) / dur if dur > 0 else 0.0
         uy = (y_km[kn] - ay) / dur if dur > 0 else 0.0
         wx, wy = ax - fx_km, ay - fy_km
@@ -565,7 +568,6 @@ def route_intercept(
         reach = np.hypot(c0 * ux - v_km_s * wx, c0 * uy - v_km_s * wy)
         cross = abs(wx * uy - wy * ux)
         disc = (reach - cross) * (reach + cross)
-        lo = max(t1_s - ta, 0.0)
         tau = earliest_nonpositive(qa, qb, qc, disc, lo, dur)
         if tau < math.inf:
             t_star = t1_s if (tau == lo and lo > 0) else ta + tau

@@ -32,7 +32,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from skyshield.engine.jit import jit
+from skyshield.engine.jit import jit, jit_inline
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -187,7 +187,7 @@ def _cells_of(rg: Region, x0: float, y0: float, x1: float, y1: float) -> I64:
     return out[:n]
 
 
-@jit
+@jit_inline
 def _orient(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) -> float:
     """Twice the signed area of triangle ``abc`` (> 0: counter-clockwise)."""
     return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
@@ -262,7 +262,13 @@ def first_inside(rg: Region, px: float, py: float, qx: float, qy: float) -> floa
                     split[n] = min(max(t_q, 0.0), 1.0)
                     split[n + 1] = min(max(t_e, 0.0), 1.0)
                     n += 2
-    s = np.sort(split[:n])
+    s = split[:n]
+    for k in range(1, n):  # insertion sort: a handful of splits
+        v, j = s[k], k - 1
+        while j >= 0 and s[j] > v:
+            s[j + 1] = s[j]
+            j -= 1
+        s[j + 1] = v
     for k in range(n - 1):
         if s[k + 1] > s[k]:
             mid = 0.5 * (s[k] + s[k + 1])
@@ -294,3 +300,212 @@ def entry_times(rg: Region, offsets: I64, x: F64, y: F64, t: F64) -> F64:
                 out[i] = t[k] + frac * (t[k + 1] - t[k])
                 break
     return out
+
+
+# ----------------------------------------------------------------------------- dashes
+
+
+#: Angular bins of a :class:`StationView` (a bin is about 0.35 degrees).
+VIEW_BINS = 1024
+
+
+class StationView(NamedTuple):
+    """What fixed points (stations) see of a region's border: per point ``k`` at
+    ``(x_km[k], y_km[k])``, whether it is inside, and per angular bin ``b`` of directions from
+    it the edges whose angular span meets the bin (``edge[start[k * VIEW_BINS + b]:...]``).
+    A segment from the point crosses only edges listed in the bin of its direction."""
+
+    x_km: F64
+    y_km: F64
+    inside: NDArray[np.bool_]
+    start: I64
+    edge: I64
+
+
+def view_of(rg: Region, points_km: F64) -> StationView:
+    """The :class:`StationView` of ``rg`` from ``points_km`` ``(k, 2)``."""
+    pts = np.asarray(points_km, dtype=np.float64).reshape(-1, 2)
+    owners: list[I64] = []
+    items: list[I64] = []
+    step = 2 * np.pi / VIEW_BINS
+    edge = np.arange(len(rg.ex0), dtype=np.int64)
+    for k, (x, y) in enumerate(pts):
+        a0 = np.arctan2(rg.ey0 - y, rg.ex0 - x)
+        a1 = np.arctan2(rg.ey1 - y, rg.ex1 - x)
+        lo = np.minimum(a0, a1)
+        width = np.abs(a1 - a0)
+        wrap = width > np.pi  # the short way round crosses the -pi/pi cut
+        lo = np.where(wrap, np.maximum(a0, a1), lo)
+        width = np.where(wrap, 2 * np.pi - width, width)
+        b0 = np.floor((lo + np.pi) / step).astype(np.int64) - 1  # one bin of margin each side
+        n_bins = np.floor(width / step).astype(np.int64) + 3
+        b = (np.repeat(b0, n_bins) + _ramp(n_bins)) % VIEW_BINS
+        owners.append(k * VIEW_BINS + b)
+        items.append(np.repeat(edge, n_bins))
+    n = len(pts) * VIEW_BINS
+    owner = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
+    item = np.concatenate(items) if items else np.zeros(0, dtype=np.int64)
+    start, edge_of = _csr(owner, item, n)
+    inside = np.array([point_in(rg, float(x), float(y)) for x, y in pts], dtype=bool)
+    return StationView(pts[:, 0].copy(), pts[:, 1].copy(), inside, start, edge_of)
+
+
+@jit
+def dash_covered(rg: Region, view: StationView, k: int, qx: float, qy: float) -> bool:
+    """:func:`segment_covered` for the segment from point ``k`` of ``view`` to ``(qx, qy)``:
+    only the edges in the direction of ``q`` are tested."""
+    x0, y0 = view.x_km[k], view.y_km[k]
+    if not (view.inside[k] and point_in(rg, qx, qy)):
+        return False
+    step = 2 * np.pi / VIEW_BINS
+    b = min(int((math.atan2(qy - y0, qx - x0) + np.pi) / step), VIEW_BINS - 1)
+    at = k * VIEW_BINS + b
+    for m in range(view.start[at], view.start[at + 1]):
+        e = view.edge[m]
+        ax, ay, bx, by = rg.ex0[e], rg.ey0[e], rg.ex1[e], rg.ey1[e]
+        d1 = _orient(ax, ay, bx, by, x0, y0)
+        d2 = _orient(ax, ay, bx, by, qx, qy)
+        d3 = _orient(x0, y0, qx, qy, ax, ay)
+        d4 = _orient(x0, y0, qx, qy, bx, by)
+        if ((d1 > 0 and d2 < 0) or (d1 < 0 and d2 > 0)) and (
+            (d3 > 0 and d4 < 0) or (d3 < 0 and d4 > 0)
+        ):
+            return False
+    return True
+
+
+# ----------------------------------------------------------------------------- distance
+
+
+#: Edges per block of :func:`segment_distance`'s bounding boxes.
+BLOCK_EDGES = 16
+
+
+class Blocks(NamedTuple):
+    """Bounding boxes (km) of consecutive runs of :data:`BLOCK_EDGES` border edges."""
+
+    x0: F64
+    y0: F64
+    x1: F64
+    y1: F64
+
+
+def blocks_of(rg: Region) -> Blocks:
+    """The :class:`Blocks` of ``rg``'s edges."""
+    n = len(rg.ex0)
+    cut = np.arange(0, max(n, 1), BLOCK_EDGES)
+    xs = np.minimum(rg.ex0, rg.ex1), np.maximum(rg.ex0, rg.ex1)
+    ys = np.minimum(rg.ey0, rg.ey1), np.maximum(rg.ey0, rg.ey1)
+    if n == 0:
+        empty = np.zeros(0)
+        return Blocks(empty, empty, empty, empty)
+    return Blocks(np.minimum.reduceat(xs[0], cut), np.minimum.reduceat(ys[0], cut),
+                  np.maximum.reduceat(xs[1], cut), np.maximum.reduceat(ys[1], cut))  # fmt: skip
+
+
+@jit_inline
+def _point_distance(px: float, py: float, qx: float, qy: float) -> float:
+    dx, dy = px - qx, py - qy
+    return math.sqrt(dx * dx + dy * dy)
+
+
+@jit
+def _point_to_segment(px: float, py: float, ax: float, ay: float, bx: float, by: float) -> float:
+    """Distance (km) from a point to a segment, with GEOS's arithmetic (``Distance::
+    pointToSegment``), so that :func:`segment_distance` gives shapely's values to the bit."""
+    if ax == bx and ay == by:
+        return _point_distance(px, py, ax, ay)
+    len2 = (bx - ax) * (bx - ax) + (by - ay) * (by - ay)
+    r = ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / len2
+    if r <= 0.0:
+        return _point_distance(px, py, ax, ay)
+    if r >= 1.0:
+        return _point_distance(px, py, bx, by)
+    s = ((ay - py) * (bx - ax) - (ax - px) * (by - ay)) / len2
+    return abs(s) * math.sqrt(len2)
+
+
+@jit
+def _segment_to_segment(
+    ax: float, ay: float, bx: float, by: float, cx: float, cy: float, dx: float, dy: float
+) -> float:
+    """Distance (km) between segments ``ab`` and ``cd`` (GEOS's ``Distance::segmentToSegment``)."""
+    if ax == bx and ay == by:
+        return _point_to_segment(ax, ay, cx, cy, dx, dy)
+    if cx == dx and cy == dy:
+        return _point_to_segment(dx, dy, ax, ay, bx, by)
+    apart = (
+        max(ax, bx) < min(cx, dx)
+        or min(ax, bx) > max(cx, dx)
+        or max(ay, by) < min(cy, dy)
+        or min(ay, by) > max(cy, dy)
+    )
+    if not apart:
+        denom = (bx - ax) * (dy - cy) - (by - ay) * (dx - cx)
+        if denom == 0:
+            apart = True
+        else:
+            r = ((ay - cy) * (dx - cx) - (ax - cx) * (dy - cy)) / denom
+            s = ((ay - cy) * (bx - ax) - (ax - cx) * (by - ay)) / denom
+            apart = r < 0 or r > 1 or s < 0 or s > 1
+    if not apart:
+        return 0.0
+    return min(
+        _point_to_segment(ax, ay, cx, cy, dx, dy),
+        min(
+            _point_to_segment(bx, by, cx, cy, dx, dy),
+            min(
+                _point_to_segment(cx, cy, ax, ay, bx, by), _point_to_segment(dx, dy, ax, ay, bx, by)
+            ),
+        ),
+    )
+
+
+@jit_inline
+def _box_distance(ax: float, ay: float, bx: float, by: float, bl: Blocks, k: int) -> float:
+    """Distance (km) between the bounding box of segment ``ab`` and block ``k``'s box."""
+    gx = max(bl.x0[k] - max(ax, bx), min(ax, bx) - bl.x1[k], 0.0)
+    gy = max(bl.y0[k] - max(ay, by), min(ay, by) - bl.y1[k], 0.0)
+    return math.sqrt(gx * gx + gy * gy)
+
+
+@jit
+def segment_distance(
+    rg: Region, bl: Blocks, ax: float, ay: float, bx: float, by: float, below: float = np.inf
+) -> float:
+    """Distance (km) from segment ``ab`` to the region, if less than ``below`` (else
+    ``below``): 0 if ``a`` is inside, else the least distance to an edge, ``shapely.distance``
+    of the segment and the polygon to the bit.  Blocks of edges whose box is no nearer than
+    the best distance so far are skipped."""
+    if point_in(rg, ax, ay):
+        return 0.0
+    best = below
+    for k in range(len(bl.x0)):
+        if _box_distance(ax, ay, bx, by, bl, k) >= best:
+            continue
+        for e in range(k * BLOCK_EDGES, min((k + 1) * BLOCK_EDGES, len(rg.ex0))):
+            d = _segment_to_segment(ax, ay, bx, by, rg.ex0[e], rg.ey0[e], rg.ex1[e], rg.ey1[e])
+            best = min(best, d)
+    return best
+
+
+@jit
+def least_distance(rg: Region, bl: Blocks, x0: F64, y0: F64, x1: F64, y1: F64) -> float:
+    """Least :func:`segment_distance` (km) of the segments ``(x0, y0) -> (x1, y1)``; inf if
+    there are none.  A segment is measured only if its box could come nearer than the best so
+    far (the segment nearest by its box first)."""
+    n = len(x0)
+    lower = np.full(n, np.inf)
+    for k in range(n):
+        if point_in(rg, x0[k], y0[k]):
+            return 0.0
+        for b in range(len(bl.x0)):
+            lower[k] = min(lower[k], _box_distance(x0[k], y0[k], x1[k], y1[k], bl, b))
+    if n == 0:
+        return np.inf
+    first = int(np.argmin(lower))  # the likeliest nearest first, then the rest against it
+    best = segment_distance(rg, bl, x0[first], y0[first], x1[first], y1[first], np.inf)
+    for k in range(n):
+        if lower[k] < best:
+            best = segment_distance(rg, bl, x0[k], y0[k], x1[k], y1[k], best)
+    return best

@@ -37,13 +37,14 @@ from numpy.typing import NDArray
 
 from skyshield.engine.assignment import min_cost_assignment
 from skyshield.engine.fighters import SlotSpec, station_slots
-from skyshield.engine.jit import jit
+from skyshield.engine.jit import jit, jit_inline
 from skyshield.engine.kernel import (
     ARRIVE,
     C2,
     ENGAGE,
     FREE,
     NEAR,
+    NOBODY,
     RELIEF,
     Events,
     has_room,
@@ -59,7 +60,7 @@ from skyshield.engine.kinematics import (
     route_position,
     route_positions,
 )
-from skyshield.engine.regions import Region, entry_times, point_in, segment_covered
+from skyshield.engine.regions import Region, StationView, dash_covered, entry_times, point_in
 from skyshield.engine.sensors import Sensor, detection_times
 from skyshield.raids import Threats
 
@@ -72,7 +73,7 @@ Bool = NDArray[np.bool_]
 
 #: Phases of a fighter leg, in the order of their codes 0..3.
 PHASES = ("transit_out", "dash", "return", "transit_back")
-TRANSIT_OUT, DASH, RETURN, TRANSIT_BACK = range(4)
+TRANSIT_OUT, DASH, RETURN, TRANSIT_BACK = (np.int64(k) for k in range(4))
 
 #: Cost of a (fighter, threat) pair that is not feasible, in the assignment's cost matrix.
 NO_PAIR = 1e12
@@ -93,7 +94,7 @@ MIN_REACH_KM = 1e-9
 KILL_DRAWS = 16
 
 #: What :func:`loop` returns.
-DONE, NEED_ROOM = 0, 1
+DONE, NEED_ROOM = np.int64(0), np.int64(1)
 
 
 # ----------------------------------------------------------------------------- state
@@ -104,8 +105,9 @@ class Raid(NamedTuple):
     layout of :class:`~skyshield.raids.Threats`), arrival, the ground layer's kill or loss time
     (C2 does not know it; shots stop at it), when it may be a candidate of C2 (tracked and
     engageable; inf if never), value at risk, category code, the draws deciding its kills.  Per
-    threat and station: when it comes within reach, and when and where it is first both in the
-    engagement zone and within a dash and a shot (``meet_ok`` False: not in flight then)."""
+    station and threat (``[station, threat]``): when it comes within reach, and when and where
+    it is first both in the engagement zone and within a dash and a shot (``meet_ok`` False:
+    not in flight then)."""
 
     offsets: I64
     x_km: F64
@@ -125,12 +127,14 @@ class Raid(NamedTuple):
 
 
 class Slots(NamedTuple):
-    """Per slot (one aircraft at a time on a station): station index, station and base position
+    """Per slot (one aircraft at a time on a station): station index (and its index in the
+    world's :class:`~skyshield.engine.regions.StationView`), station and base position
     (km), aircraft type index, one-way transit (s), time on station (h), radius (km) of the disc
     around the station inside the engagement zone, dash and cruise speeds (km/h), dash fuel
     factor."""
 
     station: I64
+    vantage: I64
     x_km: F64
     y_km: F64
     base_x_km: F64
@@ -175,7 +179,7 @@ class Rules(NamedTuple):
 class Picture(NamedTuple):
     """The air picture as C2 keeps it.  Per threat: when a fighter killed it (inf) and which
     aircraft (-1), whether it waits for a fighter (engageable, alive, none on its way), shots
-    taken at it; per threat and slot: no intercept is possible any more with the slot's
+    taken at it; per slot and threat: no intercept is possible any more with the slot's
     present weapons.  Per slot: the aircraft on station (-1 if none)."""
 
     killed_s: F64
@@ -268,7 +272,7 @@ def grown(table: T, rows: int) -> T:
 # ----------------------------------------------------------------------------- small steps
 
 
-@jit
+@jit_inline
 def c2_time(rules: Rules, t: float) -> float:
     """The first C2 cycle boundary at or after ``t`` (s)."""
     cycle = rules.c2_cycle_s
@@ -284,10 +288,10 @@ def request_c2(ev: Events, pending: Pending, rules: Rules, t: float) -> None:
             return
     pending.time_s[pending.count[0]] = tc
     pending.count[0] += 1
-    schedule(ev, tc, C2)
+    schedule(ev, tc, C2, NOBODY, 0.0)
 
 
-@jit
+@jit_inline
 def _c2_done(pending: Pending, t: float) -> None:
     n = pending.count[0]
     for k in range(n):
@@ -297,7 +301,7 @@ def _c2_done(pending: Pending, t: float) -> None:
             return
 
 
-@jit
+@jit_inline
 def add_leg(
     legs: FighterLegs,
     ac: int,
@@ -339,15 +343,16 @@ def put_on_station(
     fleet.bingo_s[ac] = arrive_s + slots.on_station_h[slot] * 3600.0
     fleet.depart_s[ac], fleet.busy_until_s[ac] = np.inf, -np.inf
     fleet.dash_h[ac], fleet.kills[ac], fleet.spent[ac] = 0.0, 0, 0
-    fleet.left[ac, :] = arms.loadout[kind, :]
+    for p in range(fleet.left.shape[1]):
+        fleet.left[ac, p] = arms.loadout[kind, p]
     pic.current[slot] = ac
-    pic.unreachable[:, slot] = False  # a fresh loadout
+    pic.unreachable[slot, :] = False  # a fresh loadout
     schedule(ev, fleet.bingo_s[ac], RELIEF, ac, fleet.bingo_s[ac])
     add_leg(legs, ac, TRANSIT_OUT, fleet.takeoff_s[ac], arrive_s, slots.base_x_km[slot],
             slots.base_y_km[slot], slots.x_km[slot], slots.y_km[slot])  # fmt: skip
 
 
-@jit
+@jit_inline
 def depart(slots: Slots, fleet: Fleet, legs: FighterLegs, ac: int, t: float) -> None:
     """Aircraft ``ac`` leaves its station for base at ``t`` (once)."""
     if fleet.depart_s[ac] < np.inf:
@@ -358,7 +363,7 @@ def depart(slots: Slots, fleet: Fleet, legs: FighterLegs, ac: int, t: float) -> 
             slots.base_x_km[s], slots.base_y_km[s])  # fmt: skip
 
 
-@jit
+@jit_inline
 def has_weapons(fleet: Fleet, ac: int) -> bool:
     """Any round left."""
     return bool(np.any(fleet.left[ac] > 0))
@@ -414,18 +419,19 @@ def candidates(t: float, raid: Raid, pic: Picture) -> I64:
 
 
 #: Outcomes of a pair in :func:`evaluate`.
-FEASIBLE, NEVER, EARLY, INFEASIBLE = range(4)
+FEASIBLE, NEVER, EARLY, INFEASIBLE = (np.int64(k) for k in range(4))
 
 
 class Pairs(NamedTuple):
     """(fighter, threat) pairs of one C2 cycle: the fighter's row in the free list and its
-    aircraft, the threat, weapon position, intercept time (s) and the shot point (km), dash
+    aircraft, the threat's position in the candidate list and the threat, weapon position, intercept time (s) and the shot point (km), dash
     (km, s), score, and :data:`FEASIBLE`, :data:`NEVER` (no intercept before arrival, ever),
     :data:`EARLY` (feasible but not yet time to go) or :data:`INFEASIBLE`; ``start_s`` is when
     an early fighter would have to leave."""
 
     row: I64
     aircraft: I64
+    pos: I64
     threat: I64
     weapon: I64
     t_s: F64
@@ -450,6 +456,7 @@ def evaluate(
     fleet: Fleet,
     pic: Picture,
     zone: Region,
+    view: StationView,
 ) -> Pairs:
     """Threat evaluation at ``t``: every free fighter against every candidate threat within its
     station's reach, with a weapon for it and not found unreachable.
@@ -461,23 +468,37 @@ def evaluate(
     on station after its shots by its bingo time less the dash's extra fuel, and the dash and
     the shot point lie in the zone; it is early if the fighter need not leave before the next
     cycle.  Score: value x Pk - time penalty x hours to intercept."""
+    n_st, n_cat = raid.near_s.shape[0], arms.pk.shape[1]
+    within = np.empty((n_st, len(cand)), dtype=np.int64)  # candidates in reach of a station
+    n_within = np.full(n_st, -1, dtype=np.int64)  # -1: not listed yet
+    weapon_for = np.empty(n_cat, dtype=np.int64)
     n = 0
     cap = len(free) * len(cand)
     row = np.empty(cap, dtype=np.int64)
     acs = np.empty(cap, dtype=np.int64)
+    pos = np.empty(cap, dtype=np.int64)
     thr = np.empty(cap, dtype=np.int64)
     wpn = np.empty(cap, dtype=np.int64)
     for r in range(len(free)):
         ac = free[r]
         slot = fleet.slot[ac]
         st, kind = slots.station[slot], slots.type[slot]
-        for i in cand:
-            if t < raid.near_s[i, st] or pic.unreachable[i, slot]:
+        if n_within[st] < 0:
+            m = 0
+            for c in range(len(cand)):
+                if t >= raid.near_s[st, cand[c]]:
+                    within[st, m] = c
+                    m += 1
+            n_within[st] = m
+        for g in range(n_cat):
+            weapon_for[g] = choose_weapon(arms, fleet, kind, ac, g)
+        for m in range(n_within[st]):
+            c = within[st, m]
+            i = cand[c]
+            p = weapon_for[raid.category[i]]
+            if p < 0 or pic.unreachable[slot, i]:
                 continue
-            p = choose_weapon(arms, fleet, kind, ac, raid.category[i])
-            if p < 0:
-                continue
-            row[n], acs[n], thr[n], wpn[n] = r, ac, i, p
+            row[n], acs[n], pos[n], thr[n], wpn[n] = r, ac, c, i, p
             n += 1
     ts, px, py, score, start = np.empty(n), np.empty(n), np.empty(n), np.empty(n), np.empty(n)
     dash_km, dash_s = np.empty(n), np.empty(n)
@@ -491,11 +512,11 @@ def evaluate(
         rng_km, pk = arms.range_km[kind, p], arms.pk[kind, raid.category[i], p]
         tk, xk, yk = route_intercept(raid.offsets, raid.x_km, raid.y_km, raid.t_s, i, fx, fy,
                                      t + rules.reaction_s, vd / 3600.0, rng_km, INTERCEPT_TOL_KM)  # fmt: skip
-        tz = raid.meet_s[i, st]
+        tz = raid.meet_s[st, i]
         if tk < np.inf and tz < np.inf and tz > tk:
-            zx, zy = raid.meet_x_km[i, st], raid.meet_y_km[i, st]
+            zx, zy = raid.meet_x_km[st, i], raid.meet_y_km[st, i]
             gap = np.hypot(zx - fx, zy - fy) - rng_km
-            if raid.meet_ok[i, st] and gap <= vd * (tz - t - rules.reaction_s) / 3600.0:
+            if raid.meet_ok[st, i] and gap <= vd * (tz - t - rules.reaction_s) / 3600.0:
                 tk, xk, yk = tz, zx, zy
         ts[k], score[k] = tk, 0.0
         if not (tk < np.inf and tk < raid.arrival_s[i]):
@@ -514,7 +535,7 @@ def evaluate(
         ):
             continue
         if d >= slots.clear_km[slot] and not (
-            segment_covered(zone, fx, fy, qx, qy) and point_in(zone, xk, yk)
+            dash_covered(zone, view, slots.vantage[slot], qx, qy) and point_in(zone, xk, yk)
         ):
             continue
         start[k] = tk - dsec - rules.reaction_s
@@ -524,23 +545,42 @@ def evaluate(
         status[k] = FEASIBLE
         score[k] = raid.value[i] * pk - rules.time_penalty_per_h * (tk - t) / 3600.0
     return Pairs(
-        row[:n], acs[:n], thr[:n], wpn[:n], ts, px, py, dash_km, dash_s, score, status, start
+        row[:n],
+        acs[:n],
+        pos[:n],
+        thr[:n],
+        wpn[:n],
+        ts,
+        px,
+        py,
+        dash_km,
+        dash_s,
+        score,
+        status,
+        start,
     )
 
 
 @jit
-def assign(n_free: int, pairs: Pairs) -> I64:
+def assign(n_free: int, n_cand: int, pairs: Pairs) -> I64:
     """Weapon assignment: the feasible pairs that maximise the total score, each fighter and
-    each threat at most once (minimum-cost assignment on ``-score``); pair indices in fighter
-    order."""
-    ok = np.flatnonzero(pairs.status == FEASIBLE)
-    cols = np.unique(pairs.threat[ok])
-    cost = np.full((n_free, len(cols)), NO_PAIR)
-    which = np.full((n_free, len(cols)), -1, dtype=np.int64)
-    for k in ok:
-        c = np.searchsorted(cols, pairs.threat[k])
-        cost[pairs.row[k], c] = -pairs.score[k]
-        which[pairs.row[k], c] = k
+    each threat at most once (minimum-cost assignment on ``-score``, one column per threat with
+    a feasible pair, in candidate order); pair indices in fighter order."""
+    col = np.full(n_cand, -1, dtype=np.int64)
+    for k in range(len(pairs.status)):
+        if pairs.status[k] == FEASIBLE:
+            col[pairs.pos[k]] = 0
+    n_cols = 0
+    for c in range(n_cand):
+        if col[c] == 0:
+            col[c] = n_cols
+            n_cols += 1
+    cost = np.full((n_free, n_cols), NO_PAIR)
+    which = np.full((n_free, n_cols), -1, dtype=np.int64)
+    for k in range(len(pairs.status)):
+        if pairs.status[k] == FEASIBLE:
+            cost[pairs.row[k], col[pairs.pos[k]]] = -pairs.score[k]
+            which[pairs.row[k], col[pairs.pos[k]]] = k
     rows, picked = min_cost_assignment(cost)
     out = np.empty(len(rows), dtype=np.int64)
     n = 0
@@ -564,6 +604,7 @@ def c2_cycle(
     ev: Events,
     pending: Pending,
     zone: Region,
+    view: StationView,
 ) -> None:
     """A C2 cycle at ``t``: evaluate, remember the pairs that never can be, ask for a cycle
     when early pairs will be due, assign, and send each chosen fighter on its dash."""
@@ -574,18 +615,18 @@ def c2_cycle(
     cand = candidates(t, raid, pic)
     if len(cand) == 0:
         return
-    pairs = evaluate(t, free, cand, raid, slots, arms, rules, fleet, pic, zone)
-    due = np.empty(len(pairs.status))
-    n_due = 0
+    pairs = evaluate(t, free, cand, raid, slots, arms, rules, fleet, pic, zone, view)
     for k in range(len(pairs.status)):
         if pairs.status[k] == NEVER:
-            pic.unreachable[pairs.threat[k], fleet.slot[pairs.aircraft[k]]] = True
-        elif pairs.status[k] == EARLY:
-            due[n_due] = math.ceil(pairs.start_s[k] / rules.c2_cycle_s) * rules.c2_cycle_s
-            n_due += 1
-    for tc in np.unique(due[:n_due]):
-        request_c2(ev, pending, rules, tc)
-    for k in assign(len(free), pairs):
+            pic.unreachable[fleet.slot[pairs.aircraft[k]], pairs.threat[k]] = True
+        elif pairs.status[k] == EARLY:  # (distinct boundaries: the order does not matter)
+            request_c2(
+                ev,
+                pending,
+                rules,
+                math.ceil(pairs.start_s[k] / rules.c2_cycle_s) * rules.c2_cycle_s,
+            )
+    for k in assign(len(free), len(cand), pairs):
         ac, i = pairs.aircraft[k], pairs.threat[k]
         slot = fleet.slot[ac]
         pic.waiting[i] = False
@@ -595,7 +636,7 @@ def c2_cycle(
         fleet.task_dash_km[ac], fleet.task_dash_s[ac] = pairs.dash_km[k], pairs.dash_s[k]
         add_leg(legs, ac, DASH, pairs.t_s[k] - pairs.dash_s[k], pairs.t_s[k], slots.x_km[slot],
                 slots.y_km[slot], pairs.x_km[k], pairs.y_km[k])  # fmt: skip
-        schedule(ev, pairs.t_s[k], ENGAGE, ac)
+        schedule(ev, pairs.t_s[k], ENGAGE, ac, 0.0)
 
 
 # ----------------------------------------------------------------------------- engagements
@@ -648,7 +689,7 @@ def engage(
         fleet.left[ac, w] -= 1
         fleet.spent[ac] += 1
         if fleet.left[ac, w] == 0:
-            pic.unreachable[:, slot] = False  # its cheapest weapon, and so its reach, changes
+            pic.unreachable[slot, :] = False  # its cheapest weapon, and so its reach, changes
         kill = raid.kill_u[i, min(pic.shots_at[i], raid.kill_u.shape[1] - 1)] < pk
         pic.shots_at[i] += 1
         k = shots.count[0]
@@ -676,7 +717,7 @@ def engage(
     add_leg(
         legs, ac, RETURN, last, fleet.busy_until_s[ac], qx, qy, slots.x_km[slot], slots.y_km[slot]
     )
-    schedule(ev, fleet.busy_until_s[ac], FREE, ac)
+    schedule(ev, fleet.busy_until_s[ac], FREE, ac, 0.0)
     if pic.killed_s[i] == np.inf:
         request_c2(ev, pending, rules, t)
 
@@ -716,7 +757,7 @@ def come_back(
     if not has_weapons(fleet, ac) or t >= fleet.bingo_s[ac]:
         depart(slots, fleet, legs, ac, t)
         pic.current[slot] = -1
-        schedule(ev, t + rules.scramble_delay_s + slots.transit_s[slot], ARRIVE, slot)
+        schedule(ev, t + rules.scramble_delay_s + slots.transit_s[slot], ARRIVE, slot, 0.0)
         return
     request_c2(ev, pending, rules, t)
 
@@ -727,7 +768,7 @@ def come_back(
 @jit
 def loop(
     raid: Raid, slots: Slots, arms: Arms, rules: Rules, pic: Picture, fleet: Fleet,
-    shots: Shots, legs: FighterLegs, ev: Events, pending: Pending, zone: Region,
+    shots: Shots, legs: FighterLegs, ev: Events, pending: Pending, zone: Region, view: StationView,
 ) -> int:  # fmt: skip
     """Handle events in time order up to the horizon.  Returns :data:`DONE`, or
     :data:`NEED_ROOM` (before an event that might not fit in a table; grow and call again)."""
@@ -746,7 +787,7 @@ def loop(
         if kind == NEAR:
             request_c2(ev, pending, rules, t)
         elif kind == C2:
-            c2_cycle(t, raid, slots, arms, rules, pic, fleet, legs, ev, pending, zone)
+            c2_cycle(t, raid, slots, arms, rules, pic, fleet, legs, ev, pending, zone, view)
         elif kind == ENGAGE:
             engage(t, who, raid, slots, arms, rules, pic, fleet, shots, legs, ev, pending, zone)
         elif kind == FREE:
@@ -757,6 +798,19 @@ def loop(
             put_on_station(slots, arms, pic, fleet, legs, ev, who, t)
             request_c2(ev, pending, rules, t)
     return DONE
+
+
+@jit
+def start(
+    slots: Slots, arms: Arms, pic: Picture, fleet: Fleet, legs: FighterLegs, ev: Events,
+    arrive_s: F64, near_s: F64,
+) -> None:  # fmt: skip
+    """The night begins: slot ``k``'s first aircraft arrives on station at ``arrive_s[k]`` (its
+    relief scheduled), then the ``near`` events at ``near_s``."""
+    for k in range(len(arrive_s)):
+        put_on_station(slots, arms, pic, fleet, legs, ev, k, arrive_s[k])
+    for w in near_s:
+        schedule(ev, w, NEAR, NOBODY, 0.0)
 
 
 @jit
@@ -795,15 +849,15 @@ def tracks(world: World, threats: Threats, stations: list[str], slots: list[Slot
 def reach(
     world: World, threats: Threats, stations: list[str], slots: list[SlotSpec], categories: Any
 ) -> tuple[F64, F64]:
-    """Per threat and station: when the threat first comes within *reach* of the station (the
+    """Per station and threat: when the threat first comes within *reach* of the station (the
     longest dash, plus the range of the longest weapon adequate against its category among the
     station's types, plus how far such a threat flies while a fighter reacts and dashes that
     far), and when it first comes within a dash and a shot; inf if never or if no weapon
     there is adequate."""
     p, cat = world.params, world.catalog
     n, n_st = len(threats), len(stations)
-    near_s = np.full((n, n_st), np.inf)
-    close_s = np.full((n, n_st), np.inf)
+    near_s = np.full((n_st, n), np.inf)
+    close_s = np.full((n_st, n), np.inf)
     lag_h = (p.reaction_s + p.c2_cycle_s) / 3600.0
     far = np.full((n_st, n), -1.0)
     close = np.full((n_st, n), -1.0)
@@ -830,8 +884,8 @@ def reach(
             centre[:, 1:], np.maximum(np.concatenate([far, close]), MIN_REACH_KM), validate=False,
         )  # fmt: skip
         ok = far > 0
-        near_s.T[ok] = entry[:n_st][ok]
-        close_s.T[ok] = entry[n_st:][ok]
+        near_s[ok] = entry[:n_st][ok]
+        close_s[ok] = entry[n_st:][ok]
     return near_s, close_s
 
 
@@ -847,7 +901,7 @@ def near_times(
     for k, sid in enumerate(stations):
         v_dash = min(cat.fighters[s.type].dash_speed_kmh for s in slots if s.station == sid)
         lead_s = p.max_dash_km / v_dash * 3600.0 + p.reaction_s + p.c2_cycle_s
-        when = np.maximum(np.maximum(track_s, near_s[:, k]), reach_entry_s - lead_s)
+        when = np.maximum(np.maximum(track_s, near_s[k]), reach_entry_s - lead_s)
         ok = engageable & np.isfinite(when) & (when < candidate_to_s)
         near.append(when[ok])
     when = np.concatenate(near) if near else np.zeros(0)
@@ -915,6 +969,7 @@ class ShieldRun:
         ftypes = [cat.fighters[s.type] for s in specs]
         self.slots = Slots(
             station=np.array([self.stations.index(s.station) for s in specs], dtype=np.int64),
+            vantage=np.array([world.regions.station_ids.index(s.station) for s in specs], dtype=np.int64),
             x_km=np.array([s.x_km for s in specs]),
             y_km=np.array([s.y_km for s in specs]),
             base_x_km=np.array([s.base_x_km for s in specs]),
@@ -937,12 +992,12 @@ class ShieldRun:
         routes = (threats.offsets, threats.x_km, threats.y_km, threats.t_s)
         reach_entry = entry_times(regions.shot_reach, *routes)
         zone_entry = entry_times(regions.zone, *routes)
-        meet_s = np.maximum(zone_entry[:, None], close_s)
+        meet_s = np.maximum(zone_entry[None, :], close_s)
         meet_x, meet_y = np.full(meet_s.shape, np.nan), np.full(meet_s.shape, np.nan)
         meet_ok = np.zeros(meet_s.shape, dtype=bool)
         at = np.isfinite(meet_s)
         meet_x[at], meet_y[at], meet_ok[at] = route_positions(
-            *routes, np.nonzero(at)[0], meet_s[at]
+            *routes, np.nonzero(at)[1], meet_s[at]
         )
         candidate_to = np.minimum(death_s, arrival)
         self.near_event_s = near_times(world, self.stations, specs, self.track_s, near_s,
@@ -968,7 +1023,7 @@ class ShieldRun:
         self.pic = Picture(
             killed_s=np.full(n, np.inf), kill_by=np.full(n, -1, dtype=np.int64),
             waiting=engageable.copy(), shots_at=np.zeros(n, dtype=np.int64),
-            unreachable=np.zeros((n, n_slots), dtype=bool), current=np.full(n_slots, -1, dtype=np.int64),
+            unreachable=np.zeros((n_slots, n), dtype=bool), current=np.full(n_slots, -1, dtype=np.int64),
         )  # fmt: skip
         cycles = int(self.horizon_s / p.c2_cycle_s) + 2
         rows = 4 * n_slots + 16
@@ -991,21 +1046,27 @@ class ShieldRun:
     def start(self) -> None:
         """Put the first aircraft on station (each at a random point of its time on station) and
         schedule the ``near`` events."""
-        for k in range(len(self.slot_specs)):
-            phase = -self.rng.random() * self.slot_specs[k].time_on_station_h * 3600.0
-            put_on_station(
-                self.slots, self.arms, self.pic, self.fleet, self.legs, self.events, k, phase
-            )
-        for w in self.near_event_s:
-            schedule(self.events, float(w), NEAR)
+        phase_s = np.array(
+            [-self.rng.random() * s.time_on_station_h * 3600.0 for s in self.slot_specs]
+        )
+        start(
+            self.slots,
+            self.arms,
+            self.pic,
+            self.fleet,
+            self.legs,
+            self.events,
+            phase_s,
+            self.near_event_s,
+        )
 
     def loop(self) -> None:
         """Run the event loop to the horizon (growing tables as needed), then send the aircraft
         still out home."""
-        zone = self.world.regions.zone
+        zone, view = self.world.regions.zone, self.world.regions.stations
         while True:
             status = loop(self.raid, self.slots, self.arms, self.rules, self.pic, self.fleet,
-                          self.shots, self.legs, self.events, self.pending, zone)  # fmt: skip
+                          self.shots, self.legs, self.events, self.pending, zone, view)  # fmt: skip
             if status == DONE:
                 break
             self.fleet = grown(self.fleet, 2 * len(self.fleet.slot))

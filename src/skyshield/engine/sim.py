@@ -31,7 +31,15 @@ from skyshield.engine.fighters import rosters
 from skyshield.engine.ground import GroundDraws, draw_ground, ground_fate_time, resolve_terminal
 from skyshield.engine.kinematics import positions_at
 from skyshield.engine.names import DEFENCES, FATES
-from skyshield.engine.regions import Region, region_of
+from skyshield.engine.regions import (
+    Blocks,
+    Region,
+    StationView,
+    blocks_of,
+    least_distance,
+    region_of,
+    view_of,
+)
 from skyshield.engine.sensors import Sensor, ukraine_outline
 from skyshield.engine.shield import KILL_DRAWS, ShieldRun
 from skyshield.forces import ForcePlan
@@ -45,9 +53,6 @@ F64 = NDArray[np.float64]
 #: engagement zone to skip the exact zone test (10 m: far above rounding).
 ZONE_CLEAR_MARGIN_KM = 0.01
 
-#: Slack (km) of the lower bound on a leg's distance to hostile territory in ``_exposure``.
-EXPOSURE_BOUND_SLACK_KM = 1e-6
-
 #: Columns of the sortie, shot and fighter-leg tables (see :class:`Outcome`).
 SORTIE_COLUMNS = ("aircraft", "nation", "type", "base", "station", "refuelled", "takeoff_s",
                   "on_station_s", "off_station_s", "landing_s", "station_h", "planned_station_h",
@@ -59,12 +64,18 @@ LEG_COLUMNS = ("aircraft", "phase", "t0_s", "t1_s", "x0_km", "y0_km", "x1_km", "
 
 
 class Regions(NamedTuple):
-    """The world's regions indexed for the compiled loops: the engagement zone, where a shot can
-    be taken (within weapon range of the zone), Ukraine's outline (for national tracks)."""
+    """The world's regions indexed for the compiled loops: the engagement zone and what each CAP
+    station sees of its border (``stations``, in the order of ``station_ids``), where a shot can
+    be taken (within weapon range of the zone), Ukraine's outline (for national tracks), hostile
+    territory (for pilot exposure)."""
 
     zone: Region
+    stations: StationView
+    station_ids: tuple[str, ...]
     shot_reach: Region
     ukraine: Region
+    hostile: Region
+    hostile_blocks: Blocks
 
 
 @dataclass
@@ -89,10 +100,24 @@ class World:
         self.shot_reach = self.engage_zone.buffer(longest).simplify(0.5)
         self.ukraine = ukraine_outline(th.ukraine_km)
         self._prepare()
-        self.regions = Regions(
-            region_of(self.engage_zone), region_of(self.shot_reach), region_of(self.ukraine)
-        )
         proj = th.projection
+        ids = tuple(st.id for st in self.ls.scenario.cap.stations)
+        zone = region_of(self.engage_zone)
+        hostile = region_of(th.hostile_km)
+        self.regions = Regions(
+            zone=zone,
+            stations=view_of(
+                zone,
+                np.array(
+                    [proj.point_km(st.position) for st in self.ls.scenario.cap.stations]
+                ).reshape(-1, 2),
+            ),
+            station_ids=ids,
+            shot_reach=region_of(self.shot_reach),
+            ukraine=region_of(self.ukraine),
+            hostile=hostile,
+            hostile_blocks=blocks_of(hostile),
+        )
         self.positions_km: dict[str, tuple[float, float]] = {
             st.id: proj.point_km(st.position) for st in self.ls.scenario.cap.stations
         }
@@ -287,21 +312,7 @@ def run_replication(
 
 
 def _exposure(world: World, legs: pd.DataFrame) -> float:
-    """Least distance (km) of any fighter leg to hostile territory; inf without legs.
-
-    Every leg has one end on its station: a leg of length ``L`` from a station at distance
-    ``D`` cannot come closer than ``D - L``, nor (at that end) be further than ``D``, so only
-    the legs that could beat the nearest station are measured exactly (each distinct leg once).
-    """
-    if legs.empty:
-        return math.inf
-    hostile = world.ls.theatre.hostile_km
-    xy = legs[["x0_km", "y0_km", "x1_km", "y1_km"]].to_numpy(float)
-    outbound = legs["phase"].isin(("transit_back", "dash")).to_numpy()
-    station = np.where(outbound[:, None], xy[:, :2], xy[:, 2:])
-    points, which = np.unique(station, axis=0, return_inverse=True)
-    d_station = shapely.distance(shapely.points(points), hostile)[which.ravel()]
-    length = np.hypot(xy[:, 2] - xy[:, 0], xy[:, 3] - xy[:, 1])
-    lower = d_station - length - EXPOSURE_BOUND_SLACK_KM
-    lines, _ = np.unique(xy[lower <= d_station.min()], axis=0, return_inverse=True)
-    return float(shapely.distance(shapely.linestrings(lines.reshape(-1, 2, 2)), hostile).min())
+    """Least distance (km) of any fighter leg to hostile territory; inf without legs."""
+    xy = legs[list(LEG_COLUMNS[4:])].to_numpy(float)
+    rg = world.regions
+    return least_distance(rg.hostile, rg.hostile_blocks, xy[:, 0], xy[:, 1], xy[:, 2], xy[:, 3])
