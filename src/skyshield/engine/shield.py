@@ -952,10 +952,17 @@ class ShieldRun:
     """One shield replication: the state records, set up from the world and the night's
     threats (:meth:`start`), the event loop run to the end (:meth:`loop`), the tables
     (:meth:`result`).  ``rng`` draws the stations' fractions of an aircraft, then the first
-    aircraft's phases; ``kill_u`` holds each threat's kill draws."""
+    aircraft's phases; ``kill_u`` holds each threat's kill draws (:data:`KILL_DRAWS` a threat);
+    ``track_s`` gives when each threat is tracked instead of detecting it (for hand cases)."""
 
     def __init__(
-        self, world: World, threats: Threats, death_s: F64, rng: np.random.Generator, kill_u: F64
+        self,
+        world: World,
+        threats: Threats,
+        death_s: F64,
+        rng: np.random.Generator,
+        kill_u: F64,
+        track_s: F64 | None = None,
     ) -> None:
         self.world, self.threats, self.rng = world, threats, rng
         p, cat = world.params, world.catalog
@@ -986,7 +993,7 @@ class ShieldRun:
         engageable = np.array(
             [cat.threats[c].fighter_engageable for c in threats.class_id], dtype=bool
         )
-        self.track_s = tracks(world, threats, self.stations, specs)
+        self.track_s = tracks(world, threats, self.stations, specs) if track_s is None else track_s
         near_s, close_s = reach(world, threats, self.stations, specs, categories)
         regions = world.regions
         routes = (threats.offsets, threats.x_km, threats.y_km, threats.t_s)

@@ -206,13 +206,47 @@ class Outcome:
         }
 
 
-def _fates(
-    world: World, threats: Threats, draws: GroundDraws, killed_s: F64, kill_by: NDArray[Any]
-) -> pd.DataFrame:
-    """The per-threat table: exactly one fate each, with its time, place and cause."""
-    n = len(threats)
-    cat = world.catalog
+class NightTable(NamedTuple):
+    """What the fate tables of one replication's defences share: the threats' own columns
+    (:meth:`Threats.to_frame` and cost), each one's earliest death on the ground layers (time s,
+    cause), and where each arrives: at a protected asset (the nearest whose radius holds it, -1
+    if none), inside the engagement zone."""
+
+    frame: pd.DataFrame
+    death_s: F64
+    cause: NDArray[np.str_]
+    nearest: NDArray[np.int64]
+    in_zone: NDArray[np.bool_]
+
+
+def night_table(world: World, threats: Threats, draws: GroundDraws) -> NightTable:
+    """The :class:`NightTable` of a replication."""
     death_s, cause = ground_fate_time(draws)
+    last = threats.offsets[1:] - 1
+    ax, ay = threats.x_km[last], threats.y_km[last]
+    d = np.hypot(ax[:, None] - world.asset_km[None, :, 0], ay[:, None] - world.asset_km[None, :, 1])
+    radius = np.array([a.radius_km for a in world.ls.assets])
+    inside = d <= radius[None, :]
+    nearest = np.where(inside.any(axis=1), np.argmin(np.where(inside, d, np.inf), axis=1), -1)
+    frame = threats.to_frame(world.ls.theatre.projection)
+    cost = {c: world.catalog.threats[c].cost_usd for c in np.unique(threats.class_id)}
+    frame["cost_usd"] = np.array([cost[c] for c in threats.class_id], dtype=float)
+    in_zone = shapely.contains_xy(world.engage_zone, ax, ay)
+    return NightTable(frame, death_s, cause, nearest.astype(np.int64), np.asarray(in_zone))
+
+
+def _fates(
+    world: World,
+    threats: Threats,
+    draws: GroundDraws,
+    night: NightTable,
+    killed_s: F64,
+    kill_by: NDArray[Any],
+) -> pd.DataFrame:
+    """The per-threat table of one defence: exactly one fate each, with its time, place and
+    cause (``killed_s``, ``kill_by``: when a fighter killed it and which, inf and "" if none)."""
+    n = len(threats)
+    death_s, cause = night.death_s, night.cause
     arrival = threats.arrival_time_s
     by_fighter = killed_s < np.minimum(death_s, arrival)
     by_ground_early = ~by_fighter & (death_s < arrival)
@@ -227,22 +261,17 @@ def _fates(
     fate[by_ground_early & (cause != "ew")] = "killed_ground"
     fate[alive & term.killed] = "killed_ground"
     arrived = alive & ~term.killed
-    last = threats.offsets[1:] - 1
-    ax, ay = threats.x_km[last], threats.y_km[last]
-    d = np.hypot(ax[:, None] - world.asset_km[None, :, 0], ay[:, None] - world.asset_km[None, :, 1])
-    radius = np.array([a.radius_km for a in world.ls.assets])
-    inside = d <= radius[None, :]
-    at_asset = inside.any(axis=1)
-    nearest = np.where(at_asset, np.argmin(np.where(inside, d, np.inf), axis=1), -1)
-    in_zone = shapely.contains_xy(world.engage_zone, ax, ay)
+    at_asset = night.nearest >= 0
     fate[arrived & at_asset] = "hit_asset"
-    fate[arrived & ~at_asset & in_zone] = "hit_elsewhere"
-    fate[arrived & ~at_asset & ~in_zone] = "outside_protected_area"
+    fate[arrived & ~at_asset & night.in_zone] = "hit_elsewhere"
+    fate[arrived & ~at_asset & ~night.in_zone] = "outside_protected_area"
     pos = positions_at(
-        threats.offsets, threats.x_km, threats.y_km, threats.t_s, np.arange(n), fate_s
-    )
-    fx = np.where(arrived, ax, pos.x_km)
-    fy = np.where(arrived, ay, pos.y_km)
+        threats.offsets, threats.x_km, threats.y_km, threats.t_s, np.arange(n), fate_s,
+        validate=False,
+    )  # fmt: skip
+    last = threats.offsets[1:] - 1
+    fx = np.where(arrived, threats.x_km[last], pos.x_km)
+    fy = np.where(arrived, threats.y_km[last], pos.y_km)
     lon, lat = world.ls.theatre.projection.to_lonlat(fx, fy)
     killer = np.where(
         by_fighter,
@@ -250,14 +279,20 @@ def _fates(
         np.where(by_ground_early, cause, np.where(alive & term.killed, term.site, "")),
     )
     asset_ids = np.array([a.id for a in world.ls.assets] + [""], dtype=object)
-    df = threats.to_frame(world.ls.theatre.projection)
-    df["fate"] = fate.astype(str)
-    df["fate_time_s"] = fate_s
-    df["fate_x_km"], df["fate_y_km"], df["fate_lon"], df["fate_lat"] = fx, fy, lon, lat
-    df["fate_asset"] = np.where(fate == "hit_asset", asset_ids[nearest], "")
-    df["killed_by"] = killer.astype(str)
-    df["terminal_shots"] = term.shots
-    df["cost_usd"] = [cat.threats[c].cost_usd for c in threats.class_id]
+    base = night.frame
+    cols = {
+        "fate": fate.astype(str),
+        "fate_time_s": fate_s,
+        "fate_x_km": fx,
+        "fate_y_km": fy,
+        "fate_lon": lon,
+        "fate_lat": lat,
+        "fate_asset": np.where(fate == "hit_asset", asset_ids[night.nearest], ""),
+        "killed_by": killer.astype(str),
+        "terminal_shots": term.shots,
+    }
+    df = pd.concat([base.drop(columns="cost_usd"), pd.DataFrame(cols, index=base.index)], axis=1)
+    df["cost_usd"] = base["cost_usd"]
     return df
 
 
@@ -279,13 +314,16 @@ def run_replication(
     routes_ss, ground_ss, fighter_ss, kill_ss = _streams(seed)
     threats = fly(world.night, world.ctx, np.random.default_rng(routes_ss))
     draws = draw_ground(threats, world.free_ukraine, world.ground, np.random.default_rng(ground_ss))
-    death_s, _ = ground_fate_time(draws)
+    night = night_table(world, threats, draws)
+    death_s = night.death_s
     out: dict[str, Outcome] = {}
     n = len(threats)
     night_s = float(threats.arrival_time_s.max()) if n else 0.0
     for defence in defences:
         if defence == "baseline":
-            df = _fates(world, threats, draws, np.full(n, np.inf), np.full(n, "", dtype=object))
+            df = _fates(
+                world, threats, draws, night, np.full(n, np.inf), np.full(n, "", dtype=object)
+            )
             out[defence] = Outcome(
                 defence, seed, df, pd.DataFrame(columns=list(SORTIE_COLUMNS)),
                 pd.DataFrame(columns=list(SHOT_COLUMNS)), pd.DataFrame(columns=list(LEG_COLUMNS)),
@@ -295,7 +333,7 @@ def run_replication(
         kill_u = np.random.default_rng(kill_ss).random((n, KILL_DRAWS))
         fighter_rng = np.random.default_rng(fighter_ss)
         res = ShieldRun(world, threats, death_s, fighter_rng, kill_u).run()
-        df = _fates(world, threats, draws, res.killed_s, res.kill_by)
+        df = _fates(world, threats, draws, night, res.killed_s, res.kill_by)
         support = float(world.plan.support["cost_per_day_usd"].sum()) * night_s / 86400.0
         out[defence] = Outcome(
             defence,
