@@ -7,7 +7,7 @@ straight edges and two indexes over them, built once per world:
   ray casting (a ray to +x crosses only edges of the point's band);
 * square *cells*: the edges whose bounding box meets each cell, for segment tests (a segment
   meets only edges of the cells it passes through; the cells of a segment are found column by
-  column, with one cell of margin).
+  column, with a row of margin against rounding).
 
 The queries agree with shapely away from the border itself (a point exactly on an edge may go
 either way; shapely's ``contains`` and ``intersects`` differ there too):
@@ -112,10 +112,10 @@ def region_of(geom: BaseGeometry) -> Region:
     gx, gy = float(lo[0]) - cell_km, float(lo[1]) - cell_km
     nx = int((hi[0] - gx) / cell_km) + 2
     ny = int((hi[1] - gy) / cell_km) + 2
-    bx0 = ((np.minimum(e0[:, 0], e1[:, 0]) - gx) / cell_km).astype(np.int64) - 1
-    bx1 = ((np.maximum(e0[:, 0], e1[:, 0]) - gx) / cell_km).astype(np.int64) + 1
-    by0 = ((ylo - gy) / cell_km).astype(np.int64) - 1
-    by1 = ((yhi - gy) / cell_km).astype(np.int64) + 1
+    bx0 = np.floor((np.minimum(e0[:, 0], e1[:, 0]) - gx) / cell_km).astype(np.int64)
+    bx1 = np.floor((np.maximum(e0[:, 0], e1[:, 0]) - gx) / cell_km).astype(np.int64)
+    by0 = np.floor((ylo - gy) / cell_km).astype(np.int64)
+    by1 = np.floor((yhi - gy) / cell_km).astype(np.int64)
     bx0, by0 = np.maximum(bx0, 0), np.maximum(by0, 0)
     bx1, by1 = np.minimum(bx1, nx - 1), np.minimum(by1, ny - 1)
     w, h = bx1 - bx0 + 1, by1 - by0 + 1
@@ -215,15 +215,12 @@ def segment_covered(rg: Region, x0: float, y0: float, x1: float, y1: float) -> b
 
 
 @jit
-def first_inside(rg: Region, px: float, py: float, qx: float, qy: float) -> float:
-    """Fraction (0..1) of the segment ``p -> q`` at which its first part inside the region
-    begins; -1 if no part is inside.
-
-    The segment is split at every point where it meets an edge (crossing, with relative
-    tolerance :data:`CROSS_TOL`; an edge along the segment splits it at both of its ends), and
-    the first part whose midpoint is inside gives the answer: the arithmetic of
-    :func:`skyshield.engine.ground.inside_pieces`, so the fractions are the same to the bit.
-    """
+def leg_splits(rg: Region, px: float, py: float, qx: float, qy: float) -> F64:
+    """Where the segment ``p -> q`` meets the region's border, as sorted fractions 0..1 of it
+    (0 and 1 included; repeats possible): every crossing with an edge, with relative tolerance
+    :data:`CROSS_TOL`, and both ends of an edge lying along it.  The arithmetic of
+    :func:`skyshield.engine.ground.inside_pieces` before it, so the fractions are the same to the
+    bit."""
     rx, ry = qx - px, qy - py
     rr = rx * rx + ry * ry
     cells = _cells_of(rg, px, py, qx, qy)
@@ -269,12 +266,66 @@ def first_inside(rg: Region, px: float, py: float, qx: float, qy: float) -> floa
             s[j + 1] = s[j]
             j -= 1
         s[j + 1] = v
-    for k in range(n - 1):
+    return s
+
+
+@jit
+def first_inside(rg: Region, px: float, py: float, qx: float, qy: float) -> float:
+    """Fraction (0..1) of the segment ``p -> q`` at which its first part inside the region
+    begins (the first part between two :func:`leg_splits` whose midpoint is inside); -1 if no
+    part is inside."""
+    s = leg_splits(rg, px, py, qx, qy)
+    for k in range(len(s) - 1):
         if s[k + 1] > s[k]:
             mid = 0.5 * (s[k] + s[k + 1])
-            if point_in(rg, px + mid * rx, py + mid * ry):
+            if point_in(rg, px + mid * (qx - px), py + mid * (qy - py)):
                 return s[k]
     return -1.0
+
+
+@jit
+def inside_pieces(
+    rg: Region, x0: F64, y0: F64, x1: F64, y1: F64, length_km: F64, sel: I64
+) -> tuple[I64, F64, F64]:
+    """The parts of legs ``sel`` (``(x0, y0) -> (x1, y1)``, of ``length_km``) inside the
+    region: ``(leg, s0, s1)`` per part, its start and end along the leg (km), in the order of
+    ``sel`` then along each leg; touching parts merged.  Legs of zero length have none.  Bit for
+    bit :func:`skyshield.engine.ground.inside_pieces`."""
+    cap = 2 * len(sel) + 16
+    leg, s0, s1 = np.empty(cap, dtype=np.int64), np.empty(cap), np.empty(cap)
+    n = 0
+    for j in sel:
+        ln = length_km[j]
+        if not ln > 0:
+            continue
+        s = leg_splits(rg, x0[j], y0[j], x1[j], y1[j])
+        rx, ry = x1[j] - x0[j], y1[j] - y0[j]
+        open_from, open_to = -1.0, -1.0  # the part being merged, as fractions
+        for k in range(len(s) - 1):
+            if not s[k + 1] > s[k]:
+                continue
+            mid = 0.5 * (s[k] + s[k + 1])
+            if not point_in(rg, x0[j] + mid * rx, y0[j] + mid * ry):
+                continue
+            if open_from >= 0 and s[k] == open_to:
+                open_to = s[k + 1]  # touches the part before: one part
+                continue
+            if open_from >= 0:
+                leg[n], s0[n], s1[n] = j, open_from * ln, open_to * ln
+                n += 1
+            open_from, open_to = s[k], s[k + 1]
+            if n + 1 >= len(leg):
+                leg = np.concatenate((leg, np.empty(len(leg), dtype=np.int64)))
+                s0 = np.concatenate((s0, np.empty(len(s0))))
+                s1 = np.concatenate((s1, np.empty(len(s1))))
+        if open_from >= 0:
+            leg[n], s0[n], s1[n] = j, open_from * ln, open_to * ln
+            n += 1
+            if n + 1 >= len(leg):
+                leg = np.concatenate((leg, np.empty(len(leg), dtype=np.int64)))
+                s0 = np.concatenate((s0, np.empty(len(s0))))
+                s1 = np.concatenate((s1, np.empty(len(s1))))
+    return leg[:n], s0[:n], s1[:n]
 
 
 @jit

@@ -208,11 +208,12 @@ class Outcome:
 
 class NightTable(NamedTuple):
     """What the fate tables of one replication's defences share: the threats' own columns
-    (:meth:`Threats.to_frame` and cost), each one's earliest death on the ground layers (time s,
+    (:meth:`Threats.to_frame`; and cost, USD), each one's earliest death on the ground layers (time s,
     cause), and where each arrives: at a protected asset (the nearest whose radius holds it, -1
     if none), inside the engagement zone."""
 
     frame: pd.DataFrame
+    cost_usd: F64
     death_s: F64
     cause: NDArray[np.str_]
     nearest: NDArray[np.int64]
@@ -229,10 +230,12 @@ def night_table(world: World, threats: Threats, draws: GroundDraws) -> NightTabl
     inside = d <= radius[None, :]
     nearest = np.where(inside.any(axis=1), np.argmin(np.where(inside, d, np.inf), axis=1), -1)
     frame = threats.to_frame(world.ls.theatre.projection)
-    cost = {c: world.catalog.threats[c].cost_usd for c in np.unique(threats.class_id)}
-    frame["cost_usd"] = np.array([cost[c] for c in threats.class_id], dtype=float)
+    classes, which = np.unique(threats.class_id, return_inverse=True)
+    cost = np.array([world.catalog.threats[c].cost_usd for c in classes], dtype=float)
     in_zone = shapely.contains_xy(world.engage_zone, ax, ay)
-    return NightTable(frame, death_s, cause, nearest.astype(np.int64), np.asarray(in_zone))
+    return NightTable(
+        frame, cost[which.reshape(-1)], death_s, cause, nearest.astype(np.int64), np.asarray(in_zone)
+    )
 
 
 def _fates(
@@ -279,7 +282,6 @@ def _fates(
         np.where(by_ground_early, cause, np.where(alive & term.killed, term.site, "")),
     )
     asset_ids = np.array([a.id for a in world.ls.assets] + [""], dtype=object)
-    base = night.frame
     cols = {
         "fate": fate.astype(str),
         "fate_time_s": fate_s,
@@ -290,10 +292,9 @@ def _fates(
         "fate_asset": np.where(fate == "hit_asset", asset_ids[night.nearest], ""),
         "killed_by": killer.astype(str),
         "terminal_shots": term.shots,
+        "cost_usd": night.cost_usd,
     }
-    df = pd.concat([base.drop(columns="cost_usd"), pd.DataFrame(cols, index=base.index)], axis=1)
-    df["cost_usd"] = base["cost_usd"]
-    return df
+    return pd.concat([night.frame, pd.DataFrame(cols, index=night.frame.index)], axis=1)
 
 
 def _streams(seed: int) -> list[np.random.SeedSequence]:
