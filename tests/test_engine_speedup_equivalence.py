@@ -18,9 +18,11 @@ import pytest
 import shapely
 from numpy.typing import NDArray
 from scipy.optimize import linear_sum_assignment
+from shapely.geometry.base import BaseGeometry
 
 from skyshield.engine.api import build_world
 from skyshield.engine.assignment import min_cost_assignment
+from skyshield.engine.ground import Legs, inside_pieces
 from skyshield.engine.kernel import new_events, pop, schedule
 from skyshield.engine.kinematics import (
     circle_entry_grid,
@@ -41,9 +43,8 @@ from skyshield.engine.regions import (
     segment_distance,
     view_of,
 )
-from skyshield.engine.sensors import entry_times as shapely_entry_times
 from skyshield.engine.sim import World, _exposure, flown_threats, run_replication
-from skyshield.raids import Night, ThreatGroup
+from skyshield.raids import Night, ThreatGroup, Threats
 from skyshield.scenario import LoadedScenario
 
 F64 = NDArray[np.float64]
@@ -153,8 +154,68 @@ def test_pickled_world_is_prepared_and_gives_the_same_night(world: World) -> Non
         assert a[d].engagements.equals(b[d].engagements)
 
 
+def shapely_inside_pieces(legs: Legs, sel: NDArray[np.int64], region: BaseGeometry) -> tuple:  # type: ignore[type-arg]
+    """The engine's former implementation of ``inside_pieces`` (shapely's STR tree for the
+    candidate edges, NumPy for the crossings), kept as the reference of the compiled one."""
+    tol = 1e-9
+    sel = sel[legs.length_km[sel] > 0]
+    rings = shapely.get_rings(shapely.get_parts(region))
+    coords, ring = shapely.get_coordinates(rings, return_index=True)
+    same_ring = ring[1:] == ring[:-1]
+    e0, e1 = coords[:-1][same_ring], coords[1:][same_ring]
+    tree = shapely.STRtree(shapely.linestrings(np.stack([e0, e1], axis=1)))
+    px, py = legs.x0[sel], legs.y0[sel]
+    rx, ry = legs.x1[sel] - px, legs.y1[sel] - py
+    ends = np.column_stack([legs.x1[sel], legs.y1[sel]])
+    li, ei = tree.query(shapely.linestrings(np.stack([np.column_stack([px, py]), ends], axis=1)))
+    qpx, qpy = e0[ei, 0] - px[li], e0[ei, 1] - py[li]
+    sx, sy = e1[ei, 0] - e0[ei, 0], e1[ei, 1] - e0[ei, 1]
+    lrx, lry = rx[li], ry[li]
+    den = lrx * sy - lry * sx
+    rr = lrx * lrx + lry * lry
+    crossing = np.abs(den) > tol * np.sqrt(rr * (sx * sx + sy * sy))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.where(crossing, (qpx * sy - qpy * sx) / den, np.nan)
+        u = np.where(crossing, (qpx * lry - qpy * lrx) / den, np.nan)
+    hit = crossing & (t >= -tol) & (t <= 1 + tol) & (u >= -tol) & (u <= 1 + tol)
+    off_line = np.abs(qpx * lry - qpy * lrx)
+    along = ~crossing & (off_line <= tol * np.sqrt(rr) * np.maximum(np.hypot(qpx, qpy), 1.0))
+    t_q = (qpx * lrx + qpy * lry) / rr
+    t_e = ((qpx + sx) * lrx + (qpy + sy) * lry) / rr
+    m = len(sel)
+    split_leg = np.concatenate([li[hit], li[along], li[along], np.arange(m), np.arange(m)])
+    split_t = np.clip(
+        np.concatenate([t[hit], t_q[along], t_e[along], np.zeros(m), np.ones(m)]), 0.0, 1.0
+    )
+    order = np.lexsort((split_t, split_leg))
+    split_leg, split_t = split_leg[order], split_t[order]
+    part = (split_leg[1:] == split_leg[:-1]) & (split_t[1:] > split_t[:-1])
+    k = split_leg[:-1][part]
+    ta, tb = split_t[:-1][part], split_t[1:][part]
+    mid = 0.5 * (ta + tb)
+    inside = shapely.intersects_xy(region, px[k] + mid * rx[k], py[k] + mid * ry[k])
+    k, ta, tb = k[inside], ta[inside], tb[inside]
+    leg = sel[k]
+    ln = legs.length_km[leg]
+    joins = np.concatenate([[False], (leg[1:] == leg[:-1]) & (ta[1:] == tb[:-1])])
+    first = np.flatnonzero(~joins)
+    last = np.concatenate([first[1:], [len(leg)]]) - 1
+    return leg[first], ta[first] * ln[first], tb[last] * ln[last]
+
+
+def shapely_entry_times(threats: Threats, area: BaseGeometry) -> F64:
+    """The first time each route is inside ``area`` by :func:`shapely_inside_pieces` (the
+    engine's former ``sensors.entry_times``)."""
+    out = np.full(len(threats), np.inf)
+    legs = Legs.of(threats)
+    leg, s0, _ = shapely_inside_pieces(legs, np.arange(len(legs.owner)), area)
+    owners, first = np.unique(legs.owner[leg], return_index=True)
+    out[owners] = legs.point(leg[first], s0[first])[0]
+    return out
+
+
 @pytest.mark.parametrize("name", ["zone", "shot_reach", "ukraine", "free_ukraine"])
-def test_region_entry_times_are_the_shapely_ones(world: World, name: str) -> None:
+def test_region_pieces_and_entry_times_are_the_shapely_ones(world: World, name: str) -> None:
     area = getattr(world, {"zone": "engage_zone"}.get(name, name))
     rg = region_of(area)
     for seed in range(2):
@@ -162,6 +223,14 @@ def test_region_entry_times_are_the_shapely_ones(world: World, name: str) -> Non
         mine = entry_times(rg, th.offsets, th.x_km, th.y_km, th.t_s)
         assert np.isfinite(mine).sum() > len(th) // 4
         assert np.array_equal(mine, shapely_entry_times(th, area))
+        legs = Legs.of(th)
+        sel = np.flatnonzero(np.random.default_rng(seed).random(len(legs.owner)) < 0.7)
+        ours = inside_pieces(legs, sel, area)
+        assert len(ours[0]) > 100
+        assert all(
+            np.array_equal(a, b)
+            for a, b in zip(ours, shapely_inside_pieces(legs, sel, area), strict=True)
+        )
 
 
 def test_region_points_and_segments_agree_with_shapely(world: World) -> None:

@@ -15,9 +15,10 @@ either way; shapely's ``contains`` and ``intersects`` differ there too):
 * :func:`point_in`: the point is inside (``shapely.contains_xy``);
 * :func:`segment_covered`: both ends are inside and no edge crosses the segment
   (``shapely.covers`` of the segment);
-* :func:`entry_times`: the first time each route is inside the region, bit for bit what
-  :func:`skyshield.engine.sensors.entry_times` computes with shapely (the same split of each leg
-  at the border, with the same arithmetic and tolerance).
+* :func:`inside_pieces`, :func:`entry_times`: the parts of legs inside the region, and the
+  first time each route is inside it, bit for bit what the engine computed before with
+  shapely's STR tree and NumPy (the same split of each leg at the border, with the same
+  arithmetic and tolerance; the tests keep that implementation as the reference).
 
 Units: km, s.
 """
@@ -37,8 +38,7 @@ from skyshield.engine.jit import jit, jit_inline
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 
-#: Relative tolerance of the leg/border crossing test in :func:`entry_times` (as in
-#: :func:`skyshield.engine.ground.inside_pieces`: extra splits are harmless).
+#: Relative tolerance of the leg/border crossing test (extra splits are harmless).
 CROSS_TOL = 1e-9
 
 #: Edges per band and per cell the indexes aim at (more: fewer, larger bands and cells).
@@ -218,9 +218,7 @@ def segment_covered(rg: Region, x0: float, y0: float, x1: float, y1: float) -> b
 def leg_splits(rg: Region, px: float, py: float, qx: float, qy: float) -> F64:
     """Where the segment ``p -> q`` meets the region's border, as sorted fractions 0..1 of it
     (0 and 1 included; repeats possible): every crossing with an edge, with relative tolerance
-    :data:`CROSS_TOL`, and both ends of an edge lying along it.  The arithmetic of
-    :func:`skyshield.engine.ground.inside_pieces` before it, so the fractions are the same to the
-    bit."""
+    :data:`CROSS_TOL`, and both ends of an edge lying along it."""
     rx, ry = qx - px, qy - py
     rr = rx * rx + ry * ry
     cells = _cells_of(rg, px, py, qx, qy)
@@ -289,8 +287,7 @@ def inside_pieces(
 ) -> tuple[I64, F64, F64]:
     """The parts of legs ``sel`` (``(x0, y0) -> (x1, y1)``, of ``length_km``) inside the
     region: ``(leg, s0, s1)`` per part, its start and end along the leg (km), in the order of
-    ``sel`` then along each leg; touching parts merged.  Legs of zero length have none.  Bit for
-    bit :func:`skyshield.engine.ground.inside_pieces`."""
+    ``sel`` then along each leg; touching parts merged.  Legs of zero length have none."""
     cap = 2 * len(sel) + 16
     leg, s0, s1 = np.empty(cap, dtype=np.int64), np.empty(cap), np.empty(cap)
     n = 0

@@ -234,7 +234,12 @@ def night_table(world: World, threats: Threats, draws: GroundDraws) -> NightTabl
     cost = np.array([world.catalog.threats[c].cost_usd for c in classes], dtype=float)
     in_zone = shapely.contains_xy(world.engage_zone, ax, ay)
     return NightTable(
-        frame, cost[which.reshape(-1)], death_s, cause, nearest.astype(np.int64), np.asarray(in_zone)
+        frame,
+        cost[which.reshape(-1)],
+        death_s,
+        cause,
+        nearest.astype(np.int64),
+        np.asarray(in_zone),
     )
 
 
