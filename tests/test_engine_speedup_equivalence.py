@@ -25,6 +25,7 @@ from skyshield.engine.assignment import min_cost_assignment
 from skyshield.engine.ground import Legs, inside_pieces
 from skyshield.engine.kernel import new_events, pop, schedule
 from skyshield.engine.kinematics import (
+    circle_entries,
     circle_entry_grid,
     circle_entry_times,
     earliest_intercept,
@@ -120,17 +121,19 @@ def test_route_functions_equal_the_vectorised_ones(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(3))
-def test_circle_entry_grid_rows_are_circle_entry_times(seed: int) -> None:
+def test_circle_entries_are_circle_entry_times(seed: int) -> None:
     off, x, y, t = random_routes(seed)
     n = len(off) - 1
     rng = np.random.default_rng(seed)
     cx, cy = rng.uniform(-300, 300, (5, 1)), rng.uniform(-300, 300, (5, 1))
     r = rng.uniform(0, 300, (5, n))
+    r[:, :10] = 0.0  # circles of no radius: never entered
     grid = circle_entry_grid(off, x, y, t, cx, cy, r)
     assert np.isfinite(grid).any()
     for k in range(5):
         one = circle_entry_times(off, x, y, t, cx[k, 0], cy[k, 0], r[k])
         assert np.array_equal(grid[k], one)
+    assert np.array_equal(circle_entries(off, x, y, t, cx[:, 0], cy[:, 0], r), grid)
 
 
 def test_exposure_equals_measuring_every_leg(world: World) -> None:

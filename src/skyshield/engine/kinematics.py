@@ -573,3 +573,39 @@ def route_intercept(
             t_star = t1_s if (tau == lo and lo > 0) else ta + tau
             return t_star, ax + ux * tau, ay + uy * tau
     return math.inf, math.nan, math.nan
+
+
+@jit
+def circle_entries(offsets: I64, x_km: F64, y_km: F64, t_s: F64, cx_km: F64, cy_km: F64, r_km: F64) -> F64:
+    """:func:`circle_entry_grid` for circles ``k`` at ``(cx_km[k], cy_km[k])`` with radius
+    ``r_km[k, i]`` against threat ``i``, bit for bit, as a compiled loop that stops at each
+    route's first leg into the circle: shape ``(m, n_threats)``."""
+    m, n = r_km.shape
+    out = np.full((m, n), np.inf)
+    for k in range(m):
+        cx, cy = cx_km[k], cy_km[k]
+        for i in range(n):
+            r = r_km[k, i]
+            a0, b = offsets[i], offsets[i + 1] - 1
+            if np.hypot(x_km[a0] - cx, y_km[a0] - cy) < r:
+                out[k, i] = t_s[a0]
+            for j in range(a0, max(b, a0 + 1)):  # a one-waypoint route: one instant
+                jn = min(j + 1, b)
+                ax, ay = x_km[j] - cx, y_km[j] - cy
+                dx, dy = x_km[jn] - x_km[j], y_km[jn] - y_km[j]
+                dist, length = np.hypot(ax, ay), np.hypot(dx, dy)
+                a = length * length
+                cross = abs(ax * dy - ay * dx)
+                disc = (r * length - cross) * (r * length + cross)
+                if not (a > 0 and disc > 0):
+                    continue
+                bb = ax * dx + ay * dy
+                c = (dist - r) * (dist + r)
+                q = -(bb + math.copysign(math.sqrt(disc), bb))
+                s1, s2 = q / a, c / q
+                s_in, s_out = _fmin(s1, s2), _fmax(s1, s2)
+                if s_in < 1.0 and s_out > 0.0:
+                    s = s_in if s_in >= 0.0 else 0.0
+                    out[k, i] = min(out[k, i], t_s[j] + s * (t_s[jn] - t_s[j]))
+                    break
+    return out

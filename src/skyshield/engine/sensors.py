@@ -21,7 +21,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from skyshield.engine.kinematics import circle_entry_grid
+from skyshield.engine.kinematics import circle_entries
 from skyshield.raids import Threats
 
 F64 = NDArray[np.float64]
@@ -73,9 +73,9 @@ def detection_times(threats: Threats, rcs_m2: F64, sensors: list[Sensor]) -> F64
         ]
     )
     centre = np.array([(s.x_km, s.y_km) for s in sensors])
-    entry = circle_entry_grid(
-        threats.offsets, threats.x_km, threats.y_km, threats.t_s,
-        centre[:, :1], centre[:, 1:], ranges,
+    entry = circle_entries(
+        threats.offsets, threats.x_km, threats.y_km, threats.t_s, centre[:, 0].copy(),
+        centre[:, 1].copy(), np.ascontiguousarray(ranges, dtype=np.float64),
     )  # fmt: skip
     return np.asarray(np.minimum.reduce(np.vstack([first[None, :], entry]), axis=0))
 

@@ -55,7 +55,7 @@ from skyshield.engine.kernel import (
 )
 from skyshield.engine.kinematics import (
     INTERCEPT_TOL_KM,
-    circle_entry_grid,
+    circle_entries,
     route_intercept,
     route_position,
     route_positions,
@@ -879,9 +879,9 @@ def reach(
                 close[k, mine] = p.max_dash_km + max(ranges)
     if n_st and n:
         centre = np.array([world.positions_km[sid] for sid in stations] * 2)
-        entry = circle_entry_grid(
-            threats.offsets, threats.x_km, threats.y_km, threats.t_s, centre[:, :1],
-            centre[:, 1:], np.maximum(np.concatenate([far, close]), MIN_REACH_KM), validate=False,
+        entry = circle_entries(
+            threats.offsets, threats.x_km, threats.y_km, threats.t_s, centre[:, 0].copy(),
+            centre[:, 1].copy(), np.maximum(np.concatenate([far, close]), MIN_REACH_KM),
         )  # fmt: skip
         ok = far > 0
         near_s[ok] = entry[:n_st][ok]
