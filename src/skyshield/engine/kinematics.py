@@ -576,7 +576,9 @@ def route_intercept(
 
 
 @jit
-def circle_entries(offsets: I64, x_km: F64, y_km: F64, t_s: F64, cx_km: F64, cy_km: F64, r_km: F64) -> F64:
+def circle_entries(
+    offsets: I64, x_km: F64, y_km: F64, t_s: F64, cx_km: F64, cy_km: F64, r_km: F64
+) -> F64:
     """:func:`circle_entry_grid` for circles ``k`` at ``(cx_km[k], cy_km[k])`` with radius
     ``r_km[k, i]`` against threat ``i``, bit for bit, as a compiled loop that stops at each
     route's first leg into the circle: shape ``(m, n_threats)``."""

@@ -9,12 +9,15 @@ straight edges and two indexes over them, built once per world:
   meets only edges of the cells it passes through; the cells of a segment are found column by
   column, with a row of margin against rounding).
 
-The queries agree with shapely away from the border itself (a point exactly on an edge may go
-either way; shapely's ``contains`` and ``intersects`` differ there too):
+The queries agree with shapely:
 
-* :func:`point_in`: the point is inside (``shapely.contains_xy``);
-* :func:`segment_covered`: both ends are inside and no edge crosses the segment
-  (``shapely.covers`` of the segment);
+* :func:`locate`, :func:`point_in`, :func:`point_on`: GEOS's own point location (ray crossings
+  with its robust orientation predicate), so points on a border to within rounding, such as
+  where a route enters a region, go the same way as in ``shapely.contains_xy`` and
+  ``shapely.intersects_xy``;
+* :func:`segment_covered`, :func:`dash_covered`: both ends are in the region (or on its
+  border) and no edge crosses the segment properly (``shapely.covers`` of the segment, away
+  from segments that only touch the border);
 * :func:`inside_pieces`, :func:`entry_times`: the parts of legs inside the region, and the
   first time each route is inside it, bit for bit what the engine computed before with
   shapely's STR tree and NumPy (the same split of each leg at the border, with the same
@@ -141,21 +144,115 @@ def _ramp(counts: I64) -> I64:
     return np.arange(total, dtype=np.int64) - np.repeat(start, counts)
 
 
+#: Where a point lies with respect to a region (GEOS's locations).
+EXTERIOR, BOUNDARY, INTERIOR = 0, 1, 2
+
+#: Veltkamp's splitter for double-double products (2^27 + 1).
+_SPLIT = 134217729.0
+
+
+@jit_inline
+def _dd_add(ahi: float, alo: float, bhi: float, blo: float) -> tuple[float, float]:
+    """Double-double sum (GEOS ``DD::selfAdd``)."""
+    big = ahi + bhi
+    small = alo + blo
+    e = big - ahi
+    f = small - alo
+    s = big - e
+    t = small - f
+    s = (bhi - e) + (ahi - s)
+    t = (blo - f) + (alo - t)
+    e = s + small
+    h_sum = big + e
+    h = e + (big - h_sum)
+    e = t + h
+    hi = h_sum + e
+    return hi, e + (h_sum - hi)
+
+
+@jit_inline
+def _dd_mul(ahi: float, alo: float, bhi: float, blo: float) -> tuple[float, float]:
+    """Double-double product (GEOS ``DD::selfMultiply``)."""
+    c_big = _SPLIT * ahi
+    hx = c_big - ahi
+    c = _SPLIT * bhi
+    hx = c_big - hx
+    tx = ahi - hx
+    hy = c - bhi
+    c_big = ahi * bhi
+    hy = c - hy
+    ty = bhi - hy
+    c = ((((hx * hy - c_big) + hx * ty) + tx * hy) + tx * ty) + (ahi * blo + alo * bhi)
+    hi = c_big + c
+    return hi, c + (c_big - hi)
+
+
 @jit
-def point_in(rg: Region, x: float, y: float) -> bool:
-    """Is ``(x, y)`` inside the region?  Ray casting over the edges of its band."""
-    if not (rg.ymin <= y <= rg.ymax and rg.xmin <= x <= rg.xmax):
-        return False
+def orientation(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) -> int:
+    """Side of ``c`` from the line ``a -> b``: 1 left, -1 right, 0 on it; GEOS's robust
+    predicate (``CGAlgorithmsDD::orientationIndex``: a floating-point filter, then
+    double-double arithmetic), so that point tests agree with shapely even for points that lie
+    on a border to within rounding (e.g. where a route enters the engagement zone)."""
+    det_left = (ax - cx) * (by - cy)
+    det_right = (ay - cy) * (bx - cx)
+    det = det_left - det_right
+    if abs(det) >= abs(det_left + det_right) * 3.3306690621773724e-16:
+        return 1 if det > 0 else (-1 if det < 0 else 0)
+    dx1 = _dd_add(bx, 0.0, -ax, 0.0)
+    dy1 = _dd_add(by, 0.0, -ay, 0.0)
+    dx2 = _dd_add(cx, 0.0, -bx, 0.0)
+    dy2 = _dd_add(cy, 0.0, -by, 0.0)
+    m1 = _dd_mul(dx1[0], dx1[1], dy2[0], dy2[1])
+    m2 = _dd_mul(dy1[0], dy1[1], dx2[0], dx2[1])
+    hi, lo = _dd_add(m1[0], m1[1], -1.0 * m2[0], -1.0 * m2[1])
+    if hi < 0.0 or (hi == 0.0 and lo < 0.0):
+        return -1
+    if hi > 0.0 or (hi == 0.0 and lo > 0.0):
+        return 1
+    return 0
+
+
+@jit
+def locate(rg: Region, x: float, y: float) -> int:
+    """:data:`INTERIOR`, :data:`BOUNDARY` or :data:`EXTERIOR`: GEOS's ray-crossing count over
+    the edges of the point's band (``RayCrossingCounter``, with its conventions for vertices
+    and horizontal edges and its robust :func:`orientation`)."""
+    if not (rg.ymin <= y <= rg.ymax) or x > rg.xmax or x < rg.xmin:
+        return EXTERIOR
     k = min(int((y - rg.ymin) / rg.band_h), len(rg.band_start) - 2)
-    inside = False
+    crossings = 0
     for m in range(rg.band_start[k], rg.band_start[k + 1]):
         e = rg.band_edge[m]
-        ay, by = rg.ey0[e], rg.ey1[e]
-        if (ay > y) != (by > y):
-            ax = rg.ex0[e]
-            if x < ax + (y - ay) * (rg.ex1[e] - ax) / (by - ay):
-                inside = not inside
-    return inside
+        ax, ay, bx, by = rg.ex0[e], rg.ey0[e], rg.ex1[e], rg.ey1[e]
+        if ax < x and bx < x:
+            continue  # strictly to the left
+        if x == bx and y == by:
+            return BOUNDARY
+        if ay == y and by == y:  # horizontal: on it, or not counted
+            if min(ax, bx) <= x <= max(ax, bx):
+                return BOUNDARY
+            continue
+        if (ay > y and by <= y) or (by > y and ay <= y):
+            side = orientation(ax, ay, bx, by, x, y)
+            if side == 0:
+                return BOUNDARY
+            if by < ay:
+                side = -side
+            if side > 0:
+                crossings += 1
+    return INTERIOR if crossings % 2 == 1 else EXTERIOR
+
+
+@jit_inline
+def point_in(rg: Region, x: float, y: float) -> bool:
+    """Is ``(x, y)`` in the region's interior (``shapely.contains_xy``)?"""
+    return locate(rg, x, y) == INTERIOR
+
+
+@jit_inline
+def point_on(rg: Region, x: float, y: float) -> bool:
+    """Is ``(x, y)`` in the region or on its border (``shapely.intersects_xy``)?"""
+    return locate(rg, x, y) != EXTERIOR
 
 
 @jit
@@ -197,7 +294,7 @@ def _orient(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) ->
 def segment_covered(rg: Region, x0: float, y0: float, x1: float, y1: float) -> bool:
     """Does the segment ``(x0, y0) -> (x1, y1)`` lie in the region: both ends inside and no
     edge crossing it?"""
-    if not (point_in(rg, x0, y0) and point_in(rg, x1, y1)):
+    if not (point_on(rg, x0, y0) and point_on(rg, x1, y1)):
         return False
     for c in _cells_of(rg, x0, y0, x1, y1):
         for m in range(rg.cell_start[c], rg.cell_start[c + 1]):
@@ -276,7 +373,7 @@ def first_inside(rg: Region, px: float, py: float, qx: float, qy: float) -> floa
     for k in range(len(s) - 1):
         if s[k + 1] > s[k]:
             mid = 0.5 * (s[k] + s[k + 1])
-            if point_in(rg, px + mid * (qx - px), py + mid * (qy - py)):
+            if point_on(rg, px + mid * (qx - px), py + mid * (qy - py)):
                 return s[k]
     return -1.0
 
@@ -302,7 +399,7 @@ def inside_pieces(
             if not s[k + 1] > s[k]:
                 continue
             mid = 0.5 * (s[k] + s[k + 1])
-            if not point_in(rg, x0[j] + mid * rx, y0[j] + mid * ry):
+            if not point_on(rg, x0[j] + mid * rx, y0[j] + mid * ry):
                 continue
             if open_from >= 0 and s[k] == open_to:
                 open_to = s[k + 1]  # touches the part before: one part
@@ -394,7 +491,7 @@ def view_of(rg: Region, points_km: F64) -> StationView:
     owner = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
     item = np.concatenate(items) if items else np.zeros(0, dtype=np.int64)
     start, edge_of = _csr(owner, item, n)
-    inside = np.array([point_in(rg, float(x), float(y)) for x, y in pts], dtype=bool)
+    inside = np.array([point_on(rg, float(x), float(y)) for x, y in pts], dtype=bool)
     return StationView(pts[:, 0].copy(), pts[:, 1].copy(), inside, start, edge_of)
 
 
@@ -403,7 +500,7 @@ def dash_covered(rg: Region, view: StationView, k: int, qx: float, qy: float) ->
     """:func:`segment_covered` for the segment from point ``k`` of ``view`` to ``(qx, qy)``:
     only the edges in the direction of ``q`` are tested."""
     x0, y0 = view.x_km[k], view.y_km[k]
-    if not (view.inside[k] and point_in(rg, qx, qy)):
+    if not (view.inside[k] and point_on(rg, qx, qy)):
         return False
     step = 2 * np.pi / VIEW_BINS
     b = min(int((math.atan2(qy - y0, qx - x0) + np.pi) / step), VIEW_BINS - 1)
@@ -525,7 +622,7 @@ def segment_distance(
     ``below``): 0 if ``a`` is inside, else the least distance to an edge, ``shapely.distance``
     of the segment and the polygon to the bit.  Blocks of edges whose box is no nearer than
     the best distance so far are skipped."""
-    if point_in(rg, ax, ay):
+    if point_on(rg, ax, ay):
         return 0.0
     best = below
     for k in range(len(bl.x0)):
@@ -545,7 +642,7 @@ def least_distance(rg: Region, bl: Blocks, x0: F64, y0: F64, x1: F64, y1: F64) -
     n = len(x0)
     lower = np.full(n, np.inf)
     for k in range(n):
-        if point_in(rg, x0[k], y0[k]):
+        if point_on(rg, x0[k], y0[k]):
             return 0.0
         for b in range(len(bl.x0)):
             lower[k] = min(lower[k], _box_distance(x0[k], y0[k], x1[k], y1[k], bl, b))
