@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from skyshield.catalog import Catalog
@@ -28,9 +29,11 @@ def replication_metrics(outcomes: dict[str, Outcome], catalog: Catalog) -> dict[
         s = oc.summary(catalog)
         for k in SUMMARY_KEYS:
             out[f"{name}.{k}"] = float(s[k])
-        th = oc.threats
-        at_assets = int((th["aim_kind"] == "asset").sum())
-        hits_aimed = int(((th["fate"] == "hit_asset") & (th["aim_kind"] == "asset")).sum())
+        aimed = oc.threats["aim_kind"].to_numpy(dtype=str) == "asset"
+        at_assets = int(np.count_nonzero(aimed))
+        hits_aimed = int(
+            np.count_nonzero(aimed & (oc.threats["fate"].to_numpy(dtype=str) == "hit_asset"))
+        )
         out[f"{name}.protection_ratio"] = 1.0 - hits_aimed / at_assets if at_assets else math.nan
         for asset, n in s["hits_by_asset"].items():
             out[f"{name}.hits.{asset}"] = float(n)
@@ -53,7 +56,11 @@ FATE_COLUMNS = ("defence", "threat", "class_id", "aim_id", "fate", "fate_asset",
 def threat_fates(outcomes: dict[str, Outcome]) -> pd.DataFrame:
     """Every threat's fate in each defence of one replication: one row per (defence, threat),
     with its class, aim, fate, the asset it hit (or ""), what killed it (or "") and when (s)."""
-    frames = [oc.threats.assign(defence=name) for name, oc in outcomes.items()]
-    if not frames:
+    if not outcomes:
         return pd.DataFrame(columns=list(FATE_COLUMNS))
-    return pd.concat(frames, ignore_index=True)[list(FATE_COLUMNS)]
+    cols = list(FATE_COLUMNS[1:])
+    frames = [oc.threats[cols] for oc in outcomes.values()]
+    out = pd.concat(frames, ignore_index=True)
+    names = np.repeat(np.array(list(outcomes), dtype=object), [len(f) for f in frames])
+    out.insert(0, "defence", pd.array(names, dtype=out["class_id"].dtype))
+    return out

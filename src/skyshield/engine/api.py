@@ -12,7 +12,7 @@ import pandas as pd
 
 from skyshield.catalog import Catalog
 from skyshield.engine.names import DEFENCES
-from skyshield.engine.sim import Outcome, World, run_replication
+from skyshield.engine.sim import Outcome, World, run_replication, warm_up
 from skyshield.errors import InputError, Problem
 from skyshield.forces import plan_forces
 from skyshield.raids import Night, load_raid, pick_night, raid_context
@@ -46,7 +46,8 @@ def build_world(
     """Everything replications of ``scenario`` against ``raid`` share.
 
     ``raid`` is a :class:`~skyshield.raids.Night` or what :func:`load_night` takes, with
-    ``night`` and ``record_rows``.
+    ``night`` and ``record_rows``.  The engine's compiled loops are ready when it returns
+    (:func:`~skyshield.engine.sim.warm_up`).
     """
     ls = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     ctx = raid_context(ls)
@@ -55,7 +56,7 @@ def build_world(
         ctx.check(chosen, "<raid>")
     else:
         chosen = load_night(ls, raid, night=night, record_rows=record_rows)
-    return World(
+    world = World(
         ls=ls,
         plan=plan_forces(ls),
         ctx=ctx,
@@ -63,6 +64,8 @@ def build_world(
         params=ls.engine_params,
         ground=ls.ground_params,
     )
+    warm_up(world)
+    return world
 
 
 @dataclass(frozen=True)

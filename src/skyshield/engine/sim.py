@@ -171,13 +171,14 @@ class Outcome:
     def summary(self, catalog: Catalog) -> dict[str, Any]:
         """Headline figures: fates, hits per asset, sorties, flight hours, weapons, cost (USD)."""
         th, so, en = self.threats, self.sorties, self.engagements
-        fates = {f: int((th["fate"] == f).sum()) for f in FATES}
-        hits = th[th["fate"] == "hit_asset"].groupby("fate_asset").size().to_dict()
-        weapons = en.groupby("weapon").size().to_dict() if len(en) else {}
+        fate = th["fate"].to_numpy(dtype=str)
+        fates = {f: int(np.count_nonzero(fate == f)) for f in FATES}
+        hits = _counts(th["fate_asset"].to_numpy(dtype=str)[fate == "hit_asset"])
+        weapons = _counts(en["weapon"].to_numpy(dtype=str))
         weapon_cost = float(sum(n * catalog.weapons[w].cost_usd for w, n in weapons.items()))
         fh = float(so["night_flight_h"].sum()) if len(so) else 0.0
         flight_cost = float(so["flight_cost_usd"].sum()) if len(so) else 0.0
-        killed_value = float(th.loc[th["fate"] == "killed_fighter", "cost_usd"].sum())
+        killed_value = float(th["cost_usd"][fate == "killed_fighter"].sum())
         cost = weapon_cost + flight_cost + self.support_cost_usd
         kills = fates["killed_fighter"]
         return {
@@ -189,12 +190,12 @@ class Outcome:
             + fates["hit_elsewhere"]
             + fates["outside_protected_area"],
             "hits_on_assets": fates["hit_asset"],
-            "hits_by_asset": {str(k): int(v) for k, v in hits.items()},
+            "hits_by_asset": hits,
             "night_h": self.night_h,
             "sorties": len(so),
             "flight_hours": fh,
-            "threats_engaged": int(en["threat"].nunique()) if len(en) else 0,
-            "weapons": {str(k): int(v) for k, v in weapons.items()},
+            "threats_engaged": len(np.unique(en["threat"].to_numpy())),
+            "weapons": weapons,
             "shots": len(en),
             "weapon_cost_usd": weapon_cost,
             "flight_cost_usd": flight_cost,
@@ -241,6 +242,12 @@ def night_table(world: World, threats: Threats, draws: GroundDraws) -> NightTabl
         nearest.astype(np.int64),
         np.asarray(in_zone),
     )
+
+
+def _counts(values: NDArray[np.str_]) -> dict[str, int]:
+    """How many times each distinct value occurs, in sorted order."""
+    keys, n = np.unique(values, return_counts=True)
+    return {str(k): int(v) for k, v in zip(keys, n, strict=True)}
 
 
 def _fates(
@@ -317,8 +324,25 @@ def run_replication(
     world: World, seed: int, defences: tuple[str, ...] = DEFENCES
 ) -> dict[str, Outcome]:
     """One replication: the night flown once, each defence run on common random numbers."""
+    return _replicate(world, world.night, seed, defences)
+
+
+def warm_up(world: World) -> None:
+    """Compile the engine's loops for ``world`` (or load them from numba's cache, a fraction of
+    a second) by running a one-threat night of it, so that the replications that follow, and
+    worker processes started afterwards, find them compiled."""
+    if not world.night.groups:
+        return
+    group = world.night.groups[0].model_copy(update={"count": 1})
+    _replicate(world, world.night.model_copy(update={"groups": [group]}), 0, DEFENCES)
+
+
+def _replicate(
+    world: World, raid: Night, seed: int, defences: tuple[str, ...]
+) -> dict[str, Outcome]:
+    """:func:`run_replication` of another night ``raid`` in ``world``."""
     routes_ss, ground_ss, fighter_ss, kill_ss = _streams(seed)
-    threats = fly(world.night, world.ctx, np.random.default_rng(routes_ss))
+    threats = fly(raid, world.ctx, np.random.default_rng(routes_ss))
     draws = draw_ground(threats, world.free_ukraine, world.ground, np.random.default_rng(ground_ss))
     night = night_table(world, threats, draws)
     death_s = night.death_s
