@@ -56,11 +56,7 @@ FATE_COLUMNS = ("defence", "threat", "class_id", "aim_id", "fate", "fate_asset",
 def threat_fates(outcomes: dict[str, Outcome]) -> pd.DataFrame:
     """Every threat's fate in each defence of one replication: one row per (defence, threat),
     with its class, aim, fate, the asset it hit (or ""), what killed it (or "") and when (s)."""
-    if not outcomes:
+    frames = [oc.threats.assign(defence=name) for name, oc in outcomes.items()]
+    if not frames:
         return pd.DataFrame(columns=list(FATE_COLUMNS))
-    cols = list(FATE_COLUMNS[1:])
-    frames = [oc.threats[cols] for oc in outcomes.values()]
-    out = pd.concat(frames, ignore_index=True)
-    names = np.repeat(np.array(list(outcomes), dtype=object), [len(f) for f in frames])
-    out.insert(0, "defence", pd.array(names, dtype=out["class_id"].dtype))
-    return out
+    return pd.concat(frames, ignore_index=True)[list(FATE_COLUMNS)]
