@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= out/demo
 
-.PHONY: demo test lint typecheck unit clean
+.PHONY: demo test lint typecheck unit unit-nojit clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,7 +31,7 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
 
 ## test: install what the tests need (Chromium included) and run lint, type check and the whole suite
-test: $(VENV)/.installed-test $(CHROMIUM) lint typecheck unit
+test: $(VENV)/.installed-test $(CHROMIUM) lint typecheck unit unit-nojit
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check src tests benchmarks tools
@@ -42,6 +42,11 @@ typecheck: $(VENV)/.installed-test
 
 unit: $(VENV)/.installed-test $(CHROMIUM)
 	MPLBACKEND=Agg $(BIN)/python -m pytest -q
+
+# the engine's tests again as plain Python (numba's JIT off): the debuggable path stays right
+ENGINE_TESTS := tests/test_engine.py tests/test_engine_golden.py tests/test_engine_speedup_equivalence.py tests/test_kinematics.py tests/test_ground.py
+unit-nojit: $(VENV)/.installed-test
+	NUMBA_DISABLE_JIT=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q -m "not slow" $(ENGINE_TESTS)
 
 clean:
 	rm -rf $(VENV) out .pytest_cache .mypy_cache .ruff_cache

@@ -259,6 +259,7 @@ def test_determinism_in_process_and_pool(world: World) -> None:
     assert not a["shield"].threats["path_km"].equals(d["shield"].threats["path_km"])
 
 
+@pytest.mark.slow
 def test_more_jets_never_more_hits_in_expectation(
     reference: LoadedScenario, tmp_path: Path
 ) -> None:
