@@ -7,7 +7,7 @@ straight edges and two indexes over them, built once per world:
   ray casting (a ray to +x crosses only edges of the point's band);
 * square *cells*: the edges whose bounding box meets each cell, for segment tests (a segment
   meets only edges of the cells it passes through; the cells of a segment are found column by
-  column, with a row of margin against rounding).
+  column, widened by a millimetre against rounding).
 
 The queries agree with shapely:
 
@@ -44,6 +44,9 @@ I64 = NDArray[np.int64]
 #: Relative tolerance of the leg/border crossing test (extra splits are harmless).
 CROSS_TOL = 1e-9
 
+#: Margin (km) by which a segment's cells are widened against rounding (1 mm).
+CELL_MARGIN_KM = 1e-6
+
 #: Edges per band and per cell the indexes aim at (more: fewer, larger bands and cells).
 EDGES_PER_BAND = 2
 CELLS_PER_SIDE = 96
@@ -76,6 +79,7 @@ class Region(NamedTuple):
     ny: int
     cell_start: I64
     cell_edge: I64
+    cell_inside: NDArray[np.bool_]
 
 
 def _csr(owner: I64, item: I64, n: int) -> tuple[I64, I64]:
@@ -128,12 +132,18 @@ def region_of(geom: BaseGeometry) -> Region:
     cx = np.repeat(bx0, per) + k % np.repeat(w, per)
     cy = np.repeat(by0, per) + k // np.repeat(w, per)
     cell_start, cell_edge = _csr(cy * nx + cx, e_rep, nx * ny)
+    cell_inside = np.zeros(nx * ny, dtype=bool)
+    empty = np.flatnonzero(np.diff(cell_start) == 0)
+    centre_x = gx + (empty % nx + 0.5) * cell_km
+    centre_y = gy + (empty // nx + 0.5) * cell_km
+    cell_inside[empty] = shapely.intersects_xy(geom, centre_x, centre_y)
     return Region(
         ex0=np.ascontiguousarray(e0[:, 0]), ey0=np.ascontiguousarray(e0[:, 1]),
         ex1=np.ascontiguousarray(e1[:, 0]), ey1=np.ascontiguousarray(e1[:, 1]),
         xmin=float(lo[0]), ymin=float(lo[1]), xmax=float(hi[0]), ymax=float(hi[1]),
         band_h=band_h, band_start=band_start, band_edge=band_edge,
         gx=gx, gy=gy, cell_km=cell_km, nx=nx, ny=ny, cell_start=cell_start, cell_edge=cell_edge,
+        cell_inside=cell_inside,
     )  # fmt: skip
 
 
@@ -257,14 +267,14 @@ def point_on(rg: Region, x: float, y: float) -> bool:
 
 @jit
 def _cells_of(rg: Region, x0: float, y0: float, x1: float, y1: float) -> I64:
-    """Numbers of the cells a segment passes through (a column at a time, one row of margin;
-    a cell may repeat)."""
+    """Numbers of the cells a segment passes through (a column at a time, its rows widened by
+    :data:`CELL_MARGIN_KM`; a cell may repeat)."""
     xa, xb = min(x0, x1), max(x0, x1)
     c0 = max((math.floor((xa - rg.gx) / rg.cell_km)), 0)
     c1 = min((math.floor((xb - rg.gx) / rg.cell_km)), rg.nx - 1)
     if c1 < c0:
         return np.zeros(0, dtype=np.int64)
-    out = np.empty(16, dtype=np.int64)
+    out = np.empty(4 * (c1 - c0 + 1) + 4, dtype=np.int64)
     n = 0
     for cx in range(c0, c1 + 1):
         lo = max(xa, rg.gx + cx * rg.cell_km)
@@ -274,8 +284,8 @@ def _cells_of(rg: Region, x0: float, y0: float, x1: float, y1: float) -> I64:
             yb = y0 + (hi - x0) * (y1 - y0) / (x1 - x0)
         else:
             ya, yb = y0, y1
-        r0 = max((math.floor((min(ya, yb) - rg.gy) / rg.cell_km)) - 1, 0)
-        r1 = min((math.floor((max(ya, yb) - rg.gy) / rg.cell_km)) + 1, rg.ny - 1)
+        r0 = max(math.floor((min(ya, yb) - CELL_MARGIN_KM - rg.gy) / rg.cell_km), 0)
+        r1 = min(math.floor((max(ya, yb) + CELL_MARGIN_KM - rg.gy) / rg.cell_km), rg.ny - 1)
         for cy in range(r0, r1 + 1):
             if n == len(out):
                 out = np.concatenate((out, np.empty(len(out), dtype=np.int64)))
@@ -309,6 +319,23 @@ def segment_covered(rg: Region, x0: float, y0: float, x1: float, y1: float) -> b
             ):
                 return False
     return True
+
+
+#: What :func:`_clear_of_border` finds: the segment meets cells with edges, or it lies wholly
+#: outside, or wholly inside the region.
+NEAR_BORDER, ALL_OUTSIDE, ALL_INSIDE = -1, 0, 1
+
+
+@jit
+def _clear_of_border(rg: Region, cells: I64) -> int:
+    """:data:`ALL_INSIDE` or :data:`ALL_OUTSIDE` if no cell of a segment holds an edge (the
+    segment then lies on one side of the border), else :data:`NEAR_BORDER`."""
+    if len(cells) == 0:
+        return ALL_OUTSIDE  # beyond the grid, which holds the whole region
+    for c in cells:
+        if rg.cell_start[c + 1] > rg.cell_start[c]:
+            return NEAR_BORDER
+    return ALL_INSIDE if rg.cell_inside[cells[0]] else ALL_OUTSIDE
 
 
 @jit
@@ -369,6 +396,9 @@ def first_inside(rg: Region, px: float, py: float, qx: float, qy: float) -> floa
     """Fraction (0..1) of the segment ``p -> q`` at which its first part inside the region
     begins (the first part between two :func:`leg_splits` whose midpoint is inside); -1 if no
     part is inside."""
+    side = _clear_of_border(rg, _cells_of(rg, px, py, qx, qy))
+    if side != NEAR_BORDER:
+        return 0.0 if side == ALL_INSIDE else -1.0  # (the one part, [0, 1], or none)
     s = leg_splits(rg, px, py, qx, qy)
     for k in range(len(s) - 1):
         if s[k + 1] > s[k]:
@@ -392,7 +422,14 @@ def inside_pieces(
         ln = length_km[j]
         if not ln > 0:
             continue
-        s = leg_splits(rg, x0[j], y0[j], x1[j], y1[j])
+        side = _clear_of_border(rg, _cells_of(rg, x0[j], y0[j], x1[j], y1[j]))
+        if side == ALL_OUTSIDE:
+            continue
+        s = (
+            np.array([0.0, 1.0])
+            if side == ALL_INSIDE
+            else leg_splits(rg, x0[j], y0[j], x1[j], y1[j])
+        )
         rx, ry = x1[j] - x0[j], y1[j] - y0[j]
         open_from, open_to = -1.0, -1.0  # the part being merged, as fractions
         for k in range(len(s) - 1):
