@@ -91,7 +91,7 @@ def loop_share(world: World, reps: int) -> tuple[float, float]:
         c0 = time.process_time()
         plain(run)
         spent[0] += time.process_time() - c0
-        events[0] += int(run.events.count[2])
+        events[0] += int(run.events.tally[2])
 
     ShieldRun.loop = timed  # type: ignore[method-assign]
     try:

@@ -113,7 +113,7 @@ def hand_run(w: World, threats: Threats) -> pd.DataFrame:
         w, threats, np.full(n, np.inf), rng, rng.random((n, KILL_DRAWS)), track_s=np.zeros(n)
     )
     run.start()
-    on = int(run.fleet.count[0])
+    on = int(run.fleet.tally[0])
     run.fleet.arrive_s[:on], run.fleet.bingo_s[:on] = -60.0, 4 * 3600.0
     run.loop()
     return run.result().shots

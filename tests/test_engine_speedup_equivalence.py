@@ -304,4 +304,4 @@ def test_events_come_out_by_time_then_scheduling_order() -> None:
     order = np.lexsort((np.arange(len(times)), times))
     assert [int(p[2]) for p in popped] == order.tolist()
     assert [p[0] for p in popped] == sorted(times.tolist())
-    assert ev.count[0] == 0 and ev.count[2] == len(times)
+    assert ev.tally[0] == 0 and ev.tally[2] == len(times)

@@ -55,22 +55,24 @@ class _StampedLocator:
         return engine_stamp()
 
 
-class _StampedImpl(CompileResultCacheImpl):  # type: ignore[misc]
+class _StampedImpl(CompileResultCacheImpl):
     def __init__(self, py_func: Callable[..., Any]) -> None:
-        super().__init__(py_func)
+        super().__init__(py_func)  # type: ignore[no-untyped-call]
         self._locator = _StampedLocator(self._locator)
 
 
-class EngineCache(FunctionCache):  # type: ignore[misc]
+class EngineCache(FunctionCache):
     """numba's on-disk cache of a compiled function, valid while no engine module changes."""
 
     _impl_class = _StampedImpl
 
 
 def _compiled(fn: F, **options: Any) -> F:
+    """``fn`` compiled by numba with ``options``, cached as :class:`EngineCache` (numba's own
+    ``enable_caching`` sets up its per-file cache the same way)."""
     dispatcher = numba.njit(error_model="numpy", **options)(fn)
     if hasattr(dispatcher, "py_func"):  # not with NUMBA_DISABLE_JIT=1
-        dispatcher._cache = EngineCache(dispatcher.py_func)  # what enable_caching() sets up
+        dispatcher._cache = EngineCache(dispatcher.py_func)  # type: ignore[no-untyped-call]
     return cast(F, dispatcher)
 
 

@@ -14,7 +14,7 @@ event can add before handling it (:func:`has_room`) and the caller grows them wh
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -24,18 +24,24 @@ from skyshield.engine.jit import jit, jit_inline
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 
-#: Event kinds, in the order of their codes 0..5 (see docs/engine.md for what each does).  The
-#: codes are NumPy integers, so that compiled code does not specialise on each constant.
+
+def code(k: int) -> int:
+    """The integer ``k`` as a NumPy integer: a constant that compiled code takes as a value of
+    its type, not as a literal to specialise on (one compilation for all event kinds)."""
+    return cast(int, np.int64(k))
+
+
+#: Event kinds, in the order of their codes 0..5 (see docs/engine.md for what each does).
 EVENT_KINDS = ("near", "c2", "engage", "free", "relief", "arrive")
-NEAR, C2, ENGAGE, FREE, RELIEF, ARRIVE = (np.int64(k) for k in range(6))
+NEAR, C2, ENGAGE, FREE, RELIEF, ARRIVE = (code(k) for k in range(6))
 
 #: ``who`` of an event about nobody in particular.
-NOBODY = np.int64(-1)
+NOBODY = code(-1)
 
 
 class Events(NamedTuple):
-    """Pending events (a binary heap by ``(time_s, seq)`` over the first ``count[0]`` rows)
-    and the kernel's counters: ``count`` = (events pending, next sequence number, events
+    """Pending events (a binary heap by ``(time_s, seq)`` over the first ``tally[0]`` rows)
+    and the kernel's counters: ``tally`` = (events pending, next sequence number, events
     handled)."""
 
     time_s: F64
@@ -43,26 +49,29 @@ class Events(NamedTuple):
     kind: I64
     who: I64
     stamp: F64
-    count: I64
+    tally: I64
 
 
 def new_events(capacity: int) -> Events:
     """An empty queue with room for ``capacity`` events."""
     return Events(
-        np.zeros(capacity), np.zeros(capacity, dtype=np.int64), np.zeros(capacity, dtype=np.int64),
-        np.zeros(capacity, dtype=np.int64), np.zeros(capacity), np.zeros(3, dtype=np.int64),
+        time_s=np.zeros(capacity), seq=np.zeros(capacity, dtype=np.int64),
+        kind=np.zeros(capacity, dtype=np.int64), who=np.zeros(capacity, dtype=np.int64),
+        stamp=np.zeros(capacity), tally=np.zeros(3, dtype=np.int64),
     )  # fmt: skip
 
 
 @jit_inline
 def has_room(ev: Events, needed: int) -> bool:
     """True if ``needed`` more events fit."""
-    return ev.count[0] + needed <= len(ev.time_s)
+    return bool(ev.tally[0] + needed <= len(ev.time_s))
 
 
 @jit_inline
 def _before(ev: Events, a: int, b: int) -> bool:
-    return ev.time_s[a] < ev.time_s[b] or (ev.time_s[a] == ev.time_s[b] and ev.seq[a] < ev.seq[b])
+    return bool(
+        ev.time_s[a] < ev.time_s[b] or (ev.time_s[a] == ev.time_s[b] and ev.seq[a] < ev.seq[b])
+    )
 
 
 @jit_inline
@@ -77,16 +86,16 @@ def _swap(ev: Events, a: int, b: int) -> None:
 @jit
 def schedule(ev: Events, time_s: float, kind: int, who: int, stamp: float) -> None:
     """Add an event (there must be room: :func:`has_room`)."""
-    k = ev.count[0]
+    k = ev.tally[0]
     ev.time_s[k], ev.seq[k], ev.kind[k], ev.who[k], ev.stamp[k] = (
         time_s,
-        ev.count[1],
+        ev.tally[1],
         kind,
         who,
         stamp,
     )
-    ev.count[0] += 1
-    ev.count[1] += 1
+    ev.tally[0] += 1
+    ev.tally[1] += 1
     while k > 0:  # sift up
         parent = (k - 1) // 2
         if not _before(ev, k, parent):
@@ -98,16 +107,16 @@ def schedule(ev: Events, time_s: float, kind: int, who: int, stamp: float) -> No
 @jit_inline
 def next_time(ev: Events) -> float:
     """Time of the next event (s); inf if none."""
-    return ev.time_s[0] if ev.count[0] > 0 else np.inf
+    return ev.time_s[0] if ev.tally[0] > 0 else np.inf
 
 
 @jit
 def pop(ev: Events) -> tuple[float, int, int, float]:
     """Remove the next event: (time s, kind, who, stamp)."""
     out = (ev.time_s[0], ev.kind[0], ev.who[0], ev.stamp[0])
-    ev.count[0] -= 1
-    ev.count[2] += 1
-    n = ev.count[0]
+    ev.tally[0] -= 1
+    ev.tally[2] += 1
+    n = ev.tally[0]
     _swap(ev, 0, n)
     k = 0
     while True:  # sift down

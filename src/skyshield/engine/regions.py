@@ -404,7 +404,7 @@ def first_inside(rg: Region, px: float, py: float, qx: float, qy: float) -> floa
         if s[k + 1] > s[k]:
             mid = 0.5 * (s[k] + s[k + 1])
             if point_on(rg, px + mid * (qx - px), py + mid * (qy - py)):
-                return s[k]
+                return float(s[k])
     return -1.0
 
 

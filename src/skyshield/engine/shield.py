@@ -47,6 +47,7 @@ from skyshield.engine.kernel import (
     NOBODY,
     RELIEF,
     Events,
+    code,
     has_room,
     new_events,
     next_time,
@@ -73,7 +74,7 @@ Bool = NDArray[np.bool_]
 
 #: Phases of a fighter leg, in the order of their codes 0..3.
 PHASES = ("transit_out", "dash", "return", "transit_back")
-TRANSIT_OUT, DASH, RETURN, TRANSIT_BACK = (np.int64(k) for k in range(4))
+TRANSIT_OUT, DASH, RETURN, TRANSIT_BACK = (code(k) for k in range(4))
 
 #: Cost of a (fighter, threat) pair that is not feasible, in the assignment's cost matrix.
 NO_PAIR = 1e12
@@ -94,7 +95,7 @@ MIN_REACH_KM = 1e-9
 KILL_DRAWS = 16
 
 #: What :func:`loop` returns.
-DONE, NEED_ROOM = np.int64(0), np.int64(1)
+DONE, NEED_ROOM = code(0), code(1)
 
 
 # ----------------------------------------------------------------------------- state
@@ -193,7 +194,7 @@ class Picture(NamedTuple):
 class Fleet(NamedTuple):
     """One row per sortie (grows).  Times s, ``dash_h`` hours of dash; ``left`` rounds left per
     loadout position; ``task_*``: the intercept it is flying (threat, weapon position, shot
-    point km, dash km and s).  ``count[0]`` rows are in use, ``count[1]`` is the last serial."""
+    point km, dash km and s).  ``tally[0]`` rows are in use, ``tally[1]`` is the last serial."""
 
     slot: I64
     serial: I64
@@ -212,12 +213,12 @@ class Fleet(NamedTuple):
     task_y_km: F64
     task_dash_km: F64
     task_dash_s: F64
-    count: I64
+    tally: I64
 
 
 class Shots(NamedTuple):
     """One row per shot (grows): time s, aircraft, threat, global weapon index, shot number in
-    the engagement, Pk, kill, the shot point (km).  ``count[0]`` rows in use."""
+    the engagement, Pk, kill, the shot point (km).  ``tally[0]`` rows in use."""
 
     time_s: F64
     aircraft: I64
@@ -228,12 +229,12 @@ class Shots(NamedTuple):
     kill: Bool
     x_km: F64
     y_km: F64
-    count: I64
+    tally: I64
 
 
 class FighterLegs(NamedTuple):
     """One row per fighter leg (grows): aircraft, phase (:data:`PHASES`), times s, ends km.
-    ``count[0]`` rows in use."""
+    ``tally[0]`` rows in use."""
 
     aircraft: I64
     phase: I64
@@ -243,30 +244,65 @@ class FighterLegs(NamedTuple):
     y0_km: F64
     x1_km: F64
     y1_km: F64
-    count: I64
+    tally: I64
 
 
 class Pending(NamedTuple):
-    """C2 cycles requested and not yet run (times s; ``count[0]`` in use): one event each."""
+    """C2 cycles requested and not yet run (times s; ``tally[0]`` in use): one event each."""
 
     time_s: F64
-    count: I64
+    tally: I64
 
 
 T = TypeVar("T", Fleet, Shots, FighterLegs, Events, Pending)
 
 
 def grown(table: T, rows: int) -> T:
-    """``table`` with room for ``rows`` rows, its contents and counters kept."""
-    fields = []
-    for name, a in zip(table._fields, table, strict=True):
-        if name == "count":
-            fields.append(a)
-            continue
-        b = np.zeros((rows, *a.shape[1:]), dtype=a.dtype)
-        b[: len(a)] = a
-        fields.append(b)
-    return type(table)(*fields)
+    """``table`` with room for ``rows`` rows, its contents and tally kept."""
+    resized: dict[str, Any] = {}
+    for name in table._fields:
+        if name != "tally":
+            old: NDArray[Any] = getattr(table, name)
+            new = np.zeros((rows, *old.shape[1:]), dtype=old.dtype)
+            new[: len(old)] = old
+            resized[name] = new
+    return table._replace(**resized)
+
+
+def _f64(rows: int) -> F64:
+    return np.zeros(rows)
+
+
+def _i64(rows: int) -> I64:
+    return np.zeros(rows, dtype=np.int64)
+
+
+def new_fleet(rows: int, positions: int) -> Fleet:
+    """An empty :class:`Fleet` with room for ``rows`` sorties of up to ``positions`` weapons."""
+    return Fleet(
+        slot=_i64(rows), serial=_i64(rows), takeoff_s=_f64(rows), arrive_s=_f64(rows),
+        bingo_s=_f64(rows), depart_s=_f64(rows), busy_until_s=_f64(rows), dash_h=_f64(rows),
+        kills=_i64(rows), spent=_i64(rows), left=np.zeros((rows, positions), dtype=np.int64),
+        task_threat=_i64(rows), task_weapon=_i64(rows), task_x_km=_f64(rows),
+        task_y_km=_f64(rows), task_dash_km=_f64(rows), task_dash_s=_f64(rows), tally=_i64(2),
+    )  # fmt: skip
+
+
+def new_shots(rows: int) -> Shots:
+    """An empty :class:`Shots` with room for ``rows`` shots."""
+    return Shots(
+        time_s=_f64(rows), aircraft=_i64(rows), threat=_i64(rows), weapon=_i64(rows),
+        shot=_i64(rows), pk=_f64(rows), kill=np.zeros(rows, dtype=bool), x_km=_f64(rows),
+        y_km=_f64(rows), tally=_i64(1),
+    )  # fmt: skip
+
+
+def new_legs(rows: int) -> FighterLegs:
+    """An empty :class:`FighterLegs` with room for ``rows`` legs."""
+    return FighterLegs(
+        aircraft=_i64(rows), phase=_i64(rows), t0_s=_f64(rows), t1_s=_f64(rows),
+        x0_km=_f64(rows), y0_km=_f64(rows), x1_km=_f64(rows), y1_km=_f64(rows), tally=_i64(1),
+    )  # fmt: skip
 
 
 # ----------------------------------------------------------------------------- small steps
@@ -283,21 +319,21 @@ def c2_time(rules: Rules, t: float) -> float:
 def request_c2(ev: Events, pending: Pending, rules: Rules, t: float) -> None:
     """Schedule a C2 cycle at the first boundary at or after ``t``, unless one is pending."""
     tc = c2_time(rules, t)
-    for k in range(pending.count[0]):
+    for k in range(pending.tally[0]):
         if pending.time_s[k] == tc:
             return
-    pending.time_s[pending.count[0]] = tc
-    pending.count[0] += 1
+    pending.time_s[pending.tally[0]] = tc
+    pending.tally[0] += 1
     schedule(ev, tc, C2, NOBODY, 0.0)
 
 
 @jit_inline
 def _c2_done(pending: Pending, t: float) -> None:
-    n = pending.count[0]
+    n = pending.tally[0]
     for k in range(n):
         if pending.time_s[k] == t:
             pending.time_s[k] = pending.time_s[n - 1]
-            pending.count[0] = n - 1
+            pending.tally[0] = n - 1
             return
 
 
@@ -314,10 +350,10 @@ def add_leg(
     y1: float,
 ) -> None:
     """Log a fighter leg."""
-    k = legs.count[0]
+    k = legs.tally[0]
     legs.aircraft[k], legs.phase[k], legs.t0_s[k], legs.t1_s[k] = ac, phase, t0, t1
     legs.x0_km[k], legs.y0_km[k], legs.x1_km[k], legs.y1_km[k] = x0, y0, x1, y1
-    legs.count[0] = k + 1
+    legs.tally[0] = k + 1
 
 
 @jit
@@ -333,11 +369,11 @@ def put_on_station(
 ) -> None:
     """A fresh aircraft takes ``slot`` at ``arrive_s`` with a full loadout; its relief is
     scheduled at its bingo time."""
-    ac = fleet.count[0]
-    fleet.count[0] += 1
-    fleet.count[1] += 1
+    ac = fleet.tally[0]
+    fleet.tally[0] += 1
+    fleet.tally[1] += 1
     kind = slots.type[slot]
-    fleet.slot[ac], fleet.serial[ac] = slot, fleet.count[1]
+    fleet.slot[ac], fleet.serial[ac] = slot, fleet.tally[1]
     fleet.takeoff_s[ac] = arrive_s - slots.transit_s[slot]
     fleet.arrive_s[ac] = arrive_s
     fleet.bingo_s[ac] = arrive_s + slots.on_station_h[slot] * 3600.0
@@ -419,7 +455,7 @@ def candidates(t: float, raid: Raid, pic: Picture) -> I64:
 
 
 #: Outcomes of a pair in :func:`evaluate`.
-FEASIBLE, NEVER, EARLY, INFEASIBLE = (np.int64(k) for k in range(4))
+FEASIBLE, NEVER, EARLY, INFEASIBLE = (code(k) for k in range(4))
 
 
 class Pairs(NamedTuple):
@@ -692,7 +728,7 @@ def engage(
             pic.unreachable[slot, :] = False  # its cheapest weapon, and so its reach, changes
         kill = raid.kill_u[i, min(pic.shots_at[i], raid.kill_u.shape[1] - 1)] < pk
         pic.shots_at[i] += 1
-        k = shots.count[0]
+        k = shots.tally[0]
         shots.time_s[k], shots.aircraft[k], shots.threat[k], shots.weapon[k] = (
             ts,
             ac,
@@ -706,7 +742,7 @@ def engage(
             qx,
             qy,
         )
-        shots.count[0] = k + 1
+        shots.tally[0] = k + 1
         last = ts
         if kill:
             pic.killed_s[i], pic.kill_by[i] = ts, ac
@@ -774,13 +810,13 @@ def loop(
     :data:`NEED_ROOM` (before an event that might not fit in a table; grow and call again)."""
     n_slots = len(pic.current)
     cycles = int(rules.horizon_s / rules.c2_cycle_s) + 2
-    while ev.count[0] > 0 and next_time(ev) <= rules.horizon_s:
+    while ev.tally[0] > 0 and next_time(ev) <= rules.horizon_s:
         if not (
             has_room(ev, n_slots + cycles + 2)
-            and pending.count[0] + cycles + 2 <= len(pending.time_s)
-            and fleet.count[0] + 1 <= len(fleet.slot)
-            and shots.count[0] + rules.max_shots <= len(shots.time_s)
-            and legs.count[0] + n_slots + 2 <= len(legs.phase)
+            and pending.tally[0] + cycles + 2 <= len(pending.time_s)
+            and fleet.tally[0] + 1 <= len(fleet.slot)
+            and shots.tally[0] + rules.max_shots <= len(shots.time_s)
+            and legs.tally[0] + n_slots + 2 <= len(legs.phase)
         ):
             return NEED_ROOM
         t, kind, who, stamp = pop(ev)
@@ -817,7 +853,7 @@ def start(
 def finish(slots: Slots, fleet: Fleet, legs: FighterLegs) -> None:
     """After the horizon: every aircraft still out leaves at its bingo time, or when back from
     its intercept if later (``legs`` must have room for one leg per aircraft)."""
-    for ac in range(fleet.count[0]):
+    for ac in range(fleet.tally[0]):
         if not fleet.depart_s[ac] < np.inf:
             depart(slots, fleet, legs, ac, max(fleet.bingo_s[ac], fleet.busy_until_s[ac]))
 
@@ -1033,22 +1069,11 @@ class ShieldRun:
             unreachable=np.zeros((n_slots, n), dtype=bool), current=np.full(n_slots, -1, dtype=np.int64),
         )  # fmt: skip
         cycles = int(self.horizon_s / p.c2_cycle_s) + 2
-        rows = 4 * n_slots + 16
-        width = self.arms.loadout.shape[1]
-        i64 = np.int64
-        self.fleet = Fleet(*(np.zeros(rows, dtype=i64) for _ in range(2)), *(np.zeros(rows) for _ in range(6)),
-                           np.zeros(rows, dtype=i64), np.zeros(rows, dtype=i64), np.zeros((rows, width), dtype=i64),
-                           np.zeros(rows, dtype=i64), np.zeros(rows, dtype=i64), *(np.zeros(rows) for _ in range(4)),
-                           np.zeros(2, dtype=i64))  # fmt: skip
-        shots_rows = n + 64
-        self.shots = Shots(np.zeros(shots_rows), *(np.zeros(shots_rows, dtype=i64) for _ in range(4)),
-                           np.zeros(shots_rows), np.zeros(shots_rows, dtype=bool), np.zeros(shots_rows),
-                           np.zeros(shots_rows), np.zeros(1, dtype=i64))  # fmt: skip
-        legs_rows = 8 * n_slots + n + 64
-        self.legs = FighterLegs(np.zeros(legs_rows, dtype=i64), np.zeros(legs_rows, dtype=i64),
-                                *(np.zeros(legs_rows) for _ in range(6)), np.zeros(1, dtype=i64))  # fmt: skip
+        self.fleet = new_fleet(4 * n_slots + 16, self.arms.loadout.shape[1])
+        self.shots = new_shots(n + 64)
+        self.legs = new_legs(8 * n_slots + n + 64)
         self.events = new_events(len(self.near_event_s) + 2 * (n_slots + cycles) + 64)
-        self.pending = Pending(np.zeros(2 * cycles + 16), np.zeros(1, dtype=i64))
+        self.pending = Pending(np.zeros(2 * cycles + 16), _i64(1))
 
     def start(self) -> None:
         """Put the first aircraft on station (each at a random point of its time on station) and
@@ -1081,9 +1106,9 @@ class ShieldRun:
             self.legs = grown(self.legs, 2 * len(self.legs.phase))
             self.events = grown(self.events, 2 * len(self.events.time_s))
             self.pending = grown(self.pending, 2 * len(self.pending.time_s))
-        n_ac = int(self.fleet.count[0])
-        if self.legs.count[0] + n_ac > len(self.legs.phase):
-            self.legs = grown(self.legs, int(self.legs.count[0]) + n_ac)
+        n_ac = int(self.fleet.tally[0])
+        if self.legs.tally[0] + n_ac > len(self.legs.phase):
+            self.legs = grown(self.legs, int(self.legs.tally[0]) + n_ac)
         finish(self.slots, self.fleet, self.legs)
 
     def run(self) -> ShieldResult:
@@ -1095,7 +1120,7 @@ class ShieldRun:
     def aircraft_ids(self) -> NDArray[np.object_]:
         """Each aircraft's id: ``station/slot/serial``."""
         fl = self.fleet
-        n = int(fl.count[0])
+        n = int(fl.tally[0])
         return np.array([f"{self.slot_specs[s].station}/{s}/{k}"
                          for s, k in zip(fl.slot[:n], fl.serial[:n], strict=True)], dtype=object)  # fmt: skip
 
@@ -1104,7 +1129,7 @@ class ShieldRun:
         ids = self.aircraft_ids()
         cat = self.world.catalog
         fl, sh, lg = self.fleet, self.shots, self.legs
-        n_ac, n_sh, n_lg = int(fl.count[0]), int(sh.count[0]), int(lg.count[0])
+        n_ac, n_sh, n_lg = int(fl.tally[0]), int(sh.tally[0]), int(lg.tally[0])
         kill_by = np.where(
             self.pic.kill_by >= 0, ids[np.maximum(self.pic.kill_by, 0)] if n_ac else "", ""
         )
@@ -1152,4 +1177,4 @@ class ShieldRun:
             }
         )  # fmt: skip
         return ShieldResult(self.pic.killed_s, kill_by.astype(object), sorties, shots, legs,
-                            int(self.events.count[2]))  # fmt: skip
+                            int(self.events.tally[2]))  # fmt: skip
