@@ -643,14 +643,6 @@ def _segment_to_segment(
     )
 
 
-@jit_inline
-def _box_distance(ax: float, ay: float, bx: float, by: float, bl: Blocks, k: int) -> float:
-    """Distance (km) between the bounding box of segment ``ab`` and block ``k``'s box."""
-    gx = max(bl.x0[k] - max(ax, bx), min(ax, bx) - bl.x1[k], 0.0)
-    gy = max(bl.y0[k] - max(ay, by), min(ay, by) - bl.y1[k], 0.0)
-    return math.sqrt(gx * gx + gy * gy)
-
-
 @jit
 def segment_distance(
     rg: Region, bl: Blocks, ax: float, ay: float, bx: float, by: float, below: float = np.inf
@@ -662,8 +654,11 @@ def segment_distance(
     if point_on(rg, ax, ay):
         return 0.0
     best = below
+    gx = np.maximum(np.maximum(bl.x0 - max(ax, bx), min(ax, bx) - bl.x1), 0.0)
+    gy = np.maximum(np.maximum(bl.y0 - max(ay, by), min(ay, by) - bl.y1), 0.0)
+    near = np.sqrt(gx * gx + gy * gy)  # from the segment's box to each block's
     for k in range(len(bl.x0)):
-        if _box_distance(ax, ay, bx, by, bl, k) >= best:
+        if near[k] >= best:
             continue
         for e in range(k * BLOCK_EDGES, min((k + 1) * BLOCK_EDGES, len(rg.ex0))):
             d = _segment_to_segment(ax, ay, bx, by, rg.ex0[e], rg.ey0[e], rg.ex1[e], rg.ey1[e])
@@ -681,8 +676,10 @@ def least_distance(rg: Region, bl: Blocks, x0: F64, y0: F64, x1: F64, y1: F64) -
     for k in range(n):
         if point_on(rg, x0[k], y0[k]):
             return 0.0
-        for b in range(len(bl.x0)):
-            lower[k] = min(lower[k], _box_distance(x0[k], y0[k], x1[k], y1[k], bl, b))
+        if len(bl.x0):  # the nearest box (array arithmetic: quick without the JIT too)
+            gx = np.maximum(np.maximum(bl.x0 - max(x0[k], x1[k]), min(x0[k], x1[k]) - bl.x1), 0.0)
+            gy = np.maximum(np.maximum(bl.y0 - max(y0[k], y1[k]), min(y0[k], y1[k]) - bl.y1), 0.0)
+            lower[k] = math.sqrt(np.min(gx * gx + gy * gy))
     if n == 0:
         return np.inf
     first = int(np.argmin(lower))  # the likeliest nearest first, then the rest against it
