@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 OUT ?= out/demo
 
-.PHONY: demo test check lint typecheck unit docs clean web-assets
+.PHONY: demo test check lint typecheck unit unit-nojit docs clean web-assets
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +31,8 @@ $(CHROMIUM):
 	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium
 
 ## test: install what the tests need (Chromium included) and run lint, type check, the whole
-## suite (in parallel) and the documentation build
-test: $(VENV)/.installed-test $(CHROMIUM) lint typecheck unit docs
+## suite (in parallel), the engine's tests without the JIT and the documentation build
+test: $(VENV)/.installed-test $(CHROMIUM) lint typecheck unit unit-nojit docs
 
 ## check: the inner loop: lint, type check and the suite without the slow tests
 check: $(VENV)/.installed-test lint typecheck
@@ -51,6 +51,11 @@ unit: $(VENV)/.installed-test $(CHROMIUM)
 ## docs: the documentation site with the API reference, built offline into site/
 docs: $(VENV)/.installed-test
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --quiet
+
+# the engine's tests again as plain Python (numba's JIT off): the debuggable path stays right
+ENGINE_TESTS := tests/test_engine.py tests/test_engine_golden.py tests/test_engine_speedup_equivalence.py tests/test_kinematics.py tests/test_ground.py
+unit-nojit: $(VENV)/.installed-test
+	NUMBA_DISABLE_JIT=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q -m "not slow" $(ENGINE_TESTS)
 
 clean:
 	rm -rf $(VENV) out site .pytest_cache .mypy_cache .ruff_cache

@@ -12,7 +12,9 @@ import shapely
 
 from skyshield.engine.api import SimulationResult, build_world
 from skyshield.engine.names import FATES
-from skyshield.engine.sim import ShieldRun, World, flown_threats, run_replication
+from skyshield.engine.shield import KILL_DRAWS, ShieldRun
+from skyshield.engine.sim import flown_threats, run_replication
+from skyshield.engine.world import World
 from skyshield.raids import Night, ThreatGroup, Threats
 from skyshield.scenario import LoadedScenario, load_scenario
 from skyshield.studies import simulate
@@ -104,13 +106,19 @@ def straight(
     )
 
 
-def hand_run(w: World, threats: Threats) -> ShieldRun:
-    run = ShieldRun(w, threats, np.full(1, np.inf), np.zeros(1), np.random.default_rng(0))
+def hand_run(w: World, threats: Threats) -> pd.DataFrame:
+    """The shots of a shield night over ``threats``, tracked from t = 0, never lost to the
+    ground layers, with fresh aircraft on station (far from bingo, whatever the random phase)."""
+    n = len(threats)
+    rng = np.random.default_rng(0)
+    run = ShieldRun(
+        w, threats, np.full(n, np.inf), rng, rng.random((n, KILL_DRAWS)), track_s=np.zeros(n)
+    )
     run.start()
-    for ac in run.aircraft:  # a fresh aircraft, far from bingo, whatever the random phase
-        ac.arrive_s, ac.bingo_s = -60.0, 4 * 3600.0
+    on = int(run.fleet.tally[0])
+    run.fleet.arrive_s[:on], run.fleet.bingo_s[:on] = -60.0, 4 * 3600.0
     run.loop()
-    return run
+    return run.result().shots
 
 
 def test_intercept_time_matches_closed_form(one_f16: LoadedScenario) -> None:
@@ -118,8 +126,8 @@ def test_intercept_time_matches_closed_form(one_f16: LoadedScenario) -> None:
     sx, sy = w.positions_km["lviv"]
     # a drone 200 km east of the station flying straight at it at 180 km/h, tracked at t = 0
     threats = straight("shahed-136", "drone", (sx + 200.0, sy), (sx - 10.0, sy), 180.0)
-    run = hand_run(w, threats)
-    [eng] = [e for e in run.engagements if e["shot"] == 1]
+    shots = hand_run(w, threats)
+    [eng] = [e for _, e in shots.iterrows() if e["shot"] == 1]
     gun = w.catalog.weapons[eng["weapon"]]
     assert eng["weapon"] == "gun-20mm"  # the cheapest adequate weapon against a drone
     f16 = w.catalog.fighters["F-16"]
@@ -141,22 +149,24 @@ def test_never_engaged_outside_the_engagement_zone(one_f16: LoadedScenario) -> N
     threats = straight("shahed-136", "drone", a, b, 180.0)
     sx, sy = w.positions_km["lviv"]
     assert shapely.LineString([a, b]).distance(shapely.Point(sx, sy)) < w.params.max_dash_km + 25
-    run = hand_run(w, threats)
-    assert run.engagements == []
+    assert hand_run(w, threats).empty
     # the same drone flying the same way 150 km further south, over Ukraine, is engaged
     a2, b2 = proj.point_km((24.5, 50.6)), proj.point_km((28.0, 50.6))
-    assert len(hand_run(w, straight("shahed-136", "drone", a2, b2, 180.0)).engagements) >= 1
+    assert len(hand_run(w, straight("shahed-136", "drone", a2, b2, 180.0))) >= 1
 
 
 def test_too_fast_is_not_engaged(one_f16: LoadedScenario) -> None:
     w = build_world(one_f16, SMALL_NIGHT)
     sx, sy = w.positions_km["lviv"]
     # a cruise missile at 3,000 km/h flying away from the station: no intercept exists
-    run = hand_run(w, straight("kalibr", "cruise", (sx + 30.0, sy), (sx + 600.0, sy), 3000.0))
-    assert run.engagements == []
+    assert hand_run(
+        w, straight("kalibr", "cruise", (sx + 30.0, sy), (sx + 600.0, sy), 3000.0)
+    ).empty
     # the same missile at 700 km/h is caught (the geometry, not the class, decides)
-    run = hand_run(w, straight("kalibr", "cruise", (sx + 30.0, sy), (sx + 600.0, sy), 700.0))
-    assert len(run.engagements) >= 1
+    assert (
+        len(hand_run(w, straight("kalibr", "cruise", (sx + 30.0, sy), (sx + 600.0, sy), 700.0)))
+        >= 1
+    )
 
 
 @pytest.mark.parametrize("seed", range(10))

@@ -17,7 +17,8 @@ import pytest
 from skyshield.catalog import Catalog
 from skyshield.catalog.policies import policy_name
 from skyshield.engine.api import build_world
-from skyshield.engine.sim import Outcome, World, run_replication
+from skyshield.engine.sim import Outcome, run_replication
+from skyshield.engine.world import World
 from skyshield.scenario import load_scenario
 
 CASES = Path(__file__).resolve().parents[1] / "scenarios" / "cases"

@@ -21,7 +21,8 @@ from skyshield.cli.assess import headline_text, station_lines
 from skyshield.cli.main import main
 from skyshield.engine.api import build_world
 from skyshield.engine.names import FATES
-from skyshield.engine.sim import World, run_replication
+from skyshield.engine.sim import run_replication
+from skyshield.engine.world import World
 from skyshield.forces import plan_forces
 from skyshield.raids import Threats
 from skyshield.report.assumptions import assumption_groups

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from skyshield.catalog import Catalog
@@ -28,9 +29,11 @@ def replication_metrics(outcomes: dict[str, Outcome], catalog: Catalog) -> dict[
         s = oc.summary(catalog)
         for k in SUMMARY_KEYS:
             out[f"{name}.{k}"] = float(s[k])
-        th = oc.threats
-        at_assets = int((th["aim_kind"] == "asset").sum())
-        hits_aimed = int(((th["fate"] == "hit_asset") & (th["aim_kind"] == "asset")).sum())
+        aimed = oc.threats["aim_kind"].to_numpy(dtype=str) == "asset"
+        at_assets = int(np.count_nonzero(aimed))
+        hits_aimed = int(
+            np.count_nonzero(aimed & (oc.threats["fate"].to_numpy(dtype=str) == "hit_asset"))
+        )
         out[f"{name}.protection_ratio"] = 1.0 - hits_aimed / at_assets if at_assets else math.nan
         for asset, n in s["hits_by_asset"].items():
             out[f"{name}.hits.{asset}"] = float(n)

@@ -42,7 +42,7 @@ from skyshield.analysis.sensitivity import (
 )
 from skyshield.catalog.bibliography import require_note
 from skyshield.engine.sensors import Sensor
-from skyshield.engine.sim import World
+from skyshield.engine.world import World
 from skyshield.errors import InputError, Problem
 
 #: The shipped list of uncertain inputs (in ``skyshield/data/catalog``).

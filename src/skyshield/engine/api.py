@@ -12,7 +12,8 @@ from typing import Any
 import pandas as pd
 
 from skyshield.catalog import Catalog
-from skyshield.engine.sim import Outcome, World
+from skyshield.engine.sim import Outcome, warm_up
+from skyshield.engine.world import World
 from skyshield.forces import ForcePlan, plan_forces
 from skyshield.raids import Night, RaidContext, load_raid, pick_night, raid_context
 from skyshield.record import read_record
@@ -49,7 +50,8 @@ def build_world(
     ``raid`` is a :class:`~skyshield.raids.Night` or what :func:`load_night` takes, with
     ``night`` and ``record_rows``.  ``plan`` and ``context`` (the scenario's force plan and raid
     context, as :func:`~skyshield.forces.plan_forces` and :func:`~skyshield.raids.raid_context`
-    make them) save their work when many nights are flown against one scenario.
+    make them) save their work when many nights are flown against one scenario.  The engine's
+    compiled loops are ready when it returns (:func:`~skyshield.engine.sim.warm_up`).
     """
     ls = scenario if isinstance(scenario, LoadedScenario) else load_scenario(scenario)
     ctx = context if context is not None else raid_context(ls)
@@ -58,7 +60,7 @@ def build_world(
         ctx.check(chosen, "<raid>")
     else:
         chosen = load_night(ls, raid, night=night, record_rows=record_rows)
-    return World(
+    world = World(
         ls=ls,
         plan=plan if plan is not None else plan_forces(ls),
         ctx=ctx,
@@ -66,6 +68,8 @@ def build_world(
         params=ls.engine_params,
         ground=ls.ground_params,
     )
+    warm_up(world)
+    return world
 
 
 @dataclass(frozen=True)

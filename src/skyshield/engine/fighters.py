@@ -1,4 +1,5 @@
-"""Fighters on CAP: stations' slots from the force plan, and the aircraft that fill them.
+"""Fighters on CAP: stations' slots from the force plan (the aircraft that fill them are rows of
+:class:`skyshield.engine.shield.Fleet`).
 
 A station holding ``n`` aircraft on station (the force plan, rounded with a draw for the
 fraction) has ``n`` *slots*; each slot is filled by one aircraft at a time, of the type, base and
@@ -13,13 +14,11 @@ weapons returns at once and an unplanned relief takes off ``scramble_delay_s`` l
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-
-from skyshield.catalog import Catalog, FighterType
 
 
 @dataclass(frozen=True)
@@ -38,43 +37,6 @@ class SlotSpec:
     transit_km: float
     time_on_station_h: float
     refuelled: bool
-
-
-@dataclass
-class Aircraft:
-    """One sortie of one aircraft.  Times in s after the night's start; fuel as hours."""
-
-    id: str
-    spec: SlotSpec
-    ftype: FighterType
-    weapons: dict[str, int]
-    takeoff_s: float
-    arrive_s: float
-    bingo_s: float
-    depart_s: float = math.inf
-    busy_until_s: float = -math.inf
-    spent: dict[str, int] = field(default_factory=dict)
-    kills: int = 0
-    dash_h: float = 0.0
-
-    @property
-    def transit_s(self) -> float:
-        """One-way transit between base and station, s."""
-        return self.spec.transit_km / self.ftype.cruise_speed_kmh * 3600.0
-
-    @property
-    def land_s(self) -> float:
-        """Landing time, s (after departure from the station)."""
-        return self.depart_s + self.transit_s
-
-    @property
-    def fuel_left_h(self) -> float:
-        """Fuel at landing, as hours of cruise: the reserve plus what leaving early saved."""
-        return self.ftype.reserve_h + (self.bingo_s - self.depart_s) / 3600.0
-
-    def has_weapons(self) -> bool:
-        """True while any weapon is left."""
-        return any(n > 0 for n in self.weapons.values())
 
 
 @dataclass(frozen=True)
@@ -139,18 +101,3 @@ def station_slots(rosters: list[Roster], rng: np.random.Generator) -> list[SlotS
             for _ in range(int(c)):
                 slots.append(replace(spec, slot=len(slots)))
     return slots
-
-
-def new_aircraft(spec: SlotSpec, catalog: Catalog, arrive_s: float, serial: int) -> Aircraft:
-    """A fresh aircraft arriving on the slot's station at ``arrive_s`` with a full loadout."""
-    ftype = catalog.fighters[spec.type]
-    transit_s = spec.transit_km / ftype.cruise_speed_kmh * 3600.0
-    return Aircraft(
-        id=f"{spec.station}/{spec.slot}/{serial}",
-        spec=spec,
-        ftype=ftype,
-        weapons=dict(ftype.loadout),
-        takeoff_s=arrive_s - transit_s,
-        arrive_s=arrive_s,
-        bingo_s=arrive_s + spec.time_on_station_h * 3600.0,
-    )

@@ -42,10 +42,11 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
-import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
+from skyshield.engine.regions import Region, region_of
+from skyshield.engine.regions import inside_pieces as inside_pieces_compiled
 from skyshield.geo import Projection
 from skyshield.raids.threats import Threats
 from skyshield.scenario.models import Asset
@@ -55,9 +56,6 @@ F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
 Bool = NDArray[np.bool_]
 Str = NDArray[np.str_]
-
-#: Relative tolerance of the leg/border crossing test (extra splits are harmless).
-_CROSS_TOL = 1e-9
 
 
 def per_threat(
@@ -142,90 +140,44 @@ class Legs:
         return self.point(leg, target - self.cum_km[leg])
 
 
-#: Border edges and their STR tree per region (keyed by ``id``; the region is kept alive with
-#: them), so that the regions a world reuses at every replication are indexed once.
-_BORDERS: dict[int, tuple[BaseGeometry, F64, F64, shapely.STRtree]] = {}
+#: Compiled border indexes per region (keyed by ``id``; the region is kept alive with them), so
+#: that the regions a world reuses at every replication are indexed once.
+_REGIONS: dict[int, tuple[BaseGeometry, Region]] = {}
 
 #: Regions whose border index is kept (the oldest is dropped first).
-_BORDERS_KEPT = 16
+_REGIONS_KEPT = 16
 
 
-def _border_edges(region: BaseGeometry) -> tuple[F64, F64, shapely.STRtree]:
-    """Start and end points ``(E, 2)`` of the straight edges of ``region``'s rings (km), and
-    an STR tree of the edges (cached per region)."""
-    hit = _BORDERS.get(id(region))
+def _region(region: BaseGeometry) -> Region:
+    """The compiled index of ``region``'s border (:func:`skyshield.engine.regions.region_of`),
+    cached per region."""
+    hit = _REGIONS.get(id(region))
     if hit is not None and hit[0] is region:
-        return hit[1], hit[2], hit[3]
-    rings = shapely.get_rings(shapely.get_parts(region))
-    coords, ring = shapely.get_coordinates(rings, return_index=True)
-    same = ring[1:] == ring[:-1]
-    e0, e1 = coords[:-1][same], coords[1:][same]
-    tree = shapely.STRtree(shapely.linestrings(np.stack([e0, e1], axis=1)))
-    if len(_BORDERS) >= _BORDERS_KEPT:
-        del _BORDERS[next(iter(_BORDERS))]
-    _BORDERS[id(region)] = (region, e0, e1, tree)
-    return e0, e1, tree
+        return hit[1]
+    indexed = region_of(region)
+    if len(_REGIONS) >= _REGIONS_KEPT:
+        del _REGIONS[next(iter(_REGIONS))]
+    _REGIONS[id(region)] = (region, indexed)
+    return indexed
 
 
 def inside_pieces(legs: Legs, sel: I64, region: BaseGeometry) -> tuple[I64, F64, F64]:
     """The parts of legs ``sel`` inside ``region`` (boundary included), exactly.
 
-    Each leg is split at every point where it meets an edge of the region's border (edges found
-    with an STR tree, the crossing solved in closed form for all candidate pairs at once); each
-    part is inside or outside as a whole, and its midpoint says which.  Returns ``(leg, s0, s1)``
-    per inside part: the leg index and the part's start and end along the leg (km), sorted by
-    leg then ``s0`` (so in route order).  Agrees with ``shapely.intersection(leg, region)``.
+    Each leg is split at every point where it meets an edge of the region's border (the
+    crossing solved in closed form); each part is inside or outside as a whole, and its midpoint
+    says which.  Returns ``(leg, s0, s1)`` per inside part: the leg index and the part's start
+    and end along the leg (km), in the order of ``sel`` then ``s0`` (so in route order for an
+    increasing ``sel``).  Agrees with ``shapely.intersection(leg, region)``.  Compiled:
+    :func:`skyshield.engine.regions.inside_pieces`.
     """
-    sel = sel[legs.length_km[sel] > 0]
+    sel = np.asarray(sel, dtype=np.int64)
     if not len(sel) or region.is_empty:
         empty = np.zeros(0)
         return np.zeros(0, dtype=np.int64), empty, empty
-    e0, e1, tree = _border_edges(region)
-    px, py = legs.x0[sel], legs.y0[sel]
-    rx, ry = legs.x1[sel] - px, legs.y1[sel] - py
-    ends = np.column_stack([legs.x1[sel], legs.y1[sel]])
-    segs = shapely.linestrings(np.stack([np.column_stack([px, py]), ends], axis=1))
-    li, ei = tree.query(segs)
-    # closed-form crossing of leg p + t r with edge q + u s, for every candidate pair
-    qpx, qpy = e0[ei, 0] - px[li], e0[ei, 1] - py[li]
-    sx, sy = e1[ei, 0] - e0[ei, 0], e1[ei, 1] - e0[ei, 1]
-    lrx, lry = rx[li], ry[li]
-    den = lrx * sy - lry * sx
-    rr = lrx * lrx + lry * lry
-    scale = np.sqrt(rr * (sx * sx + sy * sy))
-    crossing = np.abs(den) > _CROSS_TOL * scale
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.where(crossing, (qpx * sy - qpy * sx) / den, np.nan)
-        u = np.where(crossing, (qpx * lry - qpy * lrx) / den, np.nan)
-    tol = _CROSS_TOL
-    hit = crossing & (t >= -tol) & (t <= 1 + tol) & (u >= -tol) & (u <= 1 + tol)
-    # an edge on the leg's line: split at both of its ends (projected onto the leg)
-    off_line = np.abs(qpx * lry - qpy * lrx)  # |r| x distance of the edge's start from the line
-    along = ~crossing & (off_line <= _CROSS_TOL * np.sqrt(rr) * np.maximum(np.hypot(qpx, qpy), 1.0))
-    t_q = (qpx * lrx + qpy * lry) / rr
-    t_e = ((qpx + sx) * lrx + (qpy + sy) * lry) / rr
-    m = len(sel)
-    split_leg = np.concatenate([li[hit], li[along], li[along], np.arange(m), np.arange(m)])
-    split_t = np.concatenate([t[hit], t_q[along], t_e[along], np.zeros(m), np.ones(m)])
-    split_t = np.clip(split_t, 0.0, 1.0)
-    order = np.lexsort((split_t, split_leg))
-    split_leg, split_t = split_leg[order], split_t[order]
-    part = (split_leg[1:] == split_leg[:-1]) & (split_t[1:] > split_t[:-1])
-    k = split_leg[:-1][part]
-    ta, tb = split_t[:-1][part], split_t[1:][part]
-    mid = 0.5 * (ta + tb)
-    inside = shapely.intersects_xy(region, px[k] + mid * rx[k], py[k] + mid * ry[k])
-    k, ta, tb = k[inside], ta[inside], tb[inside]
-    if not len(k):  # no leg enters the region
-        empty = np.zeros(0)
-        return np.zeros(0, dtype=np.int64), empty, empty
-    leg = sel[k]
-    ln = legs.length_km[leg]
-    # merge touching parts of one leg (a split where the leg only grazes the border)
-    joins = np.concatenate([[False], (leg[1:] == leg[:-1]) & (ta[1:] == tb[:-1])])
-    first = np.flatnonzero(~joins)
-    last = np.concatenate([first[1:], [len(leg)]]) - 1
-    return leg[first], ta[first] * ln[first], tb[last] * ln[last]
+    return inside_pieces_compiled(
+        _region(region), legs.x0, legs.y0, legs.x1, legs.y1, legs.length_km, sel
+    )
 
 
 def inside_km(legs: Legs, region: BaseGeometry, n: int) -> F64:

@@ -16,10 +16,13 @@ once inside).
 
 from __future__ import annotations
 
+import math
 from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
+
+from skyshield.engine.jit import jit, jit_inline
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -421,88 +424,190 @@ def _leg_intercept(
     return _earliest_nonpositive(qa, qb, qc, disc, lo, dur), lo
 
 
-class RouteTable:
-    """One night's routes laid out for many small queries (the C2 cycle, shots).
+# ----------------------------------------------------------------------------- one route, compiled
+#
+# The kernel's C2 cycle and shots ask about one threat at a time, thousands of times a night:
+# the same arithmetic as the vectorised functions above, as compiled scalar loops over the
+# route's own waypoints (the compressed layout, nothing copied).  Each gives bit for bit what
+# its vectorised counterpart gives (tested).
 
-    The same layout as :func:`positions_at` and :func:`earliest_intercept` take, checked once and
-    padded to a rectangle: row ``i`` holds threat ``i``'s waypoints (times padded with +inf) and
-    legs (padded legs are empty: duration -1 s).  :meth:`positions` and :meth:`intercept` give
-    bit-for-bit the results of those functions, without expanding legs at each call.
-    """
 
-    def __init__(self, offsets: ArrayLike, x_km: ArrayLike, y_km: ArrayLike, t_s: ArrayLike):
-        off, x, y, t = _routes(offsets, x_km, y_km, t_s)
-        n = off.size - 1
-        n_pts = np.diff(off)
-        width = int(n_pts.max()) if n else 1
-        col = np.arange(width)
-        have = col[None, :] < n_pts[:, None]
-        at = np.where(have, off[:-1, None] + col[None, :], 0)
-        self.x_km, self.y_km = x[at], y[at]
-        self.t_s = np.where(have, t[at], np.inf)
-        #: index of each route's last waypoint
-        self.last = n_pts - 1
-        # leg k of a route runs from waypoint k to k + 1 (one-waypoint routes: one instant)
-        nxt = np.minimum(col[:-1] + 1, self.last[:, None]) if width > 1 else np.zeros((n, 1), int)
-        first = np.broadcast_to(np.arange(nxt.shape[1]), nxt.shape)
-        leg = (first < self.last[:, None]) | ((first == 0) & (self.last[:, None] == 0))
-        rows = np.arange(n)[:, None]
-        leg_ta = np.where(leg, self.t_s[rows, first], 0.0)
-        leg_dur = np.where(leg, self.t_s[rows, nxt] - leg_ta, -1.0)
-        leg_x = np.where(leg, self.x_km[rows, first], 0.0)
-        leg_y = np.where(leg, self.y_km[rows, first], 0.0)
-        dx = np.where(leg, self.x_km[rows, nxt] - leg_x, 0.0)
-        dy = np.where(leg, self.y_km[rows, nxt] - leg_y, 0.0)
-        ux, uy = _leg_velocity(dx, dy, leg_dur)
-        #: per threat, the legs' start time (s), duration (s), start (km) and velocity (km/s)
-        self.legs = np.stack([leg_ta, leg_dur, leg_x, leg_y, ux, uy], axis=1)
+@jit_inline
+def _ieee_div(a: float, b: float) -> float:
+    """``a / b`` as IEEE arithmetic has it (inf or NaN for ``b = 0``) in compiled and plain
+    Python alike."""
+    if b != 0.0:
+        return a / b
+    if a != a or a == 0.0:
+        return math.nan
+    return math.copysign(math.inf, a) * math.copysign(1.0, b)
 
-    def positions(self, idx: I64, when_s: F64) -> Positions:
-        """Positions of threats ``idx`` at times ``when_s`` (1-D, same length), as
-        :func:`positions_at`."""
-        tw = self.t_s[idx]
-        rows = np.arange(idx.size)
-        last = self.last[idx]
-        valid = (when_s >= tw[:, 0]) & (when_s <= tw[rows, last])
-        lo = np.clip((tw <= when_s[:, None]).sum(axis=1) - 1, 0, np.maximum(last - 1, 0))
-        hi = np.minimum(lo + 1, last)
-        t_lo = tw[rows, lo]
-        dt = tw[rows, hi] - t_lo
-        frac = np.ones_like(when_s)
-        np.divide(when_s - t_lo, dt, out=frac, where=dt > 0)
-        frac = np.clip(frac, 0.0, 1.0)
-        xs, ys = self.x_km[idx], self.y_km[idx]
-        x_lo, y_lo = xs[rows, lo], ys[rows, lo]
-        px = np.where(valid, x_lo + frac * (xs[rows, hi] - x_lo), np.nan)
-        py = np.where(valid, y_lo + frac * (ys[rows, hi] - y_lo), np.nan)
-        return Positions(px, py, valid)
 
-    def intercept(
-        self,
-        idx: I64,
-        fx_km: F64,
-        fy_km: F64,
-        t1_s: F64,
-        v_km_s: F64,
-        weapon_range_km: F64,
-        tol_km: float = INTERCEPT_TOL_KM,
-    ) -> Intercept:
-        """Earliest intercepts as :func:`earliest_intercept`, for 1-D arrays of equal length;
-        ``t1_s`` is the dash's start (free time plus reaction) and ``v_km_s`` the dash speed in
-        km/s (``v_dash_kmh / 3600``)."""
-        ta, dur, ax, ay, ux, uy = self.legs[idx].transpose(1, 0, 2)
-        t1 = t1_s[:, None]
-        tau, lo = _leg_intercept(
-            ta, dur, ax, ay, ux, uy, fx_km[:, None], fy_km[:, None], v_km_s[:, None], t1,
-            weapon_range_km[:, None], tol_km,
-        )  # fmt: skip
-        hit = np.isfinite(tau)
-        own = np.flatnonzero(hit.any(axis=1))
-        k = hit[own].argmax(axis=1)
-        t_star = np.full(idx.size, np.inf)
-        px, py = np.full(idx.size, np.nan), np.full(idx.size, np.nan)
-        tk, lk, tak = tau[own, k], lo[own, k], ta[own, k]
-        t_star[own] = np.where((tk == lk) & (lk > 0), t1_s[own], tak + tk)
-        px[own] = ax[own, k] + ux[own, k] * tk
-        py[own] = ay[own, k] + uy[own, k] * tk
-        return Intercept(t_star, px, py)
+@jit_inline
+def _fmin(a: float, b: float) -> float:
+    """``numpy.fmin``: the lesser, ignoring a NaN."""
+    if a != a:
+        return b
+    if b != b:
+        return a
+    return a if a <= b else b
+
+
+@jit_inline
+def _fmax(a: float, b: float) -> float:
+    """``numpy.fmax``: the greater, ignoring a NaN."""
+    if a != a:
+        return b
+    if b != b:
+        return a
+    return a if a >= b else b
+
+
+@jit
+def earliest_nonpositive(
+    qa: float, qb: float, qc: float, disc: float, lo: float, hi: float
+) -> float:
+    """:func:`_earliest_nonpositive` for one quadratic: the least ``tau`` in ``[lo, hi]`` with
+    ``qa tau^2 + 2 qb tau + qc <= 0``; inf if none."""
+    sq = math.sqrt(max(disc, 0.0))
+    q = -(qb + math.copysign(sq, qb))
+    inf = math.inf
+    lo1, hi1, lo2, hi2 = inf, -inf, inf, -inf  # empty intervals
+    if qa != 0.0:
+        r1, r2 = _ieee_div(q, qa), _ieee_div(qc, q)
+        rho1, rho2 = _fmin(r1, r2), _fmax(r1, r2)
+        if qa > 0.0 and disc >= 0.0:  # opens upward: [rho1, rho2]
+            lo1, hi1 = rho1, rho2
+        elif qa < 0.0 and disc > 0.0:  # opens downward: (-inf, rho1] and [rho2, inf)
+            lo1, hi1, lo2, hi2 = -inf, rho1, rho2, inf
+        elif qa < 0.0 and disc <= 0.0:  # downward without real roots: everywhere
+            lo1, hi1 = -inf, inf
+    elif qb == 0.0:
+        if qc <= 0.0:
+            lo1, hi1 = -inf, inf
+    elif qb > 0.0:  # linear: 2 qb tau + qc <= 0
+        lo1, hi1 = -inf, _ieee_div(-qc, 2.0 * qb)
+    else:
+        lo1, hi1 = _ieee_div(-qc, 2.0 * qb), inf
+    e1 = lo1 if lo1 >= lo else lo
+    if e1 <= (hi1 if hi1 <= hi else hi):
+        return e1
+    e2 = lo2 if lo2 >= lo else lo
+    if e2 <= (hi2 if hi2 <= hi else hi):
+        return e2
+    return inf
+
+
+@jit
+def route_position(
+    offsets: I64, x_km: F64, y_km: F64, t_s: F64, i: int, when_s: float
+) -> tuple[float, float, bool]:
+    """Position (km) of threat ``i`` at ``when_s`` (s) and whether it is in flight then: one
+    entry of :func:`positions_at` (NaN and False before launch and after arrival)."""
+    a, b = offsets[i], offsets[i + 1] - 1
+    if not (t_s[a] <= when_s <= t_s[b]):
+        return math.nan, math.nan, False
+    passed = 0  # waypoints at or before when_s
+    for k in range(a, b + 1):
+        if t_s[k] <= when_s:
+            passed += 1
+    lo = a + min(max(passed - 1, 0), max(b - a - 1, 0))
+    hi = min(lo + 1, b)
+    dt = t_s[hi] - t_s[lo]
+    frac = (when_s - t_s[lo]) / dt if dt > 0 else 1.0
+    frac = min(max(frac, 0.0), 1.0)
+    return x_km[lo] + frac * (x_km[hi] - x_km[lo]), y_km[lo] + frac * (y_km[hi] - y_km[lo]), True
+
+
+@jit
+def route_positions(
+    offsets: I64, x_km: F64, y_km: F64, t_s: F64, idx: I64, when_s: F64
+) -> tuple[F64, F64, Bool]:
+    """:func:`route_position` of threats ``idx`` at times ``when_s`` (1-D, same length)."""
+    n = len(idx)
+    px, py, ok = np.empty(n), np.empty(n), np.empty(n, dtype=np.bool_)
+    for k in range(n):
+        px[k], py[k], ok[k] = route_position(offsets, x_km, y_km, t_s, idx[k], when_s[k])
+    return px, py, ok
+
+
+@jit
+def route_intercept(
+    offsets: I64,
+    x_km: F64,
+    y_km: F64,
+    t_s: F64,
+    i: int,
+    fx_km: float,
+    fy_km: float,
+    t1_s: float,
+    v_km_s: float,
+    weapon_range_km: float,
+    tol_km: float,
+) -> tuple[float, float, float]:
+    """Earliest intercept of threat ``i`` by a fighter at ``(fx_km, fy_km)`` dashing at
+    ``v_km_s`` (km/s) from ``t1_s`` with a weapon reaching ``weapon_range_km``: one entry of
+    :func:`earliest_intercept` (time s, inf if none; the threat's position km, NaN if none).
+    The legs are tried in route order and the first with a solution holds the earliest."""
+    a, b = offsets[i], offsets[i + 1] - 1
+    for k in range(a, max(b, a + 1)):  # a one-waypoint route is one instant (a leg k -> k)
+        kn = min(k + 1, b)
+        ta, ax, ay = t_s[k], x_km[k], y_km[k]
+        dur = t_s[kn] - ta
+        lo = max(t1_s - ta, 0.0)
+        if lo > dur:
+            continue  # the leg ends before the dash starts: no solution on it
+        ux = (x_km[kn] - ax) / dur if dur > 0 else 0.0
+        uy = (y_km[kn] - ay) / dur if dur > 0 else 0.0
+        wx, wy = ax - fx_km, ay - fy_km
+        c0 = weapon_range_km + tol_km + v_km_s * (ta - t1_s)
+        speed, dist = np.hypot(ux, uy), np.hypot(wx, wy)
+        qa = (speed - v_km_s) * (speed + v_km_s)
+        qb = wx * ux + wy * uy - c0 * v_km_s
+        qc = (dist - c0) * (dist + c0)
+        reach = np.hypot(c0 * ux - v_km_s * wx, c0 * uy - v_km_s * wy)
+        cross = abs(wx * uy - wy * ux)
+        disc = (reach - cross) * (reach + cross)
+        tau = earliest_nonpositive(qa, qb, qc, disc, lo, dur)
+        if tau < math.inf:
+            t_star = t1_s if (tau == lo and lo > 0) else ta + tau
+            return t_star, ax + ux * tau, ay + uy * tau
+    return math.inf, math.nan, math.nan
+
+
+@jit
+def circle_entries(
+    offsets: I64, x_km: F64, y_km: F64, t_s: F64, cx_km: F64, cy_km: F64, r_km: F64
+) -> F64:
+    """:func:`circle_entry_grid` for circles ``k`` at ``(cx_km[k], cy_km[k])`` with radius
+    ``r_km[k, i]`` against threat ``i``, bit for bit, as a compiled loop that stops at each
+    route's first leg into the circle: shape ``(m, n_threats)``."""
+    m, n = r_km.shape
+    out = np.full((m, n), np.inf)
+    for k in range(m):
+        cx, cy = cx_km[k], cy_km[k]
+        for i in range(n):
+            r = r_km[k, i]
+            a0, b = offsets[i], offsets[i + 1] - 1
+            if np.hypot(x_km[a0] - cx, y_km[a0] - cy) < r:
+                out[k, i] = t_s[a0]
+            for j in range(a0, max(b, a0 + 1)):  # a one-waypoint route: one instant
+                jn = min(j + 1, b)
+                ax, ay = x_km[j] - cx, y_km[j] - cy
+                dx, dy = x_km[jn] - x_km[j], y_km[jn] - y_km[j]
+                dist, length = np.hypot(ax, ay), np.hypot(dx, dy)
+                a = length * length
+                cross = abs(ax * dy - ay * dx)
+                disc = (r * length - cross) * (r * length + cross)
+                if not (a > 0 and disc > 0):
+                    continue
+                bb = ax * dx + ay * dy
+                c = (dist - r) * (dist + r)
+                q = -(bb + math.copysign(math.sqrt(disc), bb))
+                s1, s2 = q / a, c / q
+                s_in, s_out = _fmin(s1, s2), _fmax(s1, s2)
+                if s_in < 1.0 and s_out > 0.0:
+                    s = s_in if s_in >= 0.0 else 0.0
+                    out[k, i] = min(out[k, i], t_s[j] + s * (t_s[jn] - t_s[j]))
+                    break
+    return out

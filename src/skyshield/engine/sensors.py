@@ -7,8 +7,9 @@ time its path comes within that range of the sensor (an exact segment-circle sol
 :mod:`skyshield.engine.kinematics`); a track forms ``track_delay_s`` later.
 
 Ukraine's national air surveillance tracks a threat ``ground_track_delay_s`` after it first
-enters Ukrainian airspace (free or occupied), computed exactly on Ukraine's outline simplified
-by :data:`UKRAINE_SIMPLIFY_KM` (an error of seconds).
+enters Ukrainian airspace (free or occupied), computed exactly
+(:func:`skyshield.engine.regions.entry_times`) on Ukraine's outline simplified by
+:data:`UKRAINE_SIMPLIFY_KM` (an error of seconds).
 """
 
 from __future__ import annotations
@@ -20,8 +21,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from skyshield.engine.ground import Legs, inside_pieces
-from skyshield.engine.kinematics import circle_entry_grid
+from skyshield.engine.kinematics import circle_entries
 from skyshield.raids import Threats
 
 F64 = NDArray[np.float64]
@@ -73,37 +73,11 @@ def detection_times(threats: Threats, rcs_m2: F64, sensors: list[Sensor]) -> F64
         ]
     )
     centre = np.array([(s.x_km, s.y_km) for s in sensors])
-    entry = circle_entry_grid(
-        threats.offsets, threats.x_km, threats.y_km, threats.t_s,
-        centre[:, :1], centre[:, 1:], ranges,
+    entry = circle_entries(
+        threats.offsets, threats.x_km, threats.y_km, threats.t_s, centre[:, 0].copy(),
+        centre[:, 1].copy(), np.ascontiguousarray(ranges, dtype=np.float64),
     )  # fmt: skip
     return np.asarray(np.minimum.reduce(np.vstack([first[None, :], entry]), axis=0))
-
-
-def entry_times(threats: Threats, area_km: BaseGeometry) -> F64:
-    """First time (s) each route is inside ``area_km`` (boundary included); ``inf`` if never.
-
-    Exact: every leg is split where it crosses the area's border
-    (:func:`skyshield.engine.ground.inside_pieces`), and the first inside piece of each route in
-    route order gives the time.
-    """
-    n = len(threats)
-    out = np.full(n, np.inf)
-    if n == 0:
-        return out
-    legs = Legs.of(threats)
-    leg, s0, _ = inside_pieces(legs, np.arange(len(legs.owner), dtype=np.int64), area_km)
-    if len(leg):
-        owner = legs.owner[leg]
-        owners, first = np.unique(owner, return_index=True)  # pieces come in route order
-        t, _, _ = legs.point(leg[first], s0[first])
-        out[owners] = t
-    single = np.flatnonzero(np.diff(threats.offsets) == 1)  # one-waypoint routes have no legs
-    if len(single):
-        at = threats.offsets[single]
-        inside = shapely.contains_xy(area_km, threats.x_km[at], threats.y_km[at])
-        out[single[inside]] = threats.t_s[at][inside]
-    return out
 
 
 def ukraine_outline(ukraine_km: BaseGeometry) -> BaseGeometry:

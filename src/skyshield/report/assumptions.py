@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from skyshield.catalog.models import Sourced
-from skyshield.engine.sim import World
+from skyshield.engine.world import World
 
 #: Fields shown in the report's body, by kind of entry (the rest go to the appendix).
 KEY_FIELDS: dict[str, frozenset[str]] = {

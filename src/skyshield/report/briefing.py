@@ -23,7 +23,7 @@ from skyshield.analysis.stats import ratio_interval
 from skyshield.analysis.summary import metric_values
 from skyshield.analysis.sweep import SWEEP_METRICS, TOTAL_AIRCRAFT, sweep_row
 from skyshield.engine.names import DEFENCES, FATES
-from skyshield.engine.sim import World
+from skyshield.engine.world import World
 from skyshield.report.counterfactual import counterfactual_summary
 from skyshield.report.glossary import glossary
 from skyshield.report.stations import station_holding

@@ -125,6 +125,16 @@ class EngineParams(BaseModel):
     ground_track_delay_low_s: float = Field(
         ge=0, le=86400, description="Track delay (s) of national surveillance for low threats."
     )
+    fighter_radar_ref_rcs_m2: float = Field(
+        gt=0,
+        le=100,
+        description="Radar cross-section (m^2) at which the catalog's fighter radar ranges apply.",
+    )
+    horizon_after_arrival_s: float = Field(
+        ge=0,
+        le=86400,
+        description="How long (s) the shield's loop runs on after the last threat arrives.",
+    )
     weapon_policy: dict[str, list[Literal["gun", "rocket", "missile"]]] = Field(
         description="Kinds of weapon fighters may use against each threat category."
     )

@@ -14,7 +14,7 @@ import pandas as pd
 
 from skyshield.analysis.sweep import TOTAL_AIRCRAFT
 from skyshield.analysis.uncertainty import UNCERTAIN_KIND, UncertainWorld, load_uncertainty
-from skyshield.engine.sim import World
+from skyshield.engine.world import World
 from skyshield.errors import InputError, Problem
 from skyshield.execution import Executor
 from skyshield.runs import Store

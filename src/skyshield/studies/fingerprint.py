@@ -14,7 +14,7 @@ import hashlib
 import json
 from typing import Any
 
-from skyshield.engine.sim import World
+from skyshield.engine.world import World
 
 #: Scenario fields that do not reach a replication (they are names, text or reach it another
 #: way: the catalog patched, the parameters, the night).

@@ -8,7 +8,7 @@ from pathlib import Path
 import pandas as pd
 
 from skyshield.engine.api import build_world, load_night
-from skyshield.engine.sim import World
+from skyshield.engine.world import World
 from skyshield.raids import Night
 from skyshield.runs import RecordChoice, Store, choose_record, record_in_store, snapshot_record
 from skyshield.scenario import LoadedScenario, load_scenario

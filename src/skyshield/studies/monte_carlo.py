@@ -14,7 +14,7 @@ from skyshield.analysis.uncertainty import (
     is_uncertain,
     load_uncertainty,
 )
-from skyshield.engine.sim import World
+from skyshield.engine.world import World
 from skyshield.execution import Executor
 from skyshield.runs import Store
 from skyshield.runs.provenance import stored_scenario

@@ -22,7 +22,8 @@ import pandas as pd
 
 from skyshield.analysis import replication_metrics
 from skyshield.engine.api import build_world
-from skyshield.engine.sim import Outcome, World, flown_threats, run_replication
+from skyshield.engine.sim import Outcome, flown_threats, run_replication
+from skyshield.engine.world import World
 from skyshield.errors import InputError, Problem
 from skyshield.execution import replication_seeds
 from skyshield.runs import Store

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from skyshield.engine.sim import Outcome, World, flown_threats, run_replication
+from skyshield.engine.sim import Outcome, flown_threats, run_replication
+from skyshield.engine.world import World
 from skyshield.raids import Threats
 
 

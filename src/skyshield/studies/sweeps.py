@@ -18,7 +18,7 @@ import pandas as pd
 
 from skyshield.analysis.sweep import grid, sweep_row, sweep_variant
 from skyshield.engine.api import build_world
-from skyshield.engine.sim import World
+from skyshield.engine.world import World
 from skyshield.errors import InputError, Problem
 from skyshield.execution import Executor
 from skyshield.raids import Night
