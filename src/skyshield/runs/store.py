@@ -90,6 +90,7 @@ CREATE TABLE IF NOT EXISTS record_rows (
     launched_missing BOOLEAN,
     destroyed DOUBLE,
     not_reach_goal DOUBLE,
+    still_attacking DOUBLE,
     launch_place VARCHAR,
     launch_areas VARCHAR[],
     launch_places_unmapped VARCHAR[],
@@ -100,6 +101,7 @@ CREATE TABLE IF NOT EXISTS record_rows (
     carrier VARCHAR,
     source VARCHAR
 );
+ALTER TABLE record_rows ADD COLUMN IF NOT EXISTS still_attacking DOUBLE;
 """
 
 _LIST_COLUMNS = ("launch_areas", "launch_places_unmapped", "target_regions", "affected_regions")
@@ -163,7 +165,7 @@ class Store:
         self.con.execute("BEGIN TRANSACTION")
         try:
             self.con.register("incoming", frame)
-            self.con.execute("INSERT INTO record_rows SELECT * FROM incoming")
+            self.con.execute("INSERT INTO record_rows BY NAME SELECT * FROM incoming")
             self.con.unregister("incoming")
             self.con.execute(
                 "INSERT INTO record_imports VALUES (?, ?, ?, ?, ?, ?)",
@@ -324,4 +326,4 @@ class Store:
         df["night"] = df["night"].dt.date
         for c in _LIST_COLUMNS:
             df[c] = df[c].map(list)
-        return meta, df
+        return meta, df[list(ROW_COLUMNS)]
