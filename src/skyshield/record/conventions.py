@@ -60,6 +60,7 @@ OUTCOME_COLUMNS = (
     "fate_known",
     "at_risk",
     "did_not_get_through",
+    "not_reached",
     "got_through",
     "inconsistent",
 )
@@ -74,6 +75,7 @@ GOT_THROUGH_COLUMNS = (
     "still_attacking",
     "at_risk",
     "did_not_get_through",
+    "not_reached",
     "got_through",
     "share",
 )
@@ -129,7 +131,8 @@ def row_outcomes(rows: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataF
 
     ``month`` (first night of the row's month), ``convention`` (of that month),
     ``group`` (:func:`class_group`), ``fate_known`` (``destroyed`` is given), ``at_risk``,
-    ``did_not_get_through``, ``got_through`` (weapons; 0 where the fate is unknown) and
+    ``did_not_get_through``, ``not_reached`` (its part reported as not reaching the target;
+    0 in a folded month), ``got_through`` (weapons; 0 where the fate is unknown) and
     ``inconsistent`` (the row reports more weapons stopped than at risk).  ``still_attacking``
     comes back with empty values as 0 (a frame without the column, from an older store, gets
     it as 0).
@@ -152,6 +155,7 @@ def row_outcomes(rows: pd.DataFrame, catalog: Catalog | None = None) -> pd.DataF
     out["fate_known"] = known
     out["at_risk"] = np.where(known, at_risk, 0.0)
     out["did_not_get_through"] = np.where(known, np.minimum(stopped, at_risk), 0.0)
+    out["not_reached"] = np.where(known & separate, np.minimum(not_reached, at_risk), 0.0)
     out["got_through"] = np.where(known, np.maximum(at_risk - stopped, 0.0), 0.0)
     out["inconsistent"] = known & (stopped > at_risk)
     return out
@@ -168,8 +172,10 @@ def got_through_table(
     ``outcomes`` is :func:`row_outcomes`' result; ``keys`` keeps only those groups or classes
     (default: every non-empty one).  Columns :data:`GOT_THROUGH_COLUMNS`: ``period``,
     ``key``, ``convention`` (of the period's month), ``nights`` (nights with rows),
-    ``launched``, ``still_attacking``, ``at_risk``, ``did_not_get_through``, ``got_through``
-    (weapons) and ``share`` = got_through / at_risk (NaN when nothing is at risk).
+    ``launched``, ``still_attacking``, ``at_risk``, ``did_not_get_through``, ``not_reached``
+    (its part reported apart; meaningful only where ``convention`` is separate),
+    ``got_through`` (weapons) and ``share`` = got_through / at_risk (NaN when nothing is at
+    risk).  A week or night takes the convention of its month.
     """
     work = outcomes[outcomes[key].astype(str) != ""]
     if keys is not None:
@@ -184,6 +190,7 @@ def got_through_table(
             "still_attacking": work["still_attacking"],
             "at_risk": work["at_risk"],
             "did_not_get_through": work["did_not_get_through"],
+            "not_reached": work["not_reached"],
             "got_through": work["got_through"],
         }
     )
@@ -196,6 +203,7 @@ def got_through_table(
         still_attacking=("still_attacking", "sum"),
         at_risk=("at_risk", "sum"),
         did_not_get_through=("did_not_get_through", "sum"),
+        not_reached=("not_reached", "sum"),
         got_through=("got_through", "sum"),
     )
     risk = out["at_risk"].to_numpy(dtype=float)
