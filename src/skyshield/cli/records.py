@@ -1,13 +1,20 @@
-"""``skyshield record ...``: import the Air Force record into the run store, summarise it."""
+"""``skyshield record ...``: import the Air Force record into the run store, summarise it,
+backtest Ukraine's defences against it."""
 
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import datetime as dt
+
     import pandas as pd
+
+    from skyshield.record import RecordAliases
+    from skyshield.studies.backtest import BacktestResult
 
 
 def add_store_arg(p: argparse.ArgumentParser) -> None:
@@ -20,23 +27,57 @@ def add_store_arg(p: argparse.ArgumentParser) -> None:
     )
 
 
+def add_aliases_arg(p: argparse.ArgumentParser) -> None:
+    """``--aliases FILE``: the user's extra model names and launch places (YAML)."""
+    p.add_argument(
+        "--aliases",
+        type=Path,
+        default=None,
+        metavar="FILE",
+        help="YAML of extra record names: models: {name: [class ids]}, launch_places: {name: area"
+        " id} (see docs/record.md)",
+    )
+
+
 def add_record_arg(p: argparse.ArgumentParser) -> None:
-    """``--record CSV``: use this file instead of the store's newest import or the snapshot."""
+    """``--record CSV``: use this file instead of the store's newest import or the snapshot;
+    ``--aliases FILE`` (:func:`add_aliases_arg`)."""
     p.add_argument(
         "--record",
         type=Path,
         default=None,
         help="record CSV to use (default: the newest import in the store, else the shipped snapshot)",
     )
+    add_aliases_arg(p)
+
+
+def _aliases(args: argparse.Namespace) -> RecordAliases | None:
+    from skyshield.catalog import load_catalog
+    from skyshield.record import load_aliases, load_launch_areas
+
+    path = getattr(args, "aliases", None)
+    return None if path is None else load_aliases(path, load_catalog(), load_launch_areas())
+
+
+def warn(lines: tuple[str, ...] | list[str]) -> None:
+    """Print warnings on stderr, one a line."""
+    for line in lines:
+        print(f"warning: {line}", file=sys.stderr)
 
 
 def record_rows(args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
-    """The record's rows for a command, and a line saying which record they come from."""
-    from skyshield.record import read_record
+    """The record's rows for a command, and a line saying which record they come from.
+
+    ``--aliases`` applies to a file read now and to the names a stored import left unmapped.
+    Names the tables do not know are warned about on stderr.
+    """
+    from skyshield.record import apply_aliases, read_record, row_warnings
     from skyshield.runs import Store, default_store_path
 
+    aliases = _aliases(args)
     if getattr(args, "record", None) is not None:
-        imp = read_record(args.record)
+        imp = read_record(args.record, aliases=aliases)
+        warn(imp.report.warnings)
         return imp.rows, f"record: {args.record} (sha256 {imp.sha256[:12]})"
     store_path = args.store or default_store_path()
     if store_path.exists():
@@ -44,11 +85,15 @@ def record_rows(args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
             latest = store.latest_record()
         if latest is not None:
             meta, rows = latest
+            if aliases is not None:
+                rows = apply_aliases(rows, aliases)
+            warn(row_warnings(rows))
             return (
                 rows,
                 f"record: newest import in {store_path}: {meta['path']} (sha256 {meta['sha256'][:12]})",
             )
-    imp = read_record(None)
+    imp = read_record(None, aliases=aliases)
+    warn(imp.report.warnings)
     return (
         imp.rows,
         "record: the shipped snapshot (2022-09-28 to 2025-06-30; import a newer file with `skyshield record import`)",
@@ -58,9 +103,11 @@ def record_rows(args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
 def add_parsers(
     sub: argparse._SubParsersAction[argparse.ArgumentParser], common: argparse.ArgumentParser
 ) -> None:
-    """Register ``record import`` and ``record summary``."""
+    """Register ``record import``, ``record summary`` and ``record backtest``."""
     rec = sub.add_parser(
-        "record", help="the Air Force record of attacks: import, summarise", parents=[common]
+        "record",
+        help="the Air Force record of attacks: import, summarise, backtest",
+        parents=[common],
     )
     rs = rec.add_subparsers(dest="action", required=True, metavar="ACTION")
     imp = rs.add_parser(
@@ -74,9 +121,10 @@ def add_parsers(
         help="CSV in the schema of the record (the shared file or a newer download)",
     )
     add_store_arg(imp)
+    add_aliases_arg(imp)
     summ = rs.add_parser(
         "summary",
-        help="launched, destroyed, not reached and destroyed rate by class",
+        help="launched, destroyed, not reached, got through and each month's convention by class",
         parents=[common],
     )
     summ.add_argument(
@@ -91,43 +139,143 @@ def add_parsers(
     )
     add_store_arg(summ)
     add_record_arg(summ)
+    bt = rs.add_parser(
+        "backtest",
+        help="rolling-origin backtest of Ukraine's defences (baseline) against the record",
+        parents=[common],
+    )
+    bt.add_argument(
+        "--from", dest="start", required=True, metavar="YYYY-MM", help="first month to predict"
+    )
+    bt.add_argument(
+        "--to", dest="end", required=True, metavar="YYYY-MM", help="last month to predict"
+    )
+    bt.add_argument(
+        "--reps", type=_positive, default=20, help="replications of each night (default 20)"
+    )
+    bt.add_argument(
+        "--sample",
+        type=_positive,
+        default=None,
+        metavar="K",
+        help="replay K nights a month, stratified by size (default: every night)",
+    )
+    bt.add_argument(
+        "--train-months",
+        type=_positive,
+        default=2,
+        help="fit on at least this many months before each predicted one (default 2)",
+    )
+    bt.add_argument(
+        "--seed", type=_seed, default=2025, help="seed of routes and luck (default 2025)"
+    )
+    bt.add_argument(
+        "--scenario",
+        default="reference",
+        help="scenario whose assets and ground defences to use (default reference)",
+    )
+    bt.add_argument(
+        "--workers", type=_positive, default=1, help="local worker processes (default 1)"
+    )
+    bt.add_argument("--out", type=Path, default=Path("out/backtest"), help="folder of the outputs")
+    add_store_arg(bt)
+    add_record_arg(bt)
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, got {text!r}")
+    return value
+
+
+def _seed(text: str) -> int:
+    from skyshield.cli.execution import seed
+
+    return seed(text)
+
+
+def _month(text: str, flag: str) -> dt.date:
+    import datetime as dt
+
+    from skyshield.errors import InputError, Problem
+
+    try:
+        return dt.datetime.strptime(text.strip(), "%Y-%m").replace(tzinfo=dt.UTC).date()
+    except ValueError:
+        raise InputError(
+            [Problem(flag, "", f"expected a month YYYY-MM (such as 2025-01), got {text!r}")]
+        ) from None
 
 
 def run(args: argparse.Namespace) -> int:
     """Run a ``record`` action; returns the exit code."""
+    if args.action == "import":
+        return _import(args)
+    if args.action == "backtest":
+        return _backtest(args)
+    return _summary(args)
+
+
+def _import(args: argparse.Namespace) -> int:
+    from skyshield.record import read_record
+    from skyshield.runs import Store, default_store_path
+
+    imp = read_record(args.file, aliases=_aliases(args))
+    print(imp.report.to_text())
+    warn(imp.report.warnings)
+    store_path = args.store or default_store_path()
+    with Store(store_path) as store:
+        added = store.add_record(imp.sha256, str(args.file), imp.rows)
+    if added:
+        print(f"stored in {store_path} ({len(imp.rows)} rows)")
+    else:
+        print(f"already in {store_path} (same SHA-256): nothing changed")
+    return 0
+
+
+def _summary(args: argparse.Namespace) -> int:
     import pandas as pd
 
     from skyshield.cli.text import table
-    from skyshield.record import plot_monthly, read_record, summarise
-    from skyshield.runs import Store, default_store_path
+    from skyshield.record import plot_monthly, summarise
+    from skyshield.record.conventions import got_through_table, row_outcomes
+    from skyshield.record.summary import select_nights
 
-    if args.action == "import":
-        imp = read_record(args.file)
-        print(imp.report.to_text())
-        store_path = args.store or default_store_path()
-        with Store(store_path) as store:
-            added = store.add_record(imp.sha256, str(args.file), imp.rows)
-        if added:
-            print(f"stored in {store_path} ({len(imp.rows)} rows)")
-        else:
-            print(f"already in {store_path} (same SHA-256): nothing changed")
-        return 0
     rows, which = record_rows(args)
     print(which)
     per = summarise(rows, args.start, args.end, by=args.by)
+    cols = ["launched", "destroyed", "not_reached", "launched_destroyed_known"]
+    cols += ["still_attacking", "at_risk", "did_not_get_through", "got_through"]
     totals = (
-        per.groupby("class_key", sort=False)[
-            ["launched", "destroyed", "not_reached", "launched_destroyed_known"]
-        ]
+        per.groupby("class_key", sort=False)[cols]
         .sum()
         .reset_index()
         .sort_values("launched", ascending=False)
     )
     known = totals["launched_destroyed_known"].where(totals["launched_destroyed_known"] > 0)
     totals["destroyed_rate"] = totals["destroyed"] / known
+    totals["got_through_share"] = totals["got_through"] / totals["at_risk"].where(
+        totals["at_risk"] > 0
+    )
     window = f"{args.start or 'start'} .. {args.end or 'end'}"
     print(f"\nBy class, nights {window}")
-    print(table(totals.drop(columns="launched_destroyed_known"), floats="{:,.2f}"))
+    print(table(totals.drop(columns=["launched_destroyed_known", "at_risk"]), floats="{:,.2f}"))
+
+    chosen = select_nights(rows, args.start, args.end)
+    outcomes = row_outcomes(rows).loc[chosen.index]
+    groups = got_through_table(outcomes, by="month", key="group")
+    print(
+        "\nDid not get through, by month and group: destroyed + not reached in a 'separate'"
+        " month,\ndestroyed alone in a 'folded' month (not reached absent or zero all month);"
+        " still-attacking\nweapons and rows without a reported fate are out of the denominator"
+        " (at_risk)"
+    )
+    shown = groups.rename(columns={"period": "month", "key": "group", "share": "got_through_share"})
+    print(table(shown, floats="{:,.3f}"))
     by_cat = (
         per.groupby(["period", "category"], sort=True)[["launched", "destroyed"]]
         .sum()
@@ -149,3 +297,94 @@ def run(args: argparse.Namespace) -> int:
     png = plot_monthly(chart_rows, args.chart)
     print(f"\nchart: {png}")
     return 0
+
+
+def _backtest(args: argparse.Namespace) -> int:
+    from concurrent.futures import Executor, ProcessPoolExecutor
+    from contextlib import nullcontext
+
+    from skyshield.errors import InputError, Problem
+    from skyshield.scenario import load_scenario
+    from skyshield.studies.backtest import month_range, run_backtest
+
+    first, last = _month(args.start, "--from"), _month(args.end, "--to")
+    if last < first:
+        raise InputError([Problem("--to", "", f"{args.end} is before --from {args.start}")])
+    ls = load_scenario(args.scenario)
+    rows, which = record_rows(args)
+    print(which)
+    pool = ProcessPoolExecutor(args.workers) if args.workers > 1 else None
+    with pool if pool is not None else nullcontext():
+        executor: Executor | None = pool
+        result = run_backtest(
+            ls,
+            rows,
+            month_range(first, last),
+            replications=args.reps,
+            sample=args.sample,
+            seed=args.seed,
+            train_months=args.train_months,
+            executor=executor,
+            progress=lambda line: print(f"  {line}", file=sys.stderr, flush=True),
+        )
+    print(backtest_text(result))
+    for path in write_backtest(result, args.out):
+        print(f"wrote {path}")
+    return 0
+
+
+#: Columns of the backtest's monthly table shown in the terminal.
+MONTHLY_SHOWN = [
+    "month", "group", "convention", "nights", "at_risk", "record_share", "model_share",
+    "model_low", "model_high", "error_pts",
+]  # fmt: skip
+
+
+def backtest_text(result: BacktestResult) -> str:
+    """The backtest's tables for the terminal."""
+    from skyshield.cli.text import table
+
+    monthly = result.monthly.copy()
+    monthly["month"] = monthly["month"].map(lambda d: f"{d:%Y-%m}")
+    for c in ("record_share", "model_share", "model_low", "model_high"):
+        monthly[c] = 100.0 * monthly[c]
+    s = result.settings
+    sample = "every night" if s["sample"] is None else f"{s['sample']} nights a month"
+    lines = [
+        f"Backtest of Ukraine's defences (baseline) against the record, {s['months'][0]}.."
+        f"{s['months'][-1]}: {sample}, {s['replications']} replications each, seed {s['seed']};"
+        f" fitted on earlier months only (at least {s['train_months']})",
+        "",
+        "Got through, % of weapons at risk: record vs model (model 90 % band over replications)",
+        table(monthly[MONTHLY_SHOWN]),
+        "",
+        "Mean absolute error by month (percentage points)",
+        table(result.mae, floats="{:,.2f}"),
+        "",
+        "Nights whose record count lies inside the model's 90 % predictive interval",
+        table(result.coverage, floats="{:,.3f}"),
+        "",
+        "Got-through share by the night's size (weapons of the group at risk)",
+        table(result.by_size, floats="{:,.3f}"),
+        "",
+        "Terminal sites: shots per night and empty magazines",
+        table(result.magazines, floats="{:,.3f}"),
+    ]
+    return "\n".join(lines)
+
+
+def write_backtest(result: BacktestResult, out: Path) -> list[Path]:
+    """The backtest's JSON, CSV tables and charts in ``out``; returns the paths written."""
+    import json
+
+    from skyshield.files import write_atomic, write_csv
+    from skyshield.studies.backtest import plot_monthly_shares, plot_pit
+
+    paths = [out / "backtest.json", out / "monthly.csv", out / "nights.csv", out / "fits.csv"]
+    write_atomic(paths[0], json.dumps(result.to_json(), indent=1, default=str))
+    write_csv(result.monthly, paths[1])
+    write_csv(result.nights, paths[2])
+    write_csv(result.fits, paths[3])
+    paths.append(plot_monthly_shares(result, out / "monthly.png"))
+    paths.append(plot_pit(result, out / "pit.png"))
+    return paths

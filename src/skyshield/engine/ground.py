@@ -53,6 +53,7 @@ from typing import NamedTuple
 import numpy as np
 import shapely
 from numpy.typing import NDArray
+from scipy.special import expit, logit
 from shapely.geometry.base import BaseGeometry
 
 from skyshield.geo import Projection
@@ -261,8 +262,7 @@ def shifted(p: F64, shift: F64) -> F64:
     p, shift = np.broadcast_arrays(np.asarray(p, dtype=float), np.asarray(shift, dtype=float))
     out = p.copy()
     inner = (p > 0.0) & (p < 1.0)
-    odds = np.log(p[inner]) - np.log1p(-p[inner]) + shift[inner]
-    out[inner] = 1.0 / (1.0 + np.exp(-odds))
+    out[inner] = expit(logit(p[inner]) + shift[inner])
     return out
 
 
@@ -441,6 +441,38 @@ def defended_sites(assets: Sequence[Asset], params: GroundParams) -> list[Site]:
     return sites
 
 
+def aim_points(threats: Threats) -> tuple[F64, F64]:
+    """Aim point (the route's last waypoint) of each threat, km."""
+    last = threats.offsets[1:] - 1
+    return threats.x_km[last], threats.y_km[last]
+
+
+def assign_sites(
+    aim_x_km: F64,
+    aim_y_km: F64,
+    class_id: Str,
+    category: Str,
+    sites: Sequence[Site],
+    projection: Projection,
+) -> tuple[I64, F64]:
+    """The site that would engage each threat at arrival: the index into ``sites`` of the
+    nearest site whose ``range_km`` covers its aim point (km) and whose Pk against its class
+    is above 0 (-1 if none), and that Pk (0 if none; before the night's shift)."""
+    n = len(aim_x_km)
+    if not sites or not n:
+        return np.full(n, -1, dtype=np.int64), np.zeros(n)
+    ax, ay = np.asarray(aim_x_km, dtype=float), np.asarray(aim_y_km, dtype=float)
+    pos = np.asarray([projection.point_km(s.position) for s in sites])
+    dist = np.hypot(ax[None, :] - pos[:, :1], ay[None, :] - pos[:, 1:])  # (S, n)
+    pk = np.stack([per_threat(s.defence.pk, class_id, category) for s in sites])
+    reach = np.asarray([s.defence.range_km for s in sites])[:, None]
+    covered = (dist <= reach) & (pk > 0)
+    nearest = np.argmin(np.where(covered, dist, np.inf), axis=0)
+    some = covered.any(axis=0)
+    index = np.where(some, nearest, -1).astype(np.int64)
+    return index, np.where(some, pk[nearest, np.arange(n)], 0.0)
+
+
 def resolve_terminal(
     threats: Threats,
     alive: Bool,
@@ -473,25 +505,21 @@ def resolve_terminal(
     if not sites or not n:
         return TerminalResult(killed, site_of.astype(np.str_), shots, magazine, used)
 
-    last = threats.offsets[1:] - 1
-    ax, ay = threats.x_km[last], threats.y_km[last]
-    pos = np.asarray([projection.point_km(s.position) for s in sites])
-    dist = np.hypot(ax[None, :] - pos[:, :1], ay[None, :] - pos[:, 1:])  # (S, n)
-    pk = np.stack([per_threat(s.defence.pk, threats.class_id, threats.category) for s in sites])
-    pk = shifted(pk, draws.shift()[None, :])
-    reach = np.asarray([s.defence.range_km for s in sites])[:, None]
-    covered = (dist <= reach) & (pk > 0) & alive[None, :]
-    cand = np.flatnonzero(covered.any(axis=0))
+    ax, ay = aim_points(threats)
+    assigned, pk_assigned = assign_sites(
+        ax, ay, threats.class_id, threats.category, sites, projection
+    )
+    cand = np.flatnonzero((assigned >= 0) & alive)
     if not len(cand):
         return TerminalResult(killed, site_of.astype(np.str_), shots, magazine, used)
-    site = np.argmin(np.where(covered[:, cand], dist[:, cand], np.inf), axis=0)
-    p = pk[site, cand]
+    site = assigned[cand]
+    p = shifted(pk_assigned[cand], draws.shift()[cand])
     k_max = np.asarray([s.defence.shots_per_threat for s in sites])[site]
 
     # shots wanted: up to and including the first kill, at most k_max
     col = np.arange(draws.u_terminal.shape[1])[None, :]
     hits = (draws.u_terminal[cand] < p[:, None]) & (col < k_max[:, None])
-    would_kill = hits.any(axis=1)
+    would_kill: Bool = np.asarray(hits.any(axis=1), dtype=bool)
     wanted = np.where(would_kill, np.argmax(hits, axis=1) + 1, k_max)
 
     # magazines, in arrival order per site
@@ -521,6 +549,8 @@ __all__ = [
     "Legs",
     "Site",
     "TerminalResult",
+    "aim_points",
+    "assign_sites",
     "defended_sites",
     "draw_ground",
     "ground_fate_time",

@@ -34,6 +34,7 @@ SUMMARY_COLUMNS = (
     "launched_destroyed_known",
     "destroyed_rate",
     "still_attacking",
+    "at_risk",
     "did_not_get_through",
     "got_through",
     "got_through_share",
@@ -104,9 +105,9 @@ def summarise(
     them), ``launched_destroyed_known`` (launched over the rows that give ``destroyed``) and
     ``destroyed_rate`` = destroyed / launched_destroyed_known (NaN when that is 0).  Then the
     record's one measure (:mod:`skyshield.record.conventions`): ``still_attacking`` (weapons
-    whose fate was unknown when reported), ``did_not_get_through`` and ``got_through`` (over
-    the rows that give ``destroyed``, still-attacking weapons left out), ``got_through_share``
-    = got_through / (launched_destroyed_known - still attacking in those rows) and
+    whose fate was unknown when reported), ``at_risk`` (launched less still attacking, over the
+    rows that give ``destroyed``), ``did_not_get_through`` and ``got_through`` (over the same
+    rows), ``got_through_share`` = got_through / at_risk and
     ``convention``: how the period's month counts (``separate``: destroyed and not reached
     apart; ``folded``: not reached absent or zero, destroyed alone; ``mixed`` for a week that
     spans both).  Sorted by period, then by launched, largest first.
