@@ -151,7 +151,7 @@ def add_parsers(
         "--to", dest="end", required=True, metavar="YYYY-MM", help="last month to predict"
     )
     bt.add_argument(
-        "--reps", type=_positive, default=20, help="replications of each night (default 20)"
+        "--reps", type=_positive, default=40, help="replications of each night (default 40)"
     )
     bt.add_argument(
         "--sample",
@@ -165,6 +165,12 @@ def add_parsers(
         type=_positive,
         default=2,
         help="fit on at least this many months before each predicted one (default 2)",
+    )
+    bt.add_argument(
+        "--min-weapons",
+        type=_positive,
+        default=600,
+        help="and back until a group has this many weapons at risk (default 600)",
     )
     bt.add_argument(
         "--seed", type=_seed, default=2025, help="seed of routes and luck (default 2025)"
@@ -324,6 +330,7 @@ def _backtest(args: argparse.Namespace) -> int:
             sample=args.sample,
             seed=args.seed,
             train_months=args.train_months,
+            min_weapons=args.min_weapons,
             executor=executor,
             progress=lambda line: print(f"  {line}", file=sys.stderr, flush=True),
         )

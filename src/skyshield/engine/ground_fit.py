@@ -53,7 +53,7 @@ from skyshield.scenario.params import TERMINAL_ONLY, GroundParams, load_ground_p
 F64 = NDArray[np.float64]
 
 #: Nodes of the integral over the night's variation (equal-probability quantiles of the t).
-QUADRATURE_NODES = 25
+QUADRATURE_NODES = 21
 
 #: Columns of an exposure table (:func:`exposure`).
 EXPOSURE_COLUMNS = ("night", "group", "class_id", "category", "inside_km", "site", "shots")
@@ -62,14 +62,16 @@ EXPOSURE_COLUMNS = ("night", "group", "class_id", "category", "inside_km", "site
 @dataclass(frozen=True)
 class Free:
     """One free parameter: where it lives in a ``ground_defences`` mapping (each path gets the
-    same value), its bounds and its scale (``logit`` for probabilities, ``log`` for rates and
-    spreads)."""
+    same value), its bounds, its scale (``logit`` for probabilities, ``log`` for rates and
+    spreads) and the value the search starts from (fixed, so that a fit owes nothing to the
+    parameters it starts from)."""
 
     name: str
     paths: tuple[tuple[str, ...], ...]
     low: float
     high: float
     scale: str
+    start: float
 
 
 def _site_pk_paths(params: GroundParams, keys: Sequence[str]) -> tuple[tuple[str, ...], ...]:
@@ -90,20 +92,22 @@ def free_parameters(params: GroundParams) -> dict[str, tuple[Free, ...]]:
     bal = ("ballistic", "aeroballistic")
     return {
         "drones": (
-            Free("ew_loss", tuple(("ew_loss", k) for k in drone), 0.01, 0.995, "logit"),
-            Free("ew_per_100km", tuple(("ew_per_100km", k) for k in drone), 0.2, 20.0, "log"),
-            Free("area_max", tuple(("area_max", k) for k in drone), 0.01, 0.995, "logit"),
-            Free("area_per_100km", tuple(("area_per_100km", k) for k in drone), 0.2, 20.0, "log"),
-            Free("night_sd", tuple(("night_sd", k) for k in drone), 0.02, 3.0, "log"),
+            Free("ew_loss", tuple(("ew_loss", k) for k in drone), 0.01, 0.995, "logit", 0.5),
+            Free("ew_per_100km", tuple(("ew_per_100km", k) for k in drone), 0.2, 20, "log", 3.0),
+            Free("area_max", tuple(("area_max", k) for k in drone), 0.01, 0.995, "logit", 0.8),
+            Free(
+                "area_per_100km", tuple(("area_per_100km", k) for k in drone), 0.2, 20, "log", 3.0
+            ),
+            Free("night_sd", tuple(("night_sd", k) for k in drone), 0.02, 3.0, "log", 0.5),
         ),
         "cruise": (
-            Free("area_max", (("area_max", "cruise"),), 0.01, 0.995, "logit"),
-            Free("area_per_100km", (("area_per_100km", "cruise"),), 0.05, 20.0, "log"),
-            Free("night_sd", (("night_sd", "cruise"),), 0.02, 3.0, "log"),
+            Free("area_max", (("area_max", "cruise"),), 0.01, 0.995, "logit", 0.8),
+            Free("area_per_100km", (("area_per_100km", "cruise"),), 0.05, 20.0, "log", 1.0),
+            Free("night_sd", (("night_sd", "cruise"),), 0.02, 3.0, "log", 0.5),
         ),
         "ballistic": (
-            Free("site_pk", _site_pk_paths(params, bal), 0.01, 0.99, "logit"),
-            Free("night_sd", tuple(("night_sd", k) for k in bal), 0.02, 3.0, "log"),
+            Free("site_pk", _site_pk_paths(params, bal), 0.01, 0.99, "logit", 0.5),
+            Free("night_sd", tuple(("night_sd", k) for k in bal), 0.02, 3.0, "log", 0.5),
         ),
     }
 
@@ -265,6 +269,23 @@ def fate_probabilities(
     return p[0][0], p[1][0], p[2][0]
 
 
+def mean_fates(frame: pd.DataFrame, params: GroundParams, assets: Sequence[Asset]) -> pd.DataFrame:
+    """Each threat's probabilities of the three fates averaged over the night's variation
+    (the quadrature of the fit): the exposure table's ``night`` and ``group`` with ``ew``,
+    ``destroyed`` and ``through`` (fractions 0..1)."""
+    th = _Threats.of(frame)
+    p_ew, p_dead, p_thru = _probabilities(th, _arrays(th, params, assets), _nodes())
+    return pd.DataFrame(
+        {
+            "night": frame["night"].to_numpy(),
+            "group": frame["group"].to_numpy(),
+            "ew": p_ew.mean(axis=0),
+            "destroyed": p_dead.mean(axis=0),
+            "through": p_thru.mean(axis=0),
+        }
+    )
+
+
 def _probabilities(th: _Threats, a: _Arrays, z: F64) -> tuple[F64, F64, F64]:
     """(EW, destroyed, through) probabilities ``(len(z), n)`` of threats at nights ``z``."""
     shift = a.night_sd[None, :] * z[:, None]
@@ -342,6 +363,29 @@ def _from_unit(free: Free, x: float) -> float:
     return float(expit(x)) if free.scale == "logit" else float(np.exp(x))
 
 
+#: Factors applied to the starting rates of the searches (the likelihood can have more than one
+#: local maximum along the rates, which the record's nights barely tell apart).
+RATE_STARTS = (1.0, 0.3, 5.0)
+
+
+def _starts(spec: Sequence[Free]) -> list[F64]:
+    """Starting points of the searches: the parameters' starts, with every rate (a ``log``
+    parameter other than the night spread) times each factor of :data:`RATE_STARTS`."""
+    out: list[F64] = []
+    for factor in RATE_STARTS:
+        x = np.asarray(
+            [
+                _to_unit(
+                    f, f.start * factor if f.scale == "log" and f.name != "night_sd" else f.start
+                )
+                for f in spec
+            ]
+        )
+        if not any(np.array_equal(x, y) for y in out):  # a group without rates: one start
+            out.append(x)
+    return out
+
+
 def _bounds(free: Free) -> tuple[float, float]:
     return _to_unit(free, free.low), _to_unit(free, free.high)
 
@@ -413,9 +457,9 @@ def fit_group(
                 fields[name] = np.where(mask, _from_unit(f, float(v)), fields[name])
         return -_night_log_likelihood(th, _Arrays(**fields), starts, obs, z)
 
-    x0 = np.asarray([_to_unit(f, v if np.isfinite(v) else f.low) for f, v in
-                     zip(spec, start.values(), strict=True)])  # fmt: skip
-    res = minimize(objective, x0, method="L-BFGS-B", bounds=[_bounds(f) for f in spec])
+    bounds = [_bounds(f) for f in spec]
+    runs = [minimize(objective, x0, method="L-BFGS-B", bounds=bounds) for x0 in _starts(spec)]
+    res = min(runs, key=lambda r: float(r.fun))
     values = {f.name: _from_unit(f, float(v)) for f, v in zip(spec, res.x, strict=True)}
     fit = GroupFit(
         group,
@@ -488,6 +532,7 @@ __all__ = [
     "fit_ground",
     "fit_group",
     "free_parameters",
+    "mean_fates",
     "merged",
     "overrides_of",
 ]

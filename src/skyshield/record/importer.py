@@ -511,7 +511,7 @@ def name_warnings(
     models: Mapping[str, tuple[int, float]], places: Mapping[str, int]
 ) -> tuple[str, ...]:
     """Warning lines for names the tables did not know: ``models`` maps a model string to
-    (rows, weapons launched), ``places`` a launch place to rows.
+    (rows, weapons launched), ``places`` a launch place to the rows naming it.
 
     Such rows are kept: a model that maps to no class keeps ``class_key`` "" (raids do not fly
     it and say so), a launch place that maps to no area is listed in the row's
@@ -533,8 +533,8 @@ def name_warnings(
         names = ", ".join(repr(k) for k in list(places)[:5])
         more = " ..." if len(places) > 5 else ""
         out.append(
-            f"{len(places)} launch place(s) unknown to the gazetteer ({sum(places.values())}"
-            f" mentions; kept, the raid falls back to a direction area): {names}{more};"
+            f"{len(places)} launch place(s) unknown to the gazetteer (in {sum(places.values())}"
+            f" rows; kept, the raid falls back to a direction area): {names}{more};"
             " map them in an aliases file (--aliases)"
         )
     return tuple(out)
@@ -549,7 +549,7 @@ def row_warnings(rows: pd.DataFrame) -> tuple[str, ...]:
         models[model.strip()] = (r + 1, w + float(launched))
     places: Counter[str] = Counter()
     for names in rows["launch_places_unmapped"]:
-        places.update(names if names is not None else [])
+        places.update(set(names) if names is not None else set())
     return name_warnings(models, dict(places))
 
 

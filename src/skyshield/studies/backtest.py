@@ -33,6 +33,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
+from scipy.stats import t as student_t
 
 from skyshield.engine.api import build_world
 from skyshield.engine.ground import NIGHT_DF, assign_sites, defended_sites
@@ -69,9 +71,10 @@ SIZE_BINS = (0, 50, 100, 200, 400, 100_000)
 #: Months of the record before the predicted one over which the drift is measured.
 DRIFT_MONTHS = 6
 
-#: Variance of the night's variation per unit of ``night_sd`` (Student's t with NIGHT_DF
-#: degrees of freedom), to add the drift's variance to it.
-NIGHT_VARIANCE = NIGHT_DF / (NIGHT_DF - 2.0)
+#: Interquartile range of the night's variation per unit of ``night_sd`` (Student's t with
+#: NIGHT_DF degrees of freedom) over a standard normal's: the drift (normal) is added to the
+#: night spread matching the central spread, which the t's tails do not dominate.
+NIGHT_IQR_RATIO = float(student_t.ppf(0.75, NIGHT_DF) / norm.ppf(0.75))
 
 #: Progress callback: a line of text.
 Progress = Callable[[str], None]
@@ -149,7 +152,7 @@ def _seed(base: int, night: dt.date, rep: int) -> int:
     return int(np.random.SeedSequence([base, night.toordinal(), rep]).generate_state(1)[0])
 
 
-def _observations(rows: pd.DataFrame) -> pd.DataFrame:
+def record_observations(rows: pd.DataFrame) -> pd.DataFrame:
     """The record's counts per night and group (:data:`OBSERVATION_COLUMNS` and more)."""
     table = got_through_table(row_outcomes(rows), by="night", keys=GROUPS)
     table = table.rename(columns={"period": "night", "key": "group"})
@@ -157,14 +160,14 @@ def _observations(rows: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def _nights_with_launches(rows: pd.DataFrame) -> dict[dt.date, float]:
+def nights_with_launches(rows: pd.DataFrame) -> dict[dt.date, float]:
     """Nights with mapped launches and the weapons launched on each."""
     sel = rows[(rows["launched"] > 0) & (rows["class_key"].astype(str) != "")]
     sel = sel[sel["night"].notna()]
     return {d: float(v) for d, v in sel.groupby("night")["launched"].sum().items()}
 
 
-def _training_months(
+def training_months(
     month: dt.date,
     group: str,
     obs: pd.DataFrame,
@@ -223,7 +226,7 @@ def _groups_of(night: Night, group_index: np.ndarray, ls: LoadedScenario) -> np.
     return np.asarray([groups[str(k)] for k in keys[group_index]], dtype=object)
 
 
-def _exposures(
+def fly_exposures(
     ls: LoadedScenario,
     rows: pd.DataFrame,
     nights: Sequence[dt.date],
@@ -326,11 +329,11 @@ def run_backtest(
     rows: pd.DataFrame,
     months: Sequence[dt.date],
     *,
-    replications: int = 20,
+    replications: int = 40,
     sample: int | None = None,
     seed: int = 2025,
     train_months: int = 2,
-    min_weapons: float = 150.0,
+    min_weapons: float = 600.0,
     base: GroundParams | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
@@ -355,8 +358,8 @@ def run_backtest(
         raise InputError([Problem("--sample", "", "expected at least 1 night per month")])
     say = progress or (lambda _: None)
     base = base if base is not None else scenario.ground_params
-    obs = _observations(rows)
-    launched = _nights_with_launches(rows)
+    obs = record_observations(rows)
+    launched = nights_with_launches(rows)
     rng = np.random.default_rng(np.random.SeedSequence([seed, 1]))
     problems = []
     for m in months:
@@ -373,14 +376,14 @@ def run_backtest(
     ctx = raid_context(scenario)
     fit_rows, fate_parts, shot_parts = [], [], []
     for m in months:
-        windows = {g: _training_months(m, g, obs, train_months, min_weapons) for g in GROUPS}
+        windows = {g: training_months(m, g, obs, train_months, min_weapons) for g in GROUPS}
         needed = sorted(
             {d for d in launched if d.replace(day=1) in {w for ws in windows.values() for w in ws}}
         )
         missing = [d for d in needed if d not in exposures]
         if missing:
             say(f"{m:%Y-%m}: flying {len(missing)} training nights")
-            table = _exposures(scenario, rows, missing, base, seed)
+            table = fly_exposures(scenario, rows, missing, base, seed)
             for d, part in table.groupby("night"):
                 exposures[d] = part
         fits: dict[str, GroundFit] = {}
@@ -400,7 +403,7 @@ def run_backtest(
             overrides = deep_merge(overrides, fits[g].overrides)
             sd = fits[g].groups[g].values["night_sd"]
             tau = drift_sd(obs, g, m, DRIFT_MONTHS)
-            spread = float(np.sqrt(sd**2 + tau**2 / NIGHT_VARIANCE))
+            spread = float(np.sqrt(sd**2 + (tau / NIGHT_IQR_RATIO) ** 2))
             note = f"the night spread fitted ({sd:.3f}) with the month-to-month drift ({tau:.3f})"
             overrides = deep_merge(overrides, overrides_of({g: {"night_sd": spread}}, base, note))
             for name, value in (("drift_sd", tau), ("predictive_night_sd", spread)):
@@ -643,11 +646,15 @@ def plot_pit(result: BacktestResult, path: Path, bins: int = 10) -> Path:
 __all__ = [
     "INTERVAL",
     "BacktestResult",
+    "fly_exposures",
     "month_range",
+    "nights_with_launches",
     "plot_monthly_shares",
     "plot_pit",
     "predict_night",
     "randomised_pit",
+    "record_observations",
     "run_backtest",
     "stratified_sample",
+    "training_months",
 ]
