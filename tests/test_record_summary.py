@@ -54,9 +54,7 @@ COUNTS = SUMMARY_COLUMNS[3 : SUMMARY_COLUMNS.index("destroyed_rate") + 1]
 
 
 def records(table: pd.DataFrame) -> dict[tuple[dt.date, str], dict[str, float]]:
-    return {
-        (r["period"], r["class_key"]): {c: r[c] for c in COUNTS} for _, r in table.iterrows()
-    }
+    return {(r["period"], r["class_key"]): {c: r[c] for c in COUNTS} for _, r in table.iterrows()}
 
 
 def test_monthly_by_hand(rows: pd.DataFrame) -> None:
