@@ -200,3 +200,43 @@ def test_scenario_uses_its_raid_file(tmp_path: Path, capsys: pytest.CaptureFixtu
         == 0
     )
     assert "night 2025-06-08: 503 weapons" in capsys.readouterr().out
+
+
+def test_imports_are_listed_chosen_and_dropped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two imports: the newest is in use; `record use` picks the older one (summary says so);
+    `record drop` of the one in use goes back to the newest left, and of the last one to the
+    shipped snapshot."""
+    store = tmp_path / "s.duckdb"
+    older = tmp_path / "older.csv"
+    text = SNAPSHOT.read_text(encoding="utf-8").splitlines(keepends=True)
+    older.write_text("".join(text[:-40]), encoding="utf-8")  # the snapshot less its last rows
+    for f in (older, SNAPSHOT):
+        assert main(["record", "import", str(f), "--store", str(store)]) == 0
+    capsys.readouterr()
+    assert main(["record", "imports", "--store", str(store)]) == 0
+    listing = capsys.readouterr().out.splitlines()
+    in_use = [line for line in listing if line.rstrip().endswith("in use")]
+    assert len(in_use) == 1 and "missile_attacks_daily.csv" in in_use[0]
+    older_id = next(line.split()[0] for line in listing if "older.csv" in line)
+    assert main(["record", "use", older_id[:8], "--store", str(store)]) == 0
+    assert f"the record in use is now import {older_id}" in capsys.readouterr().out
+    assert main(["record", "summary", "--store", str(store)]) == 0
+    assert "older.csv" in capsys.readouterr().out
+    assert main(["record", "drop", older_id, "--store", str(store)]) == 0
+    out = capsys.readouterr().out
+    assert f"dropped import {older_id}" in out and "is in use" in out
+    newest = store_counts(store)
+    assert newest == (1, 2617)
+    assert main(["record", "drop", "abcdef", "--store", str(store)]) == 2
+    assert "abcdef" in capsys.readouterr().err
+    only = next(line.split()[0] for line in _listing(store, capsys) if "in use" in line)
+    assert main(["record", "drop", only, "--store", str(store)]) == 0
+    assert "commands use the shipped snapshot" in capsys.readouterr().out
+
+
+def _listing(store: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    capsys.readouterr()
+    assert main(["record", "imports", "--store", str(store)]) == 0
+    return capsys.readouterr().out.splitlines()

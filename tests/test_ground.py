@@ -3,9 +3,9 @@ raid, determinism and common random numbers, a seeded check of the attrition pro
 the parameters' loading and checks.
 
 Hand-computed cases replay the documented draw order of ``draw_ground`` on a fresh generator
-of the same seed: uniforms (EW lost?), uniforms (where), standard exponentials (area distance),
-the terminal uniforms (a block of ``MAX_SHOTS_PER_THREAT`` rows), then uniforms (killable by
-area defences?).
+of the same seed: uniforms (susceptible to EW?), uniforms (EW distance), standard exponentials
+(area distance), the terminal uniforms (a block of ``MAX_SHOTS_PER_THREAT`` rows), uniforms
+(killable by area defences?), then one Student's t (the night's variation).
 """
 
 from __future__ import annotations
@@ -18,16 +18,21 @@ import numpy as np
 import pytest
 import shapely
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from numpy.typing import NDArray
 
 from skyshield.engine.ground import (
+    NIGHT_DF,
     GroundDraws,
     Legs,
+    defended_sites,
     draw_ground,
     ground_fate_time,
     inside_pieces,
     per_threat,
     resolve_terminal,
+    shifted,
 )
 from skyshield.errors import InputError
 from skyshield.geo import Projection
@@ -36,6 +41,7 @@ from skyshield.scenario import Asset, LoadedScenario, load_scenario
 from skyshield.scenario.params import (
     MAX_SHOTS_PER_THREAT,
     OVERRIDE_NOTE,
+    AirDefenceSite,
     GroundParams,
     ParamsError,
     TerminalDefence,
@@ -55,19 +61,21 @@ def params(
     area: dict[str, float] | None = None,
     sites: dict[str, TerminalDefence] | None = None,
     kinds: dict[str, TerminalDefence] | None = None,
-    ew_from: float = 0.4,
-    ew_to: float = 0.95,
+    ew_rate: dict[str, float] | None = None,
     area_max: dict[str, float] | None = None,
+    night_sd: dict[str, float] | None = None,
+    air: dict[str, AirDefenceSite] | None = None,
 ) -> GroundParams:
     """Parameters built directly (not from the catalog file)."""
     return GroundParams(
-        ew_from=ew_from,
-        ew_to=ew_to,
         ew_loss=ew_loss or {},
+        ew_per_100km=ew_rate or {},
         area_per_100km=area or {},
         area_max=area_max or {},
+        night_sd=night_sd or {},
         terminal_kinds=kinds or {},
         terminal_sites=sites or {},
+        air_defence_sites=air or {},
         sources=NOTES,
     )
 
@@ -117,18 +125,20 @@ def make_threats(
 
 
 def replay_draws(seed: int, n: int) -> tuple[F64, F64, F64]:
-    """The first three draws of ``draw_ground`` (EW lost?, where, area distance at rate 1/km)."""
+    """The first three draws of ``draw_ground`` (EW susceptible?, EW distance uniforms, area
+    distance at rate 1/km)."""
     rng = np.random.default_rng(seed)
     return rng.random(n), rng.random(n), rng.standard_exponential(n)
 
 
-def replay_all(seed: int, n: int) -> tuple[F64, F64, np.random.Generator]:
-    """The terminal block ``(MAX_SHOTS_PER_THREAT, n)`` and the killable uniforms (the last
-    draws of ``draw_ground``), and the generator after them."""
+def replay_all(seed: int, n: int) -> tuple[F64, F64, float, np.random.Generator]:
+    """The terminal block ``(MAX_SHOTS_PER_THREAT, n)``, the killable uniforms and the night's
+    ``z`` (the last draws of ``draw_ground``), and the generator after them."""
     rng = np.random.default_rng(seed)
     rng.random(n), rng.random(n), rng.standard_exponential(n)
     block = rng.random((MAX_SHOTS_PER_THREAT, n))
-    return block, rng.random(n), rng
+    killable = rng.random(n)
+    return block, killable, float(rng.standard_t(NIGHT_DF)), rng
 
 
 # ----------------------------------------------------------------------------- area attrition
@@ -214,7 +224,7 @@ def test_only_killable_threats_die_by_hand_and_class_key_wins() -> None:
     p = params(area={"drone": rate, "cruise": rate}, area_max=cap)
     d = draw_ground(th, BIG_BOX, p, np.random.default_rng(21))
     _, _, e = replay_draws(21, n)
-    _, u_killable, _ = replay_all(21, n)
+    _, u_killable, _, _ = replay_all(21, n)
     dist = e / (rate / 100.0)
     killable = u_killable < np.repeat([0.4, 0.7], n // 2)
     killed = killable & (dist < 300.0)
@@ -235,7 +245,7 @@ def test_saturating_probability_within_3_standard_errors() -> None:
         assert abs(got.mean() - want) < 3.0 * math.sqrt(want * (1.0 - want) / n)
 
 
-def test_killable_uniforms_are_drawn_last_whatever_max_shots() -> None:
+def test_later_draws_do_not_move_whatever_max_shots() -> None:
     n = 300
     th = make_threats([[(0.0, 0.0), (300.0, 0.0)]] * n)
     area, cap = {"drone": 0.5}, {"drone": 0.5}
@@ -244,14 +254,14 @@ def test_killable_uniforms_are_drawn_last_whatever_max_shots() -> None:
     rng_two, rng_five = np.random.default_rng(17), np.random.default_rng(17)
     a = draw_ground(th, BIG_BOX, two, rng_two)
     b = draw_ground(th, BIG_BOX, five, rng_five)
-    block, u_killable, after = replay_all(17, n)
+    block, u_killable, _, after = replay_all(17, n)
     np.testing.assert_array_equal(a.u_terminal, block[:2].T)
     np.testing.assert_array_equal(b.u_terminal, block[:5].T)
     # the same killable threats, so the same area kills, with two shots or five
     np.testing.assert_array_equal(a.t_area_s, b.t_area_s)
     _, _, e = replay_draws(17, n)
     np.testing.assert_array_equal(np.isfinite(a.t_area_s), (u_killable < 0.5) & (e / 0.005 < 300))
-    # nothing is drawn after the killable uniforms, whatever max_shots
+    # nothing is drawn after the night's variation, whatever max_shots
     assert rng_two.random() == rng_five.random() == after.random()
 
 
@@ -284,19 +294,37 @@ def test_inside_pieces_agree_with_shapely_intersection(ctx: RaidContext, ref: Th
 # ----------------------------------------------------------------------------- electronic warfare
 
 
-def test_ew_point_lies_within_the_fraction_bounds_by_hand() -> None:
-    n = 400  # L-shaped route 100 + 100 km, all lost to EW
+def test_ew_loss_distance_inside_by_hand() -> None:
+    # L-shaped route 100 + 100 km; free Ukraine is x >= 50: 150 km inside; all susceptible
+    region = shapely.box(50.0, -500.0, 500.0, 500.0)
+    n, rate = 400, 1.0  # per 100 km: mean loss distance 100 km
     th = make_threats([[(0.0, 0.0), (100.0, 0.0), (100.0, 100.0)]] * n, launch_s=[60.0] * n)
-    p = params(ew_loss={"drone": 1.0}, ew_from=0.4, ew_to=0.95)
-    d = draw_ground(th, BIG_BOX, p, np.random.default_rng(9))
+    p = params(ew_loss={"drone": 1.0}, ew_rate={"drone": rate})
+    d = draw_ground(th, region, p, np.random.default_rng(9))
     _, u_where, _ = replay_draws(9, n)
-    along = np.where(d.y_ew_km > 0, 100.0 + d.y_ew_km, d.x_ew_km)
-    frac = along / 200.0
-    assert frac.min() >= 0.4 and frac.max() <= 0.95
-    np.testing.assert_allclose(frac, 0.4 + u_where * 0.55, atol=1e-12)
-    np.testing.assert_allclose(d.t_ew_s, 60.0 + along / 150.0 * 3600.0)
-    on_route = (np.abs(d.y_ew_km) < 1e-9) | (np.abs(d.x_ew_km - 100.0) < 1e-9)
-    assert on_route.all()
+    dist = -np.log1p(-u_where) / (rate / 100.0)
+    lost = dist < 150.0
+    assert 0 < lost.sum() < n
+    np.testing.assert_array_equal(np.isfinite(d.t_ew_s), lost)
+    along = 50.0 + dist[lost]  # from the launch: 50 km outside, then the distance inside
+    np.testing.assert_allclose(d.t_ew_s[lost], 60.0 + along / 150.0 * 3600.0)
+    x = np.where(along <= 100.0, along, 100.0)
+    y = np.where(along <= 100.0, 0.0, along - 100.0)
+    np.testing.assert_allclose(d.x_ew_km[lost], x, atol=1e-9)
+    np.testing.assert_allclose(d.y_ew_km[lost], y, atol=1e-9)
+    np.testing.assert_allclose(d.inside_km, 150.0)
+
+
+def test_ew_probability_saturates_within_3_standard_errors() -> None:
+    n, rate, cap = 4000, 1.0, 0.7
+    short, long = 60.0, 3000.0
+    th = make_threats([[(0.0, 0.0), (short, 0.0)]] * n + [[(0.0, 0.0), (long, 0.0)]] * n)
+    p = params(ew_loss={"drone": cap}, ew_rate={"drone": rate})
+    d = draw_ground(th, BIG_BOX, p, np.random.default_rng(33))
+    lost = np.isfinite(d.t_ew_s)
+    for got, length in ((lost[:n], short), (lost[n:], long)):
+        want = cap * (1.0 - math.exp(-rate / 100.0 * length))
+        assert abs(got.mean() - want) < 3.0 * math.sqrt(want * (1.0 - want) / n)
 
 
 def test_ew_loss_probability_per_class_and_category() -> None:
@@ -306,11 +334,21 @@ def test_ew_loss_probability_per_class_and_category() -> None:
         category=["drone"] * (n // 2) + ["cruise"] * (n // 2),
         class_id=["shahed-136"] * (n // 2) + ["kh-101"] * (n // 2),
     )
-    p = params(ew_loss={"drone": 0.6, "cruise": 0.9, "kh-101": 0.1})
+    p = params(
+        ew_loss={"drone": 0.6, "cruise": 0.9, "kh-101": 0.1},
+        ew_rate={"drone": 1000.0, "cruise": 1000.0},
+    )
     d = draw_ground(th, BIG_BOX, p, np.random.default_rng(4))
-    u_lost, _, _ = replay_draws(4, n)
-    want = u_lost < np.repeat([0.6, 0.1], n // 2)  # the class key wins over its category
+    u_lost, u_where, _ = replay_draws(4, n)
+    within = -np.log1p(-u_where) / 10.0 < 100.0
+    want = (u_lost < np.repeat([0.6, 0.1], n // 2)) & within  # the class key wins
     np.testing.assert_array_equal(np.isfinite(d.t_ew_s), want)
+
+
+def test_without_an_ew_rate_nothing_is_lost_to_ew() -> None:
+    th = make_threats([[(0.0, 0.0), (300.0, 0.0)]] * 50)
+    d = draw_ground(th, BIG_BOX, params(ew_loss={"drone": 1.0}), np.random.default_rng(1))
+    assert np.all(np.isinf(d.t_ew_s))
 
 
 def test_ballistic_untouched_by_ew_and_area() -> None:
@@ -319,7 +357,7 @@ def test_ballistic_untouched_by_ew_and_area() -> None:
         category=["drone", "ballistic", "aeroballistic"],
         class_id=["shahed-136", "iskander-m", "kinzhal"],
     )
-    p = params(ew_loss={"drone": 1.0}, area={"drone": 1000.0})
+    p = params(ew_loss={"drone": 1.0}, ew_rate={"drone": 5.0}, area={"drone": 1000.0})
     d = draw_ground(th, BIG_BOX, p, np.random.default_rng(0))
     fate = ground_fate_time(d)
     assert np.isfinite(fate.t_s[0])
@@ -375,11 +413,9 @@ def test_invariants_on_the_reference_raid(ctx: RaidContext, ref: Threats) -> Non
             assert np.interp(t[k], ref.t_s[sl], ref.y_km[sl]) == pytest.approx(y[k], abs=1e-6)
     near = ctx.free_ukraine_km.buffer(1e-6)
     assert shapely.intersects_xy(near, d.x_area_km[area], d.y_area_km[area]).all()
-    # EW points lie between the fraction bounds of the route length
+    # EW points lie over free Ukraine too
+    assert shapely.intersects_xy(near, d.x_ew_km[ew], d.y_ew_km[ew]).all()
     legs = Legs.of(ref)
-    i = np.flatnonzero(ew)
-    frac = (d.t_ew_s[i] - launch[i]) / (arrival[i] - launch[i])  # constant speed per route
-    assert frac.min() >= p.ew_from - 1e-9 and frac.max() <= p.ew_to + 1e-9
     assert np.all(d.inside_km <= legs.path_km() + 1e-9)
 
     # terminal: only live threats, at most shots_per_threat, magazines respected
@@ -505,32 +541,130 @@ def test_terminal_range_pk_and_nearest_site() -> None:
     assert not r.killed.any() and r.magazine == {}
 
 
+def air_site(lonlat: tuple[float, float], pk: dict[str, float], magazine: int) -> AirDefenceSite:
+    notes = {f: "assumption: test" for f in AirDefenceSite.noted_fields}
+    return AirDefenceSite(
+        position=lonlat, range_km=30.0, pk=pk, shots_per_threat=2, magazine=magazine,
+        sources=notes,
+    )  # fmt: skip
+
+
+def test_air_defence_sites_engage_what_their_pk_names() -> None:
+    kx, ky = PROJ.point_km(KYIV.position)
+    far = (kx + 300.0, ky)
+    paths = [[(kx, ky - 100.0), (kx, ky)], [(kx, ky - 100.0), (kx + 10.0, ky)],
+             [(kx, ky - 100.0), (kx, ky)], [(far[0], far[1] - 100.0), far]]  # fmt: skip
+    th = make_threats(
+        paths,
+        category=["ballistic", "aeroballistic", "drone", "ballistic"],
+        class_id=["iskander-m", "kinzhal", "shahed-136", "iskander-m"],
+        launch_s=[0.0, 10.0, 20.0, 30.0],
+    )
+    patriot = air_site(KYIV.position, {"ballistic": 0.6, "aeroballistic": 0.6}, 3)
+    p = params(sites={"kyiv": site(40.0, {"drone": 0.5}, 2, 100)}, air={"patriot": patriot})
+    u = [[0.7, 0.1], [0.1, 0.9], [0.1, 0.1], [0.1, 0.1]]
+    r = resolve_terminal(th, np.ones(4, bool), [KYIV], PROJ, p, draws_with(u))
+    # the drone goes to the asset's defence (the Patriot has no Pk against it); the far
+    # Iskander meets nothing; the Patriot's three shots: two at the first, one at the second
+    assert list(r.site) == ["patriot", "patriot", "kyiv", ""]
+    assert list(r.shots) == [2, 1, 1, 0] and list(r.killed) == [True, True, True, False]
+    assert r.magazine_used == {"kyiv": 1, "patriot": 3}
+    with pytest.raises(ValueError, match="also asset ids"):
+        defended_sites([KYIV], params(air={"kyiv": patriot}))
+
+
+def test_night_variation_shifts_every_layer_by_hand() -> None:
+    n, sd = 2000, 0.8
+    th = make_threats([[(0.0, 0.0), (300.0, 0.0)]] * n)
+    base = {"ew_loss": {"drone": 0.3}, "ew_rate": {"drone": 2.0}, "area": {"drone": 1.0}}
+    p = params(**base, area_max={"drone": 0.4}, night_sd={"drone": sd})
+    d = draw_ground(th, BIG_BOX, p, np.random.default_rng(12))
+    u_lost, u_where, e = replay_draws(12, n)
+    _, u_killable, z, _ = replay_all(12, n)
+    assert abs(z) > 0.05
+    odds = sd * z
+    susceptible = u_lost < 1.0 / (1.0 + np.exp(-(np.log(0.3 / 0.7) + odds)))
+    killable = u_killable < 1.0 / (1.0 + np.exp(-(np.log(0.4 / 0.6) + odds)))
+    d_ew = np.where(susceptible, -np.log1p(-u_where) / 0.02, np.inf)
+    d_area = np.where(killable, e / 0.01, np.inf)
+    np.testing.assert_array_equal(np.isfinite(d.t_ew_s), d_ew < 300.0)
+    np.testing.assert_array_equal(np.isfinite(d.t_area_s), d_area < 300.0)
+    np.testing.assert_allclose(d.shift(), odds)
+    # without a spread the night is ignored: the same as the mean night
+    flat = draw_ground(
+        th, BIG_BOX, params(**base, area_max={"drone": 0.4}), np.random.default_rng(12)
+    )
+    np.testing.assert_array_equal(np.isfinite(flat.t_ew_s), d_ew_at(u_lost, u_where, 0.3) < 300.0)
+    np.testing.assert_array_equal(flat.shift(), 0.0)
+
+
+def test_night_shift_moves_the_terminal_pk_by_hand() -> None:
+    kx, ky = PROJ.point_km(KYIV.position)
+    two = towards((kx, ky), 2, [100.0, 200.0])
+    p = params(sites={"kyiv": site(40.0, {"drone": 0.5}, 1, 10)})
+    u = [[0.6], [0.4]]  # Pk 0.5 shifted by +1 is 0.731, by -1 0.269
+    flat = resolve_terminal(two, np.ones(2, bool), [KYIV], PROJ, p, draws_with(u))
+    assert list(flat.killed) == [False, True]
+    for shift, want in ((1.0, [True, True]), (-1.0, [False, False])):
+        d = GroundDraws(**{**draws_with(u).__dict__, "night_shift": np.full(2, shift)})
+        r = resolve_terminal(two, np.ones(2, bool), [KYIV], PROJ, p, d)
+        assert list(r.killed) == want
+
+
+def d_ew_at(u_lost: F64, u_where: F64, cap: float) -> F64:
+    return np.where(u_lost < cap, -np.log1p(-u_where) / 0.02, np.inf)
+
+
+@given(
+    p=st.floats(0.0, 1.0),
+    a=st.floats(-6.0, 6.0),
+    b=st.floats(-6.0, 6.0),
+)
+def test_shifted_stays_a_probability_keeps_0_and_1_and_is_monotone(
+    p: float, a: float, b: float
+) -> None:
+    lo, hi = sorted((a, b))
+    x = shifted(np.array([p, p]), np.array([lo, hi]))
+    assert 0.0 <= x[0] <= x[1] <= 1.0
+    if p in (0.0, 1.0):
+        assert x[0] == x[1] == p
+    assert shifted(np.array([p]), np.array([0.0]))[0] == pytest.approx(p)
+
+
 # ----------------------------------------------------------------------------- parameters
 
 
 def test_shipped_parameters_load_and_are_noted() -> None:
     p = load_ground_params()
-    assert 0 <= p.ew_from <= p.ew_to <= 1
     assert set(p.sources) >= set(GroundParams.noted_fields)
     specs = [*p.terminal_kinds.values(), *p.terminal_sites.values()]
     assert specs and all(set(s.sources) >= set(TerminalDefence.noted_fields) for s in specs)
-    notes = [*p.sources.values(), *(n for s in specs for n in s.sources.values())]
+    air = list(p.air_defence_sites.values())
+    assert air and all(set(s.sources) >= set(AirDefenceSite.noted_fields) for s in air)
+    notes = [*p.sources.values(), *(n for s in [*specs, *air] for n in s.sources.values())]
     assert all(n.startswith(("source:", "assumption:")) for n in notes)
     for c in ("ballistic", "aeroballistic", "iskander-m", "kinzhal"):
         assert p.ew_loss.get(c, 0) == 0 and p.area_per_100km.get(c, 0) == 0
-    assert p.terminal_sites["kyiv"].pk["ballistic"] > 0
+        assert p.ew_per_100km.get(c, 0) == 0
+    # ballistic missiles are intercepted by the air-defence sites, not by asset sites
+    assert all(s.pk.get("ballistic", 0) > 0 for s in air)
+    assert all(s.pk.get("ballistic", 0) == 0 for s in specs)
 
 
 def test_overrides_merge_key_by_key_and_get_a_note() -> None:
     base = load_ground_params()
     p = load_ground_params({"ew_loss": {"drone": 0.3}, "terminal_kinds": {"city": {"magazine": 7}}})
     assert p.ew_loss["drone"] == 0.3 and p.ew_loss["cruise"] == base.ew_loss["cruise"]
-    assert p.sources["ew_loss"] == OVERRIDE_NOTE and p.sources["ew_to"] == base.sources["ew_to"]
+    assert p.sources["ew_loss"] == OVERRIDE_NOTE
+    assert p.sources["ew_per_100km"] == base.sources["ew_per_100km"]
     city = p.terminal_kinds["city"]
     assert city.magazine == 7 and city.range_km == base.terminal_kinds["city"].range_km
     assert city.sources["magazine"] == OVERRIDE_NOTE
-    own = load_ground_params({"ew_to": 0.9, "sources": {"ew_to": "assumption: my report"}})
-    assert own.ew_to == 0.9 and own.sources["ew_to"] == "assumption: my report"
+    own = load_ground_params(
+        {"ew_per_100km": {"drone": 0.9}, "sources": {"ew_per_100km": "assumption: my report"}}
+    )
+    assert own.ew_per_100km["drone"] == 0.9
+    assert own.sources["ew_per_100km"] == "assumption: my report"
     assert load_ground_params(None) == base == load_ground_params({})
 
 
@@ -543,7 +677,10 @@ def test_overrides_merge_key_by_key_and_get_a_note() -> None:
         ({"area_max": {"drone": 1.5}}, "ground_defences.area_max.drone", "less than or equal"),
         ({"area_max": {"shahed": 0.5}}, "ground_defences.area_max", "shahed"),
         ({"bogus": 1}, "ground_defences.bogus", "unknown field"),
-        ({"ew_from": 0.9, "ew_to": 0.5}, "ground_defences", "must not exceed"),
+        ({"ew_per_100km": {"kinzhal": 1.0}}, "ground_defences.ew_per_100km", "only terminal"),
+        ({"night_sd": {"drone": 9.0}}, "ground_defences.night_sd.drone", "less than or equal"),
+        ({"air_defence_sites": {"p": {"range_km": 30}}}, "ground_defences.air_defence_sites.p.position", "required"),
+        ({"air_defence_sites": {"patriot-kyiv": {"position": [30.5, 95.0]}}}, "ground_defences.air_defence_sites.patriot-kyiv.position", "lon, lat"),
         ({"terminal_sites": {"lviv": {"range_km": 10}}}, "ground_defences.terminal_sites.lviv.pk", "required"),
         ({"terminal_kinds": {"city": {"shots_per_threat": 0}}}, "ground_defences.terminal_kinds.city.shots_per_threat", "greater"),
         ({"terminal_kinds": {"city": {"pk": {"drone": "high"}}}}, "ground_defences.terminal_kinds.city.pk.drone", "number"),

@@ -49,11 +49,12 @@ def rows(tmp_path_factory: pytest.TempPathFactory) -> pd.DataFrame:
     return read_record(path).rows
 
 
+#: The summary's counts and the destroyed rate (the measure's columns follow them).
+COUNTS = SUMMARY_COLUMNS[3 : SUMMARY_COLUMNS.index("destroyed_rate") + 1]
+
+
 def records(table: pd.DataFrame) -> dict[tuple[dt.date, str], dict[str, float]]:
-    return {
-        (r["period"], r["class_key"]): {c: r[c] for c in SUMMARY_COLUMNS[3:]}
-        for _, r in table.iterrows()
-    }
+    return {(r["period"], r["class_key"]): {c: r[c] for c in COUNTS} for _, r in table.iterrows()}
 
 
 def test_monthly_by_hand(rows: pd.DataFrame) -> None:

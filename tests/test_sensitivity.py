@@ -57,7 +57,7 @@ def test_wildcards_expand_to_the_values_that_exist(small: LoadedScenario) -> Non
     # engine and ground values as the engine uses them (catalog defaults under the scenario's)
     assert dict(expand(tree, "engine.c2_cycle_s")) == {("engine", "c2_cycle_s"): 20}
     assert dict(expand(tree, "ground_defences.ew_loss.drone")) == {
-        ("ground_defences", "ew_loss", "drone"): 0.65
+        ("ground_defences", "ew_loss", "drone"): 0.39
     }
     assert dict(expand(tree, "coalition.total_aircraft")) == {("coalition", "total_aircraft"): 18}
 

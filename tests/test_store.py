@@ -67,13 +67,16 @@ def test_an_older_store_is_upgraded_keeping_its_runs_and_imports(
     assert store.imports()["legacy"].tolist() == [True]
 
 
-def test_an_upgraded_run_reproduces_its_numbers(
+def test_an_upgraded_run_is_rerun_and_names_the_version_that_made_it(
     old_store: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """A 0.1.0 run reruns from the upgraded store; the ground layer was recalibrated since, so
+    its numbers differ, and the rerun says which version made the run instead of hiding it."""
     run_id = str(Store(old_store).runs()["run_id"].iloc[0])
-    assert main(["runs", "rerun", run_id, "--store", str(old_store)]) == 0
+    assert main(["runs", "rerun", run_id, "--store", str(old_store)]) == 1
     out = capsys.readouterr().out
-    assert "the same numbers" in out
+    assert f"rerun of {run_id}: 3 replications; DIFFERENT numbers" in out
+    assert "made by skyshield 0.1.0" in out and "numbers differ where the model changed" in out
     # metrics added since 0.1.0 (the night's length, the reconciliation of kills) are named as
     # not stored by the run's version, never called different
     assert "were not compared" in out and "marginal.stopped_anyway" in out

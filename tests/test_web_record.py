@@ -76,18 +76,18 @@ def test_columns_the_summary_adds_are_shown(api, monkeypatch: pytest.MonkeyPatch
 
     def with_more(rows: pd.DataFrame, start=None, end=None, by="month"):  # type: ignore[no-untyped-def]
         out = summarise(rows, start, end, by=by)
-        out.insert(6, "still_attacking", out["launched"] - out["destroyed"])
+        out.insert(6, "not_destroyed", out["launched"] - out["destroyed"])
         return out
 
     monkeypatch.setattr(record_view, "summarise", with_more)
     got = api.get("/api/record/summary?start=2024-01-01&end=2024-01-31&by=week").json()
     kinds = {c["name"]: c["kind"] for c in got["columns"]}
-    assert kinds["still_attacking"] == "count"
-    assert got["data"]["still_attacking"] == pytest.approx(
+    assert kinds["not_destroyed"] == "count"
+    assert got["data"]["not_destroyed"] == pytest.approx(
         [a - b for a, b in zip(got["data"]["launched"], got["data"]["destroyed"], strict=True)]
     )
     nights = api.get("/api/record/nights?start=2024-01-01&end=2024-01-31&top=3").json()
-    assert {"night", "launched", "still_attacking", "classes"} <= {
+    assert {"night", "launched", "not_destroyed", "classes"} <= {
         c["name"] for c in nights["columns"]
     }
 

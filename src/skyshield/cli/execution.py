@@ -111,10 +111,10 @@ def add_record_arg(p: argparse.ArgumentParser) -> None:
 
 def record_of(args: argparse.Namespace) -> RecordChoice | None:
     """The record ``--record`` names (read now), or None: the studies then use the store's."""
-    from skyshield.runs.records import record_from_csv
+    from skyshield.runs.records import aliases_from_env, record_from_csv
 
     path = getattr(args, "record", None)
-    return record_from_csv(path) if path is not None else None
+    return record_from_csv(path, aliases_from_env()) if path is not None else None
 
 
 def lazy_record_of(args: argparse.Namespace) -> Callable[[], RecordChoice]:

@@ -128,6 +128,11 @@ def run(args: argparse.Namespace) -> int:
             parts.append(f"fates differ in replications {result.fates_differ[:8]}")
         verdict = "DIFFERENT numbers (" + "; ".join(parts) + ")"
     print(f"rerun of {args.run_id}: {result.replications} replications; {verdict}")
+    if result.made_by != result.now:
+        print(
+            f"  the run was made by skyshield {result.made_by}, this is {result.now}: numbers"
+            " differ where the model changed between them (CHANGELOG.md)"
+        )
     if result.metrics_new:
         print(
             f"  {len(result.metrics_new)} metrics this version computes were not stored by the"

@@ -2,33 +2,42 @@
 
 Three layers act on every threat of a night, independently of any fighter:
 
-1. **Electronic warfare** ("not reached the target" in the record): a threat is lost with
-   probability ``ew_loss`` at a point drawn uniformly between the fractions ``ew_from`` and
-   ``ew_to`` of its route length.
+1. **Electronic warfare** ("not reached the target" in the record): a threat is *susceptible*
+   to EW with probability ``ew_loss``; a susceptible threat has an EW loss distance, exponential
+   with the rate ``ew_per_100km`` per 100 km, and is lost where it has flown that distance
+   inside free Ukraine, if it gets that far before arrival.
 2. **Area defences** (mobile fire groups, interceptor drones, SAM belts, and whatever else
-   brings threats down away from the assets): saturating attrition over free Ukraine.  A threat
-   is *killable* by area defences with probability ``area_max``; a killable threat has a kill
-   distance ``D``, exponential with the rate ``area_per_100km`` per 100 km, and if ``D`` is
-   less than the length it flies inside free Ukraine before arrival, it dies at the point where
-   it has flown ``D`` km inside.  So the area kill probability over a length ``L`` inside is
-   ``area_max * (1 - exp(-rate * L))``: it grows with the route at first and levels off at
-   ``area_max`` on long routes (some threats, by altitude, route or luck, are never brought
-   down by the area layer however far they fly).  The length inside is exact per leg (each
-   leg is split where it crosses the border of free Ukraine, see :func:`inside_pieces`).
-3. **Terminal defences** at protected assets (per asset kind, or per asset id): a threat still
-   flying at arrival whose aim point lies within ``range_km`` of a defended asset is engaged by
-   the nearest such asset that has a Pk against it, at its arrival, in the order of arrival,
+   brings threats down away from the assets): a threat is *killable* by area defences with
+   probability ``area_max``; a killable threat has a kill distance, exponential with the rate
+   ``area_per_100km`` per 100 km, and dies where it has flown that distance inside free Ukraine,
+   if it gets that far.  So over a length ``L`` inside, each layer's probability is
+   ``cap * (1 - exp(-rate * L))``: it grows with the route at first and levels off at the cap
+   on long routes (some threats, by altitude, route or luck, are never brought down however far
+   they fly), and a threat aimed just across the front line meets little of either layer.  The
+   length inside is exact per leg (each leg is split where it crosses the border of free
+   Ukraine, see :func:`inside_pieces`); the earlier of the two distances decides the cause.
+3. **Terminal defences** at protected assets (per asset kind, or per asset id) and at
+   positioned **air-defence sites** that are not assets (Patriot batteries and the like): a
+   threat still flying at arrival whose aim point lies within ``range_km`` of a site is engaged
+   by the nearest such site that has a Pk against it, at its arrival, in the order of arrival,
    shoot-look-shoot with up to ``shots_per_threat`` shots while the site's ``magazine`` (shots
    per night) lasts; each shot kills with ``pk``.
 
 Ballistic and aeroballistic threats meet only terminal defences (no EW, no area attrition).
 
-Parameter maps (``ew_loss``, ``area_per_100km``, ``area_max``, ``pk``) are keyed by threat
-category or by threat class id; a class key wins over its category, a threat whose class and
-category are both absent gets 0, except in ``area_max``, where it gets 1 (no cap: the pure
-exponential attrition).  The parameters are declared in :mod:`skyshield.scenario.params`; the
-shipped values live in ``skyshield/data/catalog/ground.yaml`` with their calibration on the 2025
-record and the reference raid (``benchmarks/calibrate_ground.py``).
+**Night-to-night variation.**  The record's nights differ far more than chance alone would make
+them (weather, crews, tactics).  Each night draws one number ``z`` (Student's t with
+:data:`NIGHT_DF` degrees of freedom: most nights near the mean, a few far from it); a threat's
+defences on that night are shifted by ``night_sd * z`` on the log-odds scale: its EW
+susceptibility, its area killability and every terminal shot's Pk (a positive ``z`` is a
+better night for the defence).  ``night_sd`` 0 (the default) gives every night the same odds.
+
+Parameter maps (``ew_loss``, ``ew_per_100km``, ``area_per_100km``, ``area_max``, ``night_sd``,
+``pk``) are keyed by threat category or by threat class id; a class key wins over its category,
+a threat whose class and category are both absent gets 0, except in ``area_max``, where it gets
+1 (no cap).  The parameters are declared in :mod:`skyshield.scenario.params`; the shipped values
+live in ``skyshield/data/catalog/ground.yaml`` with their calibration on the record
+(:mod:`skyshield.engine.ground_fit`, ``benchmarks/calibrate_ground.py``).
 
 Randomness: :func:`draw_ground` draws every random number of this module from the generator it
 is given, in a fixed order, so a baseline run and a shield run that share the draws see the
@@ -43,6 +52,7 @@ from typing import NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
+from scipy.special import expit, logit
 from shapely.geometry.base import BaseGeometry
 
 from skyshield.engine.regions import Region, region_of
@@ -50,7 +60,12 @@ from skyshield.engine.regions import inside_pieces as inside_pieces_compiled
 from skyshield.geo import Projection
 from skyshield.raids.threats import Threats
 from skyshield.scenario.models import Asset
-from skyshield.scenario.params import MAX_SHOTS_PER_THREAT, TERMINAL_ONLY, GroundParams
+from skyshield.scenario.params import (
+    MAX_SHOTS_PER_THREAT,
+    TERMINAL_ONLY,
+    GroundParams,
+    TerminalDefence,
+)
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -188,6 +203,20 @@ def inside_km(legs: Legs, region: BaseGeometry, n: int) -> F64:
 
 # ----------------------------------------------------------------------------- draws
 
+#: Degrees of freedom of the night's variation (Student's t): heavy-tailed, so that a few
+#: nights far from the mean are expected, as the record shows (a modelling choice).
+NIGHT_DF = 3.0
+
+
+def shifted(p: F64, shift: F64) -> F64:
+    """Probabilities ``p`` moved by ``shift`` on the log-odds scale (broadcast together);
+    0 and 1 stay where they are."""
+    p, shift = np.broadcast_arrays(np.asarray(p, dtype=float), np.asarray(shift, dtype=float))
+    out = p.copy()
+    inner = (p > 0.0) & (p < 1.0)
+    out[inner] = expit(logit(p[inner]) + shift[inner])
+    return out
+
 
 @dataclass(frozen=True)
 class GroundDraws:
@@ -197,7 +226,9 @@ class GroundDraws:
     warfare (+inf and NaN if it is not).  ``t_area_s``, ``x_area_km``, ``y_area_km``: when and
     where area defences kill it (+inf and NaN if they do not).  ``u_terminal``: uniforms
     ``(n, max_shots)`` for the terminal shots at it, in shot order.  ``inside_km``: length of
-    its route over free Ukraine (km; 0 where no area rate applies, as it is not computed there).
+    its route over free Ukraine (km; 0 where neither EW nor area rate applies, as it is not
+    computed there).  ``night_shift``: the night's shift of its defences on the log-odds scale
+    (``night_sd * z``; None is no shift).
     """
 
     t_ew_s: F64
@@ -208,9 +239,14 @@ class GroundDraws:
     y_area_km: F64
     u_terminal: F64
     inside_km: F64
+    night_shift: F64 | None = None
 
     def __len__(self) -> int:
         return len(self.t_ew_s)
+
+    def shift(self) -> F64:
+        """:attr:`night_shift`, zeros if there is none."""
+        return self.night_shift if self.night_shift is not None else np.zeros(len(self))
 
 
 def draw_ground(
@@ -222,14 +258,16 @@ def draw_ground(
     """Draw the EW losses, area kills and terminal uniforms of a night's threats.
 
     Every random number of the ground layers is drawn here, in this fixed order whatever the
-    parameters: ``n`` uniforms (is the threat lost to EW?), ``n`` uniforms (where along the
-    route), ``n`` standard exponentials (area kill distance, divided by the threat's rate), then
+    parameters: ``n`` uniforms (is the threat susceptible to EW?, below ``ew_loss``), ``n``
+    uniforms (its EW loss distance, ``-ln(1 - u)`` over the EW rate), ``n`` standard
+    exponentials (area kill distance, divided by the threat's rate), then
     :data:`MAX_SHOTS_PER_THREAT` ``x n`` uniforms for the terminal shots, of which the first
     ``max_shots`` rows are used (shot ``j`` of threat ``i`` takes draw ``j * n + i``, so the
     first shots keep their luck when ``max_shots`` changes), then ``n`` uniforms (is the threat
-    killable by area defences?, below ``area_max``).  The terminal block has the same size
-    whatever ``max_shots``, so the killable uniforms do not move when it changes.  Two runs of
-    a night that share the generator's state (baseline and shield) see the same luck.
+    killable by area defences?, below ``area_max``), then one Student's t (the night's
+    variation, :data:`NIGHT_DF`).  The terminal block has the same size whatever
+    ``max_shots``, so the later draws do not move when it changes.  Two runs of a night that
+    share the generator's state (baseline and shield) see the same luck.
     ``free_ukraine_km``: free Ukraine in theatre km (:attr:`RaidContext.free_ukraine_km`).
     """
     n = len(threats)
@@ -238,44 +276,68 @@ def draw_ground(
     e_area = rng.standard_exponential(n)
     u_terminal = np.ascontiguousarray(rng.random((MAX_SHOTS_PER_THREAT, n))[: params.max_shots].T)
     u_killable = rng.random(n)
+    z_night = float(rng.standard_t(NIGHT_DF))
 
     legs = Legs.of(threats)
     has_leg = np.diff(legs.start) > 0
-    path = legs.path_km()
     cls, cat = threats.class_id, threats.category
     flying = has_leg & ~np.isin(cat, TERMINAL_ONLY)  # ballistic: terminal defences only
+    shift = per_threat(params.night_sd, cls, cat) * z_night
+    susceptible = u_lost < shifted(per_threat(params.ew_loss, cls, cat), shift)
+    killable = u_killable < shifted(per_threat(params.area_max, cls, cat, default=1.0), shift)
+    ew_rate = per_threat(params.ew_per_100km, cls, cat) / 100.0
+    area_rate = per_threat(params.area_per_100km, cls, cat) / 100.0
 
-    # electronic warfare: lost at a uniform fraction of the route length
     t_ew, x_ew, y_ew = np.full(n, np.inf), np.full(n, np.nan), np.full(n, np.nan)
-    lost = np.flatnonzero((u_lost < per_threat(params.ew_loss, cls, cat)) & flying)
-    if len(lost):
-        frac = params.ew_from + u_where[lost] * (params.ew_to - params.ew_from)
-        t_ew[lost], x_ew[lost], y_ew[lost] = legs.at_distance(lost, frac * path[lost])
-
-    # area defences: a killable threat has an exponential kill distance over the length it
-    # flies inside free Ukraine
     t_area, x_area, y_area = np.full(n, np.inf), np.full(n, np.nan), np.full(n, np.nan)
     inside = np.zeros(n)
-    rate = per_threat(params.area_per_100km, cls, cat) / 100.0
-    killable = u_killable < per_threat(params.area_max, cls, cat, default=1.0)
-    exposed = np.flatnonzero((rate > 0) & flying)
+    exposed = np.flatnonzero(((ew_rate > 0) | (area_rate > 0)) & flying)
     if len(exposed):
         sel = np.flatnonzero(np.isin(legs.owner, exposed))
-        leg, s0, s1 = inside_pieces(legs, sel, free_ukraine_km)
+        path = _InsidePath.of(legs, sel, free_ukraine_km, n)
+        inside = path.inside_km
+        with np.errstate(divide="ignore"):
+            d_ew = np.where(susceptible & (ew_rate > 0), -np.log1p(-u_where) / ew_rate, np.inf)
+            d_area = np.where(killable & (area_rate > 0), e_area / area_rate, np.inf)
+        d_ew[~flying], d_area[~flying] = np.inf, np.inf
+        t_ew, x_ew, y_ew = path.at(d_ew)
+        t_area, x_area, y_area = path.at(d_area)
+    return GroundDraws(t_ew, x_ew, y_ew, t_area, x_area, y_area, u_terminal, inside, shift)
+
+
+@dataclass(frozen=True)
+class _InsidePath:
+    """The parts of the threats' routes inside a region, in route order, to find the point
+    where a threat has flown a given distance inside (km)."""
+
+    legs: Legs
+    leg: I64
+    s0: F64
+    cum: F64
+    first: I64
+    inside_km: F64
+
+    @classmethod
+    def of(cls, legs: Legs, sel: I64, region: BaseGeometry, n: int) -> _InsidePath:
+        leg, s0, s1 = inside_pieces(legs, sel, region)
         owner = legs.owner[leg]
         cum = np.concatenate([[0.0], np.cumsum(s1 - s0)])
         first = np.searchsorted(owner, np.arange(n + 1))
-        inside = cum[first[1:]] - cum[first[:-1]]
-        dist = np.full(n, np.inf)
-        dist[exposed] = np.where(killable[exposed], e_area[exposed] / rate[exposed], np.inf)
-        killed = np.flatnonzero(dist < inside)
-        if len(killed):
-            target = cum[first[killed]] + dist[killed]
-            piece = np.searchsorted(cum, target, side="right") - 1
-            piece = np.clip(piece, first[killed], first[killed + 1] - 1)
-            s = s0[piece] + (target - cum[piece])
-            t_area[killed], x_area[killed], y_area[killed] = legs.point(leg[piece], s)
-    return GroundDraws(t_ew, x_ew, y_ew, t_area, x_area, y_area, u_terminal, inside)
+        return cls(legs, leg, s0, cum, first, cum[first[1:]] - cum[first[:-1]])
+
+    def at(self, dist: F64) -> tuple[F64, F64, F64]:
+        """Time (s) and position (km) where each threat has flown ``dist`` km inside; +inf and
+        NaN where ``dist`` is not less than its length inside."""
+        n = len(dist)
+        t, x, y = np.full(n, np.inf), np.full(n, np.nan), np.full(n, np.nan)
+        hit = np.flatnonzero(dist < self.inside_km)
+        if len(hit):
+            target = self.cum[self.first[hit]] + dist[hit]
+            piece = np.searchsorted(self.cum, target, side="right") - 1
+            piece = np.clip(piece, self.first[hit], self.first[hit + 1] - 1)
+            s = self.s0[piece] + (target - self.cum[piece])
+            t[hit], x[hit], y[hit] = self.legs.point(self.leg[piece], s)
+        return t, x, y
 
 
 class GroundFate(NamedTuple):
@@ -310,6 +372,59 @@ class TerminalResult:
     magazine_used: dict[str, int]
 
 
+class Site(NamedTuple):
+    """A site that fires terminal shots: its id, position ``(lon, lat)`` (degrees) and
+    defence."""
+
+    id: str
+    position: tuple[float, float]
+    defence: TerminalDefence
+
+
+def defended_sites(assets: Sequence[Asset], params: GroundParams) -> list[Site]:
+    """The defended assets (their own or their kind's terminal defence), then the
+    air-defence sites of ``params``.  An air-defence site may not share an asset's id."""
+    sites = [Site(a.id, a.position, d) for a in assets if (d := params.site_defence(a)) is not None]
+    ids = {a.id for a in assets}
+    clash = sorted(ids & set(params.air_defence_sites))
+    if clash:
+        raise ValueError(f"air-defence site ids {clash} are also asset ids; rename the sites")
+    sites += [Site(k, d.position, d) for k, d in params.air_defence_sites.items()]
+    return sites
+
+
+def aim_points(threats: Threats) -> tuple[F64, F64]:
+    """Aim point (the route's last waypoint) of each threat, km."""
+    last = threats.offsets[1:] - 1
+    return threats.x_km[last], threats.y_km[last]
+
+
+def assign_sites(
+    aim_x_km: F64,
+    aim_y_km: F64,
+    class_id: Str,
+    category: Str,
+    sites: Sequence[Site],
+    projection: Projection,
+) -> tuple[I64, F64]:
+    """The site that would engage each threat at arrival: the index into ``sites`` of the
+    nearest site whose ``range_km`` covers its aim point (km) and whose Pk against its class
+    is above 0 (-1 if none), and that Pk (0 if none; before the night's shift)."""
+    n = len(aim_x_km)
+    if not sites or not n:
+        return np.full(n, -1, dtype=np.int64), np.zeros(n)
+    ax, ay = np.asarray(aim_x_km, dtype=float), np.asarray(aim_y_km, dtype=float)
+    pos = np.asarray([projection.point_km(s.position) for s in sites])
+    dist = np.hypot(ax[None, :] - pos[:, :1], ay[None, :] - pos[:, 1:])  # (S, n)
+    pk = np.stack([per_threat(s.defence.pk, class_id, category) for s in sites])
+    reach = np.asarray([s.defence.range_km for s in sites])[:, None]
+    covered = (dist <= reach) & (pk > 0)
+    nearest = np.argmin(np.where(covered, dist, np.inf), axis=0)
+    some = covered.any(axis=0)
+    index = np.where(some, nearest, -1).astype(np.int64)
+    return index, np.where(some, pk[nearest, np.arange(n)], 0.0)
+
+
 def resolve_terminal(
     threats: Threats,
     alive: Bool,
@@ -321,44 +436,42 @@ def resolve_terminal(
     """Terminal engagements at the defended assets, in order of arrival.
 
     ``alive``: the threat still flies at its arrival (not killed by a fighter, not lost on the
-    ground layers).  A live threat whose aim point lies within ``range_km`` of a defended asset
-    with ``pk > 0`` against it is assigned to the nearest such asset.  Each site takes its
-    threats in arrival order (then threat index) and fires shoot-look-shoot: shot ``j`` at
-    threat ``i`` kills if ``u_terminal[i, j] < pk``, up to ``shots_per_threat`` shots, until the
-    magazine is empty (a threat met by an empty magazine is not engaged; one met by its last
-    shots gets only those).
+    ground layers).  A live threat whose aim point lies within ``range_km`` of a site
+    (:func:`defended_sites`: defended assets and air-defence sites) with ``pk > 0`` against it
+    is assigned to the nearest such site.  Each site takes its threats in arrival order (then
+    threat index) and fires shoot-look-shoot: shot ``j`` at threat ``i`` kills if
+    ``u_terminal[i, j] <`` the Pk shifted by the night (``draws.night_shift``), up to
+    ``shots_per_threat`` shots, until the magazine is empty (a threat met by an empty magazine
+    is not engaged; one met by its last shots gets only those).
     """
     n = len(threats)
     alive = np.asarray(alive, dtype=bool)
     if alive.shape != (n,):
         raise ValueError(f"alive must have one entry per threat ({n}), got shape {alive.shape}")
-    sites = [(a, d) for a in assets if (d := params.site_defence(a)) is not None]
+    sites = defended_sites(assets, params)
     killed = np.zeros(n, dtype=bool)
     site_of = np.full(n, "", dtype=object)
     shots = np.zeros(n, dtype=np.int64)
-    magazine = {a.id: d.magazine for a, d in sites}
+    magazine = {s.id: s.defence.magazine for s in sites}
     used = dict.fromkeys(magazine, 0)
     if not sites or not n:
         return TerminalResult(killed, site_of.astype(np.str_), shots, magazine, used)
 
-    last = threats.offsets[1:] - 1
-    ax, ay = threats.x_km[last], threats.y_km[last]
-    pos = np.asarray([projection.point_km(a.position) for a, _ in sites])
-    dist = np.hypot(ax[None, :] - pos[:, :1], ay[None, :] - pos[:, 1:])  # (S, n)
-    pk = np.stack([per_threat(d.pk, threats.class_id, threats.category) for _, d in sites])
-    reach = np.asarray([d.range_km for _, d in sites])[:, None]
-    covered = (dist <= reach) & (pk > 0) & alive[None, :]
-    cand = np.flatnonzero(covered.any(axis=0))
+    ax, ay = aim_points(threats)
+    assigned, pk_assigned = assign_sites(
+        ax, ay, threats.class_id, threats.category, sites, projection
+    )
+    cand = np.flatnonzero((assigned >= 0) & alive)
     if not len(cand):
         return TerminalResult(killed, site_of.astype(np.str_), shots, magazine, used)
-    site = np.argmin(np.where(covered[:, cand], dist[:, cand], np.inf), axis=0)
-    p = pk[site, cand]
-    k_max = np.asarray([d.shots_per_threat for _, d in sites])[site]
+    site = assigned[cand]
+    p = shifted(pk_assigned[cand], draws.shift()[cand])
+    k_max = np.asarray([s.defence.shots_per_threat for s in sites])[site]
 
     # shots wanted: up to and including the first kill, at most k_max
     col = np.arange(draws.u_terminal.shape[1])[None, :]
     hits = (draws.u_terminal[cand] < p[:, None]) & (col < k_max[:, None])
-    would_kill = hits.any(axis=1)
+    would_kill: Bool = np.asarray(hits.any(axis=1), dtype=bool)
     wanted = np.where(would_kill, np.argmax(hits, axis=1) + 1, k_max)
 
     # magazines, in arrival order per site
@@ -367,29 +480,35 @@ def resolve_terminal(
     cum = np.cumsum(w_o)
     grp_first = np.searchsorted(s_o, s_o)  # first index of each entry's site group
     before = cum - w_o - (cum[grp_first] - w_o[grp_first])
-    mag = np.asarray([d.magazine for _, d in sites])[s_o]
+    mag = np.asarray([s.defence.magazine for s in sites])[s_o]
     fired = np.clip(mag - before, 0, w_o)
     kill_o = would_kill[order] & (fired == w_o)
 
     idx = cand[order]
     shots[idx] = fired
     killed[idx] = kill_o
-    names = np.asarray([a.id for a, _ in sites], dtype=object)
+    names = np.asarray([s.id for s in sites], dtype=object)
     site_of[idx] = np.where(fired > 0, names[s_o], "")
     spent = np.bincount(s_o, weights=fired, minlength=len(sites))
-    used = {a.id: int(spent[j]) for j, (a, _) in enumerate(sites)}
+    used = {s.id: int(spent[j]) for j, s in enumerate(sites)}
     return TerminalResult(killed, site_of.astype(np.str_), shots, magazine, used)
 
 
 __all__ = [
+    "NIGHT_DF",
     "GroundDraws",
     "GroundFate",
     "Legs",
+    "Site",
     "TerminalResult",
+    "aim_points",
+    "assign_sites",
+    "defended_sites",
     "draw_ground",
     "ground_fate_time",
     "inside_km",
     "inside_pieces",
     "per_threat",
     "resolve_terminal",
+    "shifted",
 ]

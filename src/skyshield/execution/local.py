@@ -16,8 +16,9 @@ import os
 import signal
 import sys
 import threading
-from collections.abc import Generator
+from collections.abc import Generator, Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from skyshield.execution.blocks import Rep, Task, run_block
@@ -63,6 +64,31 @@ def end_workers(pool: ProcessPoolExecutor) -> None:
         child.join(timeout=1.0)
         if child.is_alive():
             child.kill()
+
+
+@contextmanager
+def process_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """A pool of ``workers`` processes for studies that submit their own tasks (None for 1:
+    run in this process), with the same hygiene as :class:`LocalProcesses`: workers ignore
+    Ctrl-C, die with this process, and are terminated at once if the work is interrupted."""
+    if workers <= 1:
+        yield None
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=multiprocessing.get_context("fork"),
+        initializer=init_worker,
+        initargs=(os.getpid(),),
+    )
+    finished = False
+    try:
+        yield pool
+        finished = True
+    finally:
+        if finished:
+            pool.shutdown(wait=True)
+        else:
+            end_workers(pool)
 
 
 @dataclass(frozen=True)

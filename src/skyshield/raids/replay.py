@@ -2,10 +2,14 @@
 
 The night of date ``D`` holds the reports whose window starts between ``D`` 12:00 and ``D+1``
 12:00, Kyiv time (the importer assigns ``night``).  Each report row with weapons launched
-becomes one group per launch area it names; its count is split evenly between them (the record
-does not say how many came from each), the remainder going to the areas named first.  A row
-that names no launch place takes the direction area of its ``target`` field (``south``,
-``east``, ``north``) or, failing that, the east.
+becomes one group per launch area it names ("X and Y and Z" names three); its count is split
+evenly between them (the record does not say how many came from each).  The remainder of the
+split (fewer weapons than areas) goes to consecutive areas starting at a different one for each
+row of the night (the row's position in the night, modulo the number of areas), so that a
+composite place does not send every odd weapon to the place named first.  A row that names no
+launch place takes the direction area of its ``target`` field (``south``, ``east``, ``north``)
+or, failing that, the east.  Rows whose model maps to no threat class are not flown; the
+night's ``source`` says how many weapons that leaves out.
 
 Launch times: the record gives only the window of the whole attack (first launch to last
 report), so launches are spread uniformly over the first ``launch_fraction`` of each row's
@@ -31,9 +35,11 @@ LAUNCH_FRACTION = 0.5
 _DIRECTIONS = {"south": "direction-south", "east": "direction-east", "north": "direction-north"}
 
 
-def _split(n: int, k: int) -> list[int]:
+def split_count(n: int, k: int, first: int = 0) -> list[int]:
+    """``n`` weapons over ``k`` areas: ``n // k`` each, and one more for ``n % k`` consecutive
+    areas starting at area ``first % k`` (wrapping round)."""
     base, rest = divmod(n, k)
-    return [base + (1 if i < rest else 0) for i in range(k)]
+    return [base + (1 if (i - first) % k < rest else 0) for i in range(k)]
 
 
 def _aim(row: Any, ctx: RaidContext) -> Aim:
@@ -47,7 +53,9 @@ def _aim(row: Any, ctx: RaidContext) -> Aim:
 
 def night_from_record(rows: pd.DataFrame, night: date, ctx: RaidContext) -> Night:
     """The raid of one night of the record (``rows`` as made by the record importer)."""
-    mine = rows[(rows["night"] == night) & (rows["launched"] > 0) & (rows["class_key"] != "")]
+    launched = rows[(rows["night"] == night) & (rows["launched"] > 0)]
+    mine = launched[launched["class_key"] != ""]
+    unknown = int(launched.loc[launched["class_key"] == "", "launched"].sum())
     if mine.empty:
         known = sorted(set(rows.loc[rows["launched"] > 0, "night"]))
         near = [d.isoformat() for d in known if abs((d - night).days) <= 3]
@@ -63,7 +71,7 @@ def night_from_record(rows: pd.DataFrame, night: date, ctx: RaidContext) -> Nigh
     start: datetime = mine["time_start"].min().to_pydatetime()
     groups: list[ThreatGroup] = []
     fallback = 0
-    for row in mine.itertuples(index=False):
+    for position, row in enumerate(mine.itertuples(index=False)):
         areas = [a for a in row.launch_areas if a in ctx.launch_areas]
         if not areas:
             areas = [_DIRECTIONS.get(str(row.target).strip().lower(), "direction-east")]
@@ -71,7 +79,8 @@ def night_from_record(rows: pd.DataFrame, night: date, ctx: RaidContext) -> Nigh
         t0 = (row.time_start.to_pydatetime() - start) / timedelta(hours=1)
         window = max((row.time_end - row.time_start) / timedelta(hours=1), 1.0)
         aim = _aim(row, ctx)
-        for area, n in zip(areas, _split(int(row.launched), len(areas)), strict=True):
+        counts = split_count(int(row.launched), len(areas), position)
+        for area, n in zip(areas, counts, strict=True):
             if n:
                 groups.append(
                     ThreatGroup(
@@ -84,6 +93,8 @@ def night_from_record(rows: pd.DataFrame, night: date, ctx: RaidContext) -> Nigh
                     )
                 )
     note = f"; {fallback} weapons with no launch place took a direction area" if fallback else ""
+    if unknown:
+        note += f"; {unknown} weapons of models unknown to the tables not flown"
     return Night(
         name=night.isoformat(),
         start=start,

@@ -225,6 +225,19 @@ class LaunchAreas:
     qualifiers: frozenset[str]
     _index: _AliasIndex
 
+    def with_aliases(self, extra: dict[str, str]) -> LaunchAreas:
+        """A copy with more names: ``extra`` maps a place as written to an area id (every id
+        must be one of :attr:`areas`).  An extra name wins over a shipped alias of the same
+        spelling."""
+        index = _AliasIndex(dict(self._index.exact), dict(self._index.suffixed))
+        for alias, ident in extra.items():
+            key = normalise_name(alias)
+            index.exact[key] = ident
+            base = strip_suffix(key)
+            if base is not None:
+                index.suffixed[base] = ident
+        return LaunchAreas(self.areas, self.qualifiers, index)
+
     def lookup(self, name: str) -> LaunchArea | None:
         """The area ``name`` refers to, or None.
 

@@ -21,7 +21,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -31,6 +31,7 @@ import pandas as pd
 
 from skyshield.catalog import Catalog, load_catalog
 from skyshield.errors import InputError, Problem
+from skyshield.record.aliases import RecordAliases
 from skyshield.record.gazetteer import (
     LaunchAreas,
     Regions,
@@ -86,9 +87,10 @@ REQUIRED_COLUMNS = (
     "source",
 )
 
-#: Columns read when present: ``launch_place_details`` (places per model, used when
+#: Columns read when present: ``still_attacking`` (weapons whose fate was not yet known when
+#: the report was written), ``launch_place_details`` (places per model, used when
 #: ``launch_place`` is empty) and ``carrier`` (kept as text).
-OPTIONAL_COLUMNS = ("launch_place_details", "carrier")
+OPTIONAL_COLUMNS = ("still_attacking", "launch_place_details", "carrier")
 
 #: Columns of :attr:`RecordImport.rows`, in order.
 ROW_COLUMNS = (
@@ -104,6 +106,7 @@ ROW_COLUMNS = (
     "launched_missing",
     "destroyed",
     "not_reach_goal",
+    "still_attacking",
     "launch_place",
     "launch_areas",
     "launch_places_unmapped",
@@ -160,6 +163,23 @@ class ImportReport:
     extra_columns: tuple[str, ...] = ()
     #: schema columns absent from the file that the importer does not need
     absent_optional_columns: tuple[str, ...] = ()
+    #: model string of each unmapped model -> weapons launched in its rows
+    unmapped_model_launched: dict[str, float] = field(default_factory=dict)
+    #: weapons whose fate was not yet known when the report was written (``still_attacking``)
+    still_attacking_total: float = 0.0
+    #: where the user's aliases came from ("" if none were given)
+    aliases: str = ""
+
+    @property
+    def warnings(self) -> tuple[str, ...]:
+        """One line per kind of name the tables did not know (empty if all were known); see
+        :func:`name_warnings`."""
+        models = {
+            k: (len(v), self.unmapped_model_launched.get(k, 0.0))
+            for k, v in self.unmapped_models.items()
+        }
+        places = {k: len(v) for k, v in self.unmapped_launch_places.items()}
+        return name_warnings(models, places)
 
     @property
     def launch_place_mapped_fraction(self) -> float:
@@ -179,8 +199,11 @@ class ImportReport:
             f"Attack record: {self.path}",
             f"  sha256 {self.sha256}",
             f"  rows read: {self.rows_read} ({nights}; {self.rows_date_only} rows give a date only)",
-            f"  weapons launched: {self.launched_total:,.0f}",
+            f"  weapons launched: {self.launched_total:,.0f}"
+            f" (of which still attacking when reported: {self.still_attacking_total:,.0f})",
         ]
+        if self.aliases:
+            lines.append(f"  aliases: {self.aliases}")
         if self.rows_missing_launched:
             lines.append(
                 f"  rows with 'launched' empty (counted as 0): {len(self.rows_missing_launched)}"
@@ -211,7 +234,14 @@ class ImportReport:
                 continue
             lines.append(f"  {title}: {len(names)}")
             for name, at in names.items():
-                lines.append(f"    {name or '(empty)'!r}: {len(at)} rows (lines {_line_list(at)})")
+                weapons = (
+                    f", {self.unmapped_model_launched.get(name, 0.0):,.0f} weapons"
+                    if names is self.unmapped_models
+                    else ""
+                )
+                lines.append(
+                    f"    {name or '(empty)'!r}: {len(at)} rows{weapons} (lines {_line_list(at)})"
+                )
         if self.extra_columns:
             lines.append(f"  extra columns (not read): {', '.join(self.extra_columns)}")
         if self.absent_optional_columns:
@@ -237,7 +267,9 @@ class RecordImport:
     written); ``class_key`` (catalog class ids joined by "+", "" if unmapped); ``category``
     (the classes' common catalog category, "mixed" if they differ, "" if unmapped);
     ``launched`` (float, weapons; 0 when empty, see ``launched_missing``); ``destroyed``,
-    ``not_reach_goal`` (float, NaN when empty); ``launch_place`` (text used for the places);
+    ``not_reach_goal`` (float, NaN when empty); ``still_attacking`` (float, weapons whose fate
+    was not yet known when the report was written; NaN when empty or the column is absent);
+    ``launch_place`` (text used for the places);
     ``launch_areas`` (list of launch-area ids); ``launch_places_unmapped`` (list of places as
     written); ``target``, ``target_main`` (text, "" when empty); ``target_regions`` (list of
     region ids named in ``target``); ``affected_regions`` (list of region ids from ``affected
@@ -475,6 +507,85 @@ def _sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
+def name_warnings(
+    models: Mapping[str, tuple[int, float]], places: Mapping[str, int]
+) -> tuple[str, ...]:
+    """Warning lines for names the tables did not know: ``models`` maps a model string to
+    (rows, weapons launched), ``places`` a launch place to the rows naming it.
+
+    Such rows are kept: a model that maps to no class keeps ``class_key`` "" (raids do not fly
+    it and say so), a launch place that maps to no area is listed in the row's
+    ``launch_places_unmapped`` (the raid falls back to a direction area).  Both can be mapped
+    with an aliases file (``--aliases``).
+    """
+    out = []
+    if models:
+        rows = sum(r for r, _ in models.values())
+        weapons = sum(w for _, w in models.values())
+        names = ", ".join(repr(k or "(empty)") for k in list(models)[:5])
+        more = " ..." if len(models) > 5 else ""
+        out.append(
+            f"{len(models)} model name(s) unknown to the tables ({rows} rows, {weapons:,.0f}"
+            f" weapons; kept, mapped to no threat class): {names}{more};"
+            " map them in an aliases file (--aliases)"
+        )
+    if places:
+        names = ", ".join(repr(k) for k in list(places)[:5])
+        more = " ..." if len(places) > 5 else ""
+        out.append(
+            f"{len(places)} launch place(s) unknown to the gazetteer (in {sum(places.values())}"
+            f" rows; kept, the raid falls back to a direction area): {names}{more};"
+            " map them in an aliases file (--aliases)"
+        )
+    return tuple(out)
+
+
+def row_warnings(rows: pd.DataFrame) -> tuple[str, ...]:
+    """:func:`name_warnings` for imported rows (from a store as well as from a file)."""
+    unknown = rows[rows["class_key"].astype(str) == ""]
+    models: dict[str, tuple[int, float]] = {}
+    for model, launched in zip(unknown["model"].astype(str), unknown["launched"], strict=True):
+        r, w = models.get(model.strip(), (0, 0.0))
+        models[model.strip()] = (r + 1, w + float(launched))
+    places: Counter[str] = Counter()
+    for names in rows["launch_places_unmapped"]:
+        places.update(set(names) if names is not None else set())
+    return name_warnings(models, dict(places))
+
+
+def apply_aliases(
+    rows: pd.DataFrame,
+    aliases: RecordAliases,
+    *,
+    catalog: Catalog | None = None,
+    launch_areas: LaunchAreas | None = None,
+) -> pd.DataFrame:
+    """Imported rows with ``aliases`` applied to the names they left unmapped (rows read
+    earlier, such as a store's, keep their other columns).  Returns a new frame."""
+    catalog = catalog if catalog is not None else load_catalog()
+    places = aliases.gazetteer(launch_areas if launch_areas is not None else load_launch_areas())
+    models = aliases.record_models(catalog)
+    folded = {" ".join(k.split()).casefold(): k for k in models}
+    out = rows.copy()
+    for i in out.index[out["class_key"].astype(str) == ""]:
+        classes = _map_model(str(out.at[i, "model"]), models, folded)
+        if classes:
+            out.at[i, "class_key"] = "+".join(classes)
+            out.at[i, "category"] = _category(classes, catalog)
+    for i in out.index[out["launch_places_unmapped"].map(lambda v: bool(v is not None and len(v)))]:
+        areas = list(out.at[i, "launch_areas"])
+        still_unmapped = []
+        for name in out.at[i, "launch_places_unmapped"]:
+            area = places.lookup(str(name))
+            if area is None:
+                still_unmapped.append(name)
+            elif area.id not in areas:
+                areas.append(area.id)
+        out.at[i, "launch_areas"] = areas
+        out.at[i, "launch_places_unmapped"] = still_unmapped
+    return out
+
+
 def read_record(
     path: Path | None = None,
     *,
@@ -482,6 +593,7 @@ def read_record(
     catalog: Catalog | None = None,
     launch_areas: LaunchAreas | None = None,
     regions: Regions | None = None,
+    aliases: RecordAliases | None = None,
 ) -> RecordImport:
     """Read and check an attack-record CSV (``None``: the shipped snapshot).
 
@@ -491,11 +603,19 @@ def read_record(
     the file, the column and the line (header = line 1): file not found, empty file, not
     UTF-8, missing columns, a count that is not a number >= 0, a time that cannot be read, an
     ``affected region`` that is not a list of names.  ``catalog``, ``launch_areas`` and
-    ``regions`` default to the shipped ones.
+    ``regions`` default to the shipped ones.  ``aliases`` (a user's file, see
+    :mod:`skyshield.record.aliases`) adds model names and launch places to the tables.
+
+    Names the tables do not know are never dropped: the row is kept, the name is listed with
+    its lines in the report, and :attr:`ImportReport.warnings` says how many there are.
     """
     catalog = catalog if catalog is not None else load_catalog()
     places = launch_areas if launch_areas is not None else load_launch_areas()
     oblasts = regions if regions is not None else load_regions()
+    models = catalog.record_models
+    if aliases is not None:
+        models = aliases.record_models(catalog)
+        places = aliases.gazetteer(places)
 
     data, file = _read_bytes(path) if data is None else (data, str(path or "<record>"))
     problems = _Problems(file)
@@ -523,10 +643,11 @@ def read_record(
         raise InputError([Problem(file, "", "no data rows after the header", header_line)])
 
     col = {name: header.index(name) for name in header}
-    folded = {" ".join(k.split()).casefold(): k for k in catalog.record_models}
+    folded = {" ".join(k.split()).casefold(): k for k in models}
     cells: dict[str, list[Any]] = {name: [] for name in ROW_COLUMNS}
     unmapped_models, unmapped_places, unmapped_regions = _Names(), _Names(), _Names()
     missing_launched: list[int] = []
+    unmapped_launched: dict[str, float] = {}
     mentions = mentions_mapped = no_place = 0
     kinds: Counter[str] = Counter()
 
@@ -544,16 +665,18 @@ def read_record(
         launched = _parse_count(get("launched"), "launched", line, problems)
         destroyed = _parse_count(get("destroyed"), "destroyed", line, problems)
         not_reached = _parse_count(get("not_reach_goal"), "not_reach_goal", line, problems)
+        still = _parse_count(get("still_attacking"), "still_attacking", line, problems)
         affected = _parse_literal_list(get("affected region"), "affected region", line, problems)
 
         model = get("model")
-        classes = _map_model(model, catalog.record_models, folded)
-        if not classes:
-            unmapped_models.add(model.strip(), line)
+        classes = _map_model(model, models, folded)
         launched_missing = math.isnan(launched)
         if launched_missing:
             missing_launched.append(line)
             launched = 0.0
+        if not classes:
+            unmapped_models.add(model.strip(), line)
+            unmapped_launched[model.strip()] = unmapped_launched.get(model.strip(), 0.0) + launched
 
         place_text = get("launch_place").strip()
         if _is_na(place_text):
@@ -591,6 +714,7 @@ def read_record(
         cells["launched_missing"].append(launched_missing)
         cells["destroyed"].append(destroyed)
         cells["not_reach_goal"].append(not_reached)
+        cells["still_attacking"].append(still)
         cells["launch_place"].append(place_text)
         cells["launch_areas"].append(list(match.areas) if match else [])
         cells["launch_places_unmapped"].append(list(match.unmapped) if match else [])
@@ -612,6 +736,11 @@ def read_record(
         missing_launched=missing_launched,
         mentions=(mentions, mentions_mapped, no_place),
         kinds=kinds,
+    )
+    report = replace(
+        report,
+        unmapped_model_launched=dict(unmapped_launched),
+        aliases=aliases.origin if aliases is not None else "",
     )
     return RecordImport(rows=rows, path=file, sha256=report.sha256, report=report)
 
@@ -644,6 +773,7 @@ def _frame(cells: dict[str, list[Any]]) -> pd.DataFrame:
             "launched_missing": pd.Series(cells["launched_missing"], dtype="bool"),
             "destroyed": pd.Series(cells["destroyed"], dtype="float64"),
             "not_reach_goal": pd.Series(cells["not_reach_goal"], dtype="float64"),
+            "still_attacking": pd.Series(cells["still_attacking"], dtype="float64"),
             **{
                 name: pd.Series(cells[name], dtype="object")
                 for name in (
@@ -712,6 +842,7 @@ def _report(
         rows_missing_launched=tuple(missing_launched),
         extra_columns=extra,
         absent_optional_columns=absent,
+        still_attacking_total=float(rows["still_attacking"].fillna(0.0).sum()),
     )
 
 
@@ -723,5 +854,8 @@ __all__ = [
     "SCHEMA_COLUMNS",
     "ImportReport",
     "RecordImport",
+    "apply_aliases",
+    "name_warnings",
     "read_record",
+    "row_warnings",
 ]

@@ -18,6 +18,7 @@ import pandas as pd
 
 from skyshield.errors import InputError, Problem
 from skyshield.files import save_figure
+from skyshield.record.conventions import row_outcomes
 
 Period = Literal["month", "week", "night"]
 
@@ -32,6 +33,12 @@ SUMMARY_COLUMNS = (
     "not_reached",
     "launched_destroyed_known",
     "destroyed_rate",
+    "still_attacking",
+    "at_risk",
+    "did_not_get_through",
+    "got_through",
+    "got_through_share",
+    "convention",
 )
 
 #: Order of categories in the monthly plot (catalog categories, then "mixed", unmapped).
@@ -96,8 +103,14 @@ def summarise(
     ``class_key``, ``category``, ``rows`` (record rows), ``launched`` (all rows; an empty
     ``launched`` counts 0), ``destroyed`` and ``not_reached`` (sums over the rows that give
     them), ``launched_destroyed_known`` (launched over the rows that give ``destroyed``) and
-    ``destroyed_rate`` = destroyed / launched_destroyed_known (NaN when that is 0).  Sorted by
-    period, then by launched, largest first.
+    ``destroyed_rate`` = destroyed / launched_destroyed_known (NaN when that is 0).  Then the
+    record's one measure (:mod:`skyshield.record.conventions`): ``still_attacking`` (weapons
+    whose fate was unknown when reported), ``at_risk`` (launched less still attacking, over the
+    rows that give ``destroyed``), ``did_not_get_through`` and ``got_through`` (over the same
+    rows), ``got_through_share`` = got_through / at_risk and
+    ``convention``: how the period's month counts (``separate``: destroyed and not reached
+    apart; ``folded``: not reached absent or zero, destroyed alone; ``mixed`` for a week that
+    spans both).  Sorted by period, then by launched, largest first.
     """
     if by not in ("month", "week", "night"):
         raise InputError(
@@ -106,6 +119,8 @@ def summarise(
     chosen = select_nights(rows, start, end)
     if chosen.empty:
         return pd.DataFrame({c: pd.Series(dtype="object") for c in SUMMARY_COLUMNS})
+    # conventions are detected on whole months of the record, not on the selected nights
+    outcomes = row_outcomes(rows).loc[chosen.index]
     known = chosen["destroyed"].notna()
     work = pd.DataFrame(
         {
@@ -117,19 +132,32 @@ def summarise(
             "destroyed": chosen["destroyed"].astype(float).where(known, 0.0),
             "not_reached": chosen["not_reach_goal"].astype(float).fillna(0.0),
             "launched_destroyed_known": chosen["launched"].astype(float).where(known, 0.0),
+            "still_attacking": outcomes["still_attacking"],
+            "did_not_get_through": outcomes["did_not_get_through"],
+            "got_through": outcomes["got_through"],
+            "at_risk": outcomes["at_risk"],
+            "convention": outcomes["convention"],
         }
     )
+    keys = ["period", "class_key", "category"]
+    sums = work.drop(columns="convention").groupby(keys, sort=False, as_index=False).sum()
+    conventions = work.groupby(keys, sort=False)["convention"].agg(
+        lambda c: c.iloc[0] if c.nunique() == 1 else "mixed"
+    )
     out = (
-        work.groupby(["period", "class_key", "category"], sort=False, as_index=False)
-        .sum()
+        sums.merge(conventions.reset_index(), on=keys)
         .sort_values(["period", "launched", "class_key"], ascending=[True, False, True])
         .reset_index(drop=True)
     )
-    denominator = out["launched_destroyed_known"].to_numpy(dtype=float)
-    numerator = out["destroyed"].to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out["destroyed_rate"] = np.where(denominator > 0, numerator / denominator, np.nan)
+    out["destroyed_rate"] = _ratio(out["destroyed"], out["launched_destroyed_known"])
+    out["got_through_share"] = _ratio(out["got_through"], out["at_risk"])
     return out[list(SUMMARY_COLUMNS)]
+
+
+def _ratio(num: pd.Series, den: pd.Series) -> np.ndarray:
+    """``num / den`` where ``den > 0``, NaN elsewhere."""
+    d = den.to_numpy(dtype=float)
+    return np.where(d > 0, num.to_numpy(dtype=float) / np.where(d > 0, d, 1.0), np.nan)
 
 
 def monthly_by_category(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:

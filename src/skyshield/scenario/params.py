@@ -23,7 +23,7 @@ import copy
 from collections.abc import Mapping, Sequence
 from functools import cache
 from importlib import resources
-from typing import Annotated, Any, Literal, Protocol, get_args
+from typing import Annotated, Any, ClassVar, Literal, Protocol, get_args
 
 import yaml
 from pydantic import (
@@ -243,6 +243,12 @@ Probability = Annotated[float, Field(ge=0, le=1, strict=True)]
 #: A rate per 100 km, >= 0.
 Rate = Annotated[float, Field(ge=0, le=1000, strict=True)]
 
+#: An angle in degrees (a number, never a string).
+Degrees = Annotated[float, Field(strict=True)]
+
+#: A spread on the log-odds scale, 0..5.
+Spread = Annotated[float, Field(ge=0, le=5, strict=True)]
+
 
 class TerminalDefence(Sourced):
     """Terminal defence of one protected asset (or of every asset of a kind).
@@ -259,12 +265,36 @@ class TerminalDefence(Sourced):
     shots_per_threat: int = Field(ge=1, le=MAX_SHOTS_PER_THREAT)
     magazine: int = Field(ge=0, le=1_000_000)
 
-    noted_fields = ("range_km", "pk", "shots_per_threat", "magazine")
+    noted_fields: ClassVar[tuple[str, ...]] = ("range_km", "pk", "shots_per_threat", "magazine")
 
     @field_validator("pk")
     @classmethod
     def _pk_keys(cls, v: dict[str, float]) -> dict[str, float]:
         _check_keys(v)
+        return v
+
+
+class AirDefenceSite(TerminalDefence):
+    """A positioned air-defence site that is not a protected asset (a Patriot battery, a SAMP/T
+    or an IRIS-T fire unit): ``position`` is ``[lon, lat]`` in degrees (WGS84).  It engages,
+    like a terminal defence, the threats whose aim point lies within ``range_km`` of it."""
+
+    position: tuple[Degrees, Degrees] = Field(strict=False)  # YAML gives a list
+
+    noted_fields: ClassVar[tuple[str, ...]] = (
+        "position",
+        "range_km",
+        "pk",
+        "shots_per_threat",
+        "magazine",
+    )
+
+    @field_validator("position")
+    @classmethod
+    def _lonlat(cls, v: tuple[float, float]) -> tuple[float, float]:
+        lon, lat = v
+        if not (-180.0 <= lon <= 180.0 and -90.0 <= lat <= 90.0):
+            raise ValueError(f"position {list(v)} is not [lon, lat] in degrees")
         return v
 
 
@@ -281,49 +311,51 @@ class DefendedSite(Protocol):
 class GroundParams(Sourced):
     """Parameters of Ukraine's own defences (the model: :mod:`skyshield.engine.ground`).
 
-    ``ew_from``, ``ew_to``: fractions 0..1 of the route length between which an EW loss
-    happens.  ``ew_loss``: probability 0..1 that a threat is lost to EW.  ``area_per_100km``:
-    attrition rate per 100 km flown over free Ukraine of a killable threat.  ``area_max``:
-    probability 0..1 that a threat is killable by area defences at all (the level the area
-    kill probability reaches on a long route; 1 where not given).  ``terminal_kinds``: terminal
-    defence of every asset of a kind; ``terminal_sites``: of one asset by id (wins over its
-    kind).
+    ``ew_loss``: probability 0..1 that a threat is susceptible to electronic warfare at all
+    (the level its EW loss probability reaches on a long route).  ``ew_per_100km``: rate per
+    100 km flown over free Ukraine at which a susceptible threat is lost to EW.
+    ``area_per_100km``: attrition rate per 100 km flown over free Ukraine of a killable threat.
+    ``area_max``: probability 0..1 that a threat is killable by area defences at all (1 where
+    not given).  ``night_sd``: spread (standard deviation on the log-odds scale) of the
+    night-to-night variation of the defences' effectiveness against a category or class (0
+    where not given).  ``terminal_kinds``: terminal defence of every asset of a kind;
+    ``terminal_sites``: of one asset by id (wins over its kind); ``air_defence_sites``:
+    positioned sites that are not assets (Patriot batteries and the like).
     """
 
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, strict=True)
 
-    ew_from: float = Field(ge=0, le=1)
-    ew_to: float = Field(ge=0, le=1)
     ew_loss: dict[str, Probability]
+    ew_per_100km: dict[str, Rate]
     area_per_100km: dict[str, Rate]
     area_max: dict[str, Probability]
+    night_sd: dict[str, Spread] = Field(default_factory=dict)
     terminal_kinds: dict[AssetKind, TerminalDefence] = Field(default_factory=dict)
     terminal_sites: dict[str, TerminalDefence] = Field(default_factory=dict)
+    air_defence_sites: dict[str, AirDefenceSite] = Field(default_factory=dict)
 
-    noted_fields = ("ew_from", "ew_to", "ew_loss", "area_per_100km", "area_max")
+    noted_fields = ("ew_loss", "ew_per_100km", "area_per_100km", "area_max", "night_sd")
 
-    @field_validator("ew_loss", "area_per_100km")
+    @field_validator("ew_loss", "ew_per_100km", "area_per_100km")
     @classmethod
     def _layer_keys(cls, v: dict[str, float]) -> dict[str, float]:
         _check_keys(v, terminal_only_zero=True)
         return v
 
-    @field_validator("area_max")
+    @field_validator("area_max", "night_sd")
     @classmethod
-    def _cap_keys(cls, v: dict[str, float]) -> dict[str, float]:
-        _check_keys(v)  # harmless for ballistic threats: they have no area rate
+    def _any_keys(cls, v: dict[str, float]) -> dict[str, float]:
+        _check_keys(v)  # area_max is harmless for ballistic threats: they have no area rate
         return v
-
-    @model_validator(mode="after")
-    def _ew_window(self) -> GroundParams:
-        if self.ew_from > self.ew_to:
-            raise ValueError(f"ew_from ({self.ew_from}) must not exceed ew_to ({self.ew_to})")
-        return self
 
     @property
     def max_shots(self) -> int:
-        """Most shots any terminal defence fires at one threat."""
-        specs = [*self.terminal_kinds.values(), *self.terminal_sites.values()]
+        """Most shots any terminal defence or air-defence site fires at one threat."""
+        specs = [
+            *self.terminal_kinds.values(),
+            *self.terminal_sites.values(),
+            *self.air_defence_sites.values(),
+        ]
         return max((s.shots_per_threat for s in specs), default=1)
 
     def site_defence(self, asset: DefendedSite) -> TerminalDefence | None:
@@ -362,13 +394,17 @@ def load_ground_params(overrides: Mapping[str, Any] | None = None) -> GroundPara
         )
     merged = deep_merge(base, over)
     _note_overrides(merged, over, GroundParams.noted_fields)
-    for group in ("terminal_kinds", "terminal_sites"):
+    for group, model in (
+        ("terminal_kinds", TerminalDefence),
+        ("terminal_sites", TerminalDefence),
+        ("air_defence_sites", AirDefenceSite),
+    ):
         sub_over, sub = over.get(group), merged.get(group)
         if isinstance(sub_over, Mapping) and isinstance(sub, dict):
             for name, spec_over in sub_over.items():
                 if isinstance(spec_over, Mapping) and isinstance(sub.get(name), dict):
                     sub[name] = dict(sub[name])
-                    _note_overrides(sub[name], spec_over, TerminalDefence.noted_fields)
+                    _note_overrides(sub[name], spec_over, model.noted_fields)
     try:
         return GroundParams.model_validate(merged)
     except ValidationError as exc:
@@ -408,6 +444,9 @@ def _partial(model: type[BaseModel], name: str, nested: dict[str, Any]) -> type[
 #: A terminal defence as a scenario overrides it (complete when it names a new site).
 TerminalOverrides: type[Overrides] = _partial(TerminalDefence, "TerminalOverrides", {})
 
+#: An air-defence site as a scenario overrides it (complete when it names a new site).
+AirDefenceOverrides: type[Overrides] = _partial(AirDefenceSite, "AirDefenceOverrides", {})
+
 #: A scenario's ``engine:`` section (the weapon policy by name, e.g. ``missiles-only``, or as a
 #: mapping of threat category to weapon kinds).
 EngineOverrides: type[Overrides] = _partial(
@@ -423,6 +462,7 @@ GroundOverrides: type[Overrides] = _partial(
     {
         "terminal_kinds": dict[AssetKind, TerminalOverrides],  # type: ignore[valid-type]
         "terminal_sites": dict[str, TerminalOverrides],  # type: ignore[valid-type]
+        "air_defence_sites": dict[str, AirDefenceOverrides],  # type: ignore[valid-type]
     },
 )
 
@@ -434,6 +474,8 @@ __all__ = [
     "MAX_SHOTS_PER_THREAT",
     "OVERRIDE_NOTE",
     "TERMINAL_ONLY",
+    "AirDefenceOverrides",
+    "AirDefenceSite",
     "AssetKind",
     "EngineOverrides",
     "EngineParams",

@@ -1,4 +1,5 @@
-"""The workflows as a library: assess, Monte Carlo, sweep, sensitivity, rerun, replay, simulate.
+"""The workflows as a library: assess, Monte Carlo, sweep, sensitivity, backtest, rerun, replay,
+simulate.
 
 Each study is a function that takes plain Python objects (a scenario, a raid, a count, an
 executor, a store, a progress callback) and returns a typed result.  The command line and the
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from skyshield.studies.assessment import Assessment, assess
+    from skyshield.studies.backtests import BacktestResult, run_backtest
     from skyshield.studies.defaults import DEFAULT_METRIC, DEFAULT_RUNS, DEFAULT_SWEEP_RUNS
     from skyshield.studies.fingerprint import effective_inputs, fingerprint
     from skyshield.studies.inputs import RaidRef, ScenarioRef, world_of
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 #: the command line starts quickly.
 _WHERE = {
     "Assessment": "skyshield.studies.assessment",
+    "BacktestResult": "skyshield.studies.backtests",
     "DEFAULT_METRIC": "skyshield.studies.defaults",
     "DEFAULT_RUNS": "skyshield.studies.defaults",
     "DEFAULT_SWEEP_RUNS": "skyshield.studies.defaults",
@@ -62,6 +65,7 @@ _WHERE = {
     "open_store": "skyshield.studies.replay",
     "replay_run": "skyshield.studies.replay",
     "rerun": "skyshield.studies.reruns",
+    "run_backtest": "skyshield.studies.backtests",
     "resume_montecarlo": "skyshield.studies.monte_carlo",
     "sample_night": "skyshield.studies.samples",
     "sensitivity": "skyshield.studies.tornado",
@@ -88,6 +92,7 @@ __all__ = [
     "MAX_REPLICATIONS",
     "MAX_SWEEP_POINTS",
     "Assessment",
+    "BacktestResult",
     "MonteCarloResult",
     "Progress",
     "ProgressFn",
@@ -110,6 +115,7 @@ __all__ = [
     "replay_run",
     "rerun",
     "resume_montecarlo",
+    "run_backtest",
     "sample_night",
     "sensitivity",
     "simulate",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from skyshield.errors import InputError, Problem
-from skyshield.record import ImportReport, read_record
+from skyshield.record import ImportReport, RecordAliases, read_record
 from skyshield.runs import Store
 
 
@@ -21,9 +21,11 @@ class RecordImported:
     added: bool
 
 
-def import_record(path: Path, store: Store) -> RecordImported:
+def import_record(path: Path, store: Store, aliases: RecordAliases | None = None) -> RecordImported:
     """Read and check the record CSV at ``path`` and keep it in ``store`` (its bytes, so that
-    every later version reads it with its own importer); it becomes the record in use."""
+    every later version reads it with its own importer); it becomes the record in use.
+    ``aliases`` (the user's extra names) shape the import report; they are not stored: every
+    command that reads the record takes them again."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -32,7 +34,7 @@ def import_record(path: Path, store: Store) -> RecordImported:
         raise InputError([Problem(str(path), "", "is a directory, not a CSV file")]) from None
     except OSError as exc:
         raise InputError([Problem(str(path), "", f"cannot read ({exc.strerror})")]) from None
-    imp = read_record(path, data=data)
+    imp = read_record(path, data=data, aliases=aliases)
     launched = float(imp.rows["launched"].sum()) if len(imp.rows) else 0.0
     added = store.add_record(imp.sha256, str(path), data, len(imp.rows), launched)
     return RecordImported(imp.report, imp.sha256, len(imp.rows), added)

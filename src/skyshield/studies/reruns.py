@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from skyshield.analysis.uncertainty import UncertainWorld, is_uncertain, load_uncertainty
+from skyshield.version import __version__
 from skyshield.errors import InputError, Problem
 from skyshield.execution import Executor, Rep, replication_seeds, run_replications
 from skyshield.runs import Store
@@ -24,13 +25,17 @@ _FATE_KEYS = ("rep", "defence", "threat", "fate", "fate_asset", "killed_by")
 class Rerun:
     """The outcome of a rerun: replications run again, metrics that differ (by name),
     replications whose threats' fates differ (by index), and metrics this version computes
-    that the run's version did not store (``metrics_new``, not compared)."""
+    that the run's version did not store (``metrics_new``, not compared); ``made_by`` the
+    version of skyshield that made the run, ``now`` this one (numbers may differ between
+    versions where the model changed: the changelog says where)."""
 
     run_id: str
     replications: int
     metrics_differ: list[str]
     fates_differ: list[int]
     metrics_new: list[str] = field(default_factory=list)
+    made_by: str = ""
+    now: str = ""
 
     @property
     def same(self) -> bool:
@@ -125,4 +130,4 @@ def rerun(
         if len(old) == len(new)
         else list(range(n))
     )
-    return Rerun(run_id, n, differ, bad_reps, new_metrics)
+    return Rerun(run_id, n, differ, bad_reps, new_metrics, str(row["code_version"]), __version__)

@@ -14,7 +14,9 @@ largest night of the shipped record (2025-06-28, 538 weapons), for both defences
   fate per threat category and defence, for the statistical-equivalence test.
 
 ``tests/test_engine_golden.py`` replays the same seeds and compares the tables bit for bit.  The
-tables were captured from the engine before its kernel was rewritten; re-capture only for a
+tables were first captured from the engine before its kernel was rewritten (the compiled kernel
+reproduced them exactly); they were captured again for the recalibrated ground layer (losses at a
+distance over free Ukraine, night-to-night variation, Patriot-class sites).  Re-capture only for a
 deliberate modelling change, and say so in the commit.
 """
 
