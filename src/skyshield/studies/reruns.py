@@ -9,13 +9,13 @@ import numpy as np
 import pandas as pd
 
 from skyshield.analysis.uncertainty import UncertainWorld, is_uncertain, load_uncertainty
-from skyshield.version import __version__
 from skyshield.errors import InputError, Problem
 from skyshield.execution import Executor, Rep, replication_seeds, run_replications
 from skyshield.runs import Store
 from skyshield.runs.provenance import stored_scenario
 from skyshield.studies.inputs import RecordRef, world_of
 from skyshield.studies.progress import Progress, ProgressFn, no_progress
+from skyshield.version import __version__
 
 #: The columns of a fate that a rerun must reproduce exactly.
 _FATE_KEYS = ("rep", "defence", "threat", "fate", "fate_asset", "killed_by")
