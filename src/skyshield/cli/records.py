@@ -94,17 +94,15 @@ def add_parsers(
         "imports", help="list the record files imported into the store", parents=[common]
     )
     add_store_arg(lst)
-    use = rs.add_parser(
-        "use", help="make an earlier import the record commands use", parents=[common]
-    )
-    use.add_argument("import_id", metavar="ID", help="the import's id (a prefix of its SHA-256)")
-    add_store_arg(use)
-    drop = rs.add_parser(
-        "drop", help="remove an import from the store (the newest left is then used)",
-        parents=[common],
-    )  # fmt: skip
-    drop.add_argument("import_id", metavar="ID", help="the import's id (a prefix of its SHA-256)")
-    add_store_arg(drop)
+    for action, what in (
+        ("use", "make an earlier import the record commands use"),
+        ("drop", "remove an import from the store (the newest left is then used)"),
+    ):
+        one = rs.add_parser(action, help=what, parents=[common])
+        one.add_argument(
+            "import_id", metavar="ID", help="the import's id (a prefix of its SHA-256)"
+        )
+        add_store_arg(one)
     summ = rs.add_parser(
         "summary",
         help="launched, destroyed, not reached, got through and each month's convention by class",

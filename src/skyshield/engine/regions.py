@@ -300,6 +300,20 @@ def _orient(ax: float, ay: float, bx: float, by: float, cx: float, cy: float) ->
     return (bx - ax) * (cy - ay) - (by - ay) * (cx - ax)
 
 
+@jit_inline
+def _cross_properly(
+    ax: float, ay: float, bx: float, by: float, px: float, py: float, qx: float, qy: float
+) -> bool:
+    """Do segments ``ab`` and ``pq`` cross at a point inside both (not at an end, not along)?"""
+    d1 = _orient(ax, ay, bx, by, px, py)
+    d2 = _orient(ax, ay, bx, by, qx, qy)
+    d3 = _orient(px, py, qx, qy, ax, ay)
+    d4 = _orient(px, py, qx, qy, bx, by)
+    return ((d1 > 0 and d2 < 0) or (d1 < 0 and d2 > 0)) and (
+        (d3 > 0 and d4 < 0) or (d3 < 0 and d4 > 0)
+    )
+
+
 @jit
 def segment_covered(rg: Region, x0: float, y0: float, x1: float, y1: float) -> bool:
     """Does the segment ``(x0, y0) -> (x1, y1)`` lie in the region: both ends inside and no
@@ -309,14 +323,7 @@ def segment_covered(rg: Region, x0: float, y0: float, x1: float, y1: float) -> b
     for c in _cells_of(rg, x0, y0, x1, y1):
         for m in range(rg.cell_start[c], rg.cell_start[c + 1]):
             e = rg.cell_edge[m]
-            ax, ay, bx, by = rg.ex0[e], rg.ey0[e], rg.ex1[e], rg.ey1[e]
-            d1 = _orient(ax, ay, bx, by, x0, y0)
-            d2 = _orient(ax, ay, bx, by, x1, y1)
-            d3 = _orient(x0, y0, x1, y1, ax, ay)
-            d4 = _orient(x0, y0, x1, y1, bx, by)
-            if ((d1 > 0 and d2 < 0) or (d1 < 0 and d2 > 0)) and (
-                (d3 > 0 and d4 < 0) or (d3 < 0 and d4 > 0)
-            ):
+            if _cross_properly(rg.ex0[e], rg.ey0[e], rg.ex1[e], rg.ey1[e], x0, y0, x1, y1):
                 return False
     return True
 
@@ -544,14 +551,7 @@ def dash_covered(rg: Region, view: StationView, k: int, qx: float, qy: float) ->
     at = k * VIEW_BINS + b
     for m in range(view.start[at], view.start[at + 1]):
         e = view.edge[m]
-        ax, ay, bx, by = rg.ex0[e], rg.ey0[e], rg.ex1[e], rg.ey1[e]
-        d1 = _orient(ax, ay, bx, by, x0, y0)
-        d2 = _orient(ax, ay, bx, by, qx, qy)
-        d3 = _orient(x0, y0, qx, qy, ax, ay)
-        d4 = _orient(x0, y0, qx, qy, bx, by)
-        if ((d1 > 0 and d2 < 0) or (d1 < 0 and d2 > 0)) and (
-            (d3 > 0 and d4 < 0) or (d3 < 0 and d4 > 0)
-        ):
+        if _cross_properly(rg.ex0[e], rg.ey0[e], rg.ex1[e], rg.ey1[e], x0, y0, qx, qy):
             return False
     return True
 
