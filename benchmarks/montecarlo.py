@@ -71,8 +71,10 @@ def main() -> None:
                 f" ({args.reps / wall:.2f} replications/s; start-up {started:.1f} s)"
             )
     per_1000 = walls["local processes"] * 1000 / args.reps
-    print(f"at this rate 1,000 replications take {per_1000:.0f} s on {args.workers} local workers"
-          " (goal on 2: < 60 s)")  # fmt: skip
+    print(
+        f"at this rate 1,000 replications take {per_1000:.0f} s on {args.workers} local workers"
+        " (goal on 2: < 60 s)"
+    )
     if args.no_dask:
         return
     overhead = walls["Dask LocalCluster"] / walls["local processes"] - 1

@@ -41,8 +41,12 @@ def main() -> None:
                     "path": ["cap", "stations", 0, "position"],
                     "value": [lon, 50.3],
                 }
-                body = {"ref": "reference", "text": view["text"], "edits": [edit],
-                        "zones_for": view["theatre_key"]}  # fmt: skip
+                body = {
+                    "ref": "reference",
+                    "text": view["text"],
+                    "edits": [edit],
+                    "zones_for": view["theatre_key"],
+                }
                 t = time.perf_counter()
                 r = client.post("/api/check", json=body)
                 walls.append((time.perf_counter() - t) * 1000.0)
@@ -55,8 +59,10 @@ def main() -> None:
         return sorted(xs)[max(0, round(0.95 * len(xs)) - 1)]
 
     print(f"open the reference scenario (zones computed): {first_ms:.0f} ms")
-    print(f"edit answered (move a station), {args.edits} edits:"
-          f" median {statistics.median(walls):.0f} ms, p95 {p95(walls):.0f} ms (goal 300 ms)")  # fmt: skip
+    print(
+        f"edit answered (move a station), {args.edits} edits:"
+        f" median {statistics.median(walls):.0f} ms, p95 {p95(walls):.0f} ms (goal 300 ms)"
+    )
     print(
         f"  of which check (scenario validate's loader): median {statistics.median(checks):.0f} ms"
     )

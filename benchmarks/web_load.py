@@ -78,8 +78,13 @@ def _prepare(store: Path, base: str, assess_runs: int) -> tuple[str, str]:
     print(
         f"replay built on first visit: {time.perf_counter() - t:.1f} s, {len(r.content) / 1e3:.0f} kB"
     )
-    body = {"kind": "assess", "ref": "small", "text": load_scenario("small").text,
-            "runs": assess_runs, "sweep_runs": 0}  # fmt: skip
+    body = {
+        "kind": "assess",
+        "ref": "small",
+        "text": load_scenario("small").text,
+        "runs": assess_runs,
+        "sweep_runs": 0,
+    }
     job = httpx.post(f"{base}/api/jobs", json=body, timeout=60)
     job.raise_for_status()
     return run.run_id, str(job.json()["id"])
@@ -112,9 +117,13 @@ async def _user(
 async def _browse(
     base: str, run_id: str, users: int, seconds: float, think: float
 ) -> tuple[dict[str, list[float]], dict[str, int]]:
-    pages = [("runs", "/api/runs"), ("run", f"/api/runs/{run_id}"),
-             ("night", f"/api/runs/{run_id}/replications/0/night"), ("jobs", "/api/jobs"),
-             ("record nights", "/api/record/nights?top=15")]  # fmt: skip
+    pages = [
+        ("runs", "/api/runs"),
+        ("run", f"/api/runs/{run_id}"),
+        ("night", f"/api/runs/{run_id}/replications/0/night"),
+        ("jobs", "/api/jobs"),
+        ("record nights", "/api/record/nights?top=15"),
+    ]
     pages += [("record summary", f"/api/record/summary?{q}") for q in RECORD_QUERIES]
     out: dict[str, list[float]] = defaultdict(list)
     errors: dict[str, int] = defaultdict(int)
@@ -123,9 +132,11 @@ async def _browse(
     clients = [httpx.AsyncClient(base_url=base, timeout=30.0, limits=limits) for _ in range(users)]
     try:
         await asyncio.gather(
-            *(_user(c, pages, until, think, random.Random(k), out, errors)
-              for k, c in enumerate(clients))
-        )  # fmt: skip
+            *(
+                _user(c, pages, until, think, random.Random(k), out, errors)
+                for k, c in enumerate(clients)
+            )
+        )
     finally:
         await asyncio.gather(*(c.aclose() for c in clients))
     return out, errors
@@ -134,8 +145,9 @@ async def _browse(
 def _row(name: str, ms: list[float], errors: int) -> str:
     s = sorted(ms)
     p95 = s[int(0.95 * (len(s) - 1))]
-    return (f"{name:<16} {len(s):>7} {errors:>6} {statistics.median(s):>9.1f} {p95:>9.1f}"
-            f" {s[-1]:>9.1f}")  # fmt: skip
+    return (
+        f"{name:<16} {len(s):>7} {errors:>6} {statistics.median(s):>9.1f} {p95:>9.1f} {s[-1]:>9.1f}"
+    )
 
 
 def main() -> None:
@@ -152,12 +164,24 @@ def main() -> None:
         port = _free_port()
         base = f"http://127.0.0.1:{port}"
         server = subprocess.Popen(
-            [sys.executable, "-c", "from skyshield.cli.main import entry; entry()", "serve",
-             "--port", str(port), "--store", str(store), "--out", str(folder / "out"),
-             "--scenarios", str(folder / "scenarios")],
-            stdout=subprocess.DEVNULL, stderr=open(folder / "server.log", "wb"),  # noqa: SIM115
+            [
+                sys.executable,
+                "-c",
+                "from skyshield.cli.main import entry; entry()",
+                "serve",
+                "--port",
+                str(port),
+                "--store",
+                str(store),
+                "--out",
+                str(folder / "out"),
+                "--scenarios",
+                str(folder / "scenarios"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=open(folder / "server.log", "wb"),  # noqa: SIM115
             env={k: v for k, v in os.environ.items() if k != "SKYSHIELD_TOKEN"},
-        )  # fmt: skip
+        )
         try:
             _wait_up(base)
             run_id, job_id = _prepare(store, base, args.assess_runs)

@@ -15,10 +15,16 @@ HERE = Path(__file__).parent
 def run(tmp_path: Path, script: str, *args: str) -> str:
     done = subprocess.run(
         [sys.executable, str(HERE / script), *args],
-        capture_output=True, text=True, cwd=tmp_path, check=True,
-        env={"SKYSHIELD_STORE": str(tmp_path / "default.duckdb"), "MPLBACKEND": "Agg",
-             "PATH": "/usr/bin:/bin"},
-    )  # fmt: skip
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        check=True,
+        env={
+            "SKYSHIELD_STORE": str(tmp_path / "default.duckdb"),
+            "MPLBACKEND": "Agg",
+            "PATH": "/usr/bin:/bin",
+        },
+    )
     return done.stdout
 
 

@@ -88,8 +88,10 @@ def testtraining_months_are_before_the_predicted_one() -> None:
     ]
     # too few weapons in the last two months: the window reaches further back
     assert training_months(april, "drones", obs, 2, 25.0) == [
-        dt.date(2025, 1, 1), dt.date(2025, 2, 1), dt.date(2025, 3, 1)
-    ]  # fmt: skip
+        dt.date(2025, 1, 1),
+        dt.date(2025, 2, 1),
+        dt.date(2025, 3, 1),
+    ]
     assert training_months(dt.date(2025, 1, 1), "drones", obs, 2, 0.0) == []
 
 
@@ -129,8 +131,11 @@ def test_a_month_without_earlier_data_is_refused(tmp_path: Path, reference: Load
 
 def test_month_range() -> None:
     assert month_range(dt.date(2024, 11, 5), dt.date(2025, 2, 1)) == [
-        dt.date(2024, 11, 1), dt.date(2024, 12, 1), dt.date(2025, 1, 1), dt.date(2025, 2, 1)
-    ]  # fmt: skip
+        dt.date(2024, 11, 1),
+        dt.date(2024, 12, 1),
+        dt.date(2025, 1, 1),
+        dt.date(2025, 2, 1),
+    ]
 
 
 def test_stratified_sample_takes_one_night_per_size_stratum() -> None:
@@ -145,9 +150,13 @@ def test_stratified_sample_takes_one_night_per_size_stratum() -> None:
 def test_drift_by_hand() -> None:
     months = [dt.date(2025, m, 1) for m in (1, 2, 3, 4)]
     obs = pd.DataFrame(
-        {"group": "drones", "month": months, "at_risk": 1000.0,
-         "got_through": [99.5, 999.5 / 11.0 * 1.0, 99.5, 99.5]}
-    )  # fmt: skip
+        {
+            "group": "drones",
+            "month": months,
+            "at_risk": 1000.0,
+            "got_through": [99.5, 999.5 / 11.0 * 1.0, 99.5, 99.5],
+        }
+    )
     # shares with odds 1/9 then 1/10 ... computed here the documented way
     y, n = obs["got_through"].to_numpy(), obs["at_risk"].to_numpy()
     odds = np.log((y + 0.5) / (n - y + 0.5))
@@ -201,8 +210,13 @@ def test_fit_recovers_known_drone_parameters() -> None:
     """Counts drawn from the model itself, with known caps, rates and night spread."""
     rng = np.random.default_rng(7)
     base = load_ground_params()
-    truth = {"ew_loss": 0.55, "ew_per_100km": 2.0, "area_max": 0.9, "area_per_100km": 3.0,
-             "night_sd": 0.5}  # fmt: skip
+    truth = {
+        "ew_loss": 0.55,
+        "ew_per_100km": 2.0,
+        "area_max": 0.9,
+        "area_per_100km": 3.0,
+        "night_sd": 0.5,
+    }
     params = ground_fit.merged(base, ground_fit.overrides_of({"drones": truth}, base))
     nights, rows = [], []
     for k in range(60):
@@ -210,17 +224,35 @@ def test_fit_recovers_known_drone_parameters() -> None:
         size = int(rng.integers(60, 200))
         inside = rng.uniform(5.0, 500.0, size) * (rng.random() < 0.8) + rng.uniform(0, 40, size)
         frame = pd.DataFrame(
-            {"night": night, "group": "drones", "class_id": "shahed-136", "category": "drone",
-             "inside_km": inside, "site": "", "shots": 0}
-        )  # fmt: skip
+            {
+                "night": night,
+                "group": "drones",
+                "class_id": "shahed-136",
+                "category": "drone",
+                "inside_km": inside,
+                "site": "",
+                "shots": 0,
+            }
+        )
         z = float(rng.standard_t(NIGHT_DF))
         p_ew, p_dead, p_thru = ground_fit.fate_probabilities(frame, params, [], z)
-        fate = np.array([rng.choice(3, p=np.array([a, b, c]) / (a + b + c))
-                         for a, b, c in zip(p_ew, p_dead, p_thru, strict=True)])  # fmt: skip
+        fate = np.array(
+            [
+                rng.choice(3, p=np.array([a, b, c]) / (a + b + c))
+                for a, b, c in zip(p_ew, p_dead, p_thru, strict=True)
+            ]
+        )
         nights.append(frame)
-        rows.append({"night": night, "group": "drones", "convention": "separate",
-                     "at_risk": float(size), "not_reached": float((fate == 0).sum()),
-                     "got_through": float((fate == 2).sum())})  # fmt: skip
+        rows.append(
+            {
+                "night": night,
+                "group": "drones",
+                "convention": "separate",
+                "at_risk": float(size),
+                "not_reached": float((fate == 0).sum()),
+                "got_through": float((fate == 2).sum()),
+            }
+        )
     values, fit = fit_group("drones", pd.concat(nights), pd.DataFrame(rows), base, [])
     assert fit.converged and fit.nights == 60
     assert values["ew_loss"] == pytest.approx(truth["ew_loss"], abs=0.08)
@@ -238,9 +270,23 @@ def test_fit_recovers_known_drone_parameters() -> None:
 def test_cli_backtest_one_month(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "bt"
     code = main(
-        ["record", "backtest", "--from", "2025-06", "--to", "2025-06", "--reps", "3",
-         "--sample", "2", "--record", str(small_record(tmp_path)), "--out", str(out)]
-    )  # fmt: skip
+        [
+            "record",
+            "backtest",
+            "--from",
+            "2025-06",
+            "--to",
+            "2025-06",
+            "--reps",
+            "3",
+            "--sample",
+            "2",
+            "--record",
+            str(small_record(tmp_path)),
+            "--out",
+            str(out),
+        ]
+    )
     assert code == 0
     text = capsys.readouterr().out
     assert "Mean absolute error by month" in text and "90 % predictive interval" in text

@@ -21,8 +21,16 @@ from skyshield.cli.main import main
 from skyshield.report.html import lookup
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync"]  # fmt: skip
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: `make test` installs Debian's chromium"
@@ -52,8 +60,22 @@ def three_figures(x: float) -> str:
 def test_report_in_headless_chromium(tmp_path: Path) -> None:
     sync_api = pytest.importorskip("playwright.sync_api")
     out = tmp_path / "report"
-    argv = ["assess", "small", "--runs", "10", "--sweep-runs", "1", "--sweep-jets", "9,18",
-            "--record-runs", "1", "--workers", "1", "--out", str(out)]  # fmt: skip
+    argv = [
+        "assess",
+        "small",
+        "--runs",
+        "10",
+        "--sweep-runs",
+        "1",
+        "--sweep-jets",
+        "9,18",
+        "--record-runs",
+        "1",
+        "--workers",
+        "1",
+        "--out",
+        str(out),
+    ]
     assert main(argv) == 0
     summary: dict[str, Any] = json.loads((out / "summary.json").read_text("utf-8"))
     page_url = (out / "report.html").resolve().as_uri()
@@ -143,13 +165,19 @@ def check_answer_text(answer: str, ledger: str, summary: dict[str, Any]) -> None
 def test_answer_check_by_hand() -> None:
     assert three_figures(48.27) == "48.3" and three_figures(618_808.0) == "619,000"
     assert three_figures(0.6188) == "0.619" and three_figures(156.3) == "156"
-    h = {"hits_on_assets_baseline": 49.0, "hits_on_assets_shield": 17.24,
-         "hits_on_assets_avoided": 31.76, "cost_per_night_usd": 19.68e6,
-         "cost_per_hit_avoided_usd": 618_808.0, "killed_by_fighters": 156.3,
-         "stopped_anyway": 106.1}  # fmt: skip
+    h = {
+        "hits_on_assets_baseline": 49.0,
+        "hits_on_assets_shield": 17.24,
+        "hits_on_assets_avoided": 31.76,
+        "cost_per_night_usd": 19.68e6,
+        "cost_per_hit_avoided_usd": 618_808.0,
+        "killed_by_fighters": 156.3,
+        "stopped_anyway": 106.1,
+    }
     summary: dict[str, Any] = {"headline": {k: {"mean": v} for k, v in h.items()}}
-    summary["headline"].update(jets_pledged=120, stations_held=7, stations=8,
-                               engage_standoff_km=150.0)  # fmt: skip
+    summary["headline"].update(
+        jets_pledged=120, stations_held=7, stations=8, engage_standoff_km=150.0
+    )
     answer = (
         "Answer. With Ukraine's defences alone, about 49.0 [47.1-50.9] weapons a night hit"
         " protected assets. With the shield (120 of 120 pledged jets committed, holding 7 of 8"

@@ -26,8 +26,9 @@ JUNE_7, JUNE_9 = dt.date(2025, 6, 7), dt.date(2025, 6, 9)
 @pytest.fixture(scope="module")
 def three_nights(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
     store = Store(tmp_path_factory.mktemp("cf") / "s.duckdb")
-    cf = record_counterfactual("small", JUNE_7, JUNE_9, runs_per_night=3, seed=4,
-                               executor=LocalProcesses(2), store=store)  # fmt: skip
+    cf = record_counterfactual(
+        "small", JUNE_7, JUNE_9, runs_per_night=3, seed=4, executor=LocalProcesses(2), store=store
+    )
     return cf, store
 
 
@@ -96,8 +97,18 @@ def test_assess_record_range_from_the_command_line(
     from skyshield.cli.main import main
 
     out = tmp_path / "out"
-    args = ["assess", "small", "--record", "2025-06-07..2025-06-08", "--record-runs", "2",
-            "--out", str(out), "--store", str(tmp_path / "s.duckdb")]  # fmt: skip
+    args = [
+        "assess",
+        "small",
+        "--record",
+        "2025-06-07..2025-06-08",
+        "--record-runs",
+        "2",
+        "--out",
+        str(out),
+        "--store",
+        str(tmp_path / "s.duckdb"),
+    ]
     assert main(args) == 0
     text = capsys.readouterr().out
     assert "Over the 2 nights of the record from 2025-06-07 to 2025-06-08" in text

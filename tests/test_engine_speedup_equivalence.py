@@ -84,17 +84,22 @@ def random_routes(seed: int, n: int = 300) -> Routes:
     )
     same = rng.random(m) < 0.1  # hover: a waypoint repeated at a later time
     x[1:][same[1:]], y[1:][same[1:]] = x[:-1][same[1:]], y[:-1][same[1:]]
-    return offsets, x, y, t  # fmt: skip
+    return offsets, x, y, t
 
 
 def same(a: tuple[F64, ...], b: tuple[F64, ...]) -> bool:
     return all(np.array_equal(u, v, equal_nan=True) for u, v in zip(a, b, strict=True))
 
 
-def intercepts(routes: Routes, idx: NDArray[np.int64], fx: F64, fy: F64, t1: F64, v_km_s: F64,
-               reach: F64) -> tuple[F64, F64, F64]:  # fmt: skip
-    out = np.array([route_intercept(*routes, i, a, b, c, d, e, 1e-6)
-                    for i, a, b, c, d, e in zip(idx, fx, fy, t1, v_km_s, reach, strict=True)])  # fmt: skip
+def intercepts(
+    routes: Routes, idx: NDArray[np.int64], fx: F64, fy: F64, t1: F64, v_km_s: F64, reach: F64
+) -> tuple[F64, F64, F64]:
+    out = np.array(
+        [
+            route_intercept(*routes, i, a, b, c, d, e, 1e-6)
+            for i, a, b, c, d, e in zip(idx, fx, fy, t1, v_km_s, reach, strict=True)
+        ]
+    )
     return out[:, 0], out[:, 1], out[:, 2]
 
 

@@ -140,8 +140,18 @@ def test_mc_resumed_on_a_dask_scheduler_equals_a_local_run(
 
 @pytest.mark.slow
 def test_sweep_on_dask_equals_local(tmp_path: Path, scheduler: str) -> None:
-    base = ["sweep", "small", "--raid", "2025-06-08", "--set", "coalition.total_aircraft=6,18",
-            "--runs", "2", "--store", str(tmp_path / "s.duckdb")]  # fmt: skip
+    base = [
+        "sweep",
+        "small",
+        "--raid",
+        "2025-06-08",
+        "--set",
+        "coalition.total_aircraft=6,18",
+        "--runs",
+        "2",
+        "--store",
+        str(tmp_path / "s.duckdb"),
+    ]
     assert main([*base, "--out", str(tmp_path / "local")]) == 0
     assert main([*base, "--dask", scheduler, "--out", str(tmp_path / "dask")]) == 0
     local, dask = (pd.read_csv(tmp_path / d / "sweep.csv") for d in ("local", "dask"))
@@ -182,8 +192,18 @@ def test_scheduler_without_workers_exits_2(
 ) -> None:
     monkeypatch.setattr(dask_exec, "WORKER_WAIT_S", 0.5)
     with LocalCluster(n_workers=0, host="127.0.0.1", dashboard_address=None) as empty:
-        code = main(["mc", "small", "--runs", "2", "--dask", str(empty.scheduler_address),
-                     "--store", str(tmp_path / "s.duckdb")])  # fmt: skip
+        code = main(
+            [
+                "mc",
+                "small",
+                "--runs",
+                "2",
+                "--dask",
+                str(empty.scheduler_address),
+                "--store",
+                str(tmp_path / "s.duckdb"),
+            ]
+        )
     assert code == 2
     assert "the scheduler has no worker" in capsys.readouterr().err
 

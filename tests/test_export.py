@@ -264,29 +264,56 @@ def test_scene_clips_fighters_to_the_night_and_ends_threats_at_their_fate() -> N
     its legs pass then; a threat killed half-way along its second leg ends there."""
     proj = Projection()
     legs = pd.DataFrame(
-        [["a/0/1", "transit_out", -100.0, 100.0, 0.0, 0.0, 200.0, 0.0],
-         ["a/0/1", "transit_back", 400.0, 500.0, 200.0, 0.0, 0.0, 0.0]],
+        [
+            ["a/0/1", "transit_out", -100.0, 100.0, 0.0, 0.0, 200.0, 0.0],
+            ["a/0/1", "transit_back", 400.0, 500.0, 200.0, 0.0, 0.0, 0.0],
+        ],
         columns=["aircraft", "phase", "t0_s", "t1_s", "x0_km", "y0_km", "x1_km", "y1_km"],
-    )  # fmt: skip
+    )
     sorties = pd.DataFrame(
         [["a/0/1", "POL", "F-16", "EPRZ", "a", 0, 0]],
         columns=["aircraft", "nation", "type", "base", "station", "kills", "weapons_spent"],
     )
     fate_lon, fate_lat = proj.to_lonlat(150.0, 50.0)
     threats = pd.DataFrame(
-        [{"threat": 0, "class_id": "shahed-136", "category": "drone", "launch_area": "kursk",
-          "aim_kind": "asset", "aim_id": "kyiv", "altitude_m": 1000.0, "fate": "killed_fighter",
-          "fate_time_s": 250.0, "fate_lon": fate_lon, "fate_lat": fate_lat, "killed_by": "a/0/1",
-          "fate_asset": ""}]
-    )  # fmt: skip
+        [
+            {
+                "threat": 0,
+                "class_id": "shahed-136",
+                "category": "drone",
+                "launch_area": "kursk",
+                "aim_kind": "asset",
+                "aim_id": "kyiv",
+                "altitude_m": 1000.0,
+                "fate": "killed_fighter",
+                "fate_time_s": 250.0,
+                "fate_lon": fate_lon,
+                "fate_lat": fate_lat,
+                "killed_by": "a/0/1",
+                "fate_asset": "",
+            }
+        ]
+    )
     waypoints = pd.DataFrame(
-        {"threat": [0, 0, 0], "seq": [0, 1, 2], "x_km": [0.0, 100.0, 200.0],
-         "y_km": [0.0, 0.0, 100.0], "t_s": [0.0, 200.0, 300.0]}
-    )  # fmt: skip
+        {
+            "threat": [0, 0, 0],
+            "seq": [0, 1, 2],
+            "x_km": [0.0, 100.0, 200.0],
+            "y_km": [0.0, 0.0, 100.0],
+            "t_s": [0.0, 200.0, 300.0],
+        }
+    )
     scene = build_scene(
-        title="hand", start=START, end_s=300.0, threats=threats, waypoints=waypoints,
-        sorties=sorties, legs=legs, projection=proj, fighter_altitude_m=6000.0,
-    )  # fmt: skip
+        title="hand",
+        start=START,
+        end_s=300.0,
+        threats=threats,
+        waypoints=waypoints,
+        sorties=sorties,
+        legs=legs,
+        projection=proj,
+        fighter_altitude_m=6000.0,
+    )
     threat, fighter = scene.tracks
     assert fighter.t_s.tolist() == [0.0, 100.0, 300.0]
     x, y = proj.to_km(fighter.lon, fighter.lat)
@@ -316,10 +343,12 @@ def test_clipped_fighter_tracks_follow_the_legs(takeoff: float, hold: float, end
     arrive, depart = takeoff + 200.0, takeoff + 200.0 + hold
     land = depart + 200.0
     legs = pd.DataFrame(
-        [["a/0/1", "transit_out", takeoff, arrive, 0.0, 0.0, 200.0, 0.0],
-         ["a/0/1", "transit_back", depart, land, 200.0, 0.0, 0.0, 0.0]],
+        [
+            ["a/0/1", "transit_out", takeoff, arrive, 0.0, 0.0, 200.0, 0.0],
+            ["a/0/1", "transit_back", depart, land, 200.0, 0.0, 0.0, 0.0],
+        ],
         columns=["aircraft", "phase", "t0_s", "t1_s", "x0_km", "y0_km", "x1_km", "y1_km"],
-    )  # fmt: skip
+    )
     sorties = pd.DataFrame(
         [["a/0/1", "POL", "F-16", "EPRZ", "a", 0, 0]],
         columns=["aircraft", "nation", "type", "base", "station", "kills", "weapons_spent"],
@@ -327,9 +356,16 @@ def test_clipped_fighter_tracks_follow_the_legs(takeoff: float, hold: float, end
     no_threats = pd.DataFrame(columns=["threat", "fate"])
     no_waypoints = pd.DataFrame(columns=["threat", "seq", "x_km", "y_km", "t_s"])
     scene = build_scene(
-        title="p", start=START, end_s=end_s, threats=no_threats, waypoints=no_waypoints,
-        sorties=sorties, legs=legs, projection=proj, fighter_altitude_m=6000.0,
-    )  # fmt: skip
+        title="p",
+        start=START,
+        end_s=end_s,
+        threats=no_threats,
+        waypoints=no_waypoints,
+        sorties=sorties,
+        legs=legs,
+        projection=proj,
+        fighter_altitude_m=6000.0,
+    )
     overlaps = land > 0.0 and takeoff < end_s
     assert len(scene.tracks) == int(overlaps)
     if not overlaps:

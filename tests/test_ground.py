@@ -404,7 +404,10 @@ def test_invariants_on_the_reference_raid(ctx: RaidContext, ref: Threats) -> Non
     assert np.all(fate.t_s[fate.cause == "area"] == d.t_area_s[fate.cause == "area"])
     ballistic = np.isin(ref.category, ["ballistic", "aeroballistic"])
     assert not dead[ballistic].any()
-    for t, x, y, hit in ((d.t_ew_s, d.x_ew_km, d.y_ew_km, ew), (d.t_area_s, d.x_area_km, d.y_area_km, area)):  # fmt: skip
+    for t, x, y, hit in (
+        (d.t_ew_s, d.x_ew_km, d.y_ew_km, ew),
+        (d.t_area_s, d.x_area_km, d.y_area_km, area),
+    ):
         i = np.flatnonzero(hit)
         assert np.all(t[i] >= launch[i]) and np.all(t[i] <= arrival[i])
         for k in i:  # the point is where the route is at that time
@@ -544,16 +547,24 @@ def test_terminal_range_pk_and_nearest_site() -> None:
 def air_site(lonlat: tuple[float, float], pk: dict[str, float], magazine: int) -> AirDefenceSite:
     notes = {f: "assumption: test" for f in AirDefenceSite.noted_fields}
     return AirDefenceSite(
-        position=lonlat, range_km=30.0, pk=pk, shots_per_threat=2, magazine=magazine,
+        position=lonlat,
+        range_km=30.0,
+        pk=pk,
+        shots_per_threat=2,
+        magazine=magazine,
         sources=notes,
-    )  # fmt: skip
+    )
 
 
 def test_air_defence_sites_engage_what_their_pk_names() -> None:
     kx, ky = PROJ.point_km(KYIV.position)
     far = (kx + 300.0, ky)
-    paths = [[(kx, ky - 100.0), (kx, ky)], [(kx, ky - 100.0), (kx + 10.0, ky)],
-             [(kx, ky - 100.0), (kx, ky)], [(far[0], far[1] - 100.0), far]]  # fmt: skip
+    paths = [
+        [(kx, ky - 100.0), (kx, ky)],
+        [(kx, ky - 100.0), (kx + 10.0, ky)],
+        [(kx, ky - 100.0), (kx, ky)],
+        [(far[0], far[1] - 100.0), far],
+    ]
     th = make_threats(
         paths,
         category=["ballistic", "aeroballistic", "drone", "ballistic"],
@@ -679,14 +690,34 @@ def test_overrides_merge_key_by_key_and_get_a_note() -> None:
         ({"bogus": 1}, "ground_defences.bogus", "unknown field"),
         ({"ew_per_100km": {"kinzhal": 1.0}}, "ground_defences.ew_per_100km", "only terminal"),
         ({"night_sd": {"drone": 9.0}}, "ground_defences.night_sd.drone", "less than or equal"),
-        ({"air_defence_sites": {"p": {"range_km": 30}}}, "ground_defences.air_defence_sites.p.position", "required"),
-        ({"air_defence_sites": {"patriot-kyiv": {"position": [30.5, 95.0]}}}, "ground_defences.air_defence_sites.patriot-kyiv.position", "lon, lat"),
-        ({"terminal_sites": {"lviv": {"range_km": 10}}}, "ground_defences.terminal_sites.lviv.pk", "required"),
-        ({"terminal_kinds": {"city": {"shots_per_threat": 0}}}, "ground_defences.terminal_kinds.city.shots_per_threat", "greater"),
-        ({"terminal_kinds": {"city": {"pk": {"drone": "high"}}}}, "ground_defences.terminal_kinds.city.pk.drone", "number"),
+        (
+            {"air_defence_sites": {"p": {"range_km": 30}}},
+            "ground_defences.air_defence_sites.p.position",
+            "required",
+        ),
+        (
+            {"air_defence_sites": {"patriot-kyiv": {"position": [30.5, 95.0]}}},
+            "ground_defences.air_defence_sites.patriot-kyiv.position",
+            "lon, lat",
+        ),
+        (
+            {"terminal_sites": {"lviv": {"range_km": 10}}},
+            "ground_defences.terminal_sites.lviv.pk",
+            "required",
+        ),
+        (
+            {"terminal_kinds": {"city": {"shots_per_threat": 0}}},
+            "ground_defences.terminal_kinds.city.shots_per_threat",
+            "greater",
+        ),
+        (
+            {"terminal_kinds": {"city": {"pk": {"drone": "high"}}}},
+            "ground_defences.terminal_kinds.city.pk.drone",
+            "number",
+        ),
         ({"sources": {"ew_loss": "because"}}, "ground_defences", "source:"),
     ],
-)  # fmt: skip
+)
 def test_bad_overrides_name_the_field(
     override: dict[str, Any], field: str, words: str, tmp_path: Path
 ) -> None:

@@ -15,11 +15,29 @@ SRC = Path(__file__).resolve().parents[1] / "src" / "skyshield"
 
 #: The rank of each package; a module may import from packages of a lower rank and its own.
 RANK = {
-    "errors": 0, "mapping": 0, "data": 0, "version": 0, "files": 0.5,
-    "geo": 1, "catalog": 2, "scenario": 3, "forces": 4, "record": 4, "raids": 5,
-    "engine": 6, "placement": 7, "analysis": 8, "runs": 9, "execution": 9, "studies": 10,
-    "report": 11, "export": 11, "truce": 11, "web": 12, "cli": 13,
-}  # fmt: skip
+    "errors": 0,
+    "mapping": 0,
+    "data": 0,
+    "version": 0,
+    "files": 0.5,
+    "geo": 1,
+    "catalog": 2,
+    "scenario": 3,
+    "forces": 4,
+    "record": 4,
+    "raids": 5,
+    "engine": 6,
+    "placement": 7,
+    "analysis": 8,
+    "runs": 9,
+    "execution": 9,
+    "studies": 10,
+    "report": 11,
+    "export": 11,
+    "truce": 11,
+    "web": 12,
+    "cli": 13,
+}
 # cli is above web: ``skyshield serve`` starts the web app
 
 

@@ -31,10 +31,22 @@ def test_marginal_metrics_by_hand() -> None:
     # elsewhere, 3 outside.  With it: fighters kill 20; the ground layer then kills 42 (8
     # fewer) and EW downs 26 (4 fewer), so 12 of the 20 would have been stopped anyway; 8
     # leakers avoided: 6 fewer hits on assets, 2 fewer elsewhere.
-    base = {"killed_fighter": 0, "killed_ground": 50, "lost_ew": 30, "hit_asset": 12,
-            "hit_elsewhere": 5, "outside_protected_area": 3}  # fmt: skip
-    shield = {"killed_fighter": 20, "killed_ground": 42, "lost_ew": 26, "hit_asset": 6,
-              "hit_elsewhere": 3, "outside_protected_area": 3}  # fmt: skip
+    base = {
+        "killed_fighter": 0,
+        "killed_ground": 50,
+        "lost_ew": 30,
+        "hit_asset": 12,
+        "hit_elsewhere": 5,
+        "outside_protected_area": 3,
+    }
+    shield = {
+        "killed_fighter": 20,
+        "killed_ground": 42,
+        "lost_ew": 26,
+        "hit_asset": 6,
+        "hit_elsewhere": 3,
+        "outside_protected_area": 3,
+    }
     m = marginal_metrics(_replication(base, shield, 3.0e6))
     assert m == {
         "marginal.hits_on_assets_avoided": 6.0,
@@ -48,8 +60,14 @@ def test_marginal_metrics_by_hand() -> None:
 
 
 def test_no_hit_avoided_has_no_cost_per_hit() -> None:
-    fates = {"killed_fighter": 0, "killed_ground": 1, "lost_ew": 0, "hit_asset": 1,
-             "hit_elsewhere": 0, "outside_protected_area": 0}  # fmt: skip
+    fates = {
+        "killed_fighter": 0,
+        "killed_ground": 1,
+        "lost_ew": 0,
+        "hit_asset": 1,
+        "hit_elsewhere": 0,
+        "outside_protected_area": 0,
+    }
     m = marginal_metrics(_replication(fates, fates, 1.0e6))
     assert m["marginal.hits_on_assets_avoided"] == 0.0
     assert math.isnan(m["marginal.cost_per_hit_avoided_usd"])

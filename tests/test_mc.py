@@ -188,9 +188,14 @@ def test_mc_bad_runs_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 def test_absent_hits_and_weapons_count_as_zero() -> None:
     """A weapon fired in one replication of two has a mean of half its shots, not all of them."""
     reps = pd.DataFrame(
-        {"rep": [0, 1], "seed": [1, 2], "shield.weapons.AIM-9X": [4.0, np.nan],
-         "shield.hits.kyiv": [np.nan, 2.0], "shield.sorties": [10.0, 12.0]}
-    )  # fmt: skip
+        {
+            "rep": [0, 1],
+            "seed": [1, 2],
+            "shield.weapons.AIM-9X": [4.0, np.nan],
+            "shield.hits.kyiv": [np.nan, 2.0],
+            "shield.sorties": [10.0, 12.0],
+        }
+    )
     table = metric_table(reps).set_index("metric")
     assert table.loc["shield.weapons.AIM-9X", "mean"] == 2.0
     assert table.loc["shield.hits.kyiv", "mean"] == 1.0
@@ -210,8 +215,14 @@ def test_ratio_of_means_by_hand() -> None:
     assert (iv.low, iv.high) == pytest.approx((5.0 / k, 5.0 * k), rel=1e-6)
     assert np.isnan(ratio_interval([1.0, 2.0], [0.0, 0.0]).mean)  # nothing avoided at all
     cost, avoided = cost[:3], avoided[:3]
-    reps = pd.DataFrame({"rep": [0, 1, 2], "seed": [1, 2, 3], "shield.shield_cost_usd": cost,
-                         "marginal.hits_on_assets_avoided": avoided,
-                         "marginal.cost_per_hit_avoided_usd": cost / np.where(avoided > 0, avoided, np.nan)})  # fmt: skip
+    reps = pd.DataFrame(
+        {
+            "rep": [0, 1, 2],
+            "seed": [1, 2, 3],
+            "shield.shield_cost_usd": cost,
+            "marginal.hits_on_assets_avoided": avoided,
+            "marginal.cost_per_hit_avoided_usd": cost / np.where(avoided > 0, avoided, np.nan),
+        }
+    )
     row = metric_table(reps).set_index("metric").loc["marginal.cost_per_hit_avoided_usd"]
     assert (row["mean"], row["n"]) == (5.0, 3)

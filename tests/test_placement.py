@@ -148,8 +148,17 @@ def test_grid_candidates_lie_in_the_patrol_zone(reference: LoadedScenario) -> No
 
 def _one_path(xy: list[tuple[float, float]]) -> PathSample:
     a = np.asarray(xy, dtype=float)
-    return PathSample(np.array(["x"]), np.array(["drone"]), np.array(["a"]), np.array([1.0]),
-                      np.array([0, len(a)]), a[:, 0].copy(), a[:, 1].copy(), 1, 1)  # fmt: skip
+    return PathSample(
+        np.array(["x"]),
+        np.array(["drone"]),
+        np.array(["a"]),
+        np.array([1.0]),
+        np.array([0, len(a)]),
+        a[:, 0].copy(),
+        a[:, 1].copy(),
+        1,
+        1,
+    )
 
 
 def test_coverage_counts_only_the_part_inside_the_zone() -> None:
@@ -209,8 +218,25 @@ def test_cli_plan_caps_writes_scenario_and_map(
     src = tmp_path / "mine.yaml"
     src.write_text("name: mine\nextends: small\n")
     out, png = tmp_path / "o" / "caps.yaml", tmp_path / "caps.png"
-    code = main(["plan", "caps", str(src), "--stations", "2", "--aircraft", "1", "--paths", "200",
-                 "--spacing-km", "80", "--out", str(out), "--map", str(png)])  # fmt: skip
+    code = main(
+        [
+            "plan",
+            "caps",
+            str(src),
+            "--stations",
+            "2",
+            "--aircraft",
+            "1",
+            "--paths",
+            "200",
+            "--spacing-km",
+            "80",
+            "--out",
+            str(out),
+            "--map",
+            str(png),
+        ]
+    )
     text = capsys.readouterr().out
     assert code == 0
     assert "MILP" in text and "greedy" in text and "gap" in text

@@ -107,9 +107,13 @@ def test_same_seed_same_routes_other_seed_other_routes(ctx: RaidContext) -> None
 
 @settings(max_examples=60, deadline=None)
 @given(
-    st.floats(-300, 700), st.floats(-400, 500), st.floats(-500, 300), st.floats(-300, 300),
-    st.sampled_from(["drone", "cruise", "ballistic"]), st.integers(0, 2**32 - 1),
-)  # fmt: skip
+    st.floats(-300, 700),
+    st.floats(-400, 500),
+    st.floats(-500, 300),
+    st.floats(-300, 300),
+    st.sampled_from(["drone", "cruise", "ballistic"]),
+    st.integers(0, 2**32 - 1),
+)
 def test_draw_route_properties(
     sx: float, sy: float, ax: float, ay: float, cat: str, seed: int
 ) -> None:

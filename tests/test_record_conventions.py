@@ -44,8 +44,15 @@ def write(tmp_path: Path, rows: list[dict[str, str]], name: str = "tiny.csv") ->
     return path
 
 
-def row(start: str, model: str, launched: str, destroyed: str, not_reached: str = "",
-        still: str = "", place: str = "") -> dict[str, str]:  # fmt: skip
+def row(
+    start: str,
+    model: str,
+    launched: str,
+    destroyed: str,
+    not_reached: str = "",
+    still: str = "",
+    place: str = "",
+) -> dict[str, str]:
     return {
         "time_start": start,
         "time_end": start,

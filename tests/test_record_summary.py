@@ -69,18 +69,36 @@ def test_monthly_by_hand(rows: pd.DataFrame) -> None:
     }
     # May: rows 1 and 3 (row 3 gives no destroyed: out of the rate), row 2
     assert got[MAY, "shahed-136"] == pytest.approx(
-        {"rows": 2, "launched": 105, "destroyed": 60, "not_reached": 30,
-         "launched_destroyed_known": 100, "destroyed_rate": 0.6}
-    )  # fmt: skip
+        {
+            "rows": 2,
+            "launched": 105,
+            "destroyed": 60,
+            "not_reached": 30,
+            "launched_destroyed_known": 100,
+            "destroyed_rate": 0.6,
+        }
+    )
     assert got[MAY, "kh-101"] == pytest.approx(
-        {"rows": 1, "launched": 10, "destroyed": 8, "not_reached": 0,
-         "launched_destroyed_known": 10, "destroyed_rate": 0.8}
-    )  # fmt: skip
+        {
+            "rows": 1,
+            "launched": 10,
+            "destroyed": 8,
+            "not_reached": 0,
+            "launched_destroyed_known": 10,
+            "destroyed_rate": 0.8,
+        }
+    )
     # June: rows 4 and 6 (row 6: launched empty -> 0), row 5
     assert got[JUNE, "shahed-136"] == pytest.approx(
-        {"rows": 2, "launched": 200, "destroyed": 150, "not_reached": 40,
-         "launched_destroyed_known": 200, "destroyed_rate": 0.75}
-    )  # fmt: skip
+        {
+            "rows": 2,
+            "launched": 200,
+            "destroyed": 150,
+            "not_reached": 40,
+            "launched_destroyed_known": 200,
+            "destroyed_rate": 0.75,
+        }
+    )
     assert got[JUNE, "kh-101+kalibr"]["destroyed_rate"] == pytest.approx(0.9)
     assert table["category"].tolist() == ["drone", "cruise", "drone", "cruise"]
     # sorted by period, then launched (largest first)

@@ -47,9 +47,24 @@ def assessed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``skyshield assess small`` with 2 replications and a 2-point sweep of 1 replication."""
     out = tmp_path_factory.mktemp("assess")
     store = out / "store.duckdb"
-    argv = ["assess", "small", "--runs", "2", "--sweep-runs", "1", "--sweep-jets", "9,18",
-            "--record-runs", "1", "--workers", "1", "--out", str(out / "report"),
-            "--store", str(store)]  # fmt: skip
+    argv = [
+        "assess",
+        "small",
+        "--runs",
+        "2",
+        "--sweep-runs",
+        "1",
+        "--sweep-jets",
+        "9,18",
+        "--record-runs",
+        "1",
+        "--workers",
+        "1",
+        "--out",
+        str(out / "report"),
+        "--store",
+        str(store),
+    ]
     assert main(argv) == 0
     return out / "report"
 
@@ -79,8 +94,11 @@ class _Collector(HTMLParser):
         a = dict(attrs)
         self.tags.append((tag, a))
         if "data-metric" in a:
-            self._open = (str(a["data-metric"]), str(a.get("data-scale") or "1"),
-                          str(a.get("data-round") or ""))  # fmt: skip
+            self._open = (
+                str(a["data-metric"]),
+                str(a.get("data-scale") or "1"),
+                str(a.get("data-round") or ""),
+            )
             self._text = ""
 
     def handle_data(self, data: str) -> None:
@@ -111,8 +129,17 @@ def _parsed(assessed: Path) -> _Collector:
 
 @pytest.mark.slow
 def test_assess_writes_report_summary_and_tables(assessed: Path) -> None:
-    for name in ("report.html", "summary.json", "forces_map.png", "night_map.png", "sizing.png",
-                 "hits_by_asset.png", "kills_by_layer.png", "sweep.csv", "stations.csv"):  # fmt: skip
+    for name in (
+        "report.html",
+        "summary.json",
+        "forces_map.png",
+        "night_map.png",
+        "sizing.png",
+        "hits_by_asset.png",
+        "kills_by_layer.png",
+        "sweep.csv",
+        "stations.csv",
+    ):
         assert (assessed / name).stat().st_size > 0, name
     assert not list(assessed.glob("*.tmp"))
 
@@ -193,13 +220,28 @@ def test_numbers_in_report_equal_summary(assessed: Path, summary: dict[str, Any]
         digits = text.replace(",", "").replace(".", "").lstrip("-0")
         assert len(digits) <= 3 or "." not in text or path.endswith(("/low", "/high")), path
     shown = {p for p, _, _, _ in metrics}
-    for key in ("hits_on_assets_baseline", "hits_on_assets_shield", "hits_on_assets_avoided",
-                "cost_per_night_usd", "cost_per_hit_avoided_usd", "killed_by_fighters",
-                "stopped_anyway", "leakers_avoided", "killed_ground_fewer", "lost_ew_fewer",
-                "other_leakers_avoided", "night_h"):  # fmt: skip
+    for key in (
+        "hits_on_assets_baseline",
+        "hits_on_assets_shield",
+        "hits_on_assets_avoided",
+        "cost_per_night_usd",
+        "cost_per_hit_avoided_usd",
+        "killed_by_fighters",
+        "stopped_anyway",
+        "leakers_avoided",
+        "killed_ground_fewer",
+        "lost_ew_fewer",
+        "other_leakers_avoided",
+        "night_h",
+    ):
         assert f"headline/{key}/mean" in shown
-    assert {"headline/stations_held", "headline/jets_committed", "headline/engage_standoff_km",
-            "night_and_day/fighter_cost_day_usd", "night_and_day/plan_cost_day_usd"} <= shown  # fmt: skip
+    assert {
+        "headline/stations_held",
+        "headline/jets_committed",
+        "headline/engage_standoff_km",
+        "night_and_day/fighter_cost_day_usd",
+        "night_and_day/plan_cost_day_usd",
+    } <= shown
     # a fixed rule shows no interval
     assert not any(p.startswith("headline/pilot_exposure") for p in shown)
     assert "headline/engage_standoff_km/low" not in shown
@@ -217,8 +259,21 @@ def test_shown_equals_by_hand() -> None:
 
 def test_report_has_every_section_and_limit(assessed: Path) -> None:
     html = (assessed / "report.html").read_text("utf-8")
-    for anchor in ("answer", "stations", "assumptions", "map", "assets", "layers", "cost",
-                   "sizing", "glossary", "limits", "provenance", "appendix", "sources"):  # fmt: skip
+    for anchor in (
+        "answer",
+        "stations",
+        "assumptions",
+        "map",
+        "assets",
+        "layers",
+        "cost",
+        "sizing",
+        "glossary",
+        "limits",
+        "provenance",
+        "appendix",
+        "sources",
+    ):
         assert f'<section id="{anchor}">' in html
         assert f'<a href="#{anchor}">' in html  # in the navigation bar
     limits = load_limits()
@@ -247,9 +302,12 @@ def test_assumptions_carry_source_notes(world: World) -> None:
 
 def test_asset_hits_by_hand(world: World) -> None:
     reps = pd.DataFrame(
-        {"baseline.hits.kyiv": [2.0, 4.0, np.nan], "shield.hits.kyiv": [1.0, 1.0, 0.0],
-         "shield.hits.lviv": [1.0, 0.0, 0.0]}
-    )  # fmt: skip
+        {
+            "baseline.hits.kyiv": [2.0, 4.0, np.nan],
+            "shield.hits.kyiv": [1.0, 1.0, 0.0],
+            "shield.hits.lviv": [1.0, 0.0, 0.0],
+        }
+    )
     rows = {r["asset"]: r for r in asset_hits(reps, world)}
     assert rows["kyiv"]["baseline"]["mean"] == pytest.approx(2.0)
     assert rows["kyiv"]["avoided"]["mean"] == pytest.approx(4 / 3)
@@ -261,13 +319,20 @@ def test_asset_hits_by_hand(world: World) -> None:
 
 def test_flown_track_ends_at_its_fate() -> None:
     threats = Threats(
-        night="t", class_id=np.array(["a", "b"]), category=np.array(["drone", "drone"]),
-        group=np.zeros(2, dtype=np.int64), launch_area=np.array(["x", "x"]),
-        aim_kind=np.array(["asset", "asset"]), aim_id=np.array(["k", "k"]),
-        speed_kmh=np.full(2, 100.0), altitude_m=np.full(2, 100.0),
-        offsets=np.array([0, 3, 5]), x_km=np.array([0.0, 100.0, 100.0, 0.0, 50.0]),
-        y_km=np.array([0.0, 0.0, 100.0, 0.0, 0.0]), t_s=np.array([0.0, 3600.0, 7200.0, 0.0, 1800.0]),
-    )  # fmt: skip
+        night="t",
+        class_id=np.array(["a", "b"]),
+        category=np.array(["drone", "drone"]),
+        group=np.zeros(2, dtype=np.int64),
+        launch_area=np.array(["x", "x"]),
+        aim_kind=np.array(["asset", "asset"]),
+        aim_id=np.array(["k", "k"]),
+        speed_kmh=np.full(2, 100.0),
+        altitude_m=np.full(2, 100.0),
+        offsets=np.array([0, 3, 5]),
+        x_km=np.array([0.0, 100.0, 100.0, 0.0, 50.0]),
+        y_km=np.array([0.0, 0.0, 100.0, 0.0, 0.0]),
+        t_s=np.array([0.0, 3600.0, 7200.0, 0.0, 1800.0]),
+    )
     fate = pd.DataFrame(
         {"fate_time_s": [5400.0, 1800.0], "fate_x_km": [100.0, 50.0], "fate_y_km": [50.0, 0.0]}
     )
@@ -291,8 +356,19 @@ def test_sample_night_is_the_replication(world: World) -> None:
 @pytest.mark.slow
 def test_no_sweep_and_one_replication(tmp_path: Path) -> None:
     out = tmp_path / "report"
-    argv = ["assess", "small", "--runs", "1", "--no-sweep", "--no-record", "--no-uncertainty", "--workers", "1",
-            "--out", str(out)]  # fmt: skip
+    argv = [
+        "assess",
+        "small",
+        "--runs",
+        "1",
+        "--no-sweep",
+        "--no-record",
+        "--no-uncertainty",
+        "--workers",
+        "1",
+        "--out",
+        str(out),
+    ]
     assert main(argv) == 0
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     assert summary["sweep"] is None and not (out / "sizing.png").exists()
@@ -344,8 +420,22 @@ def test_make_demo_smoke_on_the_reference(tmp_path: Path) -> None:
     [recipe] = [line.strip() for line in makefile.splitlines() if "skyshield assess" in line]
     argv = recipe.replace("$(BIN)/skyshield", "").replace("$(OUT)", str(tmp_path)).split()
     assert argv[:2] == ["assess", "reference"]
-    assert main([*argv, "--runs", "2", "--sweep-runs", "1", "--sweep-jets", "60,120",
-                 "--record-runs", "1"]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                *argv,
+                "--runs",
+                "2",
+                "--sweep-runs",
+                "1",
+                "--sweep-jets",
+                "60,120",
+                "--record-runs",
+                "1",
+            ]
+        )
+        == 0
+    )
     summary = json.loads((tmp_path / "summary.json").read_text("utf-8"))
     h = summary["headline"]
     assert summary["scenario"] == "reference" and h["stations"] == 8
@@ -364,8 +454,25 @@ def test_assess_without_stations_or_jets(tmp_path: Path, override: str, note: st
     scenario = tmp_path / "s.yaml"
     scenario.write_text(f"name: bare\nextends: small\n{override}", encoding="utf-8")
     out = tmp_path / "report"
-    assert main(["assess", str(scenario), "--runs", "2", "--sweep-runs", "1", "--workers", "1",
-                 "--no-record", "--no-uncertainty", "--out", str(out)]) == 0  # fmt: skip
+    assert (
+        main(
+            [
+                "assess",
+                str(scenario),
+                "--runs",
+                "2",
+                "--sweep-runs",
+                "1",
+                "--workers",
+                "1",
+                "--no-record",
+                "--no-uncertainty",
+                "--out",
+                str(out),
+            ]
+        )
+        == 0
+    )
     summary = json.loads((out / "summary.json").read_text("utf-8"))
     assert summary["metrics"]["shield.killed_fighter"]["mean"] == 0.0
     assert summary["metrics"]["shield.cost_per_fighter_kill_usd"]["mean"] is None
@@ -465,9 +572,11 @@ def test_sizing_point_at_the_pledged_jets_is_the_main_run(summary: dict[str, Any
     assert (points[9]["main_run"], points[9]["runs"]) == (False, 1)
     assert points[18]["run_id"] == summary["run_id"]
     for m in ("baseline.hits_on_assets", "shield.hits_on_assets", "shield.shield_cost_usd"):
-        key = {"baseline.hits_on_assets": "hits_on_assets_baseline",
-               "shield.hits_on_assets": "hits_on_assets_shield",
-               "shield.shield_cost_usd": "cost_per_night_usd"}[m]  # fmt: skip
+        key = {
+            "baseline.hits_on_assets": "hits_on_assets_baseline",
+            "shield.hits_on_assets": "hits_on_assets_shield",
+            "shield.shield_cost_usd": "cost_per_night_usd",
+        }[m]
         assert points[18]["metrics"][m]["mean"] == pytest.approx(summary["headline"][key]["mean"])
     with Store(Path(summary["store"])) as store:
         main_first = store.run_metrics(summary["run_id"]).iloc[0]
@@ -486,8 +595,19 @@ def test_sizing_point_at_the_pledged_jets_is_the_main_run(summary: dict[str, Any
 
 def test_glossary_names_every_abbreviation_and_base(summary: dict[str, Any]) -> None:
     terms = {g["term"]: g["meaning"] for g in summary["glossary"]}
-    for t in ("CAP", "AEW", "EW", "Pk", "sortie", "leaker", "night", "stopped anyway",
-              "engagement standoff", "ICAO code", "M USD"):  # fmt: skip
+    for t in (
+        "CAP",
+        "AEW",
+        "EW",
+        "Pk",
+        "sortie",
+        "leaker",
+        "night",
+        "stopped anyway",
+        "engagement standoff",
+        "ICAO code",
+        "M USD",
+    ):
         assert t in terms
     small = load_scenario("small")
     for code in {p.base for m in small.scenario.coalition.members for p in m.pledges}:
@@ -516,8 +636,18 @@ def test_stations_show_who_holds_them_kyiv_first_and_empty(tmp_path: Path) -> No
     for r in rows:
         assert sum(h["on_station"] for h in r["holders"]) == pytest.approx(r["on_station"])
     lines = station_lines(rows)
-    assert lines[0].split() == ["kyiv-west", "empty", "0", "of", "4", "on", "station",
-                                "(covers", "Kyiv):", "nobody"]  # fmt: skip
+    assert lines[0].split() == [
+        "kyiv-west",
+        "empty",
+        "0",
+        "of",
+        "4",
+        "on",
+        "station",
+        "(covers",
+        "Kyiv):",
+        "nobody",
+    ]
     assert re.search(r"\d Poland F-16 from EPRZ", "\n".join(lines))
 
 
@@ -545,8 +675,10 @@ def _hand_summary(summary: dict[str, Any]) -> dict[str, Any]:
 def test_headline_shows_a_total_interval_when_the_summary_has_one(
     summary: dict[str, Any], world: World
 ) -> None:
-    figures = {k: FigureImage(k, PNG_MAGIC, k, k)
-               for k in ("night_map", "hits_by_asset", "kills_by_layer", "sizing")}  # fmt: skip
+    figures = {
+        k: FigureImage(k, PNG_MAGIC, k, k)
+        for k in ("night_map", "hits_by_asset", "kills_by_layer", "sizing")
+    }
     plain = render_report(summary, assumption_groups(world), load_limits(), figures)
     assert "with the inputs' uncertainty" not in plain and "headline_total" not in plain
     html = render_report(_hand_summary(summary), assumption_groups(world), load_limits(), figures)
@@ -569,9 +701,16 @@ def shown_text(value: float, summary: dict[str, Any], key: str) -> str:
 
 def test_sections_are_a_list_to_extend(summary: dict[str, Any], world: World) -> None:
     extra = Section("replay", "latest month", lambda ctx: '<section id="replay">x</section>')
-    figures = {k: FigureImage(k, PNG_MAGIC, k, k)
-               for k in ("night_map", "hits_by_asset", "kills_by_layer", "sizing")}  # fmt: skip
-    html = render_report(summary, assumption_groups(world), load_limits(), figures,
-                         (*SECTIONS[:2], extra, *SECTIONS[2:]))  # fmt: skip
+    figures = {
+        k: FigureImage(k, PNG_MAGIC, k, k)
+        for k in ("night_map", "hits_by_asset", "kills_by_layer", "sizing")
+    }
+    html = render_report(
+        summary,
+        assumption_groups(world),
+        load_limits(),
+        figures,
+        (*SECTIONS[:2], extra, *SECTIONS[2:]),
+    )
     assert '<a href="#replay">latest month</a>' in html
     assert html.index('id="replay"') < html.index('id="assumptions"')

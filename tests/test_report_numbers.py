@@ -81,8 +81,11 @@ def test_label_boxes_keep_clear_of_their_points(pts: list[tuple[float, float]]) 
 
 def test_sizing_chart_one_quantity_per_axis_with_plain_names() -> None:
     table = pd.DataFrame({"set:coalition.total_aircraft": [40, 80, 120]})
-    for m, v in (("baseline.hits_on_assets", 48.0), ("shield.hits_on_assets", 20.0),
-                 ("shield.shield_cost_usd", 2.0e7)):  # fmt: skip
+    for m, v in (
+        ("baseline.hits_on_assets", 48.0),
+        ("shield.hits_on_assets", 20.0),
+        ("shield.shield_cost_usd", 2.0e7),
+    ):
         table[m], table[f"{m}.low"], table[f"{m}.high"] = v, 0.9 * v, 1.1 * v
     fig = sizing_figure(table, "set:coalition.total_aircraft", "t", marked=120)
     axes = fig.get_axes()

@@ -134,10 +134,21 @@ def test_sweep_resume_after_kill_equals_uninterrupted(tmp_path: Path) -> None:
     first point is reused, the second continues, and the table equals an uninterrupted sweep's."""
     exe = str(Path(sys.executable).parent / "skyshield")
     store, fresh_store = tmp_path / "s.duckdb", tmp_path / "fresh.duckdb"
-    sweep = ["sweep", "small", "--raid", "2025-06-08", "--set", "coalition.total_aircraft=6,18",
-             "--runs", "10", "--seed", "3"]  # fmt: skip
-    _kill_when([exe, *sweep, "--out", str(tmp_path / "a"), "--store", str(store)],
-               [b"[2/2]", b"5/10"])  # fmt: skip
+    sweep = [
+        "sweep",
+        "small",
+        "--raid",
+        "2025-06-08",
+        "--set",
+        "coalition.total_aircraft=6,18",
+        "--runs",
+        "10",
+        "--seed",
+        "3",
+    ]
+    _kill_when(
+        [exe, *sweep, "--out", str(tmp_path / "a"), "--store", str(store)], [b"[2/2]", b"5/10"]
+    )
     before = query(store, "SELECT run_id, status FROM runs.runs ORDER BY created_at")
     assert before["status"].tolist() == ["done", "running"]
     assert len(replications(store, before["run_id"][1])) > 0
@@ -148,8 +159,9 @@ def test_sweep_resume_after_kill_equals_uninterrupted(tmp_path: Path) -> None:
         assert sorted(reps["rep"].unique()) == list(range(10))  # none lost
         assert not reps.duplicated(["rep", "metric"]).any()  # none repeated
     assert main([*sweep, "--out", str(tmp_path / "b"), "--store", str(fresh_store)]) == 0
-    resumed, fresh = (pd.read_csv(tmp_path / d / "sweep.csv").drop(columns="run_id")
-                      for d in ("a", "b"))  # fmt: skip
+    resumed, fresh = (
+        pd.read_csv(tmp_path / d / "sweep.csv").drop(columns="run_id") for d in ("a", "b")
+    )
     pd.testing.assert_frame_equal(resumed, fresh)
 
 
@@ -158,8 +170,20 @@ def test_rerun_and_resume_a_sweep_point(tmp_path: Path) -> None:
     """A sweep point's scenario is a variant with no file of its own: it is rebuilt from the
     stored text, so `runs rerun` reproduces it and `mc --resume` can continue it."""
     store = tmp_path / "s.duckdb"
-    sweep = ["sweep", "small", "--raid", "2025-06-08", "--set", "coalition.total_aircraft=6",
-             "--runs", "2", "--out", str(tmp_path / "o"), "--store", str(store)]  # fmt: skip
+    sweep = [
+        "sweep",
+        "small",
+        "--raid",
+        "2025-06-08",
+        "--set",
+        "coalition.total_aircraft=6",
+        "--runs",
+        "2",
+        "--out",
+        str(tmp_path / "o"),
+        "--store",
+        str(store),
+    ]
     assert main(sweep) == 0
     [run_id] = run_ids(store)
     assert main(["runs", "rerun", run_id, "--store", str(store)]) == 0

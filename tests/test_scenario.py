@@ -231,19 +231,39 @@ def test_mission_capable_override_changes_the_force_plan(
 @pytest.mark.parametrize(
     ("body", "line", "field", "fragment"),
     [
-        ("  weapons:\n    aim-9x: {pk: {drone: 0.8}}\n", 5, "catalog_overrides.weapons.aim-9x",
-         "unknown weapon 'aim-9x'; expected one of: AIM-120, AIM-9X"),
-        ("  fighters:\n    F-16:\n      mission_capable: 0.6\n", 6,
-         "catalog_overrides.fighters.F-16.mission_capable", "unknown field of a fighter type"),
-        ("  threats:\n    shahed-136:\n      speed_kmh: fast\n", 6,
-         "catalog_overrides.threats.shahed-136.speed_kmh", "valid number"),
-        ("  fighters:\n    F-16: {mission_capable_rate: 1.5}\n", 5,
-         "catalog_overrides.fighters.F-16.mission_capable_rate", "less than or equal to 1"),
-        ("  weapons:\n    AIM-9X: {pk: {drones: 0.8}}\n", 5,
-         "catalog_overrides.weapons.AIM-9X.pk.drones", "'drone'"),
+        (
+            "  weapons:\n    aim-9x: {pk: {drone: 0.8}}\n",
+            5,
+            "catalog_overrides.weapons.aim-9x",
+            "unknown weapon 'aim-9x'; expected one of: AIM-120, AIM-9X",
+        ),
+        (
+            "  fighters:\n    F-16:\n      mission_capable: 0.6\n",
+            6,
+            "catalog_overrides.fighters.F-16.mission_capable",
+            "unknown field of a fighter type",
+        ),
+        (
+            "  threats:\n    shahed-136:\n      speed_kmh: fast\n",
+            6,
+            "catalog_overrides.threats.shahed-136.speed_kmh",
+            "valid number",
+        ),
+        (
+            "  fighters:\n    F-16: {mission_capable_rate: 1.5}\n",
+            5,
+            "catalog_overrides.fighters.F-16.mission_capable_rate",
+            "less than or equal to 1",
+        ),
+        (
+            "  weapons:\n    AIM-9X: {pk: {drones: 0.8}}\n",
+            5,
+            "catalog_overrides.weapons.AIM-9X.pk.drones",
+            "'drone'",
+        ),
         ("  tankerz: {KC-135: {offload_t: 50}}\n", 4, "catalog_overrides.tankerz", "unknown field"),
     ],
-)  # fmt: skip
+)
 def test_bad_catalog_overrides_name_file_line_and_field(
     tmp_path: Path, body: str, line: int, field: str, fragment: str
 ) -> None:
@@ -311,12 +331,16 @@ def test_a_scenario_using_anchors_sensibly_loads(tmp_path: Path) -> None:
 BAD_YAML = [
     ("year-0", b"name: y\nstart: 0000-01-01T00:00:00Z\n", 2, "cannot read"),
     ("feb-30", b"name: y\nstart: 2025-02-30T00:00:00Z\n", 2, "cannot read"),
-    ("huge-int", b"name: y\ncap: {min_time_on_station_h: 1" + b"0" * 5000 + b"}\n", 2,
-     "cannot read"),
+    (
+        "huge-int",
+        b"name: y\ncap: {min_time_on_station_h: 1" + b"0" * 5000 + b"}\n",
+        2,
+        "cannot read",
+    ),
     ("not-utf8", b"name: \xff\xfe\n", 1, "not a UTF-8 text file"),
     ("tab-indent", b"name: t\ncap:\n\tstations: []\n", 3, "not valid YAML"),
     ("two-documents", b"name: a\n---\nname: b\n", 2, "not valid YAML"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(
@@ -336,14 +360,23 @@ def test_bad_yaml_names_file_and_line(
 @pytest.mark.parametrize(
     ("body", "field", "expected"),
     [
-        ("catalog_overrides:\n  threats:\n    shahed-136: {cost_usd: -1}\n",
-         "catalog_overrides.threats.shahed-136.cost_usd", "greater than or equal to 0"),
-        ("theatre:\n  patrol_standoff_km: 1.0e+300\n", "theatre.patrol_standoff_km",
-         "less than or equal to 1000"),
-        ("aew_orbits:\n  - {id: a, type: E-3, position: [22.9, 50.6], hours_covered: .nan}\n",
-         "aew_orbits[0].hours_covered", "finite number"),
+        (
+            "catalog_overrides:\n  threats:\n    shahed-136: {cost_usd: -1}\n",
+            "catalog_overrides.threats.shahed-136.cost_usd",
+            "greater than or equal to 0",
+        ),
+        (
+            "theatre:\n  patrol_standoff_km: 1.0e+300\n",
+            "theatre.patrol_standoff_km",
+            "less than or equal to 1000",
+        ),
+        (
+            "aew_orbits:\n  - {id: a, type: E-3, position: [22.9, 50.6], hours_covered: .nan}\n",
+            "aew_orbits[0].hours_covered",
+            "finite number",
+        ),
     ],
-)  # fmt: skip
+)
 def test_numbers_out_of_bounds_name_the_field(
     tmp_path: Path, body: str, field: str, expected: str
 ) -> None:

@@ -35,11 +35,19 @@ def _write(tmp_path: Path, **sections: Any) -> Path:
         ({"c2_cycle_s": True}, "engine.c2_cycle_s", "valid number"),
         ({"min_pk": 1.5}, "engine.min_pk", "less than or equal to 1"),
         ({"max_shots_per_engagement": 2.5}, "engine.max_shots_per_engagement", "integer"),
-        ({"weapon_policy": {"drones": ["gun"]}}, "engine.weapon_policy", "unknown threat categories"),
-        ({"weapon_policy": {"drone": ["laser"]}}, "engine.weapon_policy.drone[0]", "'gun', 'rocket' or 'missile'"),
+        (
+            {"weapon_policy": {"drones": ["gun"]}},
+            "engine.weapon_policy",
+            "unknown threat categories",
+        ),
+        (
+            {"weapon_policy": {"drone": ["laser"]}},
+            "engine.weapon_policy.drone[0]",
+            "'gun', 'rocket' or 'missile'",
+        ),
         ({"c2cycle_s": 20}, "engine.c2cycle_s", "unknown field"),
     ],
-)  # fmt: skip
+)
 def test_bad_engine_overrides_fail_at_load_with_their_line(
     tmp_path: Path, engine: dict[str, Any], field: str, words: str
 ) -> None:

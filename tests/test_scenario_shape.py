@@ -76,9 +76,14 @@ def test_scaled_scenario_reloads_to_itself_and_sweeps_pledges_unscaled(tmp_path:
 
 @pytest.mark.parametrize(
     ("value", "expected"),
-    [("0", "greater than or equal to 1"), ("1.5", "whole number"), ("'10'", "without quotes"),
-     ("true", "not numbers"), ("9999", "less than or equal to 5000")],
-)  # fmt: skip
+    [
+        ("0", "greater than or equal to 1"),
+        ("1.5", "whole number"),
+        ("'10'", "without quotes"),
+        ("true", "not numbers"),
+        ("9999", "less than or equal to 5000"),
+    ],
+)
 def test_bad_total_aircraft_names_its_line(tmp_path: Path, value: str, expected: str) -> None:
     p = _file(tmp_path, f"name: s\nextends: small\ncoalition:\n  total_aircraft: {value}\n")
     [problem] = _problems(p)
@@ -146,20 +151,37 @@ def test_closing_then_scaling_keeps_the_total(tmp_path: Path) -> None:
         ("bases: {unavailable: [XXXX]}\n", 3, "bases.unavailable[0]", "unknown base 'XXXX'"),
         ("bases: {unavailable: [EPRZ, EPRZ]}\n", 3, "bases.unavailable[1]", "listed twice"),
         ("bases: {unavailable: [eprz]}\n", 3, "bases.unavailable[0]", "should match pattern"),
-        ("bases: {unavailable: [EPRZ]}\ncoalition:\n  members:\n    patch:\n"
-         "      POL: {pledges: [{type: F-16, count: 2, base: EPRZ, alternate: LRBC}]}\n"
-         "bases_: 1\n", 8, "bases_", "unknown field"),
-        ("bases: {unavailable: [EPRZ, EPLK]}\ncoalition:\n  members:\n    patch:\n"
-         "      POL: {pledges: [{type: F-16, count: 2, base: EPRZ, alternate: EPLK}]}\n", 7,
-         "coalition.members.patch.POL.pledges[0].alternate", "unavailable too"),
-        ("bases: {unavailable: [EPRZ]}\ncoalition:\n  members:\n    patch:\n"
-         "      POL: {pledges: [{type: F-16, count: 2, base: EPRZ, alternate: ABCD}]}\n", 7,
-         "coalition.members.patch.POL.pledges[0].alternate", "unknown base 'ABCD'"),
-        ("bases: {unavailable: [EPRZ]}\naew_orbits:\n"
-         "  - {id: a, type: E-3, position: [22.9, 50.6], base: EPRZ}\n", 5, "aew_orbits[0].base",
-         "flies from EPRZ, which is unavailable"),
+        (
+            "bases: {unavailable: [EPRZ]}\ncoalition:\n  members:\n    patch:\n"
+            "      POL: {pledges: [{type: F-16, count: 2, base: EPRZ, alternate: LRBC}]}\n"
+            "bases_: 1\n",
+            8,
+            "bases_",
+            "unknown field",
+        ),
+        (
+            "bases: {unavailable: [EPRZ, EPLK]}\ncoalition:\n  members:\n    patch:\n"
+            "      POL: {pledges: [{type: F-16, count: 2, base: EPRZ, alternate: EPLK}]}\n",
+            7,
+            "coalition.members.patch.POL.pledges[0].alternate",
+            "unavailable too",
+        ),
+        (
+            "bases: {unavailable: [EPRZ]}\ncoalition:\n  members:\n    patch:\n"
+            "      POL: {pledges: [{type: F-16, count: 2, base: EPRZ, alternate: ABCD}]}\n",
+            7,
+            "coalition.members.patch.POL.pledges[0].alternate",
+            "unknown base 'ABCD'",
+        ),
+        (
+            "bases: {unavailable: [EPRZ]}\naew_orbits:\n"
+            "  - {id: a, type: E-3, position: [22.9, 50.6], base: EPRZ}\n",
+            5,
+            "aew_orbits[0].base",
+            "flies from EPRZ, which is unavailable",
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_base_availability_is_an_error(
     tmp_path: Path, body: str, line: int, field: str, expected: str
 ) -> None:
@@ -223,25 +245,57 @@ def test_a_plain_list_still_replaces(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("body", "line", "field", "expected"),
     [
-        ("cap:\n  stations: {remove: [kyiv]}\n", 4, "cap.stations.remove[0]",
-         "no item 'kyiv' to remove; the list has: lviv, rivne-npp"),
-        ("cap:\n  stations: {patch: {kyiv: {aircraft: 2}}}\n", 4, "cap.stations.patch.kyiv",
-         "no item 'kyiv' to patch"),
-        ("cap:\n  stations:\n    add: [{id: lviv, position: [24.3, 49.8]}]\n", 5,
-         "cap.stations.add[0]", "'lviv' is already in the list: use patch"),
-        ("theatre:\n  hostile: {patch: {RUS: {}}}\n", 4, "theatre.hostile.patch",
-         "cannot be patched"),
+        (
+            "cap:\n  stations: {remove: [kyiv]}\n",
+            4,
+            "cap.stations.remove[0]",
+            "no item 'kyiv' to remove; the list has: lviv, rivne-npp",
+        ),
+        (
+            "cap:\n  stations: {patch: {kyiv: {aircraft: 2}}}\n",
+            4,
+            "cap.stations.patch.kyiv",
+            "no item 'kyiv' to patch",
+        ),
+        (
+            "cap:\n  stations:\n    add: [{id: lviv, position: [24.3, 49.8]}]\n",
+            5,
+            "cap.stations.add[0]",
+            "'lviv' is already in the list: use patch",
+        ),
+        (
+            "theatre:\n  hostile: {patch: {RUS: {}}}\n",
+            4,
+            "theatre.hostile.patch",
+            "cannot be patched",
+        ),
         ("cap:\n  stations: {remove: lviv}\n", 4, "cap.stations.remove", "expected a list"),
-        ("cap:\n  stations: {patch: {lviv: {id: kyiv}}}\n", 4, "cap.stations.patch.lviv.id",
-         "cannot be patched"),
-        ("cap:\n  stations: {lviv: {aircraft: 2}}\n", 4, "cap.stations",
-         "{remove: [KEY, ...], patch: {KEY: {field: value}}, add: [ITEM, ...]}"),
-        ("cap:\n  stations:\n    add:\n      - {id: far, position: [36.2, 50.0]}\n", 6,
-         "cap.stations.add[0].position", "is outside the patrol zone"),
-        ("cap:\n  stations:\n    patch: {lviv: {aircraft: 0}}\n", 5,
-         "cap.stations.patch.lviv.aircraft", "greater than or equal to 1"),
+        (
+            "cap:\n  stations: {patch: {lviv: {id: kyiv}}}\n",
+            4,
+            "cap.stations.patch.lviv.id",
+            "cannot be patched",
+        ),
+        (
+            "cap:\n  stations: {lviv: {aircraft: 2}}\n",
+            4,
+            "cap.stations",
+            "{remove: [KEY, ...], patch: {KEY: {field: value}}, add: [ITEM, ...]}",
+        ),
+        (
+            "cap:\n  stations:\n    add:\n      - {id: far, position: [36.2, 50.0]}\n",
+            6,
+            "cap.stations.add[0].position",
+            "is outside the patrol zone",
+        ),
+        (
+            "cap:\n  stations:\n    patch: {lviv: {aircraft: 0}}\n",
+            5,
+            "cap.stations.patch.lviv.aircraft",
+            "greater than or equal to 1",
+        ),
     ],
-)  # fmt: skip
+)
 def test_patch_errors_name_the_patch_line(
     tmp_path: Path, body: str, line: int, field: str, expected: str
 ) -> None:

@@ -99,9 +99,15 @@ def test_file_refers_to_nothing_outside_the_repository(path: Path) -> None:
 
 def test_scanned_files_cover_the_package_docs_and_scenarios() -> None:
     rel = {str(p.relative_to(ROOT)) for p in scanned_files()}
-    assert {"README.md", "CHANGELOG.md", "docs/engine.md", "src/skyshield/data/sources.yaml",
-            "src/skyshield/data/catalog/threats.yaml", "src/skyshield/report/html.py",
-            "scenarios/minimal.yaml"} <= rel  # fmt: skip
+    assert {
+        "README.md",
+        "CHANGELOG.md",
+        "docs/engine.md",
+        "src/skyshield/data/sources.yaml",
+        "src/skyshield/data/catalog/threats.yaml",
+        "src/skyshield/report/html.py",
+        "scenarios/minimal.yaml",
+    } <= rel
     assert "tests/test_self_contained.py" not in rel
 
 

@@ -105,8 +105,15 @@ def test_variants_change_only_their_values(small: LoadedScenario, tmp_path: Path
 def test_shipped_factors_apply_to_the_reference(reference: LoadedScenario) -> None:
     factors, origin = load_factors(None)
     ids = {f.id for f in factors}
-    assert {"pk-drones", "pk-cruise", "aew-range", "c2-cycle", "mission-capable", "drone-speed",
-            "ew-loss"} <= ids  # fmt: skip
+    assert {
+        "pk-drones",
+        "pk-cruise",
+        "aew-range",
+        "c2-cycle",
+        "mission-capable",
+        "drone-speed",
+        "ew-loss",
+    } <= ids
     data, tree = scenario_data(reference), parameter_tree(reference)
     for f in factors:
         assert f.note.startswith(("source:", "assumption:"))
@@ -146,8 +153,9 @@ def test_weapon_policy_factor_is_a_choice_of_named_policies(reference: LoadedSce
 def test_paired_differences_by_hand() -> None:
     reps, seeds = list(range(10)), [7 + k for k in range(10)]
     base = pd.DataFrame({"rep": reps, "seed": seeds, "m": [1.0, 2.0, 3.0] * 3 + [2.0]})
-    var = pd.DataFrame({"rep": reps[::-1], "seed": seeds[::-1],
-                        "m": ([2.0, 4.0, 3.0] * 3 + [3.0])[::-1]})  # fmt: skip
+    var = pd.DataFrame(
+        {"rep": reps[::-1], "seed": seeds[::-1], "m": ([2.0, 4.0, 3.0] * 3 + [3.0])[::-1]}
+    )
     at, delta = paired(base, var, "m")
     assert at.mean == pytest.approx(3.0)
     # differences 1, 2, 0 (three times) and 1: mean 1, s = sqrt(6 / 9); t(0.975, 9) = 2.262157
@@ -189,8 +197,9 @@ def test_a_path_that_names_nothing_exits_2(
 ) -> None:
     p = tmp_path / "f.yaml"
     p.write_text(FACTORS.replace("engine.c2_cycle_s", "engine.c2_cycle"), encoding="utf-8")
-    code = main(["sensitivity", "small", "--runs", "1", "--factors", str(p),
-                 "--out", str(tmp_path / "o")])  # fmt: skip
+    code = main(
+        ["sensitivity", "small", "--runs", "1", "--factors", str(p), "--out", str(tmp_path / "o")]
+    )
     err = capsys.readouterr().err
     assert code == 2
     assert (
@@ -205,9 +214,22 @@ def test_tornado_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) 
     factors.write_text(FACTORS, encoding="utf-8")
     store = tmp_path / "s.duckdb"
     chart = tmp_path / "charts" / "t.png"
-    args = ["sensitivity", "small", "--raid", "2025-06-08", "--runs", "2", "--factors",
-            str(factors), "--out", str(tmp_path / "out"), "--chart", str(chart),
-            "--store", str(store)]  # fmt: skip
+    args = [
+        "sensitivity",
+        "small",
+        "--raid",
+        "2025-06-08",
+        "--runs",
+        "2",
+        "--factors",
+        str(factors),
+        "--out",
+        str(tmp_path / "out"),
+        "--chart",
+        str(chart),
+        "--store",
+        str(store),
+    ]
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "pk-drones" in out and "Δ low" in out

@@ -218,8 +218,13 @@ def test_report_lists_the_sources_its_figures_cite() -> None:
     keys = [s.key for s in sources]
     assert keys == sorted(keys) and set(keys) == set(cited_keys(notes))
     # the small scenario flies F-16s and Gripens against the reference raid
-    assert {"janes-2012-cpfh", "csis-2025-aircraft-needed-dailywrap", "sq-2023-shahed-specs",
-            "forbesua-2022-missile-costs-ibt", "cnn-2025-09-07-810"} <= set(keys)  # fmt: skip
+    assert {
+        "janes-2012-cpfh",
+        "csis-2025-aircraft-needed-dailywrap",
+        "sq-2023-shahed-specs",
+        "forbesua-2022-missile-costs-ibt",
+        "cnn-2025-09-07-810",
+    } <= set(keys)
     html = sources_section(sources)
     assert html.startswith('<section id="sources">') and html.count('<li id="src-') == len(keys)
     links = _Links()

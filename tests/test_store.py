@@ -165,10 +165,21 @@ def _wait_for_a_run(path: Path) -> None:
 def test_a_run_whose_process_was_killed_reads_as_interrupted(tmp_path: Path) -> None:
     path = tmp_path / "s.duckdb"
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from skyshield.cli.main import entry; entry()", "mc", "reference",
-         "--runs", "400", "--store", str(path)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from skyshield.cli.main import entry; entry()",
+            "mc",
+            "reference",
+            "--runs",
+            "400",
+            "--store",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     assert proc.stdout is not None
     assert proc.stdout.readline().startswith("running on")
     _wait_for_a_run(path)
@@ -182,10 +193,23 @@ def test_a_run_whose_process_was_killed_reads_as_interrupted(tmp_path: Path) -> 
 def test_a_stopped_run_is_marked_interrupted_at_once(tmp_path: Path) -> None:
     path = tmp_path / "s.duckdb"
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from skyshield.cli.main import entry; entry()", "mc", "reference",
-         "--runs", "400", "--workers", "2", "--store", str(path)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from skyshield.cli.main import entry; entry()",
+            "mc",
+            "reference",
+            "--runs",
+            "400",
+            "--workers",
+            "2",
+            "--store",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     assert proc.stdout is not None
     assert proc.stdout.readline().startswith("running on")
     _wait_for_a_run(path)
@@ -216,8 +240,10 @@ def test_an_edited_run_is_not_trusted(
     con = duckdb.connect(str(path))
     con.execute(sql)
     con.close()
-    for cmd in (["runs", "rerun", run_id], ["export", run_id, "--format", "kml", "--out",
-                                             str(tmp_path / "x.kml")]):  # fmt: skip
+    for cmd in (
+        ["runs", "rerun", run_id],
+        ["export", run_id, "--format", "kml", "--out", str(tmp_path / "x.kml")],
+    ):
         assert main([*cmd, "--store", str(path)]) == 2
         err = capsys.readouterr().err
         assert "damaged or was edited" in err and words in err
@@ -259,10 +285,23 @@ def _processes_with(text: str) -> set[int]:
 def test_worker_processes_never_outlive_their_parent(tmp_path: Path, how: signal.Signals) -> None:
     path = tmp_path / "s.duckdb"
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from skyshield.cli.main import entry; entry()", "mc", "reference",
-         "--runs", "400", "--workers", "2", "--store", str(path)],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-c",
+            "from skyshield.cli.main import entry; entry()",
+            "mc",
+            "reference",
+            "--runs",
+            "400",
+            "--workers",
+            "2",
+            "--store",
+            str(path),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     assert proc.stdout is not None
     assert proc.stdout.readline().startswith("running on")
     _wait_for_a_run(path)

@@ -26,13 +26,37 @@ SNAPSHOT = Path(str(resources.files("skyshield.data.record").joinpath("missile_a
 @pytest.mark.slow
 def test_assess_from_python_reproduces_the_cli_headline(tmp_path: Path) -> None:
     out = tmp_path / "out"
-    args = ["assess", "small", "--raid", "reference", "--runs", "4", "--sweep-runs", "2",
-            "--sweep-jets", "6,18", "--no-record", "--no-uncertainty", "--out", str(out),
-            "--store", str(tmp_path / "s.duckdb")]  # fmt: skip
+    args = [
+        "assess",
+        "small",
+        "--raid",
+        "reference",
+        "--runs",
+        "4",
+        "--sweep-runs",
+        "2",
+        "--sweep-jets",
+        "6,18",
+        "--no-record",
+        "--no-uncertainty",
+        "--out",
+        str(out),
+        "--store",
+        str(tmp_path / "s.duckdb"),
+    ]
     assert main(args) == 0
     cli = json.loads((out / "summary.json").read_text(encoding="utf-8"))
-    lib = assessment_summary(assess("small", raid="reference", runs=4, sweep_runs=2,
-                                    sweep_jets=[6, 18], recent_runs=0, uncertainty=False))  # fmt: skip
+    lib = assessment_summary(
+        assess(
+            "small",
+            raid="reference",
+            runs=4,
+            sweep_runs=2,
+            sweep_jets=[6, 18],
+            recent_runs=0,
+            uncertainty=False,
+        )
+    )
     assert lib["headline"] == cli["headline"]
     assert lib["hits_by_asset"] == cli["hits_by_asset"]
     points = [[p["metrics"] for p in s["sweep"]["points"]] for s in (lib, cli)]

@@ -58,8 +58,20 @@ def test_scale_pledges_by_hand() -> None:
 
 def test_sweep_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "sweep"
-    args = ["sweep", "small", "--raid", "2025-06-08", "--set", "coalition.total_aircraft=6,18",
-            "--runs", "2", "--out", str(out), "--store", str(tmp_path / "s.duckdb")]  # fmt: skip
+    args = [
+        "sweep",
+        "small",
+        "--raid",
+        "2025-06-08",
+        "--set",
+        "coalition.total_aircraft=6,18",
+        "--runs",
+        "2",
+        "--out",
+        str(out),
+        "--store",
+        str(tmp_path / "s.duckdb"),
+    ]
     assert main(args) == 0
     table = pd.read_csv(out / "sweep.csv")
     assert table["set:coalition.total_aircraft"].tolist() == [6, 18]
@@ -81,9 +93,20 @@ def test_set_path_into_catalog_overrides_and_sweep_of_a_pk(tmp_path: Path) -> No
     with pytest.raises(InputError):
         sweep_variant(load_scenario("small"), {"catalog_overrides.weapons.NOPE.pk.drone": 0.5})
     out = tmp_path / "sweep"
-    args = ["sweep", "small", "--raid", "2025-06-08", "--set",
-            "catalog_overrides.weapons.gun-20mm.pk.drone=0.35,0.9", "--runs", "2", "--out", str(out),
-            "--store", str(tmp_path / "s.duckdb")]  # fmt: skip
+    args = [
+        "sweep",
+        "small",
+        "--raid",
+        "2025-06-08",
+        "--set",
+        "catalog_overrides.weapons.gun-20mm.pk.drone=0.35,0.9",
+        "--runs",
+        "2",
+        "--out",
+        str(out),
+        "--store",
+        str(tmp_path / "s.duckdb"),
+    ]
     assert main(args) == 0
     table = pd.read_csv(out / "sweep.csv")
     assert table["set:catalog_overrides.weapons.gun-20mm.pk.drone"].tolist() == [0.35, 0.9]
@@ -95,9 +118,20 @@ def test_a_sweep_whose_points_change_nothing_the_engine_uses_stops(
     """Under the default weapon policy fighters fire guns and rockets at drones, never the
     AIM-9X: sweeping its Pk against drones would give identical rows, so nothing is run."""
     store = tmp_path / "s.duckdb"
-    args = ["sweep", "small", "--raid", "reference", "--set",
-            "catalog_overrides.weapons.AIM-9X.pk.drone=0.5,0.9", "--runs", "2",
-            "--out", str(tmp_path / "o"), "--store", str(store)]  # fmt: skip
+    args = [
+        "sweep",
+        "small",
+        "--raid",
+        "reference",
+        "--set",
+        "catalog_overrides.weapons.AIM-9X.pk.drone=0.5,0.9",
+        "--runs",
+        "2",
+        "--out",
+        str(tmp_path / "o"),
+        "--store",
+        str(store),
+    ]
     assert main(args) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: --set: point 1") and "same effective inputs" in err
@@ -110,8 +144,18 @@ def test_a_sweep_whose_points_change_nothing_the_engine_uses_stops(
 def test_a_sweep_over_nights_flies_each_night(tmp_path: Path) -> None:
     """``raid`` is a field like any other: each point flies its own night, and stores it."""
     out = tmp_path / "o"
-    args = ["sweep", "small", "--set", "raid=2025-06-05,2025-06-08", "--runs", "2",
-            "--out", str(out), "--store", str(tmp_path / "s.duckdb")]  # fmt: skip
+    args = [
+        "sweep",
+        "small",
+        "--set",
+        "raid=2025-06-05,2025-06-08",
+        "--runs",
+        "2",
+        "--out",
+        str(out),
+        "--store",
+        str(tmp_path / "s.duckdb"),
+    ]
     assert main(args) == 0
     table = pd.read_csv(out / "sweep.csv")
     assert table["set:raid"].tolist() == ["2025-06-05", "2025-06-08"]
@@ -124,10 +168,23 @@ def test_a_sweep_over_nights_flies_each_night(tmp_path: Path) -> None:
 def test_linked_fields_zipped(tmp_path: Path) -> None:
     """Two standoffs that must move together are swept side by side with --zip."""
     out = tmp_path / "o"
-    args = ["sweep", "small", "--raid", "reference",
-            "--set", "theatre.patrol_standoff_km=150,200",
-            "--set", "theatre.engage_standoff_km=100,150", "--zip", "--runs", "2",
-            "--out", str(out), "--store", str(tmp_path / "s.duckdb")]  # fmt: skip
+    args = [
+        "sweep",
+        "small",
+        "--raid",
+        "reference",
+        "--set",
+        "theatre.patrol_standoff_km=150,200",
+        "--set",
+        "theatre.engage_standoff_km=100,150",
+        "--zip",
+        "--runs",
+        "2",
+        "--out",
+        str(out),
+        "--store",
+        str(tmp_path / "s.duckdb"),
+    ]
     assert main(args) == 0
     table = pd.read_csv(out / "sweep.csv")
     assert table["set:theatre.patrol_standoff_km"].tolist() == [150, 200]

@@ -22,14 +22,26 @@ def scenario(tmp_path: Path, targets: dict[str, object]) -> Path:
         "assets": {
             "builtin": "none",
             "extra": [
-                {"id": "big", "name": "Big", "kind": "city", "position": [30.5, 50.45],
-                 "value": 100, "radius_km": 10},
-                {"id": "small", "name": "Small", "kind": "city", "position": [24.0, 49.84],
-                 "value": 1, "radius_km": 10},
+                {
+                    "id": "big",
+                    "name": "Big",
+                    "kind": "city",
+                    "position": [30.5, 50.45],
+                    "value": 100,
+                    "radius_km": 10,
+                },
+                {
+                    "id": "small",
+                    "name": "Small",
+                    "kind": "city",
+                    "position": [24.0, 49.84],
+                    "value": 1,
+                    "radius_km": 10,
+                },
             ],
         },
         "targets": targets,
-    }  # fmt: skip
+    }
     p.write_text(yaml.safe_dump(doc, sort_keys=False), encoding="utf-8")
     return p
 

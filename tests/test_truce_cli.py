@@ -73,17 +73,21 @@ def test_list_shows_the_builtin_windows(capsys: pytest.CaptureFixture[str]) -> N
     ("argv", "fragments"),
     [
         (["--window", "christmas"], ["unknown window 'christmas'", "easter-2025"]),
-        (["--from", "2021-01-01", "--to", "2021-01-03"],
-         ["outside the record's dates", "from 2022-09-27 to 2025-06-30"]),
+        (
+            ["--from", "2021-01-01", "--to", "2021-01-03"],
+            ["outside the record's dates", "from 2022-09-27 to 2025-06-30"],
+        ),
         (["--from", "2022-10-10", "--to", "2022-10-12"], ["too few nights to fit"]),
         (["--window", "easter-2025", "--fit-weeks", "2"], ["too few nights to fit"]),
-        (["--from", "2025-04-19", "--to", "2025-04-20", "--classes", "drones"],
-         ["unknown class 'drones'"]),
+        (
+            ["--from", "2025-04-19", "--to", "2025-04-20", "--classes", "drones"],
+            ["unknown class 'drones'"],
+        ),
         (["--window", "easter-2025", "--from", "2025-04-19"], ["not both"]),
         ([], ["name a window"]),
         (["--from", "2025-04-20", "--to", "2025-04-19"], ["before 'from'"]),
     ],
-)  # fmt: skip
+)
 def test_bad_input_exits_2_without_traceback(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], argv: list[str], fragments: list[str]
 ) -> None:

@@ -30,8 +30,16 @@ def t(day: int, hour: int, minute: int = 0, month: int = 4) -> pd.Timestamp:
     return pd.Timestamp(dt.datetime(2025, month, day, hour, minute, tzinfo=KYIV))
 
 
-def row(start: pd.Timestamp, end: pd.Timestamp | None, class_key: str, category: str,
-        launched: float, *, date_only: bool = False, regions: list[str] | None = None) -> dict[str, Any]:  # fmt: skip
+def row(
+    start: pd.Timestamp,
+    end: pd.Timestamp | None,
+    class_key: str,
+    category: str,
+    launched: float,
+    *,
+    date_only: bool = False,
+    regions: list[str] | None = None,
+) -> dict[str, Any]:
     return {
         "night": (start - pd.Timedelta(hours=12)).date(),
         "time_start": start,
@@ -68,17 +76,19 @@ def window(**fields: Any) -> TruceWindow:
 
 
 # rows of four nights, 18 to 21 April 2025
-ROWS = frame([
-    row(t(18, 21), t(19, 9), "shahed-136", "drone", 87),
-    row(t(18, 21), t(19, 9), "kh-101+kalibr", "cruise", 5),
-    row(t(18, 21), t(19, 9), "iskander-m", "ballistic", 3),   # not covered
-    row(t(19, 0), None, "lancet", "drone", 4, date_only=True),  # night of 18: not covered
-    # night of 19: nothing at all
-    row(t(21, 2), t(21, 9), "shahed-136", "drone", 96),         # night of 20, after 00:00 on 21
-    row(t(20, 22), t(21, 1), "kh-101+iskander-m", "mixed", 2),  # night of 20, spans 00:00
-    row(t(21, 0), None, "shahed-136", "drone", 1, date_only=True),  # night of 20, hours unknown
-    row(t(21, 20), t(22, 8), "shahed-136", "drone", 54, regions=["odesa"]),  # night of 21
-])  # fmt: skip
+ROWS = frame(
+    [
+        row(t(18, 21), t(19, 9), "shahed-136", "drone", 87),
+        row(t(18, 21), t(19, 9), "kh-101+kalibr", "cruise", 5),
+        row(t(18, 21), t(19, 9), "iskander-m", "ballistic", 3),  # not covered
+        row(t(19, 0), None, "lancet", "drone", 4, date_only=True),  # night of 18: not covered
+        # night of 19: nothing at all
+        row(t(21, 2), t(21, 9), "shahed-136", "drone", 96),  # night of 20, after 00:00 on 21
+        row(t(20, 22), t(21, 1), "kh-101+iskander-m", "mixed", 2),  # night of 20, spans 00:00
+        row(t(21, 0), None, "shahed-136", "drone", 1, date_only=True),  # night of 20, hours unknown
+        row(t(21, 20), t(22, 8), "shahed-136", "drone", 54, regions=["odesa"]),  # night of 21
+    ]
+)
 
 
 def test_rows_count_on_their_night_and_a_night_without_rows_counts_zero() -> None:

@@ -22,11 +22,18 @@ def report(night: dt.date, launched: float, target: str = "Ukraine") -> dict[str
     """A Shahed report from 20:00 on ``night`` to 08:00 the next morning."""
     start = pd.Timestamp(dt.datetime.combine(night, dt.time(20), tzinfo=KYIV))
     return {
-        "night": night, "time_start": start, "time_end": start + pd.Timedelta(hours=12),
-        "date_only": False, "class_key": "shahed-136", "category": "drone",
-        "launched": float(launched), "target": target, "target_main": "",
-        "target_regions": [], "affected_regions": [],
-    }  # fmt: skip
+        "night": night,
+        "time_start": start,
+        "time_end": start + pd.Timedelta(hours=12),
+        "date_only": False,
+        "class_key": "shahed-136",
+        "category": "drone",
+        "launched": float(launched),
+        "target": target,
+        "target_main": "",
+        "target_regions": [],
+        "affected_regions": [],
+    }
 
 
 @pytest.fixture(scope="module")
@@ -48,10 +55,14 @@ def rows() -> pd.DataFrame:
 
 def window(**fields: Any) -> Any:
     base: dict[str, Any] = {
-        "name": "test", "title": "Test truce", "kind": "launches",
-        "from": FIRST, "to": FIRST + dt.timedelta(days=6),
-        "classes": ("shahed-136",), "notes": ("assumption: test",),
-    }  # fmt: skip
+        "name": "test",
+        "title": "Test truce",
+        "kind": "launches",
+        "from": FIRST,
+        "to": FIRST + dt.timedelta(days=6),
+        "classes": ("shahed-136",),
+        "notes": ("assumption: test",),
+    }
     return custom_window(base | fields)
 
 
@@ -95,8 +106,7 @@ def test_a_report_overlapping_the_end_is_a_possible_break(rows: pd.DataFrame) ->
     extra = pd.DataFrame([report(FIRST + dt.timedelta(days=6), 40)])
     ends = dt.datetime.combine(FIRST + dt.timedelta(days=7), dt.time(2), tzinfo=KYIV)
     starts = dt.datetime.combine(FIRST, dt.time(18), tzinfo=KYIV)
-    result = run(pd.concat([rows, extra], ignore_index=True),
-                 window(starts=starts, ends=ends))  # fmt: skip
+    result = run(pd.concat([rows, extra], ignore_index=True), window(starts=starts, ends=ends))
     assert result.window.coverage(FIRST + dt.timedelta(days=6)) == "partial"
     statuses = dict(zip(result.breaks["night"], result.breaks["status"], strict=True))
     assert statuses == {BREAK_NIGHT: "broken", FIRST + dt.timedelta(days=6): "possibly broken"}

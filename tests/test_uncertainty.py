@@ -64,8 +64,17 @@ def test_mc_with_uncertainty_gives_the_total_interval_beside(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     store = tmp_path / "s.duckdb"
-    args = ["mc", "small", "--raid", "2025-06-08", "--runs", "10", "--uncertainty",
-            "--store", str(store)]  # fmt: skip
+    args = [
+        "mc",
+        "small",
+        "--raid",
+        "2025-06-08",
+        "--runs",
+        "10",
+        "--uncertainty",
+        "--store",
+        str(store),
+    ]
     assert main(args) == 0
     out = capsys.readouterr().out
     assert "total_low" in out and "total_high" in out and "uncertain inputs" in out

@@ -35,8 +35,10 @@ def test_open_a_builtin_gives_text_forces_and_layers(api) -> None:  # type: igno
     assert len(layers["stations"]["features"]) == len(ls.scenario.cap.stations)
     assert len(layers["assets"]["features"]) == len(ls.assets)
     assert {f["properties"]["layer"] for f in view["zones"]["features"]} == {
-        "hostile", "patrol_zone", "engagement_zone"
-    }  # fmt: skip
+        "hostile",
+        "patrol_zone",
+        "engagement_zone",
+    }
     assert layers["ground"]["features"], "terminal defences are drawn"
     again = api.get(f"/api/scenarios/reference?zones_for={view['theatre_key']}").json()
     assert "zones" not in again  # the page has them
@@ -78,10 +80,14 @@ def load_scenario_text(text: str):  # type: ignore[no-untyped-def]
 
 def test_an_invalid_edit_is_reported_at_its_field(api) -> None:  # type: ignore[no-untyped-def]
     text = api.get("/api/scenarios/small").json()["text"]
-    body = {"ref": "small", "text": text, "edits": [
-        {"op": "set", "path": ["cap", "stations", 0, "position"], "value": [36.2, 49.99]},
-        {"op": "set", "path": ["coalition", "members", 0, "pledges", 0, "count"], "value": 0},
-    ]}  # fmt: skip
+    body = {
+        "ref": "small",
+        "text": text,
+        "edits": [
+            {"op": "set", "path": ["cap", "stations", 0, "position"], "value": [36.2, 49.99]},
+            {"op": "set", "path": ["coalition", "members", 0, "pledges", 0, "count"], "value": 0},
+        ],
+    }
     view = api.post("/api/check", json=body).json()
     fields = {p["field"] for p in view["problems"]}
     assert "coalition.members[0].pledges[0].count" in fields
@@ -143,9 +149,18 @@ def test_countries_layer_is_shipped_geography(api) -> None:  # type: ignore[no-u
 
 def test_openapi_documents_every_page_action(api) -> None:  # type: ignore[no-untyped-def]
     paths = api.get("/openapi.json").json()["paths"]
-    for p in ("/api/check", "/api/scenarios/{ref}", "/api/scenarios/{name}", "/api/jobs",
-              "/api/jobs/{job_id}/events", "/api/jobs/{job_id}/cancel", "/api/runs",
-              "/api/runs/compare", "/api/schema", "/api/layers/countries"):  # fmt: skip
+    for p in (
+        "/api/check",
+        "/api/scenarios/{ref}",
+        "/api/scenarios/{name}",
+        "/api/jobs",
+        "/api/jobs/{job_id}/events",
+        "/api/jobs/{job_id}/cancel",
+        "/api/runs",
+        "/api/runs/compare",
+        "/api/schema",
+        "/api/layers/countries",
+    ):
         assert p in paths
     page = api.get("/docs")
     assert page.status_code == 200 and "/static/docs.js" in page.text
@@ -153,8 +168,10 @@ def test_openapi_documents_every_page_action(api) -> None:  # type: ignore[no-un
 
 def _store_run(store: Store, name: str, seed: int, values: list[float]) -> str:
     run_id = store.start_run("mc", name, f"name: {name}\n", "reference", 1, seed, len(values))
-    reps = [(k, 1000 + k, {"shield.hits_on_assets": v, "baseline.hits_on_assets": 50.0}, pd.DataFrame())
-            for k, v in enumerate(values)]  # fmt: skip
+    reps = [
+        (k, 1000 + k, {"shield.hits_on_assets": v, "baseline.hits_on_assets": 50.0}, pd.DataFrame())
+        for k, v in enumerate(values)
+    ]
     store.add_replications(run_id, reps)
     store.finish_run(run_id, 1.0)
     return run_id

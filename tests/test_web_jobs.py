@@ -187,9 +187,16 @@ def test_a_killed_worker_fails_with_a_message_and_the_store_stays_consistent(
 
 def test_jobs_of_an_earlier_server_are_shown_finished_or_interrupted(tmp_path: Path) -> None:
     jobs = tmp_path / "out" / "jobs"
-    finished = {"id": "aaaaaaaaaaaa", "kind": "mc", "label": "mc small, 2 replications",
-                "state": "done", "result": {"run_ids": ["0123456789ab"]}, "created": 1.0,
-                "runs": 2, "seed": 1}  # fmt: skip
+    finished = {
+        "id": "aaaaaaaaaaaa",
+        "kind": "mc",
+        "label": "mc small, 2 replications",
+        "state": "done",
+        "result": {"run_ids": ["0123456789ab"]},
+        "created": 1.0,
+        "runs": 2,
+        "seed": 1,
+    }
     running = {**finished, "id": "bbbbbbbbbbbb", "state": "running", "result": {}, "created": 2.0}
     for doc in (finished, running):
         (jobs / doc["id"]).mkdir(parents=True)

@@ -25,9 +25,11 @@ def test_no_server_errors(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
         "PYTHONPATH", os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")])
     )
     config = make_config(
-        tmp_path, token=TOKEN, job_targets={"mc": "webjob:count", "assess": "webjob:count"},
+        tmp_path,
+        token=TOKEN,
+        job_targets={"mc": "webjob:count", "assess": "webjob:count"},
         limits=Limits(replications_per_job=3, queued_jobs=2),
-    )  # fmt: skip
+    )
     auth = {"Authorization": f"Bearer {TOKEN}"}
     schema = schemathesis.openapi.from_asgi("/openapi.json", create_app(config), headers=auth)
     tested: list[str] = []

@@ -109,8 +109,18 @@ def test_sizes_are_limited(tmp_path: Path) -> None:
         assert r.status_code == 411
 
 
-BAD_NAMES = ["../outside.yaml", "..%2Foutside.yaml", "%2Fetc%2Fpasswd", "/etc/passwd",
-             "a%00.yaml", "sub%2Fx.yaml", "..", ".hidden.yaml", "x.txt", "C:%5Cx.yaml"]  # fmt: skip
+BAD_NAMES = [
+    "../outside.yaml",
+    "..%2Foutside.yaml",
+    "%2Fetc%2Fpasswd",
+    "/etc/passwd",
+    "a%00.yaml",
+    "sub%2Fx.yaml",
+    "..",
+    ".hidden.yaml",
+    "x.txt",
+    "C:%5Cx.yaml",
+]
 
 
 @pytest.mark.parametrize("name", BAD_NAMES)

@@ -31,8 +31,15 @@ def api(tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 def _sweep(api, **changes):  # type: ignore[no-untyped-def]
-    body = {"kind": "sweep", "ref": "small", "text": SMALL, "runs": 2,
-            "set_path": "coalition.total_aircraft", "set_values": [4, 8], **changes}  # fmt: skip
+    body = {
+        "kind": "sweep",
+        "ref": "small",
+        "text": SMALL,
+        "runs": 2,
+        "set_path": "coalition.total_aircraft",
+        "set_values": [4, 8],
+        **changes,
+    }
     return api.post("/api/jobs", json=body)
 
 

@@ -59,26 +59,58 @@ def test_nonsense_kill_probability_is_refused_at_run_time(
 @pytest.mark.parametrize(
     ("body", "line", "field", "expected"),
     [
-        ("catalog_overrides:\n  threats:\n    shahed-136: {speed_kmh: .inf}\n", 5,
-         "catalog_overrides.threats.shahed-136.speed_kmh", "finite number"),
-        ("catalog_overrides:\n  fighters:\n    F-16: {max_sorties_per_day: 2.5}\n", 5,
-         "catalog_overrides.fighters.F-16.max_sorties_per_day", "whole number"),
-        ("catalog_overrides:\n  threats:\n    shahed-136: {speed_kmh: 500}\n", 5,
-         "catalog_overrides.threats.shahed-136", "speed_min_kmh <= speed_kmh <= speed_max_kmh"),
-        ("catalog_overrides:\n  refuelling: {added_endurance_h: .nan}\n", 4,
-         "catalog_overrides.refuelling.added_endurance_h", "finite number"),
-        ("cap:\n  min_time_on_station_h: '0.5'\n", 4,
-         "cap.min_time_on_station_h", "write numbers without quotes"),
+        (
+            "catalog_overrides:\n  threats:\n    shahed-136: {speed_kmh: .inf}\n",
+            5,
+            "catalog_overrides.threats.shahed-136.speed_kmh",
+            "finite number",
+        ),
+        (
+            "catalog_overrides:\n  fighters:\n    F-16: {max_sorties_per_day: 2.5}\n",
+            5,
+            "catalog_overrides.fighters.F-16.max_sorties_per_day",
+            "whole number",
+        ),
+        (
+            "catalog_overrides:\n  threats:\n    shahed-136: {speed_kmh: 500}\n",
+            5,
+            "catalog_overrides.threats.shahed-136",
+            "speed_min_kmh <= speed_kmh <= speed_max_kmh",
+        ),
+        (
+            "catalog_overrides:\n  refuelling: {added_endurance_h: .nan}\n",
+            4,
+            "catalog_overrides.refuelling.added_endurance_h",
+            "finite number",
+        ),
+        (
+            "cap:\n  min_time_on_station_h: '0.5'\n",
+            4,
+            "cap.min_time_on_station_h",
+            "write numbers without quotes",
+        ),
         ("cap:\n  use_tankers: 1\n", 4, "cap.use_tankers", "valid boolean"),
-        ("cap:\n  stations:\n    - {id: a, position: [24.3, 49.8], aircraft: true}\n", 5,
-         "cap.stations[0].aircraft", "true and false are not numbers"),
-        ("cap:\n  stations:\n    - {id: a, position: ['24.3', 49.8]}\n", 5,
-         "cap.stations[0].position[0]", "write numbers without quotes"),
-        ("coalition:\n  members:\n    - {nation: P, iso_a3: POL,"
-         " pledges: [{type: F-16, count: 2.5, base: EPRZ}]}\n", 5,
-         "coalition.members[0].pledges[0].count", "whole number"),
+        (
+            "cap:\n  stations:\n    - {id: a, position: [24.3, 49.8], aircraft: true}\n",
+            5,
+            "cap.stations[0].aircraft",
+            "true and false are not numbers",
+        ),
+        (
+            "cap:\n  stations:\n    - {id: a, position: ['24.3', 49.8]}\n",
+            5,
+            "cap.stations[0].position[0]",
+            "write numbers without quotes",
+        ),
+        (
+            "coalition:\n  members:\n    - {nation: P, iso_a3: POL,"
+            " pledges: [{type: F-16, count: 2.5, base: EPRZ}]}\n",
+            5,
+            "coalition.members[0].pledges[0].count",
+            "whole number",
+        ),
     ],
-)  # fmt: skip
+)
 def test_every_kind_of_number_is_range_checked(
     tmp_path: Path, body: str, line: int, field: str, expected: str
 ) -> None:

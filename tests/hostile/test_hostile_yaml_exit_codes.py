@@ -15,14 +15,18 @@ BAD_SCENARIOS = [
     ("nul", b"name: nul\x00\n", 1, "U+0000 (NUL)"),
     ("escape", b"name: esc\x1b[31m\n", 1, "U+001B (ESC)"),
     ("flow-nesting", b"name: deep\nx: " + b"[" * 5000 + b"]" * 5000 + b"\n", 2, "nested too deep"),
-    ("block-nesting", b"name: deep\n" + b"".join(b" " * i + b"k:\n" for i in range(300)), 51,
-     "nested too deep"),
+    (
+        "block-nesting",
+        b"name: deep\n" + b"".join(b" " * i + b"k:\n" for i in range(300)),
+        51,
+        "nested too deep",
+    ),
     ("year-1", b"name: y\nstart: 0001-01-01T00:00:00Z\n", 2, "out of range"),
     ("year-1-east", b"name: y\nstart: 0001-01-01T00:00:00+03:00\n", 2, "out of range"),
     ("year-9999", b"name: y\nstart: 9999-12-31T23:00:00-05:00\n", 2, "out of range"),
     ("start-number", b"name: y\nstart: 1749330000\n", 2, "not a number"),
     ("unquoted-date-raid", VALID.encode() + b"raid: 2025-06-08\n", 3, "write it in quotes"),
-]  # fmt: skip
+]
 
 
 @pytest.mark.parametrize(

@@ -13,10 +13,23 @@ from skyshield.engine.sim import Outcome
 
 #: Per-defence figures taken from :meth:`Outcome.summary` (counts, hours, USD).
 SUMMARY_KEYS = (
-    "threats", *FATES, "leakers", "hits_on_assets", "sorties", "flight_hours", "threats_engaged",
-    "shots", "weapon_cost_usd", "flight_cost_usd", "support_cost_usd", "shield_cost_usd",
-    "cost_per_fighter_kill_usd", "cost_exchange_ratio", "pilot_exposure_min_km", "night_h",
-)  # fmt: skip
+    "threats",
+    *FATES,
+    "leakers",
+    "hits_on_assets",
+    "sorties",
+    "flight_hours",
+    "threats_engaged",
+    "shots",
+    "weapon_cost_usd",
+    "flight_cost_usd",
+    "support_cost_usd",
+    "shield_cost_usd",
+    "cost_per_fighter_kill_usd",
+    "cost_exchange_ratio",
+    "pilot_exposure_min_km",
+    "night_h",
+)
 
 
 def replication_metrics(outcomes: dict[str, Outcome], catalog: Catalog) -> dict[str, float]:
@@ -75,8 +88,16 @@ def marginal_metrics(m: dict[str, float]) -> dict[str, float]:
 
 
 #: Columns of the per-threat fate table of a replication (as stored in the run store).
-FATE_COLUMNS = ("defence", "threat", "class_id", "aim_id", "fate", "fate_asset", "killed_by",
-                "fate_time_s")  # fmt: skip
+FATE_COLUMNS = (
+    "defence",
+    "threat",
+    "class_id",
+    "aim_id",
+    "fate",
+    "fate_asset",
+    "killed_by",
+    "fate_time_s",
+)
 
 
 def threat_fates(outcomes: dict[str, Outcome]) -> pd.DataFrame:

@@ -141,8 +141,14 @@ def load_factors(path: Path | None = None) -> tuple[list[Factor], str]:
     for i, f in enumerate(factors):
         if f.id in seen:
             where = ("factors", i, "id")
-            twice.append(Problem(origin, dotted(where), f"factor id {f.id!r} is given before;"
-                                 " expected distinct ids", line_of(lines, where)[0]))  # fmt: skip
+            twice.append(
+                Problem(
+                    origin,
+                    dotted(where),
+                    f"factor id {f.id!r} is given before; expected distinct ids",
+                    line_of(lines, where)[0],
+                )
+            )
         seen.add(f.id)
     if twice:
         raise InputError(twice)
@@ -358,22 +364,58 @@ def tornado_table(
         f = variant.factor
         row = rows.setdefault(
             f.id,
-            {"factor": f.id, "label": f.label, "base_value": base_text(variant),
-             "base": b.mean, "base.low": b.low, "base.high": b.high},
-        )  # fmt: skip
+            {
+                "factor": f.id,
+                "label": f.label,
+                "base_value": base_text(variant),
+                "base": b.mean,
+                "base.low": b.low,
+                "base.high": b.high,
+            },
+        )
         at, delta = paired(base, reps, metric)
         lv = variant.level
-        row.update({
-            f"{lv}_value": level_text(variant), lv: at.mean, f"{lv}.low": at.low,
-            f"{lv}.high": at.high, f"delta_{lv}": delta.mean, f"delta_{lv}.low": delta.low,
-            f"delta_{lv}.high": delta.high, f"{lv}_run": run_id, "note": f.note,
-        })  # fmt: skip
+        row.update(
+            {
+                f"{lv}_value": level_text(variant),
+                lv: at.mean,
+                f"{lv}.low": at.low,
+                f"{lv}.high": at.high,
+                f"delta_{lv}": delta.mean,
+                f"delta_{lv}.low": delta.low,
+                f"delta_{lv}.high": delta.high,
+                f"{lv}_run": run_id,
+                "note": f.note,
+            }
+        )
     out = pd.DataFrame(list(rows.values()))
     out["swing"] = (out["high"] - out["low"]).abs()
-    order = ["factor", "label", "base_value", "low_value", "high_value", "base", "base.low",
-             "base.high", "low", "low.low", "low.high", "high", "high.low", "high.high",
-             "delta_low", "delta_low.low", "delta_low.high", "delta_high", "delta_high.low",
-             "delta_high.high", "swing", "low_run", "high_run", "note"]  # fmt: skip
+    order = [
+        "factor",
+        "label",
+        "base_value",
+        "low_value",
+        "high_value",
+        "base",
+        "base.low",
+        "base.high",
+        "low",
+        "low.low",
+        "low.high",
+        "high",
+        "high.low",
+        "high.high",
+        "delta_low",
+        "delta_low.low",
+        "delta_low.high",
+        "delta_high",
+        "delta_high.low",
+        "delta_high.high",
+        "swing",
+        "low_run",
+        "high_run",
+        "note",
+    ]
     return (
         out[order]
         .sort_values("swing", ascending=False, kind="stable", key=lambda s: s.fillna(-math.inf))

@@ -9,20 +9,35 @@ from skyshield.analysis.stats import mean_interval, metric_kind, ratio_interval
 
 #: Metrics listed first, in this order (the rest follow alphabetically).
 HEADLINE = (
-    "baseline.hits_on_assets", "shield.hits_on_assets", "marginal.hits_on_assets_avoided",
-    "baseline.protection_ratio", "shield.protection_ratio", "marginal.leakers_avoided",
-    "shield.killed_fighter", "baseline.killed_ground", "shield.killed_ground", "baseline.lost_ew",
-    "shield.sorties", "shield.flight_hours", "shield.shots", "shield.shield_cost_usd",
-    "marginal.cost_per_hit_avoided_usd", "shield.cost_exchange_ratio", "shield.pilot_exposure_min_km",
-)  # fmt: skip
+    "baseline.hits_on_assets",
+    "shield.hits_on_assets",
+    "marginal.hits_on_assets_avoided",
+    "baseline.protection_ratio",
+    "shield.protection_ratio",
+    "marginal.leakers_avoided",
+    "shield.killed_fighter",
+    "baseline.killed_ground",
+    "shield.killed_ground",
+    "baseline.lost_ew",
+    "shield.sorties",
+    "shield.flight_hours",
+    "shield.shots",
+    "shield.shield_cost_usd",
+    "marginal.cost_per_hit_avoided_usd",
+    "shield.cost_exchange_ratio",
+    "shield.pilot_exposure_min_km",
+)
 
 
 #: Costs per unit of effect, reported as a ratio of means over all replications (numerator,
 #: denominator), not as the mean of per-replication ratios (:func:`ratio_interval`).
 RATIOS = {
-    "marginal.cost_per_hit_avoided_usd": ("shield.shield_cost_usd", "marginal.hits_on_assets_avoided"),
+    "marginal.cost_per_hit_avoided_usd": (
+        "shield.shield_cost_usd",
+        "marginal.hits_on_assets_avoided",
+    ),
     "shield.cost_per_fighter_kill_usd": ("shield.shield_cost_usd", "shield.killed_fighter"),
-}  # fmt: skip
+}
 
 
 def metric_values(reps: pd.DataFrame, metric: str) -> pd.Series:

@@ -27,9 +27,14 @@ if TYPE_CHECKING:
 
 #: Metrics reported per grid point (mean and 95 % interval).
 SWEEP_METRICS = (
-    "baseline.hits_on_assets", "shield.hits_on_assets", "marginal.hits_on_assets_avoided",
-    "shield.killed_fighter", "shield.sorties", "shield.shield_cost_usd", "marginal.cost_per_hit_avoided_usd",
-)  # fmt: skip
+    "baseline.hits_on_assets",
+    "shield.hits_on_assets",
+    "marginal.hits_on_assets_avoided",
+    "shield.killed_fighter",
+    "shield.sorties",
+    "shield.shield_cost_usd",
+    "marginal.cost_per_hit_avoided_usd",
+)
 
 _STEP = re.compile(r"([A-Za-z_][A-Za-z0-9_-]*)((?:\[\d+\])*)")
 

@@ -154,10 +154,16 @@ class Uncertainty:
             w.ctx = copy.copy(world.ctx)
             w.ctx.catalog = w.catalog
             w.aew = [
-                Sensor(s.name, s.x_km, s.y_km, s.altitude_m,
-                       w.catalog.aew[o.type].ref_range_km, s.ref_rcs_m2)
+                Sensor(
+                    s.name,
+                    s.x_km,
+                    s.y_km,
+                    s.altitude_m,
+                    w.catalog.aew[o.type].ref_range_km,
+                    s.ref_rcs_m2,
+                )
                 for s, o in zip(world.aew, world.ls.scenario.aew_orbits, strict=True)
-            ]  # fmt: skip
+            ]
         if "engine" in by_root:
             w.params = _patched(world.params, by_root["engine"])
         if "ground_defences" in by_root:
@@ -237,10 +243,14 @@ def load_uncertainty(ls: Any, origin: str = f"<builtin catalog {UNCERTAINTY_FILE
                     or not isinstance(base, int | float)
                 ):
                     problems.append(
-                        Problem(origin, f"inputs[{i}].factor", f"factor {f.id!r} changes"
-                                f" {'.'.join(map(str, where))}, which is not a number read at"
-                                " run time (a choice or part of the force plan)")
-                    )  # fmt: skip
+                        Problem(
+                            origin,
+                            f"inputs[{i}].factor",
+                            f"factor {f.id!r} changes"
+                            f" {'.'.join(map(str, where))}, which is not a number read at"
+                            " run time (a choice or part of the force plan)",
+                        )
+                    )
                     continue
                 paths.append(_Path(where, base, change))
         inputs.append((u, f, tuple(paths)))

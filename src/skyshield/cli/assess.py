@@ -110,8 +110,14 @@ def _sweep_jets(args: argparse.Namespace) -> list[int] | None:
         values = []
     if not values or min(values) < 1:
         raise InputError(
-            [Problem("--sweep-jets", "", f"expected whole numbers of at least 1 separated by commas, got {args.sweep_jets!r}")]
-        )  # fmt: skip
+            [
+                Problem(
+                    "--sweep-jets",
+                    "",
+                    f"expected whole numbers of at least 1 separated by commas, got {args.sweep_jets!r}",
+                )
+            ]
+        )
     return values
 
 
@@ -218,16 +224,33 @@ def run_record(args: argparse.Namespace, start: dt.date, end: dt.date) -> int:
 
     store = open_store_of(args)
     with open_executor_of(args) as ex:
-        print(f"nights of the record from {start} to {end}, {args.record_runs} replications each,"
-              f" on {ex.describe()}; store {store.path}", flush=True)  # fmt: skip
-        cf = record_counterfactual(args.scenario, start, end, runs_per_night=args.record_runs,
-                                   seed=args.seed, executor=ex, store=store,
-                                   progress=progress_printer(), force=args.force)  # fmt: skip
+        print(
+            f"nights of the record from {start} to {end}, {args.record_runs} replications each,"
+            f" on {ex.describe()}; store {store.path}",
+            flush=True,
+        )
+        cf = record_counterfactual(
+            args.scenario,
+            start,
+            end,
+            runs_per_night=args.record_runs,
+            seed=args.seed,
+            executor=ex,
+            store=store,
+            progress=progress_printer(),
+            force=args.force,
+        )
     doc = write_counterfactual(cf, args.out)
-    shown = cf.table()[["night", "weapons", "hits_baseline", "hits_shield", "hits_avoided",
-                        "killed_by_fighters"]].rename(columns={
-        "hits_baseline": "hits alone", "hits_shield": "hits shield", "hits_avoided": "avoided",
-        "killed_by_fighters": "fighter kills"})  # fmt: skip
+    shown = cf.table()[
+        ["night", "weapons", "hits_baseline", "hits_shield", "hits_avoided", "killed_by_fighters"]
+    ].rename(
+        columns={
+            "hits_baseline": "hits alone",
+            "hits_shield": "hits shield",
+            "hits_avoided": "avoided",
+            "killed_by_fighters": "fighter kills",
+        }
+    )
     from skyshield.cli.text import table
 
     print(table(shown))
@@ -235,14 +258,23 @@ def run_record(args: argparse.Namespace, start: dt.date, end: dt.date) -> int:
     for key, label in LABELS.items():
         iv = doc["totals"][key]
         scale, unit = (1e-6, " M USD") if key == "cost_usd" else (1.0, "")
-        ci = (f" [{iv['low'] * scale:,.1f}, {iv['high'] * scale:,.1f}]"
-              if iv["low"] is not None and iv["high"] is not None else "")  # fmt: skip
+        ci = (
+            f" [{iv['low'] * scale:,.1f}, {iv['high'] * scale:,.1f}]"
+            if iv["low"] is not None and iv["high"] is not None
+            else ""
+        )
         print(f"  {label.removesuffix(' (USD)')}: {iv['mean'] * scale:,.1f}{ci}{unit}")
-    print("\nNights where the shield mattered most: " + ", ".join(
-        f"{m['night']} ({m['hits_avoided']:.1f} hits avoided)" for m in doc["most_changed"]))  # fmt: skip
+    print(
+        "\nNights where the shield mattered most: "
+        + ", ".join(
+            f"{m['night']} ({m['hits_avoided']:.1f} hits avoided)" for m in doc["most_changed"]
+        )
+    )
     print(f"\n{doc['verdict']}")
-    print(f"\nwrote {args.out / 'record_nights.csv'}, {args.out / 'record_nights.png'} and"
-          f" {args.out / 'record.json'} in {cf.seconds:.1f} s")  # fmt: skip
+    print(
+        f"\nwrote {args.out / 'record_nights.csv'}, {args.out / 'record_nights.png'} and"
+        f" {args.out / 'record.json'} in {cf.seconds:.1f} s"
+    )
     return 0
 
 
@@ -264,13 +296,22 @@ def run(args: argparse.Namespace) -> int:
     out: Path = args.out
     with open_executor_of(args) as ex:
         print(f"replications on {ex.describe()}; store {store.path}", flush=True)
-        a = assess(ls, raid=args.raid, night=args.night, runs=args.runs,
-                   sweep_runs=args.sweep_runs, sweep_jets=_sweep_jets(args), seed=args.seed,
-                   executor=ex, store=store, record=record_of(args),
-                   progress=progress_printer(),
-                   recent_runs=0 if args.no_record else args.record_runs,
-                   uncertainty=not args.no_uncertainty,
-                   force=args.force)  # fmt: skip
+        a = assess(
+            ls,
+            raid=args.raid,
+            night=args.night,
+            runs=args.runs,
+            sweep_runs=args.sweep_runs,
+            sweep_jets=_sweep_jets(args),
+            seed=args.seed,
+            executor=ex,
+            store=store,
+            record=record_of(args),
+            progress=progress_printer(),
+            recent_runs=0 if args.no_record else args.record_runs,
+            uncertainty=not args.no_uncertainty,
+            force=args.force,
+        )
     print(plan_report(a.world.plan), "\n", flush=True)
     plot_force_map(ls, a.world.plan, out / "forces_map.png")
     for name in ("stations", "assignments", "pools"):
@@ -280,8 +321,10 @@ def run(args: argparse.Namespace) -> int:
     print(f"report written in {time.perf_counter() - t:.1f} s")
     print()
     print(headline_text(summary))
-    print(f"\nwrote {out / 'report.html'} and {out / 'summary.json'}; Monte Carlo run {a.run_id}"
-          f" in {store.path}; in {time.perf_counter() - t_start:.1f} s")  # fmt: skip
+    print(
+        f"\nwrote {out / 'report.html'} and {out / 'summary.json'}; Monte Carlo run {a.run_id}"
+        f" in {store.path}; in {time.perf_counter() - t_start:.1f} s"
+    )
     return 0
 
 

@@ -220,9 +220,15 @@ def _check_outputs(args: argparse.Namespace) -> None:
         if isinstance(path, Path) and path.is_symlink():
             if not getattr(args, "follow_symlinks", False):
                 raise InputError(
-                    [Problem(str(path), f"--{name}", "is a symbolic link: refusing to write"
-                             " through it (give --follow-symlinks to write where it points)")]
-                )  # fmt: skip
+                    [
+                        Problem(
+                            str(path),
+                            f"--{name}",
+                            "is a symbolic link: refusing to write"
+                            " through it (give --follow-symlinks to write where it points)",
+                        )
+                    ]
+                )
             setattr(args, name, path.resolve())
     out = getattr(args, "out", None)
     if args.command == "assess" and out is not None and out.exists() and not out.is_dir():
@@ -234,10 +240,29 @@ _FLAGS = {"sets": "--set", "zipped": "--zip", "points": "--set"}
 
 #: The library's parameters that are command-line options of the same name (``--sweep-runs``).
 _PARAMETERS = frozenset(
-    {"aircraft", "candidates", "dask", "defence", "engage_prob", "format", "like", "metric",
-     "night", "paths", "raid", "rep", "runs", "seed", "spacing_km", "stations", "sweep_jets",
-     "sweep_runs", "time_limit", "workers"}
-)  # fmt: skip
+    {
+        "aircraft",
+        "candidates",
+        "dask",
+        "defence",
+        "engage_prob",
+        "format",
+        "like",
+        "metric",
+        "night",
+        "paths",
+        "raid",
+        "rep",
+        "runs",
+        "seed",
+        "spacing_km",
+        "stations",
+        "sweep_jets",
+        "sweep_runs",
+        "time_limit",
+        "workers",
+    }
+)
 
 
 def as_flag(problem: Problem) -> Problem:

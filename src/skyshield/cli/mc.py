@@ -77,16 +77,28 @@ def run(args: argparse.Namespace) -> int:
         if args.resume:
             row = store.run(args.resume)
             stored = len(store.done_reps(args.resume))
-            print(f"resuming run {args.resume}: {stored} of {row['replications']} replications"
-                  " stored", flush=True)  # fmt: skip
+            print(
+                f"resuming run {args.resume}: {stored} of {row['replications']} replications"
+                " stored",
+                flush=True,
+            )
             result = resume_montecarlo(
                 args.resume, store=store, executor=ex, record=record, progress=progress_printer()
             )
         else:
-            result = montecarlo(args.scenario, raid=args.raid, night=args.night, runs=args.runs,
-                                seed=args.seed, executor=ex, store=store, record=record,
-                                progress=progress_printer(), uncertainty=args.uncertainty,
-                                force=args.force)  # fmt: skip
+            result = montecarlo(
+                args.scenario,
+                raid=args.raid,
+                night=args.night,
+                runs=args.runs,
+                seed=args.seed,
+                executor=ex,
+                store=store,
+                record=record,
+                progress=progress_printer(),
+                uncertainty=args.uncertainty,
+                force=args.force,
+            )
     w = result.world
     print(
         f"run {result.run_id}: {len(result.replications)} replications of night {w.night.name}"
@@ -101,8 +113,11 @@ def run(args: argparse.Namespace) -> int:
             " dice."
         )
     if len(result.replications) < MIN_INTERVAL_N:
-        print(f"warning: {len(result.replications)} replications are fewer than"
-              f" {MIN_INTERVAL_N}: means only, no intervals", file=sys.stderr)  # fmt: skip
+        print(
+            f"warning: {len(result.replications)} replications are fewer than"
+            f" {MIN_INTERVAL_N}: means only, no intervals",
+            file=sys.stderr,
+        )
     print(f"\nstored as run {result.run_id} in {store.path}; {result.seconds:.1f} s")
     if args.resume:
         print(f"{len(result.replications) - stored} replications run")

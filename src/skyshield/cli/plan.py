@@ -28,26 +28,52 @@ def add_parsers(
         parents=[common],
     )
     c.add_argument("scenario", help="YAML scenario file or built-in name (reference, small)")
-    c.add_argument("--raid", default=None,
-                   help="reference, a night (YYYY-MM-DD) or a raid file (default: the scenario's, else reference)")  # fmt: skip
+    c.add_argument(
+        "--raid",
+        default=None,
+        help="reference, a night (YYYY-MM-DD) or a raid file (default: the scenario's, else reference)",
+    )
     c.add_argument("--night", type=int, default=1, help="which night of a raid file (1-based)")
     c.add_argument("--stations", type=int, required=True, metavar="K", help="stations to choose")
-    c.add_argument("--aircraft", type=int, default=None,
-                   help="aircraft on each station around the clock (default: the scenario's"
-                        " most common number a station, else 2)")  # fmt: skip
-    c.add_argument("--paths", type=int, default=2000,
-                   help="threat paths sampled from the raid (default 2000)")  # fmt: skip
-    c.add_argument("--spacing-km", type=float, default=40.0,
-                   help="grid spacing of candidate stations, km (default 40)")  # fmt: skip
-    c.add_argument("--candidates", type=int, default=200,
-                   help="at most this many candidates (default 200)")  # fmt: skip
-    c.add_argument("--engage-prob", type=float, default=0.5,
-                   help="probability that a station covering a threat engages it (default 0.5)")  # fmt: skip
+    c.add_argument(
+        "--aircraft",
+        type=int,
+        default=None,
+        help="aircraft on each station around the clock (default: the scenario's"
+        " most common number a station, else 2)",
+    )
+    c.add_argument(
+        "--paths", type=int, default=2000, help="threat paths sampled from the raid (default 2000)"
+    )
+    c.add_argument(
+        "--spacing-km",
+        type=float,
+        default=40.0,
+        help="grid spacing of candidate stations, km (default 40)",
+    )
+    c.add_argument(
+        "--candidates", type=int, default=200, help="at most this many candidates (default 200)"
+    )
+    c.add_argument(
+        "--engage-prob",
+        type=float,
+        default=0.5,
+        help="probability that a station covering a threat engages it (default 0.5)",
+    )
     c.add_argument("--seed", type=seed, default=1, help="seed of the path sample (default 1)")
-    c.add_argument("--time-limit", type=float, default=120.0, metavar="S",
-                   help="stop the solver after S seconds and report the gap (default 120)")  # fmt: skip
-    c.add_argument("--gap", type=float, default=1e-2,
-                   help="relative optimality gap at which the solver stops (default 0.01; 0: proven optimal)")  # fmt: skip
+    c.add_argument(
+        "--time-limit",
+        type=float,
+        default=120.0,
+        metavar="S",
+        help="stop the solver after S seconds and report the gap (default 120)",
+    )
+    c.add_argument(
+        "--gap",
+        type=float,
+        default=1e-2,
+        help="relative optimality gap at which the solver stops (default 0.01; 0: proven optimal)",
+    )
     c.add_argument(
         "--out", type=Path, default=None, help="write the scenario with the chosen stations (YAML)"
     )
@@ -98,13 +124,17 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"scenario {ls.scenario.name}; raid {night.name} ({origin}), {night.total} weapons a night"
     )
-    print(f"{len(r.candidates)} candidates {settings.spacing_km:g} km apart in the patrol zone;"
-          f" {len(r.paths)} paths sampled (seed {settings.seed}, {r.paths.nights_flown} nights flown),"
-          f" {r.distinct_paths} distinct coverage patterns")  # fmt: skip
+    print(
+        f"{len(r.candidates)} candidates {settings.spacing_km:g} km apart in the patrol zone;"
+        f" {len(r.paths)} paths sampled (seed {settings.seed}, {r.paths.nights_flown} nights flown),"
+        f" {r.distinct_paths} distinct coverage patterns"
+    )
     reach = ", ".join(f"{c} {v:.0f} km" if v > 0 else f"{c} none" for c, v in r.reach_km.items())
     print(f"reach of a station: {reach}")
-    print(f"value at risk per night {r.total_value * k:,.1f}; coverable by some candidate"
-          f" {r.coverable_value * k:,.1f}; engage probability per covering station {settings.engage_prob:g}")  # fmt: skip
+    print(
+        f"value at risk per night {r.total_value * k:,.1f}; coverable by some candidate"
+        f" {r.coverable_value * k:,.1f}; engage probability per covering station {settings.engage_prob:g}"
+    )
     print(
         f"the pledged aircraft can hold at most {r.most_stations} stations of {settings.on_station} aircraft"
     )
@@ -119,16 +149,22 @@ def run(args: argparse.Namespace) -> int:
             frame = pd.DataFrame(rows).drop(columns="candidate")
             frame.insert(0, "station", [f"cap-{i + 1}" for i in range(len(rows))])
             print(table(frame, floats="{:,.2f}"))
-    print(f"\nMILP: {r.best.status}; objective {r.best.objective * k:,.1f}, bound {r.best.bound * k:,.1f},"
-          f" gap {r.best.gap:.3%}; solved in {r.best.seconds:.1f} s")  # fmt: skip
-    print(f"greedy: {r.greedy.objective * k:,.1f} in {r.greedy.seconds:.1f} s;"
-          f" the MILP engages {(r.best.objective - r.greedy.objective) * k:+,.1f} more")  # fmt: skip
+    print(
+        f"\nMILP: {r.best.status}; objective {r.best.objective * k:,.1f}, bound {r.best.bound * k:,.1f},"
+        f" gap {r.best.gap:.3%}; solved in {r.best.seconds:.1f} s"
+    )
+    print(
+        f"greedy: {r.greedy.objective * k:,.1f} in {r.greedy.seconds:.1f} s;"
+        f" the MILP engages {(r.best.objective - r.greedy.objective) * k:+,.1f} more"
+    )
     print(f"the scenario's own {r.current_stations} stations: {r.current * k:,.1f}")
     if args.out is not None:
         placed = write_scenario(ls, r, args.out)
         plan = plan_forces(placed)
-        print(f"\nwrote {args.out}: the force plan holds {plan.stations_held} of"
-              f" {len(plan.stations)} stations around the clock")  # fmt: skip
+        print(
+            f"\nwrote {args.out}: the force plan holds {plan.stations_held} of"
+            f" {len(plan.stations)} stations around the clock"
+        )
     if args.map is not None:
         from skyshield.report.placement_map import plot_placement_map
 

@@ -133,8 +133,12 @@ def run(args: argparse.Namespace) -> int:
         df = threats.to_frame(ls.theatre.projection)
         print(_night_text(night, df))
         if args.map:
-            plot_raid_map(ls, threats, args.map,
-                          f"{night.name}: {night.total} weapons (routes drawn with seed {args.seed})")  # fmt: skip
+            plot_raid_map(
+                ls,
+                threats,
+                args.map,
+                f"{night.name}: {night.total} weapons (routes drawn with seed {args.seed})",
+            )
             print(f"\nmap: {args.map}")
         return 0
     rows, which = record_rows(args)

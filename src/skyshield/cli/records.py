@@ -200,8 +200,13 @@ def _month(text: str, flag: str) -> dt.date:
 
 def run(args: argparse.Namespace) -> int:
     """Run a ``record`` action; returns the exit code."""
-    actions = {"import": _import, "imports": _imports, "use": _use, "drop": _drop,
-               "backtest": _backtest}  # fmt: skip
+    actions = {
+        "import": _import,
+        "imports": _imports,
+        "use": _use,
+        "drop": _drop,
+        "backtest": _backtest,
+    }
     return actions.get(args.action, _summary)(args)
 
 
@@ -345,9 +350,17 @@ def _backtest(args: argparse.Namespace) -> int:
 
 #: Columns of the backtest's monthly table shown in the terminal.
 MONTHLY_SHOWN = [
-    "month", "group", "convention", "nights", "at_risk", "record_share", "model_share",
-    "model_low", "model_high", "error_pts",
-]  # fmt: skip
+    "month",
+    "group",
+    "convention",
+    "nights",
+    "at_risk",
+    "record_share",
+    "model_share",
+    "model_low",
+    "model_high",
+    "error_pts",
+]
 
 
 def backtest_text(result: BacktestResult) -> str:

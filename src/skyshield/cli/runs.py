@@ -81,8 +81,21 @@ def run(args: argparse.Namespace) -> int:
         return 0
     if args.action == "show":
         row = store.run(args.run_id)
-        for k in ("run_id", "kind", "created_at", "scenario_origin", "scenario_sha256", "raid", "night",
-                  "base_seed", "replications", "code_version", "status", "message", "seconds"):  # fmt: skip
+        for k in (
+            "run_id",
+            "kind",
+            "created_at",
+            "scenario_origin",
+            "scenario_sha256",
+            "raid",
+            "night",
+            "base_seed",
+            "replications",
+            "code_version",
+            "status",
+            "message",
+            "seconds",
+        ):
             print(f"{k}: {row[k]}")
         print(table(metric_table(store.run_metrics(args.run_id)), floats="{:,.3f}"))
         return 0
@@ -93,9 +106,13 @@ def run(args: argparse.Namespace) -> int:
         )
         cols = ["mean", "ci95_low", "ci95_high"]
         both = pd.merge(
-            a[cols], b[cols], left_index=True, right_index=True, how="outer",
+            a[cols],
+            b[cols],
+            left_index=True,
+            right_index=True,
+            how="outer",
             suffixes=(f" {args.run_a}", f" {args.run_b}"),
-        )  # fmt: skip
+        )
         both["difference"] = both[f"mean {args.run_b}"] - both[f"mean {args.run_a}"]
         print(table(both.reset_index(), floats="{:,.3f}"))
         return 0
@@ -116,8 +133,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"wrote {what} to {args.out}")
         return 0
     with open_executor_of(args) as ex:
-        result = rerun(store, args.run_id, executor=ex, record=lazy_record_of(args),
-                       progress=progress_printer())  # fmt: skip
+        result = rerun(
+            store,
+            args.run_id,
+            executor=ex,
+            record=lazy_record_of(args),
+            progress=progress_printer(),
+        )
     if result.same:
         verdict = "the same numbers (every metric and every threat's fate)"
     else:

@@ -48,16 +48,32 @@ def add_parsers(
     p.add_argument("--night", type=int, default=1, help="which night of a raid file (1-based)")
     p.add_argument("--runs", type=int, required=True, help="replications per variant")
     add_executor_args(p)
-    p.add_argument("--seed", type=seed, default=1,
-                   help="base seed; the base case and every variant use the same replication seeds")  # fmt: skip
-    p.add_argument("--factors", type=Path, default=None,
-                   help="YAML factor file (default: the shipped data/catalog/sensitivity.yaml)")  # fmt: skip
-    p.add_argument("--metric", default=DEFAULT_METRIC,
-                   help=f"per-replication metric to compare (default {DEFAULT_METRIC})")  # fmt: skip
-    p.add_argument("--out", type=Path, default=Path("out/sensitivity"),
-                   help="folder for sensitivity.csv (and tornado.png)")  # fmt: skip
-    p.add_argument("--chart", type=Path, default=None,
-                   help="tornado chart PNG (default: OUT/tornado.png)")  # fmt: skip
+    p.add_argument(
+        "--seed",
+        type=seed,
+        default=1,
+        help="base seed; the base case and every variant use the same replication seeds",
+    )
+    p.add_argument(
+        "--factors",
+        type=Path,
+        default=None,
+        help="YAML factor file (default: the shipped data/catalog/sensitivity.yaml)",
+    )
+    p.add_argument(
+        "--metric",
+        default=DEFAULT_METRIC,
+        help=f"per-replication metric to compare (default {DEFAULT_METRIC})",
+    )
+    p.add_argument(
+        "--out",
+        type=Path,
+        default=Path("out/sensitivity"),
+        help="folder for sensitivity.csv (and tornado.png)",
+    )
+    p.add_argument(
+        "--chart", type=Path, default=None, help="tornado chart PNG (default: OUT/tornado.png)"
+    )
     add_store_arg(p)
     add_record_arg(p)
 
@@ -73,21 +89,36 @@ def run(args: argparse.Namespace) -> int:
 
     store = open_store_of(args)
     with open_executor_of(args) as ex:
-        res = sensitivity(args.scenario, runs=args.runs, factors=args.factors, metric=args.metric,
-                          raid=args.raid, night=args.night, seed=args.seed, executor=ex,
-                          store=store, record=record_of(args), progress=progress_printer(),
-                          force=args.force)  # fmt: skip
+        res = sensitivity(
+            args.scenario,
+            runs=args.runs,
+            factors=args.factors,
+            metric=args.metric,
+            raid=args.raid,
+            night=args.night,
+            seed=args.seed,
+            executor=ex,
+            store=store,
+            record=record_of(args),
+            progress=progress_printer(),
+            force=args.force,
+        )
     out = res.table
     csv = args.out / "sensitivity.csv"
     write_csv(out.assign(base_run=res.base_run, metric=args.metric), csv)
     print(f"{args.metric}, base case {_ci(out, 'base')} (run {res.base_run}); factors by swing:")
-    shown = pd.DataFrame({
-        "factor": out["factor"], "base": out["base_value"], "low": out["low_value"],
-        "high": out["high_value"], "at low": [_ci(out, "low", i) for i in out.index],
-        "at high": [_ci(out, "high", i) for i in out.index],
-        "Δ low": [_ci(out, "delta_low", i, signed=True) for i in out.index],
-        "Δ high": [_ci(out, "delta_high", i, signed=True) for i in out.index],
-    })  # fmt: skip
+    shown = pd.DataFrame(
+        {
+            "factor": out["factor"],
+            "base": out["base_value"],
+            "low": out["low_value"],
+            "high": out["high_value"],
+            "at low": [_ci(out, "low", i) for i in out.index],
+            "at high": [_ci(out, "high", i) for i in out.index],
+            "Δ low": [_ci(out, "delta_low", i, signed=True) for i in out.index],
+            "Δ high": [_ci(out, "delta_high", i, signed=True) for i in out.index],
+        }
+    )
     print(table(shown))
     chart = plot_tornado(
         out,
@@ -97,8 +128,10 @@ def run(args: argparse.Namespace) -> int:
         METRIC_LABELS.get(args.metric, args.metric),
     )
     print(f"\nwrote {csv} and {chart}")
-    print(f"{1 + len(res.variants)} runs x {args.runs} replications in {res.seconds:.1f} s,"
-          f" stored in {store.path}")  # fmt: skip
+    print(
+        f"{1 + len(res.variants)} runs x {args.runs} replications in {res.seconds:.1f} s,"
+        f" stored in {store.path}"
+    )
     return 0
 
 

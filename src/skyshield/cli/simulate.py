@@ -54,9 +54,17 @@ def _summary_table(result: SimulationResult, catalog: Any) -> pd.DataFrame:
     rows = []
     for name, oc in result.outcomes.items():
         s = oc.summary(catalog)
-        rows.append({"defence": name, **{f: s[f] for f in FATES}, "leakers": s["leakers"], "sorties": s["sorties"],
-                     "flight_hours": s["flight_hours"], "shots": s["shots"],
-                     "shield_cost_M_USD": s["shield_cost_usd"] / 1e6})  # fmt: skip
+        rows.append(
+            {
+                "defence": name,
+                **{f: s[f] for f in FATES},
+                "leakers": s["leakers"],
+                "sorties": s["sorties"],
+                "flight_hours": s["flight_hours"],
+                "shots": s["shots"],
+                "shield_cost_M_USD": s["shield_cost_usd"] / 1e6,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -86,19 +94,23 @@ def run(args: argparse.Namespace) -> int:
         print(by_class.to_string())
         if name == "shield" and len(oc.sorties):
             s = oc.summary(cat)
-            print(f"night of {sig(s['night_h'])} h (first launch to last arrival): {s['sorties']}"
-                  f" sorties, {s['flight_hours']:,.0f} flight hours in the night; shots:"
-                  f" {counts_text(s['weapons'])}; cost {sig(s['weapon_cost_usd'] / 1e6)} M USD weapons"
-                  f" + {sig(s['flight_cost_usd'] / 1e6)} M flying + {sig(s['support_cost_usd'] / 1e6)} M"
-                  f" AEW and tankers; {s['threats_engaged']} threats engaged; closest a fighter came"
-                  f" to hostile territory {s['pilot_exposure_min_km']:,.0f} km")  # fmt: skip
+            print(
+                f"night of {sig(s['night_h'])} h (first launch to last arrival): {s['sorties']}"
+                f" sorties, {s['flight_hours']:,.0f} flight hours in the night; shots:"
+                f" {counts_text(s['weapons'])}; cost {sig(s['weapon_cost_usd'] / 1e6)} M USD weapons"
+                f" + {sig(s['flight_cost_usd'] / 1e6)} M flying + {sig(s['support_cost_usd'] / 1e6)} M"
+                f" AEW and tankers; {s['threats_engaged']} threats engaged; closest a fighter came"
+                f" to hostile territory {s['pilot_exposure_min_km']:,.0f} km"
+            )
     if len(result.outcomes) == 2:
         m = result.marginal_effect()
         per_hit = m["cost_per_hit_avoided_usd"]
         cost = f"{sig(per_hit / 1e6)} M USD" if math.isfinite(per_hit) else "n/a (no hit avoided)"
-        print(f"\nThe shield's marginal effect: {m['hits_on_assets_avoided']} fewer hits on protected assets,"
-              f" {m['leakers_avoided']} fewer leakers, {cost} per hit avoided;"
-              f" hits avoided by asset: {counts_text(m['by_asset'])}")  # fmt: skip
+        print(
+            f"\nThe shield's marginal effect: {m['hits_on_assets_avoided']} fewer hits on protected assets,"
+            f" {m['leakers_avoided']} fewer leakers, {cost} per hit avoided;"
+            f" hits avoided by asset: {counts_text(m['by_asset'])}"
+        )
     if args.out:
         out: Path = args.out
         for name, oc in result.outcomes.items():

@@ -27,10 +27,16 @@ def add_parsers(
         parents=[common],
     )
     p.add_argument("scenario", help="YAML scenario file or built-in name (reference, small)")
-    p.add_argument("--set", dest="sets", action="append", required=True, metavar="PATH=V1,V2,...",
-                   help="a scenario field by dotted path and its values, e.g."
-                   " coalition.total_aircraft=40,80,120,160 (raid=2025-06-05,2025-06-08 sweeps"
-                   " nights)")  # fmt: skip
+    p.add_argument(
+        "--set",
+        dest="sets",
+        action="append",
+        required=True,
+        metavar="PATH=V1,V2,...",
+        help="a scenario field by dotted path and its values, e.g."
+        " coalition.total_aircraft=40,80,120,160 (raid=2025-06-05,2025-06-08 sweeps"
+        " nights)",
+    )
     p.add_argument(
         "--zip",
         action="store_true",
@@ -77,10 +83,21 @@ def run(args: argparse.Namespace) -> int:
     sets = [parse_set(s) for s in args.sets]
     store = open_store_of(args)
     with open_executor_of(args) as ex:
-        result = sweep(args.scenario, sets, zipped=args.zip, raid=args.raid, night=args.night,
-                       runs=args.runs, seed=args.seed, executor=ex, store=store,
-                       record=record_of(args), progress=progress_printer(), resume=args.resume,
-                       force=args.force)  # fmt: skip
+        result = sweep(
+            args.scenario,
+            sets,
+            zipped=args.zip,
+            raid=args.raid,
+            night=args.night,
+            runs=args.runs,
+            seed=args.seed,
+            executor=ex,
+            store=store,
+            record=record_of(args),
+            progress=progress_printer(),
+            resume=args.resume,
+            force=args.force,
+        )
     for point in result.points:
         if point.reused:
             print(f"{point.label}: run {point.run_id} resumed ({point.reused} stored before)")
@@ -92,9 +109,12 @@ def run(args: argparse.Namespace) -> int:
     ]
     print(table(out[shown], floats="{:,.2f}"))
     if pd.api.types.is_numeric_dtype(out[x]):
-        png = plot_sizing_curve(out, x, args.out / "sizing.png",
-                                f"{result.base.scenario.name}: {args.runs} replications a point,"
-                                f" seed {args.seed}")  # fmt: skip
+        png = plot_sizing_curve(
+            out,
+            x,
+            args.out / "sizing.png",
+            f"{result.base.scenario.name}: {args.runs} replications a point, seed {args.seed}",
+        )
         print(f"\nwrote {args.out / 'sweep.csv'} and {png}")
     else:
         print(f"\nwrote {args.out / 'sweep.csv'} (no curve: {sets[0][0]} is not numeric)")

@@ -69,9 +69,16 @@ def plan_report(plan: ForcePlan) -> str:
     """The sortie-generation tables: stations, then by base, type and nation, then shortfalls."""
     t = plan.totals()
     st = plan.stations[
-        ["station", "on_station_required", "on_station_held", "aircraft", "sorties_per_day",
-         "flight_hours_per_day", "cost_per_day_usd"]
-    ]  # fmt: skip
+        [
+            "station",
+            "on_station_required",
+            "on_station_held",
+            "aircraft",
+            "sorties_per_day",
+            "flight_hours_per_day",
+            "cost_per_day_usd",
+        ]
+    ]
     out = [
         f"CAP stations held 24/7: {t['stations_held']:.0f} of {t['stations']:.0f}"
         f" ({t['on_station_held']:.1f} of {t['on_station_required']:.0f} aircraft on station)",

@@ -64,41 +64,96 @@ def add_parsers(
     which = t.add_argument_group("the truce window (a built-in one, or your own)")
     which.add_argument("--window", default=None, help="a built-in window (see --list)")
     which.add_argument("--list", action="store_true", help="list the built-in windows and exit")
-    which.add_argument("--from", dest="first", default=None, metavar="DATE",
-                       help="first night of your own window (YYYY-MM-DD, the evening's date)")  # fmt: skip
-    which.add_argument("--to", dest="last", default=None, metavar="DATE",
-                       help="last night of your own window (inclusive)")  # fmt: skip
-    which.add_argument("--classes", default=None, metavar="C1,C2",
-                       help=f"categories or class ids it covers (default {DEFAULT_CLASSES})")  # fmt: skip
-    which.add_argument("--kind", choices=("launches", "targets"), default="launches",
-                       help="a truce on launches (default) or on targets")  # fmt: skip
-    which.add_argument("--starts", default=None, metavar="TIME",
-                       help="the truce's stated start, YYYY-MM-DDTHH:MM (Kyiv time unless an offset is given)")  # fmt: skip
+    which.add_argument(
+        "--from",
+        dest="first",
+        default=None,
+        metavar="DATE",
+        help="first night of your own window (YYYY-MM-DD, the evening's date)",
+    )
+    which.add_argument(
+        "--to",
+        dest="last",
+        default=None,
+        metavar="DATE",
+        help="last night of your own window (inclusive)",
+    )
+    which.add_argument(
+        "--classes",
+        default=None,
+        metavar="C1,C2",
+        help=f"categories or class ids it covers (default {DEFAULT_CLASSES})",
+    )
+    which.add_argument(
+        "--kind",
+        choices=("launches", "targets"),
+        default="launches",
+        help="a truce on launches (default) or on targets",
+    )
+    which.add_argument(
+        "--starts",
+        default=None,
+        metavar="TIME",
+        help="the truce's stated start, YYYY-MM-DDTHH:MM (Kyiv time unless an offset is given)",
+    )
     which.add_argument("--ends", default=None, metavar="TIME", help="its stated end (as --starts)")
-    which.add_argument("--regions", default=None, metavar="R1,R2",
-                       help="count only rows naming these regions (ids or names)")  # fmt: skip
-    which.add_argument("--target-words", default=None, metavar="W1,W2",
-                       help="for --kind targets: words naming the targets in the record (default: energy infrastructure)")  # fmt: skip
+    which.add_argument(
+        "--regions",
+        default=None,
+        metavar="R1,R2",
+        help="count only rows naming these regions (ids or names)",
+    )
+    which.add_argument(
+        "--target-words",
+        default=None,
+        metavar="W1,W2",
+        help="for --kind targets: words naming the targets in the record (default: energy infrastructure)",
+    )
     which.add_argument("--name", default=None, help="name of your window (default custom-FROM-TO)")
-    t.add_argument("--fit-weeks", type=_whole(1), default=DEFAULT_FIT_WEEKS,
-                   help=f"weeks of nights before the truce to fit on (default {DEFAULT_FIT_WEEKS})")  # fmt: skip
-    t.add_argument("--fit-all-nights", action="store_true",
-                   help="keep the nights of other built-in truces on launches in the fit (default: left out)")  # fmt: skip
-    t.add_argument("--draws", type=_whole(100), default=DEFAULT_DRAWS,
-                   help=f"draws of the prediction (default {DEFAULT_DRAWS})")  # fmt: skip
-    t.add_argument("--break-above", type=_count, default=DEFAULT_THRESHOLD, metavar="N",
-                   help="a night breaks the truce above N launches inside its hours (default 0: any launch)")  # fmt: skip
+    t.add_argument(
+        "--fit-weeks",
+        type=_whole(1),
+        default=DEFAULT_FIT_WEEKS,
+        help=f"weeks of nights before the truce to fit on (default {DEFAULT_FIT_WEEKS})",
+    )
+    t.add_argument(
+        "--fit-all-nights",
+        action="store_true",
+        help="keep the nights of other built-in truces on launches in the fit (default: left out)",
+    )
+    t.add_argument(
+        "--draws",
+        type=_whole(100),
+        default=DEFAULT_DRAWS,
+        help=f"draws of the prediction (default {DEFAULT_DRAWS})",
+    )
+    t.add_argument(
+        "--break-above",
+        type=_count,
+        default=DEFAULT_THRESHOLD,
+        metavar="N",
+        help="a night breaks the truce above N launches inside its hours (default 0: any launch)",
+    )
     t.add_argument("--seed", type=seed, default=1, help="seed of the draws (default 1)")
     shield = t.add_argument_group("what the shield would have stopped")
-    shield.add_argument("--shield", default=None, metavar="SCENARIO",
-                        help="replay the nights that broke the truce (for a truce on targets:"
-                        " its nights with launches) against this scenario, with and without the"
-                        " shield")  # fmt: skip
-    shield.add_argument("--shield-runs", type=_whole(1), default=5,
-                        help="replications of each such night (default 5)")  # fmt: skip
+    shield.add_argument(
+        "--shield",
+        default=None,
+        metavar="SCENARIO",
+        help="replay the nights that broke the truce (for a truce on targets:"
+        " its nights with launches) against this scenario, with and without the"
+        " shield",
+    )
+    shield.add_argument(
+        "--shield-runs",
+        type=_whole(1),
+        default=5,
+        help="replications of each such night (default 5)",
+    )
     add_executor_args(t)
-    t.add_argument("--out", type=Path, default=None,
-                   help="output folder (default out/truce/<window>)")  # fmt: skip
+    t.add_argument(
+        "--out", type=Path, default=None, help="output folder (default out/truce/<window>)"
+    )
     add_store_arg(t)
     add_record_arg(t)
 
@@ -111,22 +166,43 @@ def _window(args: argparse.Namespace) -> tuple[TruceWindow, str]:
     """The window the arguments name, and how errors should name it."""
     from skyshield.truce import ENERGY_WORDS, builtin_window, custom_window
 
-    own = [o for o, v in (("--from", args.first), ("--to", args.last), ("--classes", args.classes),
-                          ("--starts", args.starts), ("--ends", args.ends),
-                          ("--regions", args.regions), ("--target-words", args.target_words),
-                          ("--name", args.name)) if v is not None]  # fmt: skip
+    own = [
+        o
+        for o, v in (
+            ("--from", args.first),
+            ("--to", args.last),
+            ("--classes", args.classes),
+            ("--starts", args.starts),
+            ("--ends", args.ends),
+            ("--regions", args.regions),
+            ("--target-words", args.target_words),
+            ("--name", args.name),
+        )
+        if v is not None
+    ]
     if args.window is not None:
         if own:
             raise InputError(
-                [Problem("--window", "", f"give a built-in window or your own, not both"
-                         f" (drop {', '.join(own)})")]
-            )  # fmt: skip
+                [
+                    Problem(
+                        "--window",
+                        "",
+                        f"give a built-in window or your own, not both (drop {', '.join(own)})",
+                    )
+                ]
+            )
         return builtin_window(args.window), f"window {args.window}"
     if args.first is None or args.last is None:
         raise InputError(
-            [Problem("<arguments>", "", "name a window: --window NAME (see --list), or --from"
-                     " DATE --to DATE [--classes ...] [--kind ...]")]
-        )  # fmt: skip
+            [
+                Problem(
+                    "<arguments>",
+                    "",
+                    "name a window: --window NAME (see --list), or --from"
+                    " DATE --to DATE [--classes ...] [--kind ...]",
+                )
+            ]
+        )
     fields: dict[str, Any] = {
         "name": args.name or f"custom-{args.first}-{args.last}",
         "title": f"Truce window {args.first} to {args.last}",
@@ -152,11 +228,15 @@ def _list() -> int:
 
     windows = load_windows()
     rows = [
-        {"name": w.name, "kind": w.kind, "nights": f"{w.first_night} to {w.last_night}",
-         "hours (Kyiv)": w.hours_text().removesuffix(" Kyiv time") or "-",
-         "classes": ",".join(w.classes)}
+        {
+            "name": w.name,
+            "kind": w.kind,
+            "nights": f"{w.first_night} to {w.last_night}",
+            "hours (Kyiv)": w.hours_text().removesuffix(" Kyiv time") or "-",
+            "classes": ",".join(w.classes),
+        }
         for w in windows.values()
-    ]  # fmt: skip
+    ]
     print(table(pd.DataFrame(rows)))
     for w in windows.values():
         print(f"\n{w.name}: {w.title}")
@@ -198,12 +278,17 @@ def _night_table(result: TruceResult) -> pd.DataFrame:
     t = result.nights
     win = t[(t["period"] == "truce") & (t["class"] == TOTAL)]
     out = win[["night", "coverage"]].assign(
-        **{c: [fmt_count(x) for x in win[c]]
-           for c in ("observed", "inside_hours", "overlapping", "outside_hours")},
+        **{
+            c: [fmt_count(x) for x in win[c]]
+            for c in ("observed", "inside_hours", "overlapping", "outside_hours")
+        },
         expected=[fmt_count(x) for x in win["expected"]],
-        interval=[f"[{fmt_count(lo)}, {fmt_count(hi)}]" for lo, hi in zip(win["low"], win["high"], strict=True)],
+        interval=[
+            f"[{fmt_count(lo)}, {fmt_count(hi)}]"
+            for lo, hi in zip(win["low"], win["high"], strict=True)
+        ],
         status=win["status"],
-    )  # fmt: skip
+    )
     return out
 
 
@@ -245,16 +330,25 @@ def run(args: argparse.Namespace) -> int:
     print(which)
     hours = f" ({w.hours_text()})" if w.hours_text() else ""
     print(f"{w.title}: nights {w.first_night} to {w.last_night}{hours}")
-    print(f"  a truce on {w.kind}; classes {', '.join(w.classes)}"
-          + (f"; regions {', '.join(w.regions)}" if w.regions else ""))  # fmt: skip
+    print(
+        f"  a truce on {w.kind}; classes {', '.join(w.classes)}"
+        + (f"; regions {', '.join(w.regions)}" if w.regions else "")
+    )
     partial = [str(n) for n in w.nights if w.coverage(n) == "partial"]
-    print(f"  held in full: {len(w.held_nights)} night(s)"
-          + (f"; held in part: {', '.join(partial)}" if partial else ""))  # fmt: skip
+    print(
+        f"  held in full: {len(w.held_nights)} night(s)"
+        + (f"; held in part: {', '.join(partial)}" if partial else "")
+    )
     fit_n = result.classes[0].fit.nights
-    left = (f"; left out: {', '.join(f'{n} ({name})' for n, name in sorted(result.fit_left_out.items()))}"
-            if result.fit_left_out else "")  # fmt: skip
-    print(f"  fit: {fit_n} nights, {result.fit_first} to {result.fit_last}"
-          f" ({result.fit_weeks} weeks){left}; {result.draws} draws, seed {args.seed}")  # fmt: skip
+    left = (
+        f"; left out: {', '.join(f'{n} ({name})' for n, name in sorted(result.fit_left_out.items()))}"
+        if result.fit_left_out
+        else ""
+    )
+    print(
+        f"  fit: {fit_n} nights, {result.fit_first} to {result.fit_last}"
+        f" ({result.fit_weeks} weeks){left}; {result.draws} draws, seed {args.seed}"
+    )
     print("\nLaunches over the nights held in full, by class")
     print(table(_class_table(result)))
     print("\nThe truce's nights (all covered classes)")
@@ -300,12 +394,21 @@ def _enforcement(
         print("  no night broke the truce: there was nothing to stop.")
         return
     with open_executor_of(args) as ex:
-        cf = record_counterfactual(args.shield, w.first_night, w.last_night,
-                                   runs_per_night=args.shield_runs, seed=args.seed, executor=ex,
-                                   store=open_store_of(args),
-                                   record=RecordChoice(rows, "", "the truce's record"),
-                                   progress=progress_printer(), only=nights)  # fmt: skip
+        cf = record_counterfactual(
+            args.shield,
+            w.first_night,
+            w.last_night,
+            runs_per_night=args.shield_runs,
+            seed=args.seed,
+            executor=ex,
+            store=open_store_of(args),
+            record=RecordChoice(rows, "", "the truce's record"),
+            progress=progress_printer(),
+            only=nights,
+        )
     doc = write_counterfactual(cf, out)
     print(f"  {doc['verdict']}")
-    print(f"  table: {out / 'record_nights.csv'}; chart: {out / 'record_nights.png'};"
-          f" json: {out / 'record.json'}")  # fmt: skip
+    print(
+        f"  table: {out / 'record_nights.csv'}; chart: {out / 'record_nights.png'};"
+        f" json: {out / 'record.json'}"
+    )

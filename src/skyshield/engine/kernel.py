@@ -55,10 +55,13 @@ class Events(NamedTuple):
 def new_events(capacity: int) -> Events:
     """An empty queue with room for ``capacity`` events."""
     return Events(
-        time_s=np.zeros(capacity), seq=np.zeros(capacity, dtype=np.int64),
-        kind=np.zeros(capacity, dtype=np.int64), who=np.zeros(capacity, dtype=np.int64),
-        stamp=np.zeros(capacity), tally=np.zeros(3, dtype=np.int64),
-    )  # fmt: skip
+        time_s=np.zeros(capacity),
+        seq=np.zeros(capacity, dtype=np.int64),
+        kind=np.zeros(capacity, dtype=np.int64),
+        who=np.zeros(capacity, dtype=np.int64),
+        stamp=np.zeros(capacity),
+        tally=np.zeros(3, dtype=np.int64),
+    )
 
 
 @jit_inline

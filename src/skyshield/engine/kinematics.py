@@ -364,9 +364,19 @@ def earliest_intercept(
     ta, dur = t[j], t[jn] - t[j]
     ux, uy = _leg_velocity(x[jn] - x[j], y[jn] - y[j], dur)
     tau, lo = _leg_intercept(
-        ta, dur, x[j], y[j], ux, uy, fx[owner], fy[owner], v[owner], t1[owner], rng_km[owner],
+        ta,
+        dur,
+        x[j],
+        y[j],
+        ux,
+        uy,
+        fx[owner],
+        fy[owner],
+        v[owner],
+        t1[owner],
+        rng_km[owner],
         tol_km,
-    )  # fmt: skip
+    )
 
     own, k = _first_hit(owner, np.isfinite(tau))
     t_star = np.full(n, np.inf)

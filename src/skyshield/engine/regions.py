@@ -138,13 +138,26 @@ def region_of(geom: BaseGeometry) -> Region:
     centre_y = gy + (empty // nx + 0.5) * cell_km
     cell_inside[empty] = shapely.intersects_xy(geom, centre_x, centre_y)
     return Region(
-        ex0=np.ascontiguousarray(e0[:, 0]), ey0=np.ascontiguousarray(e0[:, 1]),
-        ex1=np.ascontiguousarray(e1[:, 0]), ey1=np.ascontiguousarray(e1[:, 1]),
-        xmin=float(lo[0]), ymin=float(lo[1]), xmax=float(hi[0]), ymax=float(hi[1]),
-        band_h=band_h, band_start=band_start, band_edge=band_edge,
-        gx=gx, gy=gy, cell_km=cell_km, nx=nx, ny=ny, cell_start=cell_start, cell_edge=cell_edge,
+        ex0=np.ascontiguousarray(e0[:, 0]),
+        ey0=np.ascontiguousarray(e0[:, 1]),
+        ex1=np.ascontiguousarray(e1[:, 0]),
+        ey1=np.ascontiguousarray(e1[:, 1]),
+        xmin=float(lo[0]),
+        ymin=float(lo[1]),
+        xmax=float(hi[0]),
+        ymax=float(hi[1]),
+        band_h=band_h,
+        band_start=band_start,
+        band_edge=band_edge,
+        gx=gx,
+        gy=gy,
+        cell_km=cell_km,
+        nx=nx,
+        ny=ny,
+        cell_start=cell_start,
+        cell_edge=cell_edge,
         cell_inside=cell_inside,
-    )  # fmt: skip
+    )
 
 
 def _ramp(counts: I64) -> I64:
@@ -581,8 +594,12 @@ def blocks_of(rg: Region) -> Blocks:
     if n == 0:
         empty = np.zeros(0)
         return Blocks(empty, empty, empty, empty)
-    return Blocks(np.minimum.reduceat(xs[0], cut), np.minimum.reduceat(ys[0], cut),
-                  np.maximum.reduceat(xs[1], cut), np.maximum.reduceat(ys[1], cut))  # fmt: skip
+    return Blocks(
+        np.minimum.reduceat(xs[0], cut),
+        np.minimum.reduceat(ys[0], cut),
+        np.maximum.reduceat(xs[1], cut),
+        np.maximum.reduceat(ys[1], cut),
+    )
 
 
 @jit_inline

@@ -74,9 +74,14 @@ def detection_times(threats: Threats, rcs_m2: F64, sensors: list[Sensor]) -> F64
     )
     centre = np.array([(s.x_km, s.y_km) for s in sensors])
     entry = circle_entries(
-        threats.offsets, threats.x_km, threats.y_km, threats.t_s, centre[:, 0].copy(),
-        centre[:, 1].copy(), np.ascontiguousarray(ranges, dtype=np.float64),
-    )  # fmt: skip
+        threats.offsets,
+        threats.x_km,
+        threats.y_km,
+        threats.t_s,
+        centre[:, 0].copy(),
+        centre[:, 1].copy(),
+        np.ascontiguousarray(ranges, dtype=np.float64),
+    )
     return np.asarray(np.minimum.reduce(np.vstack([first[None, :], entry]), axis=0))
 
 

@@ -280,29 +280,56 @@ def _i64(rows: int) -> I64:
 def new_fleet(rows: int, positions: int) -> Fleet:
     """An empty :class:`Fleet` with room for ``rows`` sorties of up to ``positions`` weapons."""
     return Fleet(
-        slot=_i64(rows), serial=_i64(rows), takeoff_s=_f64(rows), arrive_s=_f64(rows),
-        bingo_s=_f64(rows), depart_s=_f64(rows), busy_until_s=_f64(rows), dash_h=_f64(rows),
-        kills=_i64(rows), spent=_i64(rows), left=np.zeros((rows, positions), dtype=np.int64),
-        task_threat=_i64(rows), task_weapon=_i64(rows), task_x_km=_f64(rows),
-        task_y_km=_f64(rows), task_dash_km=_f64(rows), task_dash_s=_f64(rows), tally=_i64(2),
-    )  # fmt: skip
+        slot=_i64(rows),
+        serial=_i64(rows),
+        takeoff_s=_f64(rows),
+        arrive_s=_f64(rows),
+        bingo_s=_f64(rows),
+        depart_s=_f64(rows),
+        busy_until_s=_f64(rows),
+        dash_h=_f64(rows),
+        kills=_i64(rows),
+        spent=_i64(rows),
+        left=np.zeros((rows, positions), dtype=np.int64),
+        task_threat=_i64(rows),
+        task_weapon=_i64(rows),
+        task_x_km=_f64(rows),
+        task_y_km=_f64(rows),
+        task_dash_km=_f64(rows),
+        task_dash_s=_f64(rows),
+        tally=_i64(2),
+    )
 
 
 def new_shots(rows: int) -> Shots:
     """An empty :class:`Shots` with room for ``rows`` shots."""
     return Shots(
-        time_s=_f64(rows), aircraft=_i64(rows), threat=_i64(rows), weapon=_i64(rows),
-        shot=_i64(rows), pk=_f64(rows), kill=np.zeros(rows, dtype=bool), x_km=_f64(rows),
-        y_km=_f64(rows), tally=_i64(1),
-    )  # fmt: skip
+        time_s=_f64(rows),
+        aircraft=_i64(rows),
+        threat=_i64(rows),
+        weapon=_i64(rows),
+        shot=_i64(rows),
+        pk=_f64(rows),
+        kill=np.zeros(rows, dtype=bool),
+        x_km=_f64(rows),
+        y_km=_f64(rows),
+        tally=_i64(1),
+    )
 
 
 def new_legs(rows: int) -> FighterLegs:
     """An empty :class:`FighterLegs` with room for ``rows`` legs."""
     return FighterLegs(
-        aircraft=_i64(rows), phase=_i64(rows), t0_s=_f64(rows), t1_s=_f64(rows),
-        x0_km=_f64(rows), y0_km=_f64(rows), x1_km=_f64(rows), y1_km=_f64(rows), tally=_i64(1),
-    )  # fmt: skip
+        aircraft=_i64(rows),
+        phase=_i64(rows),
+        t0_s=_f64(rows),
+        t1_s=_f64(rows),
+        x0_km=_f64(rows),
+        y0_km=_f64(rows),
+        x1_km=_f64(rows),
+        y1_km=_f64(rows),
+        tally=_i64(1),
+    )
 
 
 # ----------------------------------------------------------------------------- small steps
@@ -384,8 +411,17 @@ def put_on_station(
     pic.current[slot] = ac
     pic.unreachable[slot, :] = False  # a fresh loadout
     schedule(ev, fleet.bingo_s[ac], RELIEF, ac, fleet.bingo_s[ac])
-    add_leg(legs, ac, TRANSIT_OUT, fleet.takeoff_s[ac], arrive_s, slots.base_x_km[slot],
-            slots.base_y_km[slot], slots.x_km[slot], slots.y_km[slot])  # fmt: skip
+    add_leg(
+        legs,
+        ac,
+        TRANSIT_OUT,
+        fleet.takeoff_s[ac],
+        arrive_s,
+        slots.base_x_km[slot],
+        slots.base_y_km[slot],
+        slots.x_km[slot],
+        slots.y_km[slot],
+    )
 
 
 @jit_inline
@@ -395,8 +431,17 @@ def depart(slots: Slots, fleet: Fleet, legs: FighterLegs, ac: int, t: float) -> 
         return
     fleet.depart_s[ac] = t
     s = fleet.slot[ac]
-    add_leg(legs, ac, TRANSIT_BACK, t, t + slots.transit_s[s], slots.x_km[s], slots.y_km[s],
-            slots.base_x_km[s], slots.base_y_km[s])  # fmt: skip
+    add_leg(
+        legs,
+        ac,
+        TRANSIT_BACK,
+        t,
+        t + slots.transit_s[s],
+        slots.x_km[s],
+        slots.y_km[s],
+        slots.base_x_km[s],
+        slots.base_y_km[s],
+    )
 
 
 @jit_inline
@@ -546,8 +591,19 @@ def evaluate(
         st, kind = slots.station[slot], slots.type[slot]
         fx, fy, vd = slots.x_km[slot], slots.y_km[slot], slots.dash_kmh[slot]
         rng_km, pk = arms.range_km[kind, p], arms.pk[kind, raid.category[i], p]
-        tk, xk, yk = route_intercept(raid.offsets, raid.x_km, raid.y_km, raid.t_s, i, fx, fy,
-                                     t + rules.reaction_s, vd / 3600.0, rng_km, INTERCEPT_TOL_KM)  # fmt: skip
+        tk, xk, yk = route_intercept(
+            raid.offsets,
+            raid.x_km,
+            raid.y_km,
+            raid.t_s,
+            i,
+            fx,
+            fy,
+            t + rules.reaction_s,
+            vd / 3600.0,
+            rng_km,
+            INTERCEPT_TOL_KM,
+        )
         tz = raid.meet_s[st, i]
         if tk < np.inf and tz < np.inf and tz > tk:
             zx, zy = raid.meet_x_km[st, i], raid.meet_y_km[st, i]
@@ -670,8 +726,17 @@ def c2_cycle(
         fleet.task_threat[ac], fleet.task_weapon[ac] = i, pairs.weapon[k]
         fleet.task_x_km[ac], fleet.task_y_km[ac] = pairs.x_km[k], pairs.y_km[k]
         fleet.task_dash_km[ac], fleet.task_dash_s[ac] = pairs.dash_km[k], pairs.dash_s[k]
-        add_leg(legs, ac, DASH, pairs.t_s[k] - pairs.dash_s[k], pairs.t_s[k], slots.x_km[slot],
-                slots.y_km[slot], pairs.x_km[k], pairs.y_km[k])  # fmt: skip
+        add_leg(
+            legs,
+            ac,
+            DASH,
+            pairs.t_s[k] - pairs.dash_s[k],
+            pairs.t_s[k],
+            slots.x_km[slot],
+            slots.y_km[slot],
+            pairs.x_km[k],
+            pairs.y_km[k],
+        )
         schedule(ev, pairs.t_s[k], ENGAGE, ac, 0.0)
 
 
@@ -763,9 +828,18 @@ def engage(
 
 @jit
 def relieve(
-    t: float, ac: int, bingo_s: float, slots: Slots, arms: Arms, rules: Rules, pic: Picture,
-    fleet: Fleet, legs: FighterLegs, ev: Events, pending: Pending,
-) -> None:  # fmt: skip
+    t: float,
+    ac: int,
+    bingo_s: float,
+    slots: Slots,
+    arms: Arms,
+    rules: Rules,
+    pic: Picture,
+    fleet: Fleet,
+    legs: FighterLegs,
+    ev: Events,
+    pending: Pending,
+) -> None:
     """``ac`` reaches the bingo time ``bingo_s`` its relief was planned for: the next aircraft
     takes the slot and ``ac`` goes home (once back from an intercept).  A relief planned for a
     bingo time that has moved, or for an aircraft no longer on station, is stale."""
@@ -780,9 +854,16 @@ def relieve(
 
 @jit
 def come_back(
-    t: float, ac: int, slots: Slots, rules: Rules, pic: Picture, fleet: Fleet,
-    legs: FighterLegs, ev: Events, pending: Pending,
-) -> None:  # fmt: skip
+    t: float,
+    ac: int,
+    slots: Slots,
+    rules: Rules,
+    pic: Picture,
+    fleet: Fleet,
+    legs: FighterLegs,
+    ev: Events,
+    pending: Pending,
+) -> None:
     """``ac`` is back on station at ``t``: home if relieved meanwhile; home, with an unplanned
     relief ``scramble_delay_s`` plus a transit later, if out of weapons or past bingo; else free
     for the next cycle."""
@@ -803,9 +884,19 @@ def come_back(
 
 @jit
 def loop(
-    raid: Raid, slots: Slots, arms: Arms, rules: Rules, pic: Picture, fleet: Fleet,
-    shots: Shots, legs: FighterLegs, ev: Events, pending: Pending, zone: Region, view: StationView,
-) -> int:  # fmt: skip
+    raid: Raid,
+    slots: Slots,
+    arms: Arms,
+    rules: Rules,
+    pic: Picture,
+    fleet: Fleet,
+    shots: Shots,
+    legs: FighterLegs,
+    ev: Events,
+    pending: Pending,
+    zone: Region,
+    view: StationView,
+) -> int:
     """Handle events in time order up to the horizon.  Returns :data:`DONE`, or
     :data:`NEED_ROOM` (before an event that might not fit in a table; grow and call again)."""
     n_slots = len(pic.current)
@@ -838,9 +929,15 @@ def loop(
 
 @jit
 def start(
-    slots: Slots, arms: Arms, pic: Picture, fleet: Fleet, legs: FighterLegs, ev: Events,
-    arrive_s: F64, near_s: F64,
-) -> None:  # fmt: skip
+    slots: Slots,
+    arms: Arms,
+    pic: Picture,
+    fleet: Fleet,
+    legs: FighterLegs,
+    ev: Events,
+    arrive_s: F64,
+    near_s: F64,
+) -> None:
     """The night begins: slot ``k``'s first aircraft arrives on station at ``arrive_s[k]`` (its
     relief scheduled), then the ``near`` events at ``near_s``."""
     for k in range(len(arrive_s)):
@@ -869,14 +966,23 @@ def tracks(world: World, threats: Threats, stations: list[str], slots: list[Slot
     p, cat = world.params, world.catalog
     low = threats.altitude_m < p.low_altitude_m
     delay = np.where(low, p.ground_track_delay_low_s, p.ground_track_delay_s)
-    ground = entry_times(world.regions.ukraine, threats.offsets, threats.x_km, threats.y_km,
-                         threats.t_s) + delay  # fmt: skip
+    ground = (
+        entry_times(world.regions.ukraine, threats.offsets, threats.x_km, threats.y_km, threats.t_s)
+        + delay
+    )
     sensors = list(world.aew)
     for sid in stations:
         types = {s.type for s in slots if s.station == sid}
         radar = max(cat.fighters[t].radar_range_km for t in types)
-        sensors.append(Sensor(f"cap:{sid}", *world.positions_km[sid], p.fighter_altitude_m,
-                              radar, p.fighter_radar_ref_rcs_m2))  # fmt: skip
+        sensors.append(
+            Sensor(
+                f"cap:{sid}",
+                *world.positions_km[sid],
+                p.fighter_altitude_m,
+                radar,
+                p.fighter_radar_ref_rcs_m2,
+            )
+        )
     rcs = np.array([cat.threats[c].rcs_m2 for c in threats.class_id])
     coalition = detection_times(threats, rcs, sensors) + p.track_delay_s
     return np.asarray(np.minimum(ground, coalition), dtype=np.float64)
@@ -916,9 +1022,14 @@ def reach(
     if n_st and n:
         centre = np.array([world.positions_km[sid] for sid in stations] * 2)
         entry = circle_entries(
-            threats.offsets, threats.x_km, threats.y_km, threats.t_s, centre[:, 0].copy(),
-            centre[:, 1].copy(), np.maximum(np.concatenate([far, close]), MIN_REACH_KM),
-        )  # fmt: skip
+            threats.offsets,
+            threats.x_km,
+            threats.y_km,
+            threats.t_s,
+            centre[:, 0].copy(),
+            centre[:, 1].copy(),
+            np.maximum(np.concatenate([far, close]), MIN_REACH_KM),
+        )
         ok = far > 0
         near_s[ok] = entry[:n_st][ok]
         close_s[ok] = entry[n_st:][ok]
@@ -926,9 +1037,15 @@ def reach(
 
 
 def near_times(
-    world: World, stations: list[str], slots: list[SlotSpec], track_s: F64, near_s: F64,
-    reach_entry_s: F64, engageable: Bool, candidate_to_s: F64,
-) -> F64:  # fmt: skip
+    world: World,
+    stations: list[str],
+    slots: list[SlotSpec],
+    track_s: F64,
+    near_s: F64,
+    reach_entry_s: F64,
+    engageable: Bool,
+    candidate_to_s: F64,
+) -> F64:
     """Times of the ``near`` events: when a tracked threat first comes within reach of a
     station, or within a dash, a reaction and a cycle of flying into weapon reach of the zone;
     one per C2 cycle (several in one cycle need only the first)."""
@@ -1014,19 +1131,26 @@ class ShieldRun:
         ftypes = [cat.fighters[s.type] for s in specs]
         self.slots = Slots(
             station=np.array([self.stations.index(s.station) for s in specs], dtype=np.int64),
-            vantage=np.array([world.regions.station_ids.index(s.station) for s in specs], dtype=np.int64),
+            vantage=np.array(
+                [world.regions.station_ids.index(s.station) for s in specs], dtype=np.int64
+            ),
             x_km=np.array([s.x_km for s in specs]),
             y_km=np.array([s.y_km for s in specs]),
             base_x_km=np.array([s.base_x_km for s in specs]),
             base_y_km=np.array([s.base_y_km for s in specs]),
             type=np.array([types.index(s.type) for s in specs], dtype=np.int64),
-            transit_s=np.array([s.transit_km / f.cruise_speed_kmh * 3600.0 for s, f in zip(specs, ftypes, strict=True)]),
+            transit_s=np.array(
+                [
+                    s.transit_km / f.cruise_speed_kmh * 3600.0
+                    for s, f in zip(specs, ftypes, strict=True)
+                ]
+            ),
             on_station_h=np.array([s.time_on_station_h for s in specs]),
             clear_km=np.array([world.zone_clear_km[s.station] for s in specs]),
             dash_kmh=np.array([f.dash_speed_kmh for f in ftypes]),
             cruise_kmh=np.array([f.cruise_speed_kmh for f in ftypes]),
             fuel_factor=np.array([f.dash_fuel_factor for f in ftypes]),
-        )  # fmt: skip
+        )
         arrival = threats.arrival_time_s
         engageable = np.array(
             [cat.threats[c].fighter_engageable for c in threats.class_id], dtype=bool
@@ -1045,31 +1169,52 @@ class ShieldRun:
             *routes, np.nonzero(at)[1], meet_s[at]
         )
         candidate_to = np.minimum(death_s, arrival)
-        self.near_event_s = near_times(world, self.stations, specs, self.track_s, near_s,
-                                       reach_entry, engageable, candidate_to)  # fmt: skip
+        self.near_event_s = near_times(
+            world, self.stations, specs, self.track_s, near_s, reach_entry, engageable, candidate_to
+        )
         assets = {a.id: a.value for a in world.ls.assets}
-        value = np.array([assets.get(a, p.region_value) if k == "asset" else p.region_value
-                          for k, a in zip(threats.aim_kind, threats.aim_id, strict=True)], dtype=float)  # fmt: skip
+        value = np.array(
+            [
+                assets.get(a, p.region_value) if k == "asset" else p.region_value
+                for k, a in zip(threats.aim_kind, threats.aim_id, strict=True)
+            ],
+            dtype=float,
+        )
         self.raid = Raid(
-            *routes, arrival_s=arrival, death_s=death_s,
-            candidate_from_s=np.where(engageable, self.track_s, np.inf), value=value,
-            category=code.astype(np.int64).reshape(-1), kill_u=kill_u, near_s=near_s,
-            meet_s=meet_s, meet_x_km=meet_x, meet_y_km=meet_y, meet_ok=meet_ok,
-        )  # fmt: skip
+            *routes,
+            arrival_s=arrival,
+            death_s=death_s,
+            candidate_from_s=np.where(engageable, self.track_s, np.inf),
+            value=value,
+            category=code.astype(np.int64).reshape(-1),
+            kill_u=kill_u,
+            near_s=near_s,
+            meet_s=meet_s,
+            meet_x_km=meet_x,
+            meet_y_km=meet_y,
+            meet_ok=meet_ok,
+        )
         n_slots = len(specs)
         self.night_s = float(np.max(arrival)) if n else 0.0
         self.horizon_s = self.night_s + p.horizon_after_arrival_s if n else 0.0
         self.rules = Rules(
-            c2_cycle_s=float(p.c2_cycle_s), reaction_s=float(p.reaction_s), look_s=float(p.look_s),
-            max_shots=int(p.max_shots_per_engagement), max_dash_km=float(p.max_dash_km),
-            scramble_delay_s=float(p.scramble_delay_s), time_penalty_per_h=float(p.time_penalty_per_h),
+            c2_cycle_s=float(p.c2_cycle_s),
+            reaction_s=float(p.reaction_s),
+            look_s=float(p.look_s),
+            max_shots=int(p.max_shots_per_engagement),
+            max_dash_km=float(p.max_dash_km),
+            scramble_delay_s=float(p.scramble_delay_s),
+            time_penalty_per_h=float(p.time_penalty_per_h),
             horizon_s=self.horizon_s,
-        )  # fmt: skip
+        )
         self.pic = Picture(
-            killed_s=np.full(n, np.inf), kill_by=np.full(n, -1, dtype=np.int64),
-            waiting=engageable.copy(), shots_at=np.zeros(n, dtype=np.int64),
-            unreachable=np.zeros((n_slots, n), dtype=bool), current=np.full(n_slots, -1, dtype=np.int64),
-        )  # fmt: skip
+            killed_s=np.full(n, np.inf),
+            kill_by=np.full(n, -1, dtype=np.int64),
+            waiting=engageable.copy(),
+            shots_at=np.zeros(n, dtype=np.int64),
+            unreachable=np.zeros((n_slots, n), dtype=bool),
+            current=np.full(n_slots, -1, dtype=np.int64),
+        )
         cycles = int(self.horizon_s / p.c2_cycle_s) + 2
         self.fleet = new_fleet(4 * n_slots + 16, self.arms.loadout.shape[1])
         self.shots = new_shots(n + 64)
@@ -1099,8 +1244,20 @@ class ShieldRun:
         still out home."""
         zone, view = self.world.regions.zone, self.world.regions.stations
         while True:
-            status = loop(self.raid, self.slots, self.arms, self.rules, self.pic, self.fleet,
-                          self.shots, self.legs, self.events, self.pending, zone, view)  # fmt: skip
+            status = loop(
+                self.raid,
+                self.slots,
+                self.arms,
+                self.rules,
+                self.pic,
+                self.fleet,
+                self.shots,
+                self.legs,
+                self.events,
+                self.pending,
+                zone,
+                view,
+            )
             if status == DONE:
                 break
             self.fleet = grown(self.fleet, 2 * len(self.fleet.slot))
@@ -1123,8 +1280,13 @@ class ShieldRun:
         """Each aircraft's id: ``station/slot/serial``."""
         fl = self.fleet
         n = int(fl.tally[0])
-        return np.array([f"{self.slot_specs[s].station}/{s}/{k}"
-                         for s, k in zip(fl.slot[:n], fl.serial[:n], strict=True)], dtype=object)  # fmt: skip
+        return np.array(
+            [
+                f"{self.slot_specs[s].station}/{s}/{k}"
+                for s, k in zip(fl.slot[:n], fl.serial[:n], strict=True)
+            ],
+            dtype=object,
+        )
 
     def result(self) -> ShieldResult:
         """The tables of the night (after :meth:`loop`)."""
@@ -1148,35 +1310,62 @@ class ShieldRun:
         )
         sorties = pd.DataFrame(
             {
-                "aircraft": ids, "nation": [specs[s].nation for s in slot], "type": types,
-                "base": [specs[s].base for s in slot], "station": [specs[s].station for s in slot],
-                "refuelled": [specs[s].refuelled for s in slot], "takeoff_s": takeoff,
-                "on_station_s": arrive, "off_station_s": depart, "landing_s": land,
+                "aircraft": ids,
+                "nation": [specs[s].nation for s in slot],
+                "type": types,
+                "base": [specs[s].base for s in slot],
+                "station": [specs[s].station for s in slot],
+                "refuelled": [specs[s].refuelled for s in slot],
+                "takeoff_s": takeoff,
+                "on_station_s": arrive,
+                "off_station_s": depart,
+                "landing_s": land,
                 "station_h": (depart - arrive) / 3600.0,
                 "planned_station_h": self.slots.on_station_h[slot],
                 "transit_h": self.slots.transit_s[slot] / 3600.0 if n_ac else np.zeros(0),
-                "flight_h": (land - takeoff) / 3600.0, "night_flight_h": night_h,
-                "dash_h": fl.dash_h[:n_ac], "fuel_left_h": reserve + (fl.bingo_s[:n_ac] - depart) / 3600.0,
-                "weapons_spent": fl.spent[:n_ac], "kills": fl.kills[:n_ac],
+                "flight_h": (land - takeoff) / 3600.0,
+                "night_flight_h": night_h,
+                "dash_h": fl.dash_h[:n_ac],
+                "fuel_left_h": reserve + (fl.bingo_s[:n_ac] - depart) / 3600.0,
+                "weapons_spent": fl.spent[:n_ac],
+                "kills": fl.kills[:n_ac],
                 "flight_cost_usd": night_h * hourly,
             }
-        )  # fmt: skip
+        )
         weapon_ids = np.array(self.weapon_ids, dtype=object)
         shots = pd.DataFrame(
             {
-                "time_s": sh.time_s[:n_sh], "aircraft": ids[sh.aircraft[:n_sh]] if n_sh else [],
-                "threat": sh.threat[:n_sh], "class_id": self.threats.class_id[sh.threat[:n_sh]],
-                "weapon": weapon_ids[sh.weapon[:n_sh]] if n_sh else [], "shot": sh.shot[:n_sh],
-                "pk": sh.pk[:n_sh], "kill": sh.kill[:n_sh], "x_km": sh.x_km[:n_sh], "y_km": sh.y_km[:n_sh],
+                "time_s": sh.time_s[:n_sh],
+                "aircraft": ids[sh.aircraft[:n_sh]] if n_sh else [],
+                "threat": sh.threat[:n_sh],
+                "class_id": self.threats.class_id[sh.threat[:n_sh]],
+                "weapon": weapon_ids[sh.weapon[:n_sh]] if n_sh else [],
+                "shot": sh.shot[:n_sh],
+                "pk": sh.pk[:n_sh],
+                "kill": sh.kill[:n_sh],
+                "x_km": sh.x_km[:n_sh],
+                "y_km": sh.y_km[:n_sh],
             }
-        )  # fmt: skip
+        )
         phases = np.array(PHASES, dtype=object)
         legs = pd.DataFrame(
             {
-                "aircraft": ids[lg.aircraft[:n_lg]] if n_lg else [], "phase": phases[lg.phase[:n_lg]],
-                "t0_s": lg.t0_s[:n_lg], "t1_s": lg.t1_s[:n_lg], "x0_km": lg.x0_km[:n_lg],
-                "y0_km": lg.y0_km[:n_lg], "x1_km": lg.x1_km[:n_lg], "y1_km": lg.y1_km[:n_lg],
+                "aircraft": ids[lg.aircraft[:n_lg]] if n_lg else [],
+                "phase": phases[lg.phase[:n_lg]],
+                "t0_s": lg.t0_s[:n_lg],
+                "t1_s": lg.t1_s[:n_lg],
+                "x0_km": lg.x0_km[:n_lg],
+                "y0_km": lg.y0_km[:n_lg],
+                "x1_km": lg.x1_km[:n_lg],
+                "y1_km": lg.y1_km[:n_lg],
             }
-        )  # fmt: skip
-        return ShieldResult(self.pic.killed_s, kill_by.astype(object), sorties, shots, legs,
-                            int(self.events.tally[2]), self.track_s)  # fmt: skip
+        )
+        return ShieldResult(
+            self.pic.killed_s,
+            kill_by.astype(object),
+            sorties,
+            shots,
+            legs,
+            int(self.events.tally[2]),
+            self.track_s,
+        )

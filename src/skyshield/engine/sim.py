@@ -40,12 +40,40 @@ from skyshield.raids import Night, Threats, fly
 F64 = NDArray[np.float64]
 
 #: Columns of the sortie, shot and fighter-leg tables (see :class:`Outcome`).
-SORTIE_COLUMNS = ("aircraft", "nation", "type", "base", "station", "refuelled", "takeoff_s",
-                  "on_station_s", "off_station_s", "landing_s", "station_h", "planned_station_h",
-                  "transit_h", "flight_h", "night_flight_h", "dash_h", "fuel_left_h",
-                  "weapons_spent", "kills", "flight_cost_usd")  # fmt: skip
-SHOT_COLUMNS = ("time_s", "aircraft", "threat", "class_id", "weapon", "shot", "pk", "kill", "x_km",
-                "y_km")  # fmt: skip
+SORTIE_COLUMNS = (
+    "aircraft",
+    "nation",
+    "type",
+    "base",
+    "station",
+    "refuelled",
+    "takeoff_s",
+    "on_station_s",
+    "off_station_s",
+    "landing_s",
+    "station_h",
+    "planned_station_h",
+    "transit_h",
+    "flight_h",
+    "night_flight_h",
+    "dash_h",
+    "fuel_left_h",
+    "weapons_spent",
+    "kills",
+    "flight_cost_usd",
+)
+SHOT_COLUMNS = (
+    "time_s",
+    "aircraft",
+    "threat",
+    "class_id",
+    "weapon",
+    "shot",
+    "pk",
+    "kill",
+    "x_km",
+    "y_km",
+)
 LEG_COLUMNS = ("aircraft", "phase", "t0_s", "t1_s", "x0_km", "y0_km", "x1_km", "y1_km")
 
 
@@ -184,9 +212,14 @@ def _fates(
     fate[arrived & ~at_asset & night.in_zone] = "hit_elsewhere"
     fate[arrived & ~at_asset & ~night.in_zone] = "outside_protected_area"
     pos = positions_at(
-        threats.offsets, threats.x_km, threats.y_km, threats.t_s, np.arange(n), fate_s,
+        threats.offsets,
+        threats.x_km,
+        threats.y_km,
+        threats.t_s,
+        np.arange(n),
+        fate_s,
         validate=False,
-    )  # fmt: skip
+    )
     last = threats.offsets[1:] - 1
     fx = np.where(arrived, threats.x_km[last], pos.x_km)
     fy = np.where(arrived, threats.y_km[last], pos.y_km)
@@ -258,10 +291,14 @@ def _replicate(
                 world, threats, draws, night, np.full(n, np.inf), np.full(n, "", dtype=object)
             )
             out[defence] = Outcome(
-                defence, seed, df, pd.DataFrame(columns=list(SORTIE_COLUMNS)),
-                pd.DataFrame(columns=list(SHOT_COLUMNS)), pd.DataFrame(columns=list(LEG_COLUMNS)),
+                defence,
+                seed,
+                df,
+                pd.DataFrame(columns=list(SORTIE_COLUMNS)),
+                pd.DataFrame(columns=list(SHOT_COLUMNS)),
+                pd.DataFrame(columns=list(LEG_COLUMNS)),
                 night_s / 3600.0,
-            )  # fmt: skip
+            )
             continue
         kill_u = np.random.default_rng(kill_ss).random((n, KILL_DRAWS))
         fighter_rng = np.random.default_rng(fighter_ss)

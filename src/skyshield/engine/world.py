@@ -84,20 +84,29 @@ class World:
         }
         self.positions_km.update({b: proj.point_km(v.position) for b, v in self.ls.bases.items()})
         self.aew = [
-            Sensor(o.id, *proj.point_km(o.position), self.catalog.aew[o.type].altitude_m,
-                   self.catalog.aew[o.type].ref_range_km, self.catalog.aew[o.type].ref_rcs_m2)
+            Sensor(
+                o.id,
+                *proj.point_km(o.position),
+                self.catalog.aew[o.type].altitude_m,
+                self.catalog.aew[o.type].ref_range_km,
+                self.catalog.aew[o.type].ref_rcs_m2,
+            )
             for o in self.ls.scenario.aew_orbits
-        ]  # fmt: skip
+        ]
         self.asset_km = np.array([proj.point_km(a.position) for a in self.ls.assets]).reshape(-1, 2)
         self.rosters = rosters(self.plan.assignments, self.plan.stations, self.positions_km)
         # radius (km) of the disc around each station that lies inside the engagement zone, less
         # a margin of ZONE_CLEAR_MARGIN_KM (0 for a station outside it)
         self.zone_clear_km = {
-            sid: max(float(shapely.distance(self.engage_zone.boundary, shapely.Point(x, y)))
-                     - ZONE_CLEAR_MARGIN_KM, 0.0)
-            if shapely.contains_xy(self.engage_zone, x, y) else 0.0
+            sid: max(
+                float(shapely.distance(self.engage_zone.boundary, shapely.Point(x, y)))
+                - ZONE_CLEAR_MARGIN_KM,
+                0.0,
+            )
+            if shapely.contains_xy(self.engage_zone, x, y)
+            else 0.0
             for sid, (x, y) in self.positions_km.items()
-        }  # fmt: skip
+        }
 
     def _prepare(self) -> None:
         """Prepare the geometries that point and line tests use (lost when pickled)."""

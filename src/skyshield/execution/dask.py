@@ -111,17 +111,26 @@ def _check_workers(client: Client, address: str) -> None:
     try:
         client.wait_for_workers(1, timeout=WORKER_WAIT_S)
     except TimeoutError:
-        raise _problem(address, f"the scheduler has no worker after {WORKER_WAIT_S:.0f} s; "
-                       f"expected `dask worker {address}` running where skyshield is installed") from None  # fmt: skip
+        raise _problem(
+            address,
+            f"the scheduler has no worker after {WORKER_WAIT_S:.0f} s; "
+            f"expected `dask worker {address}` running where skyshield is installed",
+        ) from None
     try:
         versions = client.run(skyshield_version)
     except Exception as exc:  # e.g. a worker without skyshield cannot unpickle the call
-        raise _problem(address, f"a worker cannot run skyshield ({type(exc).__name__}: {exc}); "
-                       f"expected skyshield {__version__} installed on every worker") from None  # fmt: skip
+        raise _problem(
+            address,
+            f"a worker cannot run skyshield ({type(exc).__name__}: {exc}); "
+            f"expected skyshield {__version__} installed on every worker",
+        ) from None
     other = sorted({str(v) for v in versions.values()} - {__version__})
     if other:
-        raise _problem(address, f"workers run skyshield {', '.join(other)}; expected {__version__} "
-                       "like this machine (the same seeds must give the same replications)")  # fmt: skip
+        raise _problem(
+            address,
+            f"workers run skyshield {', '.join(other)}; expected {__version__} "
+            "like this machine (the same seeds must give the same replications)",
+        )
 
 
 #: Dask settings of a LocalCluster that keep the workers' housekeeping threads from taking the
@@ -185,8 +194,11 @@ def dask_executor(address: str, workers: int | None = None) -> Iterator[DaskExec
     try:
         client = Client(address, timeout=CONNECT_TIMEOUT_S, set_as_default=False)  # type: ignore[no-untyped-call]
     except Exception as exc:  # OSError on a timeout, ValueError on a malformed address, ...
-        raise _problem(address, f"cannot reach a Dask scheduler ({exc}); expected `local` or the "
-                       "address of a running `dask scheduler`, e.g. tcp://host:8786") from None  # fmt: skip
+        raise _problem(
+            address,
+            f"cannot reach a Dask scheduler ({exc}); expected `local` or the "
+            "address of a running `dask scheduler`, e.g. tcp://host:8786",
+        ) from None
     with client:
         _check_workers(client, address)
         yield DaskExecutor(client, f"scheduler {address}")

@@ -69,20 +69,30 @@ def to_geojson(scene: Scene) -> dict[str, Any]:
                 "type": "Feature",
                 "id": f"kill-{k.threat}",
                 "geometry": {"type": "Point", "coordinates": [k.lon, k.lat, k.alt_m]},
-                "properties": {"kind": "kill", "threat": k.threat, "fate": k.fate, "by": k.by,
-                               "time": scene.iso(k.t_s), "t_s": round(k.t_s, 3)},
+                "properties": {
+                    "kind": "kill",
+                    "threat": k.threat,
+                    "fate": k.fate,
+                    "by": k.by,
+                    "time": scene.iso(k.t_s),
+                    "t_s": round(k.t_s, 3),
+                },
             }
-        )  # fmt: skip
+        )
     for p in scene.places:
         features.append(
             {
                 "type": "Feature",
                 "id": f"{p.kind}-{p.id}",
                 "geometry": {"type": "Point", "coordinates": [p.lon, p.lat]},
-                "properties": {"kind": p.kind, "id": p.id, "name": p.name,
-                               "radius_km": p.radius_km},
+                "properties": {
+                    "kind": p.kind,
+                    "id": p.id,
+                    "name": p.name,
+                    "radius_km": p.radius_km,
+                },
             }
-        )  # fmt: skip
+        )
     return {
         "type": "FeatureCollection",
         "name": scene.title,

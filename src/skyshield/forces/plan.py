@@ -278,8 +278,15 @@ def _support(ls: LoadedScenario) -> pd.DataFrame:
                 * give_rate_t_per_h,
             }
         )
-    cols = ["id", "kind", "type", "hours_covered", "flight_hours_per_day", "cost_per_day_usd",
-            "capacity_t_per_day"]  # fmt: skip
+    cols = [
+        "id",
+        "kind",
+        "type",
+        "hours_covered",
+        "flight_hours_per_day",
+        "cost_per_day_usd",
+        "capacity_t_per_day",
+    ]
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -356,10 +363,25 @@ def plan_forces(ls: LoadedScenario) -> ForcePlan:
                 "pool": o.pool,
             }
         )
-    acols = ["station", "nation", "type", "base", "refuelled", "transit_km", "on_station",
-             "aircraft", "time_on_station_h", "sortie_h", "sorties_per_day", "flight_hours_per_day",
-             "cost_per_day_usd", "fuel_t_per_day", "limited_by", "transit_closest_hostile_km",
-             "pool"]  # fmt: skip
+    acols = [
+        "station",
+        "nation",
+        "type",
+        "base",
+        "refuelled",
+        "transit_km",
+        "on_station",
+        "aircraft",
+        "time_on_station_h",
+        "sortie_h",
+        "sorties_per_day",
+        "flight_hours_per_day",
+        "cost_per_day_usd",
+        "fuel_t_per_day",
+        "limited_by",
+        "transit_closest_hostile_km",
+        "pool",
+    ]
     a = pd.DataFrame(arows, columns=acols)
 
     sums = ["on_station", "aircraft", "sorties_per_day", "flight_hours_per_day", "cost_per_day_usd"]

@@ -271,8 +271,21 @@ def _assemble(name: str, parts: list[dict[str, np.ndarray]]) -> Threats:
     if not parts:
         empty_s = np.zeros(0, dtype=str)
         empty_f = np.zeros(0)
-        return Threats(name, empty_s, empty_s, np.zeros(0, dtype=np.int64), empty_s, empty_s, empty_s,
-                       empty_f, empty_f, np.zeros(1, dtype=np.int64), empty_f, empty_f, empty_f)  # fmt: skip
+        return Threats(
+            name,
+            empty_s,
+            empty_s,
+            np.zeros(0, dtype=np.int64),
+            empty_s,
+            empty_s,
+            empty_s,
+            empty_f,
+            empty_f,
+            np.zeros(1, dtype=np.int64),
+            empty_f,
+            empty_f,
+            empty_f,
+        )
 
     def cat(key: str) -> np.ndarray:
         return np.concatenate([p[key] for p in parts])

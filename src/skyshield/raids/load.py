@@ -73,9 +73,16 @@ def parse_raid_text(text: str, origin: str) -> list[Night]:
     data, lines = load_yaml(text, origin)
     if not isinstance(data, dict):  # not a raid file: say so without echoing what it holds
         raise InputError(
-            [Problem(origin, "", "not a raid file: expected a mapping with `nights:` (a list of"
-                     " nights) at the top", lines.get((), 1))]
-        )  # fmt: skip
+            [
+                Problem(
+                    origin,
+                    "",
+                    "not a raid file: expected a mapping with `nights:` (a list of"
+                    " nights) at the top",
+                    lines.get((), 1),
+                )
+            ]
+        )
     try:
         nights = RaidFile.model_validate(data).nights
     except ValidationError as exc:

@@ -105,17 +105,38 @@ def answer_section(ctx: Context) -> str:
         ' first launch to its last arrival (<a href="#cost">cost</a>).</p>'
     )
     cards = [
-        _card(ctx, "hits on protected assets a night, Ukraine's defences alone", "hits_on_assets_baseline"),
+        _card(
+            ctx,
+            "hits on protected assets a night, Ukraine's defences alone",
+            "hits_on_assets_baseline",
+        ),
         _card(ctx, "hits on protected assets a night, with the shield", "hits_on_assets_shield"),
         _card(ctx, "hits avoided a night by the shield", "hits_on_assets_avoided"),
-        _card(ctx, "cost per hit avoided (the cost figure)", "cost_per_hit_avoided_usd", M, " M USD"),
-        _card(ctx, "shield cost a night", "cost_per_night_usd", M, " M USD",
-              "weapons, flying, AEW and tankers"),
-        _card(ctx, "threats the shield's fighters kill a night", "killed_by_fighters",
-              note=f"of which {n.num(f'{H}/stopped_anyway/mean')} would have been stopped anyway"),
-        _card(ctx, "protected share of weapons aimed at assets, with the shield",
-              "protection_ratio_shield", 100.0, " %"),
-    ]  # fmt: skip
+        _card(
+            ctx, "cost per hit avoided (the cost figure)", "cost_per_hit_avoided_usd", M, " M USD"
+        ),
+        _card(
+            ctx,
+            "shield cost a night",
+            "cost_per_night_usd",
+            M,
+            " M USD",
+            "weapons, flying, AEW and tankers",
+        ),
+        _card(
+            ctx,
+            "threats the shield's fighters kill a night",
+            "killed_by_fighters",
+            note=f"of which {n.num(f'{H}/stopped_anyway/mean')} would have been stopped anyway",
+        ),
+        _card(
+            ctx,
+            "protected share of weapons aimed at assets, with the shield",
+            "protection_ratio_shield",
+            100.0,
+            " %",
+        ),
+    ]
     rule = (
         '<div class="card"><div class="label">engagement standoff (a rule)</div>'
         f'<div class="value">{n.num(f"{H}/engage_standoff_km", "count")} km</div>'
@@ -147,18 +168,33 @@ def reconciliation(ctx: Context) -> str:
     kl = "kills_by_layer"
     rows = [
         ["threats the shield's fighters kill", figure_text(ctx, "killed_by_fighters")],
-        ["&minus; of these, threats Ukraine's defences would have stopped anyway",
-         figure_text(ctx, "stopped_anyway")],
-        [f"&nbsp;&nbsp;&nbsp;ground defences kill fewer ({n.num(f'{kl}/baseline/killed_ground/mean')}"
-         f" &rarr; {n.num(f'{kl}/shield/killed_ground/mean')})", figure_text(ctx, "killed_ground_fewer")],
-        [f"&nbsp;&nbsp;&nbsp;fewer are lost to EW ({n.num(f'{kl}/baseline/lost_ew/mean')}"
-         f" &rarr; {n.num(f'{kl}/shield/lost_ew/mean')})", figure_text(ctx, "lost_ew_fewer")],
-        ["= leakers avoided: threats that would have got through", figure_text(ctx, "leakers_avoided")],
-        ["&nbsp;&nbsp;&nbsp;of which hits on protected assets avoided",
-         f"<strong>{figure_text(ctx, 'hits_on_assets_avoided')}</strong>"],
-        ["&nbsp;&nbsp;&nbsp;of which would have hit elsewhere or come down outside the protected area",
-         figure_text(ctx, "other_leakers_avoided")],
-    ]  # fmt: skip
+        [
+            "&minus; of these, threats Ukraine's defences would have stopped anyway",
+            figure_text(ctx, "stopped_anyway"),
+        ],
+        [
+            f"&nbsp;&nbsp;&nbsp;ground defences kill fewer ({n.num(f'{kl}/baseline/killed_ground/mean')}"
+            f" &rarr; {n.num(f'{kl}/shield/killed_ground/mean')})",
+            figure_text(ctx, "killed_ground_fewer"),
+        ],
+        [
+            f"&nbsp;&nbsp;&nbsp;fewer are lost to EW ({n.num(f'{kl}/baseline/lost_ew/mean')}"
+            f" &rarr; {n.num(f'{kl}/shield/lost_ew/mean')})",
+            figure_text(ctx, "lost_ew_fewer"),
+        ],
+        [
+            "= leakers avoided: threats that would have got through",
+            figure_text(ctx, "leakers_avoided"),
+        ],
+        [
+            "&nbsp;&nbsp;&nbsp;of which hits on protected assets avoided",
+            f"<strong>{figure_text(ctx, 'hits_on_assets_avoided')}</strong>",
+        ],
+        [
+            "&nbsp;&nbsp;&nbsp;of which would have hit elsewhere or come down outside the protected area",
+            figure_text(ctx, "other_leakers_avoided"),
+        ],
+    ]
     share = ctx.summary[H].get("stopped_anyway_share")
     said = (
         f" About {n.num(f'{H}/stopped_anyway_share/mean', 'sig', 100.0)} % of the fighters' kills"
@@ -198,9 +234,14 @@ def stations_section(ctx: Context) -> str:
         if st["status"] != "held":
             status = f'<strong class="{status}">{status}</strong>'
         rows.append(
-            [f"<strong>{escape(st['station'])}</strong>", near, status, holders,
-             f"{n.num(f'{p}/on_station', 'aircraft')} of {n.num(f'{p}/required', 'count')}"]
-        )  # fmt: skip
+            [
+                f"<strong>{escape(st['station'])}</strong>",
+                near,
+                status,
+                holders,
+                f"{n.num(f'{p}/on_station', 'aircraft')} of {n.num(f'{p}/required', 'count')}",
+            ]
+        )
     return section(
         "stations",
         "Who holds each CAP station",

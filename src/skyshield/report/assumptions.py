@@ -63,9 +63,11 @@ def format_value(v: Any) -> str:
 
 def _sourced(item: str, entry: Sourced, kind: str) -> list[Assumption]:
     return [
-        Assumption(item, f, format_value(getattr(entry, f)), entry.sources[f], f in KEY_FIELDS[kind])
+        Assumption(
+            item, f, format_value(getattr(entry, f)), entry.sources[f], f in KEY_FIELDS[kind]
+        )
         for f in entry.noted_fields
-    ]  # fmt: skip
+    ]
 
 
 def _group(title: str, rows: Iterable[Assumption]) -> AssumptionGroup | None:
@@ -85,27 +87,44 @@ def assumption_groups(world: World) -> list[AssumptionGroup]:
             pledged[p.type] = pledged.get(p.type, 0) + p.count
     t = s.theatre
     scenario_rows = [
-        ("coalition", "jets pledged", f"{s.coalition.total_aircraft} from {len(s.coalition.members)} states: "
-         + ", ".join(f"{n} {k}" for k, n in sorted(pledged.items()))),
+        (
+            "coalition",
+            "jets pledged",
+            f"{s.coalition.total_aircraft} from {len(s.coalition.members)} states: "
+            + ", ".join(f"{n} {k}" for k, n in sorted(pledged.items())),
+        ),
         ("coalition", "states", ", ".join(m.nation for m in s.coalition.members)),
-        ("CAP", "stations (aircraft on station 24/7)",
-         ", ".join(f"{c.id} x{c.aircraft}" for c in s.cap.stations) or "none"),
+        (
+            "CAP",
+            "stations (aircraft on station 24/7)",
+            ", ".join(f"{c.id} x{c.aircraft}" for c in s.cap.stations) or "none",
+        ),
         ("CAP", "air refuelling", "on" if s.cap.use_tankers else "off"),
         ("support", "AEW orbits", ", ".join(f"{o.id} ({o.type})" for o in s.aew_orbits) or "none"),
-        ("support", "tanker tracks", ", ".join(f"{x.id} ({x.type})" for x in s.tanker_tracks) or "none"),
+        (
+            "support",
+            "tanker tracks",
+            ", ".join(f"{x.id} ({x.type})" for x in s.tanker_tracks) or "none",
+        ),
         ("theatre", "hostile", ", ".join(t.hostile)),
         ("theatre", "patrol standoff from hostile areas", f"{t.patrol_standoff_km:g} km"),
         ("theatre", "engagement standoff from hostile areas", f"{t.engage_standoff_km:g} km"),
-        ("assets", "protected assets", f"{len(ls.assets)}: " + ", ".join(a.name for a in ls.assets)),
-    ]  # fmt: skip
+        (
+            "assets",
+            "protected assets",
+            f"{len(ls.assets)}: " + ", ".join(a.name for a in ls.assets),
+        ),
+    ]
     by_class: dict[str, int] = {}
     for g in night.groups:
         by_class[g.threat] = by_class.get(g.threat, 0) + g.count
     raid_rows = [
         Assumption(night.name, "weapons", f"{night.total:,}", night.source or "the raid", True),
-        Assumption(night.name, "by class", format_value(by_class), night.source or "the raid", True),
+        Assumption(
+            night.name, "by class", format_value(by_class), night.source or "the raid", True
+        ),
         Assumption(night.name, "start", night.start.isoformat(), night.source or "the raid", True),
-    ]  # fmt: skip
+    ]
     weapons = sorted({w for ft in pledged for w in cat.fighters[ft].loadout})
     classes = sorted({c for g in night.groups for c in g.threat.split("+") if c in cat.threats})
     tanker_types = sorted({x.type for x in s.tanker_tracks})
@@ -118,18 +137,44 @@ def assumption_groups(world: World) -> list[AssumptionGroup]:
     groups = [
         _group("Scenario", (Assumption(i, p, v, where, True) for i, p, v in scenario_rows)),
         _group("Raid", raid_rows),
-        _group("Fighter types", (r for ft in sorted(pledged) for r in _sourced(ft, cat.fighters[ft], "fighter"))),
+        _group(
+            "Fighter types",
+            (r for ft in sorted(pledged) for r in _sourced(ft, cat.fighters[ft], "fighter")),
+        ),
         _group("Weapons", (r for w in weapons for r in _sourced(w, cat.weapons[w], "weapon"))),
         _group("Threats", (r for c in classes for r in _sourced(c, cat.threats[c], "threat"))),
-        _group("AEW", (r for a in sorted({o.type for o in s.aew_orbits}) for r in _sourced(a, cat.aew[a], "aew"))),
+        _group(
+            "AEW",
+            (
+                r
+                for a in sorted({o.type for o in s.aew_orbits})
+                for r in _sourced(a, cat.aew[a], "aew")
+            ),
+        ),
         _group("Tankers", (r for x in tanker_types for r in _sourced(x, cat.tankers[x], "tanker"))),
-        _group("Air refuelling", _sourced("one refuelling", cat.refuelling, "refuelling") if s.cap.use_tankers else ()),
-        _group("Engine (C2, sensors, engagements)", (
-            Assumption("engine", f, format_value(getattr(world.params, f)), world.params.sources[f],
-                       f in KEY_FIELDS["engine"]) for f in engine_fields)),
-        _group("Ukraine's ground defences (baseline)", [
-            *_sourced("electronic warfare and area defences", ground, "ground"),
-            *(r for name, d in terminal for r in _sourced(name, d, "terminal")),
-        ]),
-    ]  # fmt: skip
+        _group(
+            "Air refuelling",
+            _sourced("one refuelling", cat.refuelling, "refuelling") if s.cap.use_tankers else (),
+        ),
+        _group(
+            "Engine (C2, sensors, engagements)",
+            (
+                Assumption(
+                    "engine",
+                    f,
+                    format_value(getattr(world.params, f)),
+                    world.params.sources[f],
+                    f in KEY_FIELDS["engine"],
+                )
+                for f in engine_fields
+            ),
+        ),
+        _group(
+            "Ukraine's ground defences (baseline)",
+            [
+                *_sourced("electronic warfare and area defences", ground, "ground"),
+                *(r for name, d in terminal for r in _sourced(name, d, "terminal")),
+            ],
+        ),
+    ]
     return [g for g in groups if g is not None]

@@ -180,9 +180,12 @@ def assessment_summary(a: Assessment) -> dict[str, Any]:
             for k, r in zip(HEADLINE_METRICS, shown_total, strict=True)
         }
     if {"marginal.stopped_anyway", "shield.killed_fighter"} <= set(a.reps.columns):
-        headline["stopped_anyway_share"] = interval_json(ratio_interval(
-            a.reps["marginal.stopped_anyway"].to_numpy(float),
-            a.reps["shield.killed_fighter"].to_numpy(float)))  # fmt: skip
+        headline["stopped_anyway_share"] = interval_json(
+            ratio_interval(
+                a.reps["marginal.stopped_anyway"].to_numpy(float),
+                a.reps["shield.killed_fighter"].to_numpy(float),
+            )
+        )
     closest = metric_values(a.reps, "shield.pilot_exposure_min_km").min()
     headline.update(
         stations_held=int(totals["stations_held"]),

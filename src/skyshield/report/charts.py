@@ -25,9 +25,13 @@ def plain_name(path: str) -> str:
 
 
 def plot_sizing_curve(
-    table: pd.DataFrame, x: str, path: Path, title: str, marked: float | None = None,
+    table: pd.DataFrame,
+    x: str,
+    path: Path,
+    title: str,
+    marked: float | None = None,
     marked_label: str = "",
-) -> Path:  # fmt: skip
+) -> Path:
     """Write :func:`sizing_figure` to ``path`` (PNG, SVG or PDF by suffix)."""
     fig = sizing_figure(table, x, title, marked, marked_label)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -50,23 +54,39 @@ def sizing_figure(
         (hits_ax, "baseline.hits_on_assets", 1.0, "s--", "#a33", "Ukraine's defences alone"),
         (hits_ax, "shield.hits_on_assets", 1.0, "o-", "#0b6e0b", "with the shield"),
         (cost_ax, "shield.shield_cost_usd", 1e-6, "d-", "#1f3b73", "the shield's cost"),
-    )  # fmt: skip
+    )
     for key, g in groups:
         g = g.sort_values(x)
         values = key if isinstance(key, tuple) else (key,)
         label = (
-            " (" + ", ".join(f"{plain_name(o)} = {v}" for o, v in zip(others, values, strict=False)) + ")"
+            " ("
+            + ", ".join(f"{plain_name(o)} = {v}" for o, v in zip(others, values, strict=False))
+            + ")"
             if others
             else ""
-        )  # fmt: skip
+        )
         for axis, metric, scale, style, colour, name in series:
             axis.plot(g[x], g[metric] * scale, style, color=colour, label=name + label)
-            axis.fill_between(g[x], g[f"{metric}.low"] * scale, g[f"{metric}.high"] * scale,
-                              color=colour, alpha=0.15, lw=0)  # fmt: skip
+            axis.fill_between(
+                g[x],
+                g[f"{metric}.low"] * scale,
+                g[f"{metric}.high"] * scale,
+                color=colour,
+                alpha=0.15,
+                lw=0,
+            )
             if marked is not None and (g[x] == marked).any():
                 row = g[g[x] == marked].iloc[0]
-                axis.plot([marked], [row[metric] * scale], "o", ms=13, mfc="none", mec="#111",
-                          mew=1.4, zorder=5)  # fmt: skip
+                axis.plot(
+                    [marked],
+                    [row[metric] * scale],
+                    "o",
+                    ms=13,
+                    mfc="none",
+                    mec="#111",
+                    mew=1.4,
+                    zorder=5,
+                )
     hits_ax.set_ylabel("hits on protected assets a night")
     cost_ax.set_ylabel("shield cost a night, M USD")
     cost_ax.set_xlabel(plain_name(x))
@@ -77,7 +97,13 @@ def sizing_figure(
         ax.legend(fontsize=8, loc="lower right" if ax is hits_ax else "upper left")
     hits_ax.set_title(title, fontsize=11)
     if marked is not None and marked_label:
-        cost_ax.annotate(f"circled: {marked_label}", (0.99, 0.04), xycoords="axes fraction",
-                         ha="right", fontsize=8, color="#333")  # fmt: skip
+        cost_ax.annotate(
+            f"circled: {marked_label}",
+            (0.99, 0.04),
+            xycoords="axes fraction",
+            ha="right",
+            fontsize=8,
+            color="#333",
+        )
     fig.tight_layout()
     return fig

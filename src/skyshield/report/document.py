@@ -26,8 +26,15 @@ def briefing_figures(a: Assessment, summary: dict[str, Any], out: Path) -> dict[
     figures = [
         FigureImage(
             "night_map",
-            png_bytes(plot_night_map(w.ls, w.plan, sample.threats, sample.outcomes["shield"],
-                      f"{name}: night {night.name}, replication {sample.rep} of the Monte Carlo run, with the shield")),
+            png_bytes(
+                plot_night_map(
+                    w.ls,
+                    w.plan,
+                    sample.threats,
+                    sample.outcomes["shield"],
+                    f"{name}: night {night.name}, replication {sample.rep} of the Monte Carlo run, with the shield",
+                )
+            ),
             "Map of the sample night: threat tracks coloured by fate, fighter legs, bases, CAP"
             " stations, AEW orbits, zones, hostile areas and protected assets",
             "The sample night with the shield, in longitude and latitude. Track colours: how each"
@@ -37,8 +44,12 @@ def briefing_figures(a: Assessment, summary: dict[str, Any], out: Path) -> dict[
         ),
         FigureImage(
             "hits_by_asset",
-            png_bytes(plot_hits_by_asset(summary["hits_by_asset"],
-                      f"{name}: hits a night per protected asset, {n} replications")),
+            png_bytes(
+                plot_hits_by_asset(
+                    summary["hits_by_asset"],
+                    f"{name}: hits a night per protected asset, {n} replications",
+                )
+            ),
             "Bar chart of hits a night on each protected asset, with and without the shield,"
             " with 95 % intervals",
             "Hits a night per protected asset (assets never hit are left out); error bars: 95 %"
@@ -46,13 +57,17 @@ def briefing_figures(a: Assessment, summary: dict[str, Any], out: Path) -> dict[
         ),
         FigureImage(
             "kills_by_layer",
-            png_bytes(plot_kills_by_layer(summary["kills_by_layer"],
-                      f"{name}: how the night's {night.total} threats end, {n} replications")),
+            png_bytes(
+                plot_kills_by_layer(
+                    summary["kills_by_layer"],
+                    f"{name}: how the night's {night.total} threats end, {n} replications",
+                )
+            ),
             "Bar chart of how threats end, by layer, with and without the shield, with 95 %"
             " intervals",
             "How the threats of a night end, by layer; error bars: 95 % intervals.",
         ),
-    ]  # fmt: skip
+    ]
     if a.recent is not None:
         write_csv(a.recent.table(), out / "record_nights.csv")
         png = plot_record_nights(a.recent, out / "record_nights.png")
@@ -75,11 +90,14 @@ def briefing_figures(a: Assessment, summary: dict[str, Any], out: Path) -> dict[
         main = table[table["main_run"]]
         marked = main[f"set:{a.sweep_path}"].iloc[0] if len(main) else None
         png = plot_sizing_curve(
-            table, f"set:{a.sweep_path}", out / "sizing.png",
+            table,
+            f"set:{a.sweep_path}",
+            out / "sizing.png",
             f"{name}: hits and cost a night against the coalition's size ({a.sweep_runs}"
-            " replications a point)", marked=marked,
+            " replications a point)",
+            marked=marked,
             marked_label=f"the main run ({n} replications), the headline's figures",
-        )  # fmt: skip
+        )
         figures.append(
             FigureImage(
                 "sizing",

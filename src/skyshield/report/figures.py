@@ -42,7 +42,9 @@ def _errors(ivs: Sequence[Mapping[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
     low = np.array(
         [iv["low"] if iv["low"] is not None else m for iv, m in zip(ivs, mean, strict=True)]
     )
-    high = np.array([iv["high"] if iv["high"] is not None else m for iv, m in zip(ivs, mean, strict=True)])  # fmt: skip
+    high = np.array(
+        [iv["high"] if iv["high"] is not None else m for iv, m in zip(ivs, mean, strict=True)]
+    )
     return mean, np.vstack([np.maximum(mean - low, 0.0), np.maximum(high - mean, 0.0)])
 
 
@@ -63,8 +65,15 @@ def plot_hits_by_asset(rows: Sequence[Mapping[str, Any]], title: str) -> Figure:
             (-0.2, "shield", SHIELD_COLOUR, "with the shield"),
         ):
             mean, err = _errors([r[key] for r in shown])
-            ax.barh(y + dy, mean, height=0.38, color=colour, label=label,
-                    xerr=err, error_kw={"ecolor": "#333", "capsize": 2, "lw": 0.8})  # fmt: skip
+            ax.barh(
+                y + dy,
+                mean,
+                height=0.38,
+                color=colour,
+                label=label,
+                xerr=err,
+                error_kw={"ecolor": "#333", "capsize": 2, "lw": 0.8},
+            )
         ax.set_yticks(y, [r["name"] for r in shown], fontsize=8)
         ax.set_xlabel("hits a night (mean over replications, 95 % interval)")
         ax.set_xlim(left=0)
@@ -88,8 +97,15 @@ def plot_kills_by_layer(kills: Mapping[str, Mapping[str, Mapping[str, Any]]], ti
         (0.2, "shield", SHIELD_COLOUR, "with the shield"),
     ):
         mean, err = _errors([kills[key][f] for f in FATES])
-        bars = ax.bar(x + dx, mean, width=0.38, color=colour, label=label,
-                      yerr=err, error_kw={"ecolor": "#333", "capsize": 2, "lw": 0.8})  # fmt: skip
+        bars = ax.bar(
+            x + dx,
+            mean,
+            width=0.38,
+            color=colour,
+            label=label,
+            yerr=err,
+            error_kw={"ecolor": "#333", "capsize": 2, "lw": 0.8},
+        )
         ax.bar_label(bars, labels=[f"{m:,.0f}" for m in mean], fontsize=7, padding=2)
     ax.set_xticks(x, [FATE_LABELS[f] for f in FATES], fontsize=8)
     ax.set_ylabel("threats a night (mean, 95 % interval)")

@@ -18,8 +18,20 @@ from matplotlib.axes import Axes
 
 #: Offsets (points) of a label's lower-left corner from its point, tried in this order; a
 #: negative x means "to the left": the label's width is taken off as well.
-_OFFSETS = ((6, 4), (6, -12), (-6, 4), (-6, -12), (0, 12), (0, -20), (10, 16), (10, -26),
-            (-10, 16), (-10, -26), (16, -4), (-16, -4))  # fmt: skip
+_OFFSETS = (
+    (6, 4),
+    (6, -12),
+    (-6, 4),
+    (-6, -12),
+    (0, 12),
+    (0, -20),
+    (10, 16),
+    (10, -26),
+    (-10, 16),
+    (-10, -26),
+    (16, -4),
+    (-16, -4),
+)
 #: A marker's half-size (points) kept clear of labels.
 _MARK = 4.0
 
@@ -88,6 +100,13 @@ def place_labels(ax: Axes, labels: Sequence[Label]) -> list[Box]:
     for lb, (bx, by, _, _), (px, py) in zip(labels, boxes, pts, strict=True):
         halo = [patheffects.withStroke(linewidth=2.2, foreground="white")]
         style = {"fontsize": 7.5, "zorder": 9, "path_effects": halo, **lb.style}
-        ax.annotate(lb.text, (lb.x, lb.y), xytext=(bx - px, by - py), textcoords="offset points",
-                    ha="left", va="bottom", **style)  # fmt: skip
+        ax.annotate(
+            lb.text,
+            (lb.x, lb.y),
+            xytext=(bx - px, by - py),
+            textcoords="offset points",
+            ha="left",
+            va="bottom",
+            **style,
+        )
     return boxes

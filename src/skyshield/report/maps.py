@@ -113,8 +113,12 @@ def base_map(
     height_in = map_w * (north - south) * aspect / (east - west) + _BOTTOM_IN + _TOP_IN
     fig = Figure(figsize=(width_in, height_in), dpi=110)
     ax = fig.subplots()
-    fig.subplots_adjust(left=_LEFT_IN / width_in, right=(_LEFT_IN + map_w) / width_in,
-                        bottom=_BOTTOM_IN / height_in, top=1.0 - _TOP_IN / height_in)  # fmt: skip
+    fig.subplots_adjust(
+        left=_LEFT_IN / width_in,
+        right=(_LEFT_IN + map_w) / width_in,
+        bottom=_BOTTOM_IN / height_in,
+        top=1.0 - _TOP_IN / height_in,
+    )
     ax.set_facecolor("#dfe9f3")
     for iso, feat in sorted(th.countries.items()):
         draw_geometry(ax, feat.geometry, facecolor="#f4f1ea", edgecolor="#9a9a9a", lw=0.5)
@@ -129,24 +133,51 @@ def base_map(
     hostile = unary_union([th.hostile_feature(n).geometry for n in t.hostile])
     draw_geometry(ax, hostile, facecolor="#e8a0a0", edgecolor="#a33", lw=0.6, hatch="//", alpha=0.7)
     handles: list[object] = [
-        Patch(facecolor="#e8a0a0", hatch="//", edgecolor="#a33",
-              label="hostile: " + ", ".join(t.hostile))
-    ]  # fmt: skip
+        Patch(
+            facecolor="#e8a0a0",
+            hatch="//",
+            edgecolor="#a33",
+            label="hostile: " + ", ".join(t.hostile),
+        )
+    ]
     if zones:
-        draw_geometry(ax, th.to_lonlat(th.engagement_zone_km), facecolor="#c9e4c5",
-                      edgecolor="none", alpha=0.8)  # fmt: skip
-        draw_geometry(ax, th.to_lonlat(th.patrol_zone_km), facecolor="#7fbf7b",
-                      edgecolor="#2d6a2a", lw=0.8, alpha=0.8)  # fmt: skip
+        draw_geometry(
+            ax,
+            th.to_lonlat(th.engagement_zone_km),
+            facecolor="#c9e4c5",
+            edgecolor="none",
+            alpha=0.8,
+        )
+        draw_geometry(
+            ax,
+            th.to_lonlat(th.patrol_zone_km),
+            facecolor="#7fbf7b",
+            edgecolor="#2d6a2a",
+            lw=0.8,
+            alpha=0.8,
+        )
         handles += [
-            Patch(facecolor="#7fbf7b", edgecolor="#2d6a2a",
-                  label=f"patrol zone, CAP stations ({t.patrol_standoff_km:g} km standoff)"),
-            Patch(facecolor="#c9e4c5",
-                  label=f"engagement zone, fighters shoot ({t.engage_standoff_km:g} km)"),
-        ]  # fmt: skip
+            Patch(
+                facecolor="#7fbf7b",
+                edgecolor="#2d6a2a",
+                label=f"patrol zone, CAP stations ({t.patrol_standoff_km:g} km standoff)",
+            ),
+            Patch(
+                facecolor="#c9e4c5",
+                label=f"engagement zone, fighters shoot ({t.engage_standoff_km:g} km)",
+            ),
+        ]
     for a in ls.assets:
         size_ = 11 if a.kind == "nuclear" else 7
-        ax.plot(*a.position, _ASSET_MARKERS[a.kind], color="#1f3b73", ms=size_, mec="white",
-                mew=0.6, zorder=5)  # fmt: skip
+        ax.plot(
+            *a.position,
+            _ASSET_MARKERS[a.kind],
+            color="#1f3b73",
+            ms=size_,
+            mec="white",
+            mew=0.6,
+            zorder=5,
+        )
     handles += [
         Line2D([], [], marker="*", ls="none", color="#1f3b73", ms=11, label="nuclear plant"),
         Line2D([], [], marker="o", ls="none", color="#1f3b73", ms=7, label="city"),
@@ -164,8 +195,15 @@ def base_map(
     ax.set_ylabel("latitude")
     src = "Borders: Natural Earth (public domain). Russian-held territory: approximate"
     occ_date = th.occupied.properties.get("as_of")
-    fig.text(0.99, 0.005, src + (f", as of {occ_date}." if occ_date else "."), ha="right",
-             va="bottom", fontsize=7, color="#555")  # fmt: skip
+    fig.text(
+        0.99,
+        0.005,
+        src + (f", as of {occ_date}." if occ_date else "."),
+        ha="right",
+        va="bottom",
+        fontsize=7,
+        color="#555",
+    )
     return fig, ax, handles
 
 
@@ -202,12 +240,19 @@ def draw_forces(
     proj = ls.theatre.projection
     labels: list[Label] = []
     for o in s.aew_orbits:
-        ax.plot(*circle_lonlat(proj, o.position, o.radius_km).T, "--", color="#00838f", lw=1.5,
-                zorder=3)  # fmt: skip
+        ax.plot(
+            *circle_lonlat(proj, o.position, o.radius_km).T, "--", color="#00838f", lw=1.5, zorder=3
+        )
         labels.append(Label(*o.position, o.id, {"color": "#00838f"}))
     for tr in s.tanker_tracks:
-        ax.plot([tr.start[0], tr.end[0]], [tr.start[1], tr.end[1]], "-", color="#ef6c00", lw=2.5,
-                zorder=3)  # fmt: skip
+        ax.plot(
+            [tr.start[0], tr.end[0]],
+            [tr.start[1], tr.end[1]],
+            "-",
+            color="#ef6c00",
+            lw=2.5,
+            zorder=3,
+        )
         mid = ((tr.start[0] + tr.end[0]) / 2, (tr.start[1] + tr.end[1]) / 2)
         labels.append(Label(*mid, tr.id, {"color": "#ef6c00"}))
     pledged: dict[str, int] = {}
@@ -224,24 +269,38 @@ def draw_forces(
         r = rows.get(st.id)
         colour = HELD if r is None else station_colour(r.on_station_held, r.on_station_required)
         used.add(colour)
-        ax.plot(*st.position, "o", ms=8 + 3 * st.aircraft, mfc="none", mec=colour, mew=2.2,
-                zorder=7)  # fmt: skip
+        ax.plot(
+            *st.position, "o", ms=8 + 3 * st.aircraft, mfc="none", mec=colour, mew=2.2, zorder=7
+        )
         held = "" if r is None else f" {aircraft(r.on_station_held)}/{st.aircraft}"
         labels.append(Label(*st.position, f"{st.id}{held}", {"weight": "bold", "color": "#222"}))
     handles += [
         *station_handles(used),
-        Line2D([], [], marker="^", ls="none", color="#6a1b9a", ms=8,
-               label="host base, ICAO code (jets pledged)"),
+        Line2D(
+            [],
+            [],
+            marker="^",
+            ls="none",
+            color="#6a1b9a",
+            ms=8,
+            label="host base, ICAO code (jets pledged)",
+        ),
         Line2D([], [], ls="--", color="#00838f", label="AEW orbit (airborne radar)"),
         Line2D([], [], color="#ef6c00", lw=2.5, label="tanker track (air refuelling)"),
-    ]  # fmt: skip
+    ]
     return labels
 
 
 def outside_legend(ax: Axes, handles: Sequence[object]) -> None:
     """The legend to the right of the map, so that it hides nothing."""
-    ax.legend(handles=list(handles), loc="upper left", bbox_to_anchor=(1.01, 1.0), fontsize=7.5,
-              framealpha=0.95, borderaxespad=0.0)  # fmt: skip
+    ax.legend(
+        handles=list(handles),
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=7.5,
+        framealpha=0.95,
+        borderaxespad=0.0,
+    )
 
 
 def _save(fig: Figure, path: Path) -> Path:
@@ -258,11 +317,15 @@ def plot_force_map(ls: LoadedScenario, plan: ForcePlan | None, path: Path) -> Pa
     labels = draw_forces(ax, ls, plan, handles)
     outside_legend(ax, handles)
     t = s.theatre
-    title = (f"{s.name}: CAP stations (aircraft on station held / required), host bases, AEW"
-             f" and tankers; patrol standoff {t.patrol_standoff_km:g} km")  # fmt: skip
+    title = (
+        f"{s.name}: CAP stations (aircraft on station held / required), host bases, AEW"
+        f" and tankers; patrol standoff {t.patrol_standoff_km:g} km"
+    )
     if plan is not None:
-        title += (f"\n{plan.stations_held} of {len(plan.stations)} CAP stations held 24/7 with"
-                  f" {int(plan.pools.pledged.sum())} pledged jets")  # fmt: skip
+        title += (
+            f"\n{plan.stations_held} of {len(plan.stations)} CAP stations held 24/7 with"
+            f" {int(plan.pools.pledged.sum())} pledged jets"
+        )
     ax.set_title(title, fontsize=11)
     place_labels(ax, [*labels, *asset_labels(ls)])
     return _save(fig, path)

@@ -57,8 +57,15 @@ def plot_night_map(
     if len(legs):
         a = km_to_lonlat(proj, legs["x0_km"].to_numpy(float), legs["y0_km"].to_numpy(float))
         b = km_to_lonlat(proj, legs["x1_km"].to_numpy(float), legs["y1_km"].to_numpy(float))
-        ax.add_collection(LineCollection(list(np.stack([a, b], axis=1)), colors="#202020",
-                                         linewidths=0.7, alpha=0.6, zorder=4))  # fmt: skip
+        ax.add_collection(
+            LineCollection(
+                list(np.stack([a, b], axis=1)),
+                colors="#202020",
+                linewidths=0.7,
+                alpha=0.6,
+                zorder=4,
+            )
+        )
     fate = outcome.threats
     tracks = [km_to_lonlat(proj, t[:, 0], t[:, 1]) for t in flown_tracks(threats, fate)]
     ends = km_to_lonlat(proj, fate["fate_x_km"].to_numpy(float), fate["fate_y_km"].to_numpy(float))
@@ -72,12 +79,19 @@ def plot_night_map(
         ax.add_collection(
             LineCollection([tracks[i] for i in idx], colors=colour, linewidths=0.6, alpha=alpha)
         )
-        ax.plot(*ends[idx].T, "x" if name.startswith(("killed", "lost")) else "o", color=colour,
-                ms=3, alpha=0.8)  # fmt: skip
+        ax.plot(
+            *ends[idx].T,
+            "x" if name.startswith(("killed", "lost")) else "o",
+            color=colour,
+            ms=3,
+            alpha=0.8,
+        )
         fate_handles.append(Line2D([], [], color=colour, lw=2, label=f"{label} ({len(idx)})"))
     labels = draw_forces(ax, ls, plan, handles)
-    handles += [Line2D([], [], color="#202020", lw=1, label="fighter legs (transit, dash)"),
-                *fate_handles]  # fmt: skip
+    handles += [
+        Line2D([], [], color="#202020", lw=1, label="fighter legs (transit, dash)"),
+        *fate_handles,
+    ]
     outside_legend(ax, handles)
     ax.set_title(title, fontsize=11)
     place_labels(ax, [*labels, *asset_labels(ls)])

@@ -64,17 +64,34 @@ def plot_placement_map(ls: LoadedScenario, result: CapPlacement, path: Path) -> 
         x, y = cand[c]
         ax.plot(x, y, "o", ms=11, mfc="#0b6e0b", mec="white", mew=1.5, zorder=7)
         ax.plot(*circle_lonlat(proj, (x, y), drone_reach).T, ":", color="#0b6e0b", lw=0.8)
-        labels.append(Label(x, y, f"cap-{i + 1}", {"fontsize": 8, "weight": "bold",
-                                                   "color": "#0b6e0b"}))  # fmt: skip
+        labels.append(
+            Label(x, y, f"cap-{i + 1}", {"fontsize": 8, "weight": "bold", "color": "#0b6e0b"})
+        )
     for c in result.greedy.stations:
         x, y = cand[c]
         ax.plot(x, y, "x", ms=10, color="#d35400", mew=2.2, zorder=8)
     handles += [
-        Line2D([], [], marker="o", ls="none", mfc="#0b6e0b", mec="white", ms=10,
-               label=f"MILP stations ({len(result.best.stations)}), reach {drone_reach:.0f} km"),
-        Line2D([], [], marker="x", ls="none", color="#d35400", mew=2, ms=9,
-               label=f"greedy stations ({len(result.greedy.stations)})"),
-    ]  # fmt: skip
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="none",
+            mfc="#0b6e0b",
+            mec="white",
+            ms=10,
+            label=f"MILP stations ({len(result.best.stations)}), reach {drone_reach:.0f} km",
+        ),
+        Line2D(
+            [],
+            [],
+            marker="x",
+            ls="none",
+            color="#d35400",
+            mew=2,
+            ms=9,
+            label=f"greedy stations ({len(result.greedy.stations)})",
+        ),
+    ]
     outside_legend(ax, handles)
     k = result.per_night
     ax.set_title(

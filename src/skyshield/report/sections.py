@@ -81,11 +81,16 @@ def assets_section(ctx: Context) -> str:
     """Hits a night per protected asset, with and without the shield, and avoided."""
     s, n = ctx.summary, ctx.n
     rows = [
-        [escape(a["name"]), escape(a["kind"]), n.num(f"hits_by_asset/{i}/value", "exact"),
-         n.ci(f"hits_by_asset/{i}/baseline"), n.ci(f"hits_by_asset/{i}/shield"),
-         n.ci(f"hits_by_asset/{i}/avoided")]
+        [
+            escape(a["name"]),
+            escape(a["kind"]),
+            n.num(f"hits_by_asset/{i}/value", "exact"),
+            n.ci(f"hits_by_asset/{i}/baseline"),
+            n.ci(f"hits_by_asset/{i}/shield"),
+            n.ci(f"hits_by_asset/{i}/avoided"),
+        ]
         for i, a in enumerate(s["hits_by_asset"])
-    ]  # fmt: skip
+    ]
     return section(
         "assets",
         "Hits per protected asset",
@@ -138,33 +143,68 @@ def cost_section(ctx: Context) -> str:
         ("flight hours in the night", n.ci(f"{m}/shield.flight_hours")),
         ("threats engaged", n.ci(f"{m}/shield.threats_engaged")),
         ("shots (weapons fired)", n.ci(f"{m}/shield.shots")),
-        *((f"shots of {escape(w)}", n.ci(f"{m}/shield.weapons.{w}"))
-          for w in sorted(k.removeprefix("shield.weapons.") for k in s[m]
-                          if k.startswith("shield.weapons."))),
-    ]  # fmt: skip
+        *(
+            (f"shots of {escape(w)}", n.ci(f"{m}/shield.weapons.{w}"))
+            for w in sorted(
+                k.removeprefix("shield.weapons.") for k in s[m] if k.startswith("shield.weapons.")
+            )
+        ),
+    ]
     money = [
-        ("length of the night, h", n.ci(f"{h}/night_h"), n.num(f"{nd}/day_h", "count"),
-         n.num(f"{nd}/night_h")),
-        ("fighters' flight hours", n.ci(f"{h}/flight_hours"), n.num(f"{nd}/flight_hours_day"),
-         n.num(f"{nd}/flight_hours_pro_rata")),
-        ("fighters' flying, M USD", n.ci(f"{h}/flight_cost_usd", M),
-         n.num(f"{nd}/fighter_cost_day_usd", scale=M), n.num(f"{nd}/fighter_cost_pro_rata_usd", scale=M)),
-        ("AEW and tankers, M USD", n.ci(f"{h}/support_cost_usd", M),
-         n.num(f"{nd}/support_cost_day_usd", scale=M), n.num(f"{nd}/support_cost_pro_rata_usd", scale=M)),
+        (
+            "length of the night, h",
+            n.ci(f"{h}/night_h"),
+            n.num(f"{nd}/day_h", "count"),
+            n.num(f"{nd}/night_h"),
+        ),
+        (
+            "fighters' flight hours",
+            n.ci(f"{h}/flight_hours"),
+            n.num(f"{nd}/flight_hours_day"),
+            n.num(f"{nd}/flight_hours_pro_rata"),
+        ),
+        (
+            "fighters' flying, M USD",
+            n.ci(f"{h}/flight_cost_usd", M),
+            n.num(f"{nd}/fighter_cost_day_usd", scale=M),
+            n.num(f"{nd}/fighter_cost_pro_rata_usd", scale=M),
+        ),
+        (
+            "AEW and tankers, M USD",
+            n.ci(f"{h}/support_cost_usd", M),
+            n.num(f"{nd}/support_cost_day_usd", scale=M),
+            n.num(f"{nd}/support_cost_pro_rata_usd", scale=M),
+        ),
         ("weapons fired, M USD", n.ci(f"{h}/weapon_cost_usd", M), "not counted", "not counted"),
-        ("<strong>total, M USD</strong>", f"<strong>{n.ci(f'{h}/cost_per_night_usd', M)}</strong>",
-         n.num(f"{nd}/plan_cost_day_usd", scale=M), n.num(f"{nd}/plan_cost_pro_rata_usd", scale=M)),
-    ]  # fmt: skip
+        (
+            "<strong>total, M USD</strong>",
+            f"<strong>{n.ci(f'{h}/cost_per_night_usd', M)}</strong>",
+            n.num(f"{nd}/plan_cost_day_usd", scale=M),
+            n.num(f"{nd}/plan_cost_pro_rata_usd", scale=M),
+        ),
+    ]
     plan_rows = [
-        ("CAP stations held 24/7", f"{n.num(f'{t}/stations_held', 'count')} of {n.num(f'{t}/stations', 'count')}"),
-        ("aircraft on station (held / required)", f"{n.num(f'{t}/on_station_held', 'aircraft')} / {n.num(f'{t}/on_station_required', 'count')}"),
-        ("jets pledged / committed / spare", f"{n.num(f'{t}/aircraft_pledged', 'count')} / {n.num(f'{t}/aircraft_committed', 'aircraft')} / {n.num(f'{t}/aircraft_spare', 'aircraft')}"),
+        (
+            "CAP stations held 24/7",
+            f"{n.num(f'{t}/stations_held', 'count')} of {n.num(f'{t}/stations', 'count')}",
+        ),
+        (
+            "aircraft on station (held / required)",
+            f"{n.num(f'{t}/on_station_held', 'aircraft')} / {n.num(f'{t}/on_station_required', 'count')}",
+        ),
+        (
+            "jets pledged / committed / spare",
+            f"{n.num(f'{t}/aircraft_pledged', 'count')} / {n.num(f'{t}/aircraft_committed', 'aircraft')} / {n.num(f'{t}/aircraft_spare', 'aircraft')}",
+        ),
         ("fighter sorties a day", n.num(f"{t}/fighter_sorties_per_day")),
         ("fighter flight hours a day", n.num(f"{t}/fighter_flight_hours_per_day")),
         ("fighter cost a day, M USD", n.num(f"{t}/fighter_cost_per_day_usd", scale=M)),
         ("AEW and tanker cost a day, M USD", n.num(f"{t}/support_cost_per_day_usd", scale=M)),
-        ("closest planned transit to hostile territory, km", n.num(f"{t}/pilot_exposure_min_km", "count")),
-    ]  # fmt: skip
+        (
+            "closest planned transit to hostile territory, km",
+            n.num(f"{t}/pilot_exposure_min_km", "count"),
+        ),
+    ]
     short = "".join(f"<li>{escape(x)}</li>" for x in s["shortfalls"])
     return section(
         "cost",
@@ -220,19 +260,25 @@ def sizing_section(ctx: Context) -> str:
     rows = []
     main = None
     for i, p in enumerate(sweep["points"]):
-        value = (n.num(f"{k}/{i}/value", "count") if isinstance(p["value"], int | float)
-                 else escape(str(p["value"])))  # fmt: skip
+        value = (
+            n.num(f"{k}/{i}/value", "count")
+            if isinstance(p["value"], int | float)
+            else escape(str(p["value"]))
+        )
         if p.get("main_run"):
             main = i
             value = f"<strong>{value}</strong>"
         rows.append(
-            [value, n.ci(f"{k}/{i}/metrics/baseline.hits_on_assets"),
-             n.ci(f"{k}/{i}/metrics/shield.hits_on_assets"),
-             n.ci(f"{k}/{i}/metrics/marginal.hits_on_assets_avoided"),
-             n.ci(f"{k}/{i}/metrics/shield.shield_cost_usd", M),
-             n.num(f"{k}/{i}/runs", "count") + (" (the main run)" if p.get("main_run") else ""),
-             f"<code>{escape(p['run_id'])}</code>"]
-        )  # fmt: skip
+            [
+                value,
+                n.ci(f"{k}/{i}/metrics/baseline.hits_on_assets"),
+                n.ci(f"{k}/{i}/metrics/shield.hits_on_assets"),
+                n.ci(f"{k}/{i}/metrics/marginal.hits_on_assets_avoided"),
+                n.ci(f"{k}/{i}/metrics/shield.shield_cost_usd", M),
+                n.num(f"{k}/{i}/runs", "count") + (" (the main run)" if p.get("main_run") else ""),
+                f"<code>{escape(p['run_id'])}</code>",
+            ]
+        )
     if main is not None:
         counts = (
             f" The point at {n.num(f'{k}/{main}/value', 'count')} jets, the coalition as pledged,"
@@ -299,17 +345,28 @@ def provenance_section(ctx: Context) -> str:
         ("made", escape(s["created_at"])),
         ("scenario", f"{escape(s['scenario'])} (<code>{escape(s['origin'])}</code>)"),
         ("scenario SHA-256", f"<code>{escape(s['scenario_sha256'])}</code>"),
-        ("raid", f"{escape(raid['ref'])}: night {escape(raid['night'])} ({escape(raid['source'])})"),
-        ("base seed; replications; workers",
-         f"{escape(str(s['seed']))}; {n.num('replications', 'count')}; {escape(str(s['workers']))}"),
-        ("sample night", f"replication {escape(str(sn['rep']))}, seed <code>{escape(str(sn['seed']))}</code>"),
-        ("Monte Carlo run", f"<code>{escape(str(s['run_id']))}</code> in <code>{escape(str(s['store']))}</code>"),
+        (
+            "raid",
+            f"{escape(raid['ref'])}: night {escape(raid['night'])} ({escape(raid['source'])})",
+        ),
+        (
+            "base seed; replications; workers",
+            f"{escape(str(s['seed']))}; {n.num('replications', 'count')}; {escape(str(s['workers']))}",
+        ),
+        (
+            "sample night",
+            f"replication {escape(str(sn['rep']))}, seed <code>{escape(str(sn['seed']))}</code>",
+        ),
+        (
+            "Monte Carlo run",
+            f"<code>{escape(str(s['run_id']))}</code> in <code>{escape(str(s['store']))}</code>",
+        ),
         ("sizing sweep runs", escape(sweep_runs)),
         ("command", f"<code>{escape(s['command'])}</code>"),
         ("reproduce the Monte Carlo run", f"<code>{escape(str(s['rerun']))}</code>"),
         ("intervals", escape(s["interval_method"])),
         ("time", ", ".join(f"{escape(k)} {v:.1f} s" for k, v in s["timings_s"].items())),
-    ]  # fmt: skip
+    ]
     return section("provenance", "Provenance", table(["", ""], [list(r) for r in rows], num_from=2))
 
 

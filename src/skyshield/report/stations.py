@@ -54,11 +54,14 @@ def station_holding(ls: LoadedScenario, plan: ForcePlan) -> list[dict[str, Any]]
         mine = plan.assignments[plan.assignments["station"] == r.station]
         grouped = (
             mine.groupby(["nation", "type", "base"], sort=False)
-            .agg(on_station=("on_station", "sum"), aircraft=("aircraft", "sum"),
-                 refuelled=("refuelled", "max"))
+            .agg(
+                on_station=("on_station", "sum"),
+                aircraft=("aircraft", "sum"),
+                refuelled=("refuelled", "max"),
+            )
             .reset_index()
             .sort_values(["on_station", "nation"], ascending=[False, True])
-        )  # fmt: skip
+        )
         holders = [
             {
                 "nation": str(h.nation),
@@ -75,17 +78,20 @@ def station_holding(ls: LoadedScenario, plan: ForcePlan) -> list[dict[str, Any]]
         held, required = float(r.on_station_held), float(r.on_station_required)
         key = (-value, -required, order.get(str(r.station), len(order)))
         rows.append(
-            (key, {
-                "station": str(r.station),
-                "lon": float(r.lon),
-                "lat": float(r.lat),
-                "near": near,
-                "near_km": near_km,
-                "required": required,
-                "on_station": held,
-                "aircraft": float(r.aircraft),
-                "status": station_status(held, required),
-                "holders": holders,
-            })
-        )  # fmt: skip
+            (
+                key,
+                {
+                    "station": str(r.station),
+                    "lon": float(r.lon),
+                    "lat": float(r.lat),
+                    "near": near,
+                    "near_km": near_km,
+                    "required": required,
+                    "on_station": held,
+                    "aircraft": float(r.aircraft),
+                    "status": station_status(held, required),
+                    "holders": holders,
+                },
+            )
+        )
     return [row for _, row in sorted(rows, key=lambda kr: kr[0])]

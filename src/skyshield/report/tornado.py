@@ -35,22 +35,47 @@ def plot_tornado(table: pd.DataFrame, path: Path, title: str, metric_label: str)
             ]
         )
         ax.barh(y + dy, delta, h, left=base, color=colour, label=f"factor at its {lv} value")
-        ax.errorbar(base + delta, y + dy, xerr=np.nan_to_num(err), fmt="none", ecolor="#333",
-                    capsize=3, lw=1)  # fmt: skip
+        ax.errorbar(
+            base + delta,
+            y + dy,
+            xerr=np.nan_to_num(err),
+            fmt="none",
+            ecolor="#333",
+            capsize=3,
+            lw=1,
+        )
         ends = table[f"delta_{lv}.high"].where(delta >= 0, table[f"delta_{lv}.low"])
-        for yi, d, end, text in zip(y + dy, delta, ends.fillna(0.0), table[f"{lv}_value"],
-                                    strict=True):  # fmt: skip
+        for yi, d, end, text in zip(
+            y + dy, delta, ends.fillna(0.0), table[f"{lv}_value"], strict=True
+        ):
             if math.isfinite(d):  # the level's value, just beyond the whisker
                 right = d >= 0
-                ax.annotate(str(text), (base + max(d, end) if right else base + min(d, end), yi),
-                            xytext=(4 if right else -4, 0), textcoords="offset points",
-                            va="center", fontsize=7, ha="left" if right else "right")  # fmt: skip
+                ax.annotate(
+                    str(text),
+                    (base + max(d, end) if right else base + min(d, end), yi),
+                    xytext=(4 if right else -4, 0),
+                    textcoords="offset points",
+                    va="center",
+                    fontsize=7,
+                    ha="left" if right else "right",
+                )
     ax.axvline(base, color="#222", lw=1)
     if n:
-        ax.axvspan(float(table["base.low"].iloc[0]), float(table["base.high"].iloc[0]),
-                   color="#999", alpha=0.15, label="base case, 95 % interval")  # fmt: skip
-    ax.set_yticks(y, [f"{lab}\n(base {bv})" for lab, bv in zip(table["label"], table["base_value"],
-                                                               strict=True)], fontsize=8)  # fmt: skip
+        ax.axvspan(
+            float(table["base.low"].iloc[0]),
+            float(table["base.high"].iloc[0]),
+            color="#999",
+            alpha=0.15,
+            label="base case, 95 % interval",
+        )
+    ax.set_yticks(
+        y,
+        [
+            f"{lab}\n(base {bv})"
+            for lab, bv in zip(table["label"], table["base_value"], strict=True)
+        ],
+        fontsize=8,
+    )
     ax.set_xlabel(f"{metric_label} (mean; whiskers: 95 % interval of the difference from base)")
     ax.margins(x=0.15)
     ax.legend(fontsize=8, loc="best")

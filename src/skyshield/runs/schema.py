@@ -27,11 +27,29 @@ SCHEMA_VERSION = 2
 
 #: Columns of ``record.legacy_rows`` (the parsed rows of a version-1 import).
 LEGACY_ROW_COLUMNS = (
-    "sha256", "line", "time_start", "time_end", "date_only", "night", "model", "class_key",
-    "category", "launched", "launched_missing", "destroyed", "not_reach_goal", "launch_place",
-    "launch_areas", "launch_places_unmapped", "target", "target_main", "target_regions",
-    "affected_regions", "carrier", "source",
-)  # fmt: skip
+    "sha256",
+    "line",
+    "time_start",
+    "time_end",
+    "date_only",
+    "night",
+    "model",
+    "class_key",
+    "category",
+    "launched",
+    "launched_missing",
+    "destroyed",
+    "not_reach_goal",
+    "launch_place",
+    "launch_areas",
+    "launch_places_unmapped",
+    "target",
+    "target_main",
+    "target_regions",
+    "affected_regions",
+    "carrier",
+    "source",
+)
 
 _V2 = """
 CREATE SCHEMA IF NOT EXISTS meta;

@@ -205,9 +205,16 @@ class Store:
                 return False
             con.execute(
                 "INSERT INTO record.imports VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [sha256, path, datetime.now(UTC), rows, launched, __version__,
-                 gzip.compress(data, mtime=0)],
-            )  # fmt: skip
+                [
+                    sha256,
+                    path,
+                    datetime.now(UTC),
+                    rows,
+                    launched,
+                    __version__,
+                    gzip.compress(data, mtime=0),
+                ],
+            )
             con.execute("DELETE FROM meta.info WHERE key = 'record_in_use'")
         return True
 
@@ -312,9 +319,23 @@ class Store:
             con.execute(
                 "INSERT INTO runs.runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?,"
                 " NULL)",
-                [run_id, kind, datetime.now(UTC), scenario_origin, scenario_text, sha, raid,
-                 night, base_seed, replications, __version__, RUNNING, self.host, os.getpid()],
-            )  # fmt: skip
+                [
+                    run_id,
+                    kind,
+                    datetime.now(UTC),
+                    scenario_origin,
+                    scenario_text,
+                    sha,
+                    raid,
+                    night,
+                    base_seed,
+                    replications,
+                    __version__,
+                    RUNNING,
+                    self.host,
+                    os.getpid(),
+                ],
+            )
         return run_id
 
     def claim_run(self, run_id: str) -> None:

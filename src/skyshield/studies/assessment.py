@@ -79,8 +79,16 @@ def sizing_points(pledged: int, jets: Sequence[int] | None) -> list[int]:
     are no pledges to scale)."""
     if pledged == 0:
         if jets:
-            raise InputError([Problem("sweep_jets", "", "the scenario pledges no aircraft, so"
-                                      " there are no pledges to scale; leave out the sizing points")])  # fmt: skip
+            raise InputError(
+                [
+                    Problem(
+                        "sweep_jets",
+                        "",
+                        "the scenario pledges no aircraft, so"
+                        " there are no pledges to scale; leave out the sizing points",
+                    )
+                ]
+            )
         return []
     if jets is None:
         return sorted({max(1, round(pledged * f)) for f in SWEEP_FRACTIONS})
@@ -105,8 +113,11 @@ def reproduce_command(
 ) -> str:
     """The ``skyshield assess`` command line that reproduces an assessment."""
     options = ["--raid", ref, "--night", str(night), "--runs", str(runs), "--seed", str(seed)]
-    options += (["--sweep-runs", str(sweep_runs), "--sweep-jets", ",".join(map(str, jets))]
-                if jets else ["--no-sweep"])  # fmt: skip
+    options += (
+        ["--sweep-runs", str(sweep_runs), "--sweep-jets", ",".join(map(str, jets))]
+        if jets
+        else ["--no-sweep"]
+    )
     options += ["--record-runs", str(recent_runs)] if recent_runs else ["--no-record"]
     options += [] if uncertainty else ["--no-uncertainty"]
     return shlex.join(["skyshield", "assess", scenario, *options])
@@ -157,31 +168,56 @@ def assess(
     timings["forces"] = time.perf_counter() - t
     steps = 1 + len(jets)
     t = time.perf_counter()
-    main = run_world(world, kind="assess", raid_ref=ref, night=night, base_seed=seed,
-                     replications=runs, store=store, executor=executor, progress=show,
-                     stage=Stage("monte carlo", 1, steps))  # fmt: skip
+    main = run_world(
+        world,
+        kind="assess",
+        raid_ref=ref,
+        night=night,
+        base_seed=seed,
+        replications=runs,
+        store=store,
+        executor=executor,
+        progress=show,
+        stage=Stage("monte carlo", 1, steps),
+    )
     timings["monte_carlo"] = time.perf_counter() - t
     t = time.perf_counter()
     total = None
     if uncertainty:
-        total = run_world(UncertainWorld(world, load_uncertainty(ls)),
-                          kind=UNCERTAIN_KIND["assess"], raid_ref=ref, night=night,
-                          base_seed=seed, replications=runs, store=store, executor=executor,
-                          progress=show,
-                          stage=Stage("monte carlo with parameter uncertainty", 1, 1),
-                          ).replications  # fmt: skip
+        total = run_world(
+            UncertainWorld(world, load_uncertainty(ls)),
+            kind=UNCERTAIN_KIND["assess"],
+            raid_ref=ref,
+            night=night,
+            base_seed=seed,
+            replications=runs,
+            store=store,
+            executor=executor,
+            progress=show,
+            stage=Stage("monte carlo with parameter uncertainty", 1, 1),
+        ).replications
     timings["uncertainty"] = time.perf_counter() - t
     t = time.perf_counter()
     table = None
     if jets:
 
         def shifted(p: Progress) -> None:
-            show(Progress(f"sizing sweep, {p.stage}", p.done, p.total, p.step + 1, steps,
-                          p.run_id))  # fmt: skip
+            show(Progress(f"sizing sweep, {p.stage}", p.done, p.total, p.step + 1, steps, p.run_id))
 
-        sized = sweep(ls, [(TOTAL_AIRCRAFT, jets)], raid=raid, night=night, record=record,
-                      runs=sweep_runs, seed=seed, executor=executor, store=store,
-                      progress=shifted, kind="sweep", force=force)  # fmt: skip
+        sized = sweep(
+            ls,
+            [(TOTAL_AIRCRAFT, jets)],
+            raid=raid,
+            night=night,
+            record=record,
+            runs=sweep_runs,
+            seed=seed,
+            executor=executor,
+            store=store,
+            progress=shifted,
+            kind="sweep",
+            force=force,
+        )
         table = sized.table
         if store is None:
             table["run_id"] = ""
@@ -190,9 +226,18 @@ def assess(
     recent = None
     if recent_runs:
         first, last = latest_month(record_rows(record, store)())
-        recent = record_counterfactual(ls, first, last, runs_per_night=recent_runs, seed=seed,
-                                       executor=executor, store=store, record=record,
-                                       progress=progress, force=force)  # fmt: skip
+        recent = record_counterfactual(
+            ls,
+            first,
+            last,
+            runs_per_night=recent_runs,
+            seed=seed,
+            executor=executor,
+            store=store,
+            record=record,
+            progress=progress,
+            force=force,
+        )
     timings["recent_record"] = time.perf_counter() - t
     t = time.perf_counter()
     first_seed = int(main.replications["seed"].iloc[0])
@@ -210,6 +255,20 @@ def assess(
         recent_runs,
         uncertainty,
     )
-    return Assessment(world, ref, main.run_id, store.path if store else None, seed, where,
-                      main.replications, sample, table, TOTAL_AIRCRAFT, sweep_runs, command,
-                      timings, recent, total)  # fmt: skip
+    return Assessment(
+        world,
+        ref,
+        main.run_id,
+        store.path if store else None,
+        seed,
+        where,
+        main.replications,
+        sample,
+        table,
+        TOTAL_AIRCRAFT,
+        sweep_runs,
+        command,
+        timings,
+        recent,
+        total,
+    )

@@ -244,10 +244,15 @@ def fly_exposures(
             groups = _groups_of(spec, threats.group, ls)
             parts.append(
                 exposure(
-                    threats, groups, night, ctx.free_ukraine_km, ls.assets,
-                    ls.theatre.projection, params,
+                    threats,
+                    groups,
+                    night,
+                    ctx.free_ukraine_km,
+                    ls.assets,
+                    ls.theatre.projection,
+                    params,
                 )
-            )  # fmt: skip
+            )
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
@@ -288,10 +293,13 @@ def predict_night(
         fates.append(per.reset_index().assign(rep=rep, night=night_date))
         if sites:
             assigned, _ = assign_sites(
-                th["aim_x_km"].to_numpy(dtype=float), th["aim_y_km"].to_numpy(dtype=float),
-                th["class_id"].to_numpy(dtype=str), th["category"].to_numpy(dtype=str),
-                sites, ls.theatre.projection,
-            )  # fmt: skip
+                th["aim_x_km"].to_numpy(dtype=float),
+                th["aim_y_km"].to_numpy(dtype=float),
+                th["class_id"].to_numpy(dtype=str),
+                th["category"].to_numpy(dtype=str),
+                sites,
+                ls.theatre.projection,
+            )
             used = pd.Series(th["terminal_shots"].to_numpy()).groupby(ids[assigned]).sum()
             for s in sites:
                 shots.append(
@@ -393,9 +401,15 @@ def run_backtest(
             obs_g = obs[obs["night"].isin(nights_g)]
             say(f"{m:%Y-%m}: fitting {g} on {', '.join(f'{w:%Y-%m}' for w in window)}")
             fits[g] = fit_ground(
-                expo, obs_g, base, scenario.assets, groups=(g,),
-                note=f"fitted on the record {window[0]:%Y-%m}..{window[-1]:%Y-%m}" if window else "",
-            )  # fmt: skip
+                expo,
+                obs_g,
+                base,
+                scenario.assets,
+                groups=(g,),
+                note=f"fitted on the record {window[0]:%Y-%m}..{window[-1]:%Y-%m}"
+                if window
+                else "",
+            )
             for row in fits[g].table().to_dict(orient="records"):
                 fit_rows.append({"month": m, **row, "train_months": [f"{w:%Y-%m}" for w in window]})
         overrides: dict[str, Any] = {}
@@ -433,16 +447,23 @@ def run_backtest(
             fate_parts.append(f.assign(month=m))
             shot_parts.append(s)
     return _summarise(
-        obs, launched, pd.concat(fate_parts, ignore_index=True),
+        obs,
+        launched,
+        pd.concat(fate_parts, ignore_index=True),
         pd.concat(shot_parts, ignore_index=True) if shot_parts else pd.DataFrame(),
-        pd.DataFrame(fit_rows), seed,
+        pd.DataFrame(fit_rows),
+        seed,
         settings={
-            "months": [f"{m:%Y-%m}" for m in months], "replications": replications,
-            "sample": sample, "seed": seed, "train_months": train_months,
-            "min_weapons": min_weapons, "interval": INTERVAL,
+            "months": [f"{m:%Y-%m}" for m in months],
+            "replications": replications,
+            "sample": sample,
+            "seed": seed,
+            "train_months": train_months,
+            "min_weapons": min_weapons,
+            "interval": INTERVAL,
             "scenario": scenario.origin,
         },
-    )  # fmt: skip
+    )
 
 
 def _summarise(
@@ -511,9 +532,19 @@ def _summarise(
     conv = obs.groupby("month")["convention"].first()
     monthly["convention"] = monthly["month"].map(conv)
     monthly = monthly[
-        ["month", "group", "convention", "nights", "at_risk", "record_share", "model_share",
-         "model_low", "model_high", "error_pts"]
-    ]  # fmt: skip
+        [
+            "month",
+            "group",
+            "convention",
+            "nights",
+            "at_risk",
+            "record_share",
+            "model_share",
+            "model_low",
+            "model_high",
+            "error_pts",
+        ]
+    ]
     order = {g: i for i, g in enumerate(GROUPS)}
     monthly = monthly.sort_values(
         ["group", "month"], key=lambda c: c.map(order) if c.name == "group" else c

@@ -118,8 +118,11 @@ class RecordCounterfactual:
         with fewer than 10 replications a night)."""
         rows = []
         for n in self.nights:
-            row: dict[str, object] = {"night": n.night.isoformat(), "weapons": n.weapons,
-                                      "run_id": n.run_id or ""}  # fmt: skip
+            row: dict[str, object] = {
+                "night": n.night.isoformat(),
+                "weapons": n.weapons,
+                "run_id": n.run_id or "",
+            }
             for figure, metric in NIGHT_FIGURES.items():
                 iv = mean_interval(night_values(n.replications, figure), kind=metric_kind(metric))
                 row[figure], row[f"{figure}.low"], row[f"{figure}.high"] = iv.mean, iv.low, iv.high
@@ -157,9 +160,11 @@ def record_nights(rows: pd.DataFrame, start: dt.date, end: dt.date) -> list[dt.d
     """The nights from ``start`` to ``end`` (inclusive) on which the record has launches of a
     class the catalog knows."""
     mine = rows[
-        (rows["night"] >= start) & (rows["night"] <= end) & (rows["launched"] > 0)
+        (rows["night"] >= start)
+        & (rows["night"] <= end)
+        & (rows["launched"] > 0)
         & (rows["class_key"] != "")
-    ]  # fmt: skip
+    ]
     return sorted(set(mine["night"]))
 
 
@@ -208,9 +213,15 @@ def record_counterfactual(
     if not dates:
         first, last = rows["night"].min(), rows["night"].max()
         raise InputError(
-            [Problem("record", "", f"no launches in the record from {start} to {end}; the record"
-                     f" runs from {first} to {last}")]
-        )  # fmt: skip
+            [
+                Problem(
+                    "record",
+                    "",
+                    f"no launches in the record from {start} to {end}; the record"
+                    f" runs from {first} to {last}",
+                )
+            ]
+        )
     check_count("nights", len(dates), MAX_NIGHTS, force=force)
     ctx, plan = raid_context(ls), plan_forces(ls)
     worlds, flown, skipped = [], [], []

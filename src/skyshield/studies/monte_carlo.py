@@ -94,17 +94,42 @@ def montecarlo(
     world = world_of(ls, night_of(ls, raid, night, record, store))
     ref = raid_ref(ls, raid)
     steps = 2 if uncertainty else 1
-    res = run_world(world, kind="mc", raid_ref=ref, night=night, base_seed=seed,
-                    replications=runs, store=store, executor=executor, progress=progress,
-                    stage=Stage("monte carlo", 1, steps))  # fmt: skip
+    res = run_world(
+        world,
+        kind="mc",
+        raid_ref=ref,
+        night=night,
+        base_seed=seed,
+        replications=runs,
+        store=store,
+        executor=executor,
+        progress=progress,
+        stage=Stage("monte carlo", 1, steps),
+    )
     if not uncertainty:
         return MonteCarloResult(world, res.run_id, seed, ref, res.replications, res.seconds)
-    total = run_world(UncertainWorld(world, load_uncertainty(ls)), kind=UNCERTAIN_KIND["mc"],
-                      raid_ref=ref, night=night, base_seed=seed, replications=runs, store=store,
-                      executor=executor, progress=progress,
-                      stage=Stage("monte carlo with parameter uncertainty", 2, steps))  # fmt: skip
-    return MonteCarloResult(world, res.run_id, seed, ref, res.replications,
-                            res.seconds + total.seconds, total.replications, total.run_id)  # fmt: skip
+    total = run_world(
+        UncertainWorld(world, load_uncertainty(ls)),
+        kind=UNCERTAIN_KIND["mc"],
+        raid_ref=ref,
+        night=night,
+        base_seed=seed,
+        replications=runs,
+        store=store,
+        executor=executor,
+        progress=progress,
+        stage=Stage("monte carlo with parameter uncertainty", 2, steps),
+    )
+    return MonteCarloResult(
+        world,
+        res.run_id,
+        seed,
+        ref,
+        res.replications,
+        res.seconds + total.seconds,
+        total.replications,
+        total.run_id,
+    )
 
 
 def resume_montecarlo(
@@ -124,7 +149,17 @@ def resume_montecarlo(
     world = world_of(ls, ref, night, record, store)
     kind = str(row["kind"])
     runnable = UncertainWorld(world, load_uncertainty(ls)) if is_uncertain(kind) else world
-    res = run_world(runnable, kind=kind, raid_ref=ref, night=night, base_seed=base,
-                    replications=n, store=store, executor=executor, progress=progress,
-                    stage=Stage("monte carlo"), resume_run=run_id)  # fmt: skip
+    res = run_world(
+        runnable,
+        kind=kind,
+        raid_ref=ref,
+        night=night,
+        base_seed=base,
+        replications=n,
+        store=store,
+        executor=executor,
+        progress=progress,
+        stage=Stage("monte carlo"),
+        resume_run=run_id,
+    )
     return MonteCarloResult(world, run_id, base, ref, res.replications, res.seconds)

@@ -126,6 +126,12 @@ def replay_run(
             str(k): float(v) for k, v in mine.items() if k not in ("rep", "seed") and pd.notna(v)
         }
     return Replay(
-        row, rep, seed, world, outcomes, waypoints,
-        replication_metrics(outcomes, world.catalog), stored,
-    )  # fmt: skip
+        row,
+        rep,
+        seed,
+        world,
+        outcomes,
+        waypoints,
+        replication_metrics(outcomes, world.catalog),
+        stored,
+    )

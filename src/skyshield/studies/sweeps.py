@@ -78,8 +78,9 @@ def _same_inputs(labels: list[str], prints: list[str]) -> None:
         else:
             first[fp] = k
     if twins:
-        pairs = "; ".join(f"point {a + 1} ({labels[a]}) and point {b + 1} ({labels[b]})"
-                          for a, b in twins)  # fmt: skip
+        pairs = "; ".join(
+            f"point {a + 1} ({labels[a]}) and point {b + 1} ({labels[b]})" for a, b in twins
+        )
         raise InputError(
             [
                 Problem(
@@ -144,10 +145,18 @@ def sweep(
         if resume and store is not None:
             found = store.find_run(kind, world.ls.text, ref, night, seed, runs)
         reused = len(store.done_reps(found)) if found and store is not None else 0
-        res = run_world(world, kind=kind, raid_ref=ref, night=night, base_seed=seed,
-                        replications=runs, store=store, executor=executor, progress=progress,
-                        stage=Stage(f"point {k + 1}/{len(points)}: {labels[k]}", k + 1,
-                                    len(points)),
-                        resume_run=found)  # fmt: skip
+        res = run_world(
+            world,
+            kind=kind,
+            raid_ref=ref,
+            night=night,
+            base_seed=seed,
+            replications=runs,
+            store=store,
+            executor=executor,
+            progress=progress,
+            stage=Stage(f"point {k + 1}/{len(points)}: {labels[k]}", k + 1, len(points)),
+            resume_run=found,
+        )
         done.append(SweepPoint(point, world, res.run_id, res.replications, reused))
     return SweepResult(base, [p for p, _ in given], done, runs, seed, time.perf_counter() - t0)

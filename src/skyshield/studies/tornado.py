@@ -78,9 +78,17 @@ def sensitivity(
     t0 = time.perf_counter()
     check_count("runs", runs, MAX_REPLICATIONS, force=force)
     if not known_metric(metric):
-        raise InputError([Problem("metric", "", f"not a metric: {metric!r}; expected e.g."
-                                  " shield.hits_on_assets, baseline.hits_on_assets,"
-                                  " marginal.hits_on_assets_avoided (see `skyshield mc`)")])  # fmt: skip
+        raise InputError(
+            [
+                Problem(
+                    "metric",
+                    "",
+                    f"not a metric: {metric!r}; expected e.g."
+                    " shield.hits_on_assets, baseline.hits_on_assets,"
+                    " marginal.hits_on_assets_avoided (see `skyshield mc`)",
+                )
+            ]
+        )
     base = loaded(scenario)
     fs, origin = load_factors(factors)
     data, tree = scenario_data(base), parameter_tree(base)
@@ -95,10 +103,18 @@ def sensitivity(
     steps = 1 + len(variants)
 
     def one(ls: LoadedScenario, k: int, desc: str) -> tuple[str | None, pd.DataFrame]:
-        res = run_world(build_world(ls, the_night), kind="sensitivity", raid_ref=ref,
-                        night=night, base_seed=seed, replications=runs, store=store,
-                        executor=executor, progress=progress,
-                        stage=Stage(desc, k, steps))  # fmt: skip
+        res = run_world(
+            build_world(ls, the_night),
+            kind="sensitivity",
+            raid_ref=ref,
+            night=night,
+            base_seed=seed,
+            replications=runs,
+            store=store,
+            executor=executor,
+            progress=progress,
+            stage=Stage(desc, k, steps),
+        )
         return res.run_id, res.replications
 
     base_run, base_reps = one(base, 1, "base case")
@@ -106,5 +122,6 @@ def sensitivity(
     for k, (v, ls) in enumerate(zip(variants, scenarios, strict=True), 2):
         run_id, reps = one(ls, k, f"{v.factor.id} at {v.level}")
         out.append((v, run_id, reps))
-    return SensitivityResult(base, ref, metric, base_run, base_reps, out, fs, runs, seed,
-                             time.perf_counter() - t0)  # fmt: skip
+    return SensitivityResult(
+        base, ref, metric, base_run, base_reps, out, fs, runs, seed, time.perf_counter() - t0
+    )

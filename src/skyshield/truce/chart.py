@@ -42,19 +42,39 @@ def _panel(ax: Any, result: TruceResult, name: str, first: pd.Timestamp | None) 
     by_night = fit.set_index(_days(fit["night"]))
     observed_fit = by_night["observed"].reindex(fx).to_numpy(dtype=float)
     # one patch for all fit nights: a bar each would be slow to draw
-    ax.stairs(observed_fit, fx.append(fx[-1:] + one_day) - one_day / 2, fill=True,
-              color="0.7", label="launched (fit nights)")  # fmt: skip
-    ax.plot(fx, by_night["expected"].reindex(fx), "--", color="tab:blue", lw=1,
-            label="model mean (fit)")  # fmt: skip
+    ax.stairs(
+        observed_fit,
+        fx.append(fx[-1:] + one_day) - one_day / 2,
+        fill=True,
+        color="0.7",
+        label="launched (fit nights)",
+    )
+    ax.plot(
+        fx, by_night["expected"].reindex(fx), "--", color="tab:blue", lw=1, label="model mean (fit)"
+    )
     full = (win["coverage"] == "full").to_numpy()
     observed = win["observed"].to_numpy(dtype=float)
     ax.bar(wx[full], observed[full], width=0.8, color="black", label="launched (truce)")
     if not full.all():
-        ax.bar(wx[~full], observed[~full], width=0.8, color="white", edgecolor="black",
-               hatch="///", label="launched (night held in part)")  # fmt: skip
+        ax.bar(
+            wx[~full],
+            observed[~full],
+            width=0.8,
+            color="white",
+            edgecolor="black",
+            hatch="///",
+            label="launched (night held in part)",
+        )
     ax.plot(wx, observed, "o", color="black", ms=3)  # shows a night of 0 launches
-    ax.fill_between(wx, win["low"], win["high"], step="mid", color="tab:blue", alpha=0.2,
-                    label=f"{100 * result.level:.0f} % prediction interval")  # fmt: skip
+    ax.fill_between(
+        wx,
+        win["low"],
+        win["high"],
+        step="mid",
+        color="tab:blue",
+        alpha=0.2,
+        label=f"{100 * result.level:.0f} % prediction interval",
+    )
     ax.step(wx, win["expected"], where="mid", color="tab:blue", lw=1.5, label="expected")
     ax.axvspan(wx[0] - one_day / 2, wx[-1] + one_day / 2, color="gold", alpha=0.15, lw=0)
     for night in sorted(result.fit_left_out):
@@ -66,8 +86,15 @@ def _panel(ax: Any, result: TruceResult, name: str, first: pd.Timestamp | None) 
         for status, colour in _BREAK_COLOURS.items():
             sel = (win["status"] == status).to_numpy()
             if sel.any():
-                ax.scatter(wx[sel], np.full(sel.sum(), 1.05 * top), marker="v", s=40,
-                           color=colour, label=f"night {status}", zorder=5)  # fmt: skip
+                ax.scatter(
+                    wx[sel],
+                    np.full(sel.sum(), 1.05 * top),
+                    marker="v",
+                    s=40,
+                    color=colour,
+                    label=f"night {status}",
+                    zorder=5,
+                )
     ax.set_ylim(0, 1.12 * top)
 
 

@@ -222,9 +222,14 @@ def fit_counts(nights: Sequence[dt.date], counts: npt.ArrayLike, origin: dt.date
         raise ValueError(f"{len(y)} counts for {len(nights)} nights")
     if len(y) < MIN_FIT_NIGHTS:
         raise InputError(
-            [Problem("<fit>", "nights", f"too few nights to fit: {len(y)}, at least"
-                     f" {MIN_FIT_NIGHTS} needed")]
-        )  # fmt: skip
+            [
+                Problem(
+                    "<fit>",
+                    "nights",
+                    f"too few nights to fit: {len(y)}, at least {MIN_FIT_NIGHTS} needed",
+                )
+            ]
+        )
     if not np.all(np.isfinite(y)) or np.any(y < 0):
         raise InputError([Problem("<fit>", "counts", "expected finite counts >= 0")])
     nonzero = int(np.count_nonzero(y))

@@ -150,14 +150,26 @@ def _check_span(
     record = f"the record covers the nights from {first} to {last}"
     if window.first_night < first or window.last_night > last:
         raise InputError(
-            [Problem(origin, "from/to", f"the window (nights {window.first_night} to"
-                     f" {window.last_night}) is outside the record's dates: {record}")]
-        )  # fmt: skip
+            [
+                Problem(
+                    origin,
+                    "from/to",
+                    f"the window (nights {window.first_night} to"
+                    f" {window.last_night}) is outside the record's dates: {record}",
+                )
+            ]
+        )
     if fit_weeks * 7 < MIN_FIT_NIGHTS:
         raise InputError(
-            [Problem(origin, "fit_weeks", f"too few nights to fit: {fit_weeks} week(s);"
-                     f" at least {-(-MIN_FIT_NIGHTS // 7)} weeks needed")]
-        )  # fmt: skip
+            [
+                Problem(
+                    origin,
+                    "fit_weeks",
+                    f"too few nights to fit: {fit_weeks} week(s);"
+                    f" at least {-(-MIN_FIT_NIGHTS // 7)} weeks needed",
+                )
+            ]
+        )
     fit_first = window.first_night - dt.timedelta(weeks=fit_weeks)
     fit_last = window.first_night - dt.timedelta(days=1)
     if fit_first < first:
@@ -168,9 +180,15 @@ def _check_span(
             else "choose a later window"
         )
         raise InputError(
-            [Problem(origin, "fit_weeks", f"too few nights to fit: {fit_weeks} weeks before"
-                     f" {window.first_night} start on {fit_first}, but {record}; {hint}")]
-        )  # fmt: skip
+            [
+                Problem(
+                    origin,
+                    "fit_weeks",
+                    f"too few nights to fit: {fit_weeks} weeks before"
+                    f" {window.first_night} start on {fit_first}, but {record}; {hint}",
+                )
+            ]
+        )
     return fit_first, fit_last
 
 
@@ -343,9 +361,15 @@ def run_monitor(
     held = window.held_nights
     if not held:
         raise InputError(
-            [Problem(origin, "starts/ends", f"the truce's hours ({window.hours_text()}) hold no"
-                     " night in full (18:00 to 09:00 Kyiv time); the monitor compares whole nights")]
-        )  # fmt: skip
+            [
+                Problem(
+                    origin,
+                    "starts/ends",
+                    f"the truce's hours ({window.hours_text()}) hold no"
+                    " night in full (18:00 to 09:00 Kyiv time); the monitor compares whole nights",
+                )
+            ]
+        )
     left_out = {n: name for n, name in (leave_out or {}).items() if fit_first <= n <= fit_last}
     covered = covered_rows(rows, window, class_categories(catalog))
     counts = nightly_counts(covered, window.classes, fit_first, window.last_night)
@@ -356,9 +380,15 @@ def run_monitor(
     ]
     if len(fit_nights) < MIN_FIT_NIGHTS:
         raise InputError(
-            [Problem(origin, "fit_weeks", f"too few nights to fit: {len(fit_nights)} once the"
-                     f" nights of other truces are left out; at least {MIN_FIT_NIGHTS} needed")]
-        )  # fmt: skip
+            [
+                Problem(
+                    origin,
+                    "fit_weeks",
+                    f"too few nights to fit: {len(fit_nights)} once the"
+                    f" nights of other truces are left out; at least {MIN_FIT_NIGHTS} needed",
+                )
+            ]
+        )
 
     fits: dict[str, CountFit] = {}
     predictions: dict[str, Draws] = {}

@@ -50,10 +50,32 @@ NIGHT_SHIFT = dt.timedelta(hours=12)
 #: Words that name energy infrastructure in the record's text; the default ``target_words``
 #: of a ``targets`` window given on the command line.
 ENERGY_WORDS = (
-    "energy", "power", "electric", "substation", "transformer", "refinery", "oil", "gas",
-    "pipeline", "fuel", "TPP", "CHP", "HPP", "NPP", "nuclear", "hydroelectric",
-    "енерг", "електр", "підстанц", "ТЕС", "ТЕЦ", "ГЕС", "АЕС", "нафт", "газ",  # noqa: RUF001
-)  # fmt: skip
+    "energy",
+    "power",
+    "electric",
+    "substation",
+    "transformer",
+    "refinery",
+    "oil",
+    "gas",
+    "pipeline",
+    "fuel",
+    "TPP",
+    "CHP",
+    "HPP",
+    "NPP",
+    "nuclear",
+    "hydroelectric",
+    "енерг",
+    "електр",
+    "підстанц",
+    "ТЕС",
+    "ТЕЦ",
+    "ГЕС",
+    "АЕС",
+    "нафт",
+    "газ",
+)
 
 _NOTE_PREFIXES = ("source:", "assumption:")
 
@@ -226,14 +248,21 @@ def check_window(
     for c in window.classes:
         if c not in cats and c not in categories:
             problems.append(
-                Problem(origin, "classes", f"unknown class {c!r}; expected a category"
-                        f" ({', '.join(categories)}) or a class id ({', '.join(cats)})")
-            )  # fmt: skip
+                Problem(
+                    origin,
+                    "classes",
+                    f"unknown class {c!r}; expected a category"
+                    f" ({', '.join(categories)}) or a class id ({', '.join(cats)})",
+                )
+            )
         elif c in cats and cats[c] in window.classes:
             problems.append(
-                Problem(origin, "classes", f"{c!r} is already in its category {cats[c]!r};"
-                        " list one or the other")
-            )  # fmt: skip
+                Problem(
+                    origin,
+                    "classes",
+                    f"{c!r} is already in its category {cats[c]!r}; list one or the other",
+                )
+            )
     ids: list[str] = []
     for name in window.regions:
         region = regions.regions.get(name) or regions.lookup(name)

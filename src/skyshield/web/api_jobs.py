@@ -99,9 +99,10 @@ def _size_and_label(body: JobRequest, params: dict[str, Any], limits: Any) -> tu
         metric = body.metric or DEFAULT_METRIC
         if not known_metric(metric):
             raise HTTPException(
-                422, f"not a metric: {metric!r}; expected e.g. shield.hits_on_assets,"
+                422,
+                f"not a metric: {metric!r}; expected e.g. shield.hits_on_assets,"
                 " baseline.hits_on_assets, marginal.hits_on_assets_avoided",
-            )  # fmt: skip
+            )
         params["metric"] = metric
         factors = len(load_factors(None)[0])
         return body.runs * (1 + 2 * factors), (
@@ -159,9 +160,10 @@ def start_job(request: Request, body: JobRequest) -> dict[str, Any]:
     most = cfg.limits.replications_per_job
     if total > most:
         raise HTTPException(
-            422, f"{label}: {total} replications in all, more than this server runs in one job"
+            422,
+            f"{label}: {total} replications in all, more than this server runs in one job"
             f" ({most}): ask for fewer",
-        )  # fmt: skip
+        )
     if body.raid is not None and body.raid != "reference":
         try:
             night = dt.date.fromisoformat(body.raid)

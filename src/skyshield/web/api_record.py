@@ -56,9 +56,10 @@ def _question(
         last = end or dt.date.fromisoformat(info["last"] or "1970-01-01")
         if (last - first).days + 1 > most:
             raise HTTPException(
-                422, f"{(last - first).days + 1} nights night by night: at most {most}; give"
+                422,
+                f"{(last - first).days + 1} nights night by night: at most {most}; give"
                 " start and end closer together, or summarise by week or month",
-            )  # fmt: skip
+            )
     return q
 
 

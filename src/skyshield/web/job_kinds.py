@@ -59,9 +59,14 @@ def run_mc(params: dict[str, Any], folder: Path, progress: Progress) -> dict[str
     scenario = job_scenario(params)
     with open_executor(workers=int(params["workers"])) as executor:
         res = montecarlo(
-            scenario, raid=params.get("raid"), runs=int(params["runs"]), seed=int(params["seed"]),
-            executor=executor, store=Store(Path(params["store"])), progress=progress,
-        )  # fmt: skip
+            scenario,
+            raid=params.get("raid"),
+            runs=int(params["runs"]),
+            seed=int(params["seed"]),
+            executor=executor,
+            store=Store(Path(params["store"])),
+            progress=progress,
+        )
     return {"run_ids": [res.run_id] if res.run_id else [], "table": _records(res.table)}
 
 
@@ -78,11 +83,17 @@ def run_assess(params: dict[str, Any], folder: Path, progress: Progress) -> dict
     sweep_runs = int(params.get("sweep_runs") or 0)
     with open_executor(workers=int(params["workers"])) as executor:
         result = assess(
-            scenario, raid=params.get("raid"), runs=int(params["runs"]),
-            sweep_runs=max(sweep_runs, 1), sweep_jets=None if sweep_runs else [],
-            seed=int(params["seed"]), executor=executor, store=Store(Path(params["store"])),
-            progress=progress, recent_runs=int(params.get("record_runs") or 0),
-        )  # fmt: skip
+            scenario,
+            raid=params.get("raid"),
+            runs=int(params["runs"]),
+            sweep_runs=max(sweep_runs, 1),
+            sweep_jets=None if sweep_runs else [],
+            seed=int(params["seed"]),
+            executor=executor,
+            store=Store(Path(params["store"])),
+            progress=progress,
+            recent_runs=int(params.get("record_runs") or 0),
+        )
     write_briefing(result, folder)
     return {
         "run_ids": [result.run_id] if result.run_id else [],
@@ -104,10 +115,15 @@ def run_sweep(params: dict[str, Any], folder: Path, progress: Progress) -> dict[
     path = str(params["set_path"])
     with open_executor(workers=int(params["workers"])) as executor:
         res = sweep(
-            scenario, [(path, list(params["set_values"]))], raid=params.get("raid"),
-            runs=int(params["runs"]), seed=int(params["seed"]), executor=executor,
-            store=Store(Path(params["store"])), progress=progress,
-        )  # fmt: skip
+            scenario,
+            [(path, list(params["set_values"]))],
+            raid=params.get("raid"),
+            runs=int(params["runs"]),
+            seed=int(params["seed"]),
+            executor=executor,
+            store=Store(Path(params["store"])),
+            progress=progress,
+        )
     return {
         "run_ids": [p.run_id for p in res.points if p.run_id],
         "path": path,
@@ -126,10 +142,15 @@ def run_sensitivity(params: dict[str, Any], folder: Path, progress: Progress) ->
     scenario = job_scenario(params)
     with open_executor(workers=int(params["workers"])) as executor:
         res = sensitivity(
-            scenario, runs=int(params["runs"]), metric=str(params["metric"]),
-            raid=params.get("raid"), seed=int(params["seed"]), executor=executor,
-            store=Store(Path(params["store"])), progress=progress,
-        )  # fmt: skip
+            scenario,
+            runs=int(params["runs"]),
+            metric=str(params["metric"]),
+            raid=params.get("raid"),
+            seed=int(params["seed"]),
+            executor=executor,
+            store=Store(Path(params["store"])),
+            progress=progress,
+        )
     runs = [res.base_run] + [run_id for _, run_id, _ in res.variants]
     return {
         "run_ids": [r for r in runs if r],

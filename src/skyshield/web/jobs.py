@@ -83,12 +83,21 @@ class Job:
     def public(self) -> dict[str, Any]:
         """What the API shows of the job."""
         return {
-            "id": self.id, "kind": self.kind, "label": self.label, "state": self.state,
-            "stage": self.stage, "done": self.done, "total": self.total,
-            "message": self.message, "result": self.result, "created": self.created,
-            "started": self.started, "ended": self.ended,
-            "runs": self.params.get("runs"), "seed": self.params.get("seed"),
-        }  # fmt: skip
+            "id": self.id,
+            "kind": self.kind,
+            "label": self.label,
+            "state": self.state,
+            "stage": self.stage,
+            "done": self.done,
+            "total": self.total,
+            "message": self.message,
+            "result": self.result,
+            "created": self.created,
+            "started": self.started,
+            "ended": self.ended,
+            "runs": self.params.get("runs"),
+            "seed": self.params.get("seed"),
+        }
 
 
 class JobQueue:
@@ -183,9 +192,10 @@ class JobQueue:
         if not root.is_dir():
             return
         folders = [
-            p for p in root.iterdir()
+            p
+            for p in root.iterdir()
             if JOB_ID.fullmatch(p.name) and p.is_dir() and not p.is_symlink()
-        ]  # fmt: skip
+        ]
         folders.sort(key=lambda p: p.stat().st_mtime, reverse=True)
         for folder in folders[:JOBS_READ_BACK]:
             job = _job_from(folder)

@@ -40,9 +40,14 @@ DEGREE_DECIMALS = 4
 
 #: Metrics of the replication shown with the replay (each defence's headline figures).
 HEADLINE_METRICS = (
-    "baseline.hits_on_assets", "shield.hits_on_assets", "marginal.hits_on_assets_avoided",
-    "shield.killed_fighter", "shield.sorties", "shield.shots", "shield.shield_cost_usd",
-)  # fmt: skip
+    "baseline.hits_on_assets",
+    "shield.hits_on_assets",
+    "marginal.hits_on_assets_avoided",
+    "shield.killed_fighter",
+    "shield.sorties",
+    "shield.shots",
+    "shield.shield_cost_usd",
+)
 
 
 def numbers(values: ArrayLike, decimals: int) -> list[float | None]:
@@ -164,8 +169,10 @@ def night_payload(replay: Replay) -> dict[str, Any]:
     """Everything the page needs to replay ``replay``'s night, baseline and shield (the module
     docstring describes the layout)."""
     world = replay.world
-    names = {k: Names() for k in ("class", "category", "launch_area", "aim", "fate", "by",
-                                  "asset", "weapon")}  # fmt: skip
+    names = {
+        k: Names()
+        for k in ("class", "category", "launch_area", "aim", "fate", "by", "asset", "weapon")
+    }
     names["fate"].codes(FATES)  # the fates in their fixed order first
     th = replay.outcomes["shield"].threats.sort_values("threat", kind="stable")
     fighters, index = _fighters(replay)

@@ -125,8 +125,9 @@ class Replays:
             finally:
                 self._slots.release()
             if end.code != 0 or end.result is None or not path.is_file():
-                raise ReplayFailed(end.error or "the replay worker ended without a result",
-                                   bad_input=end.code == 2)  # fmt: skip
+                raise ReplayFailed(
+                    end.error or "the replay worker ended without a result", bad_input=end.code == 2
+                )
             self._evict(keep=folder)
             return path
 
@@ -151,8 +152,12 @@ class Replays:
             except subprocess.TimeoutExpired:
                 _kill_group(proc)
                 proc.communicate()
-                return _End(-9, None, f"the replay took longer than"
-                            f" {self.limits.replay_timeout_s:.0f} s and was stopped")  # fmt: skip
+                return _End(
+                    -9,
+                    None,
+                    f"the replay took longer than"
+                    f" {self.limits.replay_timeout_s:.0f} s and was stopped",
+                )
             finally:
                 with self._lock:
                     self._procs.discard(proc)

@@ -72,8 +72,9 @@ class StoreReads:
 
     def run(self, run_id: str) -> dict[str, Any]:
         """One run's detail (InputError if there is none), kept once it is done."""
-        return self._kept_if_done(("run", run_id), lambda s: run_detail(s, run_id),
-                                  lambda d: d["run"]["status"] == DONE)  # fmt: skip
+        return self._kept_if_done(
+            ("run", run_id), lambda s: run_detail(s, run_id), lambda d: d["run"]["status"] == DONE
+        )
 
     def compare(self, a: str, b: str) -> dict[str, Any]:
         """Two runs compared (:func:`compare_runs`), kept once both are done."""

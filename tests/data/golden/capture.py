@@ -36,8 +36,16 @@ HERE = Path(__file__).parent
 CASES: tuple[tuple[str, tuple[int, ...]], ...] = (("reference", (1, 2, 3)), ("2025-06-28", (1, 2)))
 
 #: Columns kept of the per-threat table (the rest is the flown raid, not the engine's answer).
-FATE_COLUMNS = ["threat", "fate", "fate_time_s", "fate_x_km", "fate_y_km", "fate_asset",
-                "killed_by", "terminal_shots"]  # fmt: skip
+FATE_COLUMNS = [
+    "threat",
+    "fate",
+    "fate_time_s",
+    "fate_x_km",
+    "fate_y_km",
+    "fate_asset",
+    "killed_by",
+    "terminal_shots",
+]
 
 
 def capture() -> dict[str, pd.DataFrame]:
