@@ -70,7 +70,7 @@ def test_missing_column_and_wrong_type(tmp_path: Path, capsys: pytest.CaptureFix
     wrong.write_text(
         lines[0] + "\n" + lines[1].replace(",52.0,", ",many,", 1) + "\n", encoding="utf-8"
     )
-    assert main(["record", "import", str(wrong)]) == 2
+    assert main(["record", "import", str(wrong)]) == 2  # its only row is impossible
     err = capsys.readouterr().err
     assert f"{wrong}:2" in err and "launched" in err
 

@@ -336,7 +336,7 @@ def test_models_places_regions_mapped_and_unmapped_reported(tmp_path: Path) -> N
     path = write_csv(
         tmp_path,
         [
-            row(model="Mystery-9", launched="5", launch_place="Atlantis and Yeysk"),
+            row(model="Mystery-9", launched="5", destroyed="4", launch_place="Atlantis and Yeysk"),
             row(model="Kalibr and X-22", launched="15", launch_place="Black Sea"),
             row(
                 model="x-101/x-555 ",
@@ -394,8 +394,10 @@ def test_only_required_columns_suffice(tmp_path: Path) -> None:
 def test_multiline_cell_keeps_line_numbers(tmp_path: Path) -> None:
     path = write_csv(tmp_path, [row(source="first\nsecond"), row(launched="oops")])
     with pytest.raises(InputError) as exc:
-        read_record(path)
+        read_record(path, strict=True)
     assert problem_of(exc)[1:3] == ("launched", 4)  # row 1 spans lines 2-3
+    # without strict the row is skipped, named by the line it starts on
+    assert list(read_record(path, force=True).report.skipped_rows) == [4]
 
 
 def test_missing_column_is_named(tmp_path: Path) -> None:
@@ -416,7 +418,7 @@ def test_missing_column_is_named(tmp_path: Path) -> None:
 def test_wrong_type_names_line_and_column(tmp_path: Path) -> None:
     path = write_csv(tmp_path, [row(), row(), row(launched="many")])
     with pytest.raises(InputError) as exc:
-        read_record(path)
+        read_record(path, strict=True)
     file, field, line, message = problem_of(exc)
     assert (file, field, line) == (str(path), "launched", 4)
     assert "'many'" in message
@@ -426,17 +428,19 @@ def test_wrong_type_names_line_and_column(tmp_path: Path) -> None:
 def test_negative_count_is_an_error(tmp_path: Path) -> None:
     path = write_csv(tmp_path, [row(destroyed="-3")])
     with pytest.raises(InputError) as exc:
-        read_record(path)
-    assert problem_of(exc)[1:3] == ("destroyed", 2)
+        read_record(path)  # the only row is impossible: nothing is left to import
+    assert problem_of(exc)[1:3] == ("", 2) and "destroyed: expected a number" in problem_of(exc)[3]
 
 
 @pytest.mark.parametrize("bad", ["yesterday", "2025-13-40 20:00", "08.06.2025 20:00"])
 def test_unreadable_time_names_line_and_column(tmp_path: Path, bad: str) -> None:
     path = write_csv(tmp_path, [row(), row(time_start=bad)])
     with pytest.raises(InputError) as exc:
-        read_record(path)
+        read_record(path, strict=True)
     file, field, line, _ = problem_of(exc)
     assert (file, field, line) == (str(path), "time_start", 3)
+    skipped = read_record(path, force=True).report.skipped_rows
+    assert list(skipped) == [3] and skipped[3].startswith("time_start: ")
 
 
 def test_empty_file(tmp_path: Path) -> None:
@@ -476,7 +480,7 @@ def test_file_not_found(tmp_path: Path) -> None:
 def test_affected_region_is_never_evaluated(tmp_path: Path) -> None:
     path = write_csv(tmp_path, [row(affected__region="[__import__('os').getcwd()]")])
     with pytest.raises(InputError) as exc:
-        read_record(path)
+        read_record(path, strict=True)
     assert problem_of(exc)[1:3] == ("affected region", 2)
 
 

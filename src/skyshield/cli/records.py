@@ -90,6 +90,17 @@ def add_parsers(
     )
     add_store_arg(imp)
     add_aliases_arg(imp)
+    imp.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse the file if any row is impossible (default: skip such rows and list them)",
+    )
+    imp.add_argument(
+        "--force",
+        action="store_true",
+        help="import a file that does not look like the record (an unbalanced quote, many"
+        " impossible rows, few weapons of known models)",
+    )
     lst = rs.add_parser(
         "imports", help="list the record files imported into the store", parents=[common]
     )
@@ -214,7 +225,7 @@ def _import(args: argparse.Namespace) -> int:
     from skyshield.studies import import_record
 
     store = open_store_of(args)
-    imp = import_record(args.file, store, aliases_of(args))
+    imp = import_record(args.file, store, aliases_of(args), strict=args.strict, force=args.force)
     print(imp.report.to_text())
     warn(imp.report.warnings)
     if imp.added:

@@ -126,6 +126,25 @@ _TIME = re.compile(
 _MAX_PROBLEMS = 50
 _NIGHT_STARTS = dt.timedelta(hours=12)
 
+#: Most weapons one row may count (the record's largest row counts 479): a larger count is a
+#: typing error or a hostile file, and the row is skipped.
+MAX_WEAPONS_A_ROW = 5_000
+
+#: Years a row's time may lie in (the record starts in 2022; 2014 allows older reports).
+YEARS = (2014, 2100)
+
+#: A CSV record running over more lines than this has an unbalanced quote (the record's own
+#: fields never hold more than a few line breaks): the file is refused unless forced.
+MAX_LINES_A_RECORD = 20
+
+#: Least share of the weapons launched whose model maps to a threat class for a file to be
+#: taken as the record without ``force`` (the shipped record: 100 %).
+MIN_MAPPED_SHARE = 0.5
+
+#: Largest share of rows that may be skipped as impossible before the file is refused (unless
+#: forced): a file that is mostly impossible rows is not the record.
+MAX_SKIPPED_SHARE = 0.2
+
 
 @dataclass(frozen=True)
 class ImportReport:
@@ -169,6 +188,8 @@ class ImportReport:
     still_attacking_total: float = 0.0
     #: where the user's aliases came from ("" if none were given)
     aliases: str = ""
+    #: rows left out as impossible: line -> why (see :func:`read_record`)
+    skipped_rows: dict[int, str] = field(default_factory=dict)
 
     @property
     def warnings(self) -> tuple[str, ...]:
@@ -179,7 +200,15 @@ class ImportReport:
             for k, v in self.unmapped_models.items()
         }
         places = {k: len(v) for k, v in self.unmapped_launch_places.items()}
-        return name_warnings(models, places)
+        skipped = (
+            (
+                f"{len(self.skipped_rows)} impossible row(s) skipped (lines"
+                f" {_line_list(self.skipped_rows)}); the import report lists why",
+            )
+            if self.skipped_rows
+            else ()
+        )
+        return skipped + name_warnings(models, places)
 
     @property
     def launch_place_mapped_fraction(self) -> float:
@@ -242,6 +271,14 @@ class ImportReport:
                 lines.append(
                     f"    {name or '(empty)'!r}: {len(at)} rows{weapons} (lines {_line_list(at)})"
                 )
+        if self.skipped_rows:
+            lines.append(f"  impossible rows skipped: {len(self.skipped_rows)}")
+            for line, why in list(self.skipped_rows.items())[:20]:
+                lines.append(f"    line {line}: {why}")
+            if len(self.skipped_rows) > 20:
+                lines.append(f"    ... and {len(self.skipped_rows) - 20} more")
+        else:
+            lines.append("  impossible rows skipped: none")
         if self.extra_columns:
             lines.append(f"  extra columns (not read): {', '.join(self.extra_columns)}")
         if self.absent_optional_columns:
@@ -370,8 +407,10 @@ def _column_of_bad_byte(data: bytes) -> str:
     return ""
 
 
-def _records(text: str, problems: _Problems) -> list[tuple[int, list[str]]]:
-    """CSV records with the line each starts on (1-based); blank lines skipped."""
+def _records(text: str, problems: _Problems, force: bool = False) -> list[tuple[int, list[str]]]:
+    """CSV records with the line each starts on (1-based); blank lines skipped.  A record
+    running over more than :data:`MAX_LINES_A_RECORD` lines (an unbalanced quote swallowing the
+    rows after it) is a problem unless ``force``."""
     reader = csv.reader(io.StringIO(text, newline=""))
     out: list[tuple[int, list[str]]] = []
     previous_end = 0
@@ -379,6 +418,15 @@ def _records(text: str, problems: _Problems) -> list[tuple[int, list[str]]]:
         for record in reader:
             start = previous_end + 1
             previous_end = reader.line_num
+            if previous_end - start + 1 > MAX_LINES_A_RECORD and not force:
+                problems.add(
+                    "",
+                    f"one CSV record runs from line {start} to line {previous_end}: an unbalanced"
+                    ' quote (") merges the rows after it; fix the quote, or import anyway with'
+                    " --force",
+                    start,
+                )
+                problems.raise_if_any()
             if record and any(v.strip() for v in record):
                 out.append((start, record))
     except csv.Error as exc:
@@ -402,6 +450,14 @@ def _parse_count(value: str, column: str, line: int, problems: _Problems) -> flo
         return math.nan
     if not math.isfinite(n) or n < 0:
         problems.add(column, f"expected a number of weapons >= 0, got {value.strip()!r}", line)
+        return math.nan
+    if n != int(n):
+        problems.add(column, f"expected a whole number of weapons, got {value.strip()!r}", line)
+        return math.nan
+    if n > MAX_WEAPONS_A_ROW:
+        problems.add(
+            column, f"{value.strip()} weapons in one row (at most {MAX_WEAPONS_A_ROW:,})", line
+        )
         return math.nan
     return n
 
@@ -430,6 +486,9 @@ def _parse_time(
         )
     except ValueError as exc:
         problems.add(column, f"cannot read time {text!r} ({exc})", line)
+        return None, False
+    if not YEARS[0] <= when.year < YEARS[1]:
+        problems.add(column, f"year {when.year} is outside {YEARS[0]}-{YEARS[1] - 1}", line)
         return None, False
     return when, m["H"] is None
 
@@ -594,6 +653,8 @@ def read_record(
     launch_areas: LaunchAreas | None = None,
     regions: Regions | None = None,
     aliases: RecordAliases | None = None,
+    strict: bool = False,
+    force: bool = False,
 ) -> RecordImport:
     """Read and check an attack-record CSV (``None``: the shipped snapshot).
 
@@ -608,6 +669,16 @@ def read_record(
 
     Names the tables do not know are never dropped: the row is kept, the name is listed with
     its lines in the report, and :attr:`ImportReport.warnings` says how many there are.
+
+    Impossible rows are skipped and listed with their line and reason
+    (:attr:`ImportReport.skipped_rows`): a field that is not a whole number of weapons from 0 to
+    :data:`MAX_WEAPONS_A_ROW`, a time that cannot be read or lies outside :data:`YEARS`, an end
+    before the start, more destroyed (or not reached, or still attacking) than launched, more or
+    fewer fields than the header.  ``strict``: refuse the file instead if any row is
+    impossible.  Unless ``force``, a file is refused that does not look like the record: a CSV
+    record over :data:`MAX_LINES_A_RECORD` lines (an unbalanced quote), more than
+    :data:`MAX_SKIPPED_SHARE` of its rows impossible, or less than :data:`MIN_MAPPED_SHARE` of
+    its weapons mapped to a threat class.
     """
     catalog = catalog if catalog is not None else load_catalog()
     places = launch_areas if launch_areas is not None else load_launch_areas()
@@ -622,7 +693,7 @@ def read_record(
     if not data.strip():
         raise InputError([Problem(file, "", "file is empty (expected a CSV header and rows)", 1)])
     text = _decode(data, file)
-    records = _records(text, problems)
+    records = _records(text, problems, force)
     if not records:
         raise InputError([Problem(file, "", "file is empty (expected a CSV header and rows)", 1)])
     header_line, raw_header = records[0]
@@ -651,22 +722,26 @@ def read_record(
     mentions = mentions_mapped = no_place = 0
     kinds: Counter[str] = Counter()
 
+    skipped: dict[int, str] = {}
     for line, record in body:
-        if len(record) > len(header):
-            problems.add("", f"row has {len(record)} fields, the header {len(header)}", line)
+        row = _Problems(file)
+        if len(record) != len(header):
+            row.add("", f"row has {len(record)} fields, the header {len(header)}", line)
+        else:
+            parsed = _parse_row(record, col, line, row)
+        if row.items:
+            skipped[line] = "; ".join(
+                f"{p.field}: {p.message}" if p.field else p.message for p in row.items
+            )
+            if strict:
+                for p in row.items:
+                    problems.add(p.field, p.message, p.line)
             continue
+        start, date_only, end, launched, destroyed, not_reached, still, affected = parsed
 
         def get(name: str, record: list[str] = record) -> str:
             i = col.get(name)
             return record[i] if i is not None and i < len(record) else ""
-
-        start, date_only = _parse_time(get("time_start"), "time_start", line, problems, True)
-        end, _ = _parse_time(get("time_end"), "time_end", line, problems, False)
-        launched = _parse_count(get("launched"), "launched", line, problems)
-        destroyed = _parse_count(get("destroyed"), "destroyed", line, problems)
-        not_reached = _parse_count(get("not_reach_goal"), "not_reach_goal", line, problems)
-        still = _parse_count(get("still_attacking"), "still_attacking", line, problems)
-        affected = _parse_literal_list(get("affected region"), "affected region", line, problems)
 
         model = get("model")
         classes = _map_model(model, models, folded)
@@ -726,6 +801,7 @@ def read_record(
         cells["source"].append(_text(get("source")))
 
     problems.raise_if_any()
+    _refuse_unless_forced(file, len(body), skipped, force, header_line)
     rows = _frame(cells)
     report = _report(
         file=file,
@@ -741,8 +817,79 @@ def read_record(
         report,
         unmapped_model_launched=dict(unmapped_launched),
         aliases=aliases.origin if aliases is not None else "",
+        skipped_rows=skipped,
     )
+    if not force and report.launched_mapped_fraction < MIN_MAPPED_SHARE:
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    "model",
+                    f"only {100 * report.launched_mapped_fraction:.1f} % of the weapons launched"
+                    " name a model the tables know: is this the record? Map the names in an"
+                    " aliases file (--aliases), or import anyway with --force",
+                )
+            ]
+        )
     return RecordImport(rows=rows, path=file, sha256=report.sha256, report=report)
+
+
+#: A row's parsed fields: start, date only, end, launched, destroyed, not reached, still
+#: attacking, affected regions.
+_Parsed = tuple[
+    "dt.datetime | None", bool, "dt.datetime | None", float, float, float, float, list[str]
+]
+
+
+def _parse_row(record: list[str], col: dict[str, int], line: int, row: _Problems) -> _Parsed:
+    """The fields of one CSV record that are checked; what is impossible goes to ``row``."""
+
+    def get(name: str) -> str:
+        i = col.get(name)
+        return record[i] if i is not None and i < len(record) else ""
+
+    start, date_only = _parse_time(get("time_start"), "time_start", line, row, True)
+    end, _ = _parse_time(get("time_end"), "time_end", line, row, False)
+    launched = _parse_count(get("launched"), "launched", line, row)
+    destroyed = _parse_count(get("destroyed"), "destroyed", line, row)
+    not_reached = _parse_count(get("not_reach_goal"), "not_reach_goal", line, row)
+    still = _parse_count(get("still_attacking"), "still_attacking", line, row)
+    affected = _parse_literal_list(get("affected region"), "affected region", line, row)
+    if start is not None and end is not None and end < start:
+        row.add("time_end", f"ends ({end:%Y-%m-%d %H:%M}) before it starts", line)
+    for name, n in (
+        ("destroyed", destroyed),
+        ("not_reach_goal", not_reached),
+        ("still_attacking", still),
+    ):
+        if n > launched:  # NaN on either side compares False
+            row.add(name, f"{n:.0f} is more than the {launched:.0f} launched", line)
+    return start, date_only, end, launched, destroyed, not_reached, still, affected
+
+
+def _refuse_unless_forced(
+    file: str, rows: int, skipped: dict[int, str], force: bool, header_line: int
+) -> None:
+    """InputError if no row is left, or (unless ``force``) too many rows were impossible."""
+    if len(skipped) == rows:
+        line, why = next(iter(skipped.items()))
+        raise InputError(
+            [Problem(file, "", f"every one of the {rows} rows is impossible ({why})", line)]
+        )
+    if not force and len(skipped) > MAX_SKIPPED_SHARE * rows:
+        first = next(iter(skipped.items()))
+        raise InputError(
+            [
+                Problem(
+                    file,
+                    "",
+                    f"{len(skipped)} of {rows} rows are impossible (line {first[0]}: {first[1]}):"
+                    " is this the record? Fix the rows, or import anyway with --force (the"
+                    " impossible rows are then skipped)",
+                    header_line,
+                )
+            ]
+        )
 
 
 def _text(value: str) -> str:
@@ -848,10 +995,15 @@ def _report(
 
 __all__ = [
     "KYIV",
+    "MAX_LINES_A_RECORD",
+    "MAX_SKIPPED_SHARE",
+    "MAX_WEAPONS_A_ROW",
+    "MIN_MAPPED_SHARE",
     "OPTIONAL_COLUMNS",
     "REQUIRED_COLUMNS",
     "ROW_COLUMNS",
     "SCHEMA_COLUMNS",
+    "YEARS",
     "ImportReport",
     "RecordImport",
     "apply_aliases",

@@ -54,7 +54,8 @@ def record_in_store(store: Store, aliases: RecordAliases | None = None) -> Recor
         if aliases is not None:
             rows = apply_aliases(rows, aliases)
         return RecordChoice(rows, sha, description, row_warnings(rows))
-    imp = read_record(Path(str(meta["path"])), data=data, aliases=aliases)
+    # accepted once (perhaps with --force): read as it was imported, never refused now
+    imp = read_record(Path(str(meta["path"])), data=data, aliases=aliases, force=True)
     return RecordChoice(imp.rows, sha, description, imp.report.warnings)
 
 
