@@ -73,7 +73,7 @@ def small_record(tmp_path: Path) -> Path:
 # ----------------------------------------------------------------------------- rolling origin
 
 
-def testtraining_months_are_before_the_predicted_one() -> None:
+def test_training_months_are_before_the_predicted_one() -> None:
     obs = pd.DataFrame(
         {
             "group": ["drones"] * 5,
