@@ -623,6 +623,7 @@ class PageRun:
         home.mkdir(exist_ok=True)
         env = {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "PYTHONPATH": _package_root(),  # the skyshield these tests import, not another install
             "HOME": str(home),
             "SKYSHIELD_STORE": str(self.store),
             "MPLBACKEND": "Agg",
@@ -689,6 +690,13 @@ class PageRun:
                 f"`skyshield {' '.join(argv)}` exited {code}, expected {expect}:\n{output[-3000:]}"
             )
         return output
+
+
+def _package_root() -> str:
+    """The folder holding the ``skyshield`` package this process imports."""
+    import skyshield
+
+    return str(Path(skyshield.__file__).resolve().parents[1])
 
 
 def run_cli(argv: Sequence[str], env: dict[str, str] | None = None) -> tuple[int, str]:
