@@ -399,9 +399,11 @@ def small_python(source: str) -> str:
 
 
 def check_synopsis(block: Block) -> None:
-    """Every option a usage line names is an option of its command."""
+    """Every option a usage line names is an option of its command (an indented line continues
+    the usage line before it, as argparse writes long ones)."""
     problems = []
-    for line in command_lines(block.text):
+    text = re.sub(r"\n[ \t]+(?=\S)", " ", block.text)
+    for line in command_lines(text):
         words = line.replace("[", " ").replace("]", " ").replace("|", " ").split()
         if not words or words[0] != "skyshield":
             problems.append(f"not a skyshield usage line: {line!r}")

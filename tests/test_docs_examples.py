@@ -161,6 +161,9 @@ def test_commands_are_made_small() -> None:
 
 def test_a_synopsis_names_only_options_its_command_has() -> None:
     check_synopsis(Block("p", 1, "sh", "skyshield mc SCENARIO --runs N [--workers K] [--seed S]\n"))
+    check_synopsis(Block("p", 1, "sh", "skyshield mc SCENARIO --runs N\n      [--seed S]\n"))
+    with pytest.raises(DocExampleError, match="skyshield mc has no option --metric"):
+        check_synopsis(Block("p", 1, "sh", "skyshield mc SCENARIO --runs N\n      [--metric M]\n"))
     with pytest.raises(DocExampleError, match="skyshield mc has no option --sweep-runs"):
         check_synopsis(Block("p", 1, "sh", "skyshield mc SCENARIO [--sweep-runs N]\n"))
 
