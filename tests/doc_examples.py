@@ -1,8 +1,8 @@
-"""Run the examples of the documentation: the fenced blocks of README.md and docs/**/*.md.
+r"""Run the examples of the documentation: the fenced blocks of README.md and docs/**/*.md.
 
 Every fenced block of a page is one of these (``Block.kind``):
 
-- **commands** (```sh, ```console, ```bash): every line is a command (``\\`` continues a line,
+- **commands** (```sh, ```console, ```bash): every line is a command (``\`` continues a line,
   ``#`` starts a comment, ``NAME=value`` before the command sets an environment variable).
   ``skyshield ...`` runs in this process through ``skyshield.cli.main.main(argv)`` and must
   exit 0; any other program (``make``, ``dask``, ``curl``) cannot run here, so its block must
@@ -90,11 +90,7 @@ PAGE_GLOBS = ("README.md", "docs/**/*.md")
 #: Pages being rewritten on other branches: their blocks run, but a block that fails there is
 #: an expected failure naming the block (its marker is to be added when the page lands), not a
 #: failure of the suite. Remove a page from here once it is marked.
-PENDING: dict[str, str] = {
-    "docs/engine.md": "the engine kernel's rewrite of this page",
-    "docs/record.md": "the record backtest's rewrite of this page",
-    "docs/validity.md": "the record backtest's rewrite of this page",
-}
+PENDING: dict[str, str] = {}
 
 #: Options set to at most this value in every ``skyshield`` command (see the module docstring).
 SMALL: dict[str, int] = {
@@ -126,7 +122,7 @@ VALUED = {"skip", "shape", "file", "fragment", "slow"}
 MARKER_RE = re.compile(r"<!--\s*docs-test:(.*?)-->", re.S)
 FENCE_RE = re.compile(r"^```(\S*)\s*$")
 RUN_ID_RE = re.compile(r"(?<![0-9a-zA-Z])[0-9a-f]{12}(?![0-9a-zA-Z])")
-NUMBER_RE = re.compile(r"[-−+]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?")
+NUMBER_RE = re.compile(r"[-\u2212+]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?")
 DURATION_RE = re.compile(r"(?<![\w.])\d+(?:\.\d+)?(?= ?(?:s|ms|min)\b)")
 STORE_RE = re.compile(r"[^\s;,()]*store\.duckdb")
 GAP = "..."
@@ -441,9 +437,7 @@ def normalise(text: str, workdir: Path | None = None) -> str:
 def _token_pattern(token: str, shape: bool) -> re.Pattern[str]:
     parts: list[str] = []
     pos = 0
-    pattern = re.compile(
-        "|".join([RUN_ID_RE.pattern, *([NUMBER_RE.pattern] if shape else [])])
-    )
+    pattern = re.compile("|".join([RUN_ID_RE.pattern, *([NUMBER_RE.pattern] if shape else [])]))
     for m in pattern.finditer(token):
         parts.append(re.escape(token[pos : m.start()]))
         if RUN_ID_RE.fullmatch(m.group(0)):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+
 from doc_examples import (
     PENDING,
     Block,
@@ -49,7 +50,9 @@ SPLIT = {page: _split(page) for page in PAGES}
 NOT_RUN = [b for page in PAGES for b in blocks(page) if not_run_reason(b) is not None]
 
 
-def _run_page(page: str, chosen: list[Block], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _run_page(
+    page: str, chosen: list[Block], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     workdir = tmp_path / "work"
     workdir.mkdir()
     prepare_workdir(workdir)
@@ -80,9 +83,7 @@ def test_page_examples_run(page: str, tmp_path: Path, monkeypatch: pytest.Monkey
 
 @pytest.mark.slow
 @pytest.mark.parametrize("page", [p for p in PAGES if SPLIT[p][1]])
-def test_slow_page_examples_run(
-    page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_slow_page_examples_run(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _run_page(page, SPLIT[page][1], tmp_path, monkeypatch)
 
 
@@ -135,7 +136,7 @@ def test_an_unmarked_block_that_cannot_run_fails(tmp_path: Path) -> None:
     state = PageRun(tmp_path, tmp_path / "s.duckdb")
     for text, lang in [("make demo\n", "sh"), ("engine: {c2_cycle_s: 30}\n", "yaml"),
                        ("some output\n", "text")]:  # fmt: skip
-        with pytest.raises(DocExampleError, match="cannot run|mark it"):
+        with pytest.raises(DocExampleError, match=r"cannot run|mark it"):
             state.run(Block("docs/page.md", 1, lang, text))
 
 
