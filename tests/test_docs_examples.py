@@ -201,3 +201,12 @@ def test_a_wrong_exit_code_or_output_fails(tmp_path: Path, monkeypatch: pytest.M
         state.run(Block("p", 1, "sh", "skyshield scenario validate nothing.yaml\n"))
     with pytest.raises(DocExampleError, match="a command before must store one"):
         state.run(Block("p", 1, "sh", "skyshield runs show RUN\n"))
+
+
+def test_a_python_block_runs_the_skyshield_the_tests_import(tmp_path: Path) -> None:
+    import skyshield
+
+    state = PageRun(tmp_path, tmp_path / "s.duckdb")
+    state.run(Block("p", 1, "python", "import skyshield\nprint(skyshield.__file__)\n"))
+    assert state.last_output is not None
+    assert Path(state.last_output.strip()).resolve() == Path(skyshield.__file__).resolve()
