@@ -120,3 +120,18 @@ def test_assess_record_range_from_the_command_line(
     with pytest.raises(SystemExit) as exc:
         main(bad)
     assert exc.value.code == 2
+
+
+def test_verdict_figures_subtract_as_printed() -> None:
+    """Totals are sums of per-night means (not whole numbers): printed to one unit, 76.5 and
+    61.0 leave 15.5, where whole numbers rounded half to even gave 76 - 61 = 16."""
+    from skyshield.analysis.stats import Interval
+    from skyshield.report.counterfactual import _text
+
+    nan = float("nan")
+    assert [_text(Interval(x, nan, nan, 2), unit=0.1) for x in (76.5, 61.0, 15.5)] == [
+        "76.5",
+        "61.0",
+        "15.5",
+    ]
+    assert _text(Interval(1234.5, 1200.04, 1270.0, 5)) == "1,230 [1,200, 1,270]"

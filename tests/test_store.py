@@ -317,3 +317,12 @@ def test_worker_processes_never_outlive_their_parent(tmp_path: Path, how: signal
     while time.monotonic() < deadline and workers & _processes_with(str(path)):
         time.sleep(0.1)
     assert not workers & _processes_with(str(path)), "orphaned worker processes"
+
+
+@pytest.mark.parametrize("name", ["runs.duckdb", "record.duckdb", "meta.duckdb", "it's.duckdb"])
+def test_a_store_file_may_have_any_name(tmp_path: Path, name: str) -> None:
+    """A file named like one of the store's schemas (DuckDB names a file's catalog after it)
+    or with a quote in its name works like any other."""
+    path = tmp_path / name
+    assert main(["mc", "small", "--runs", "1", "--store", str(path)]) == 0
+    assert len(Store(path).runs()) == 1

@@ -191,3 +191,15 @@ def test_linked_fields_zipped(tmp_path: Path) -> None:
     assert table["set:theatre.engage_standoff_km"].tolist() == [100, 150]
     bad = [*args[:-4], "--set", "cap.use_tankers=true,false,true", *args[-4:]]
     assert main(bad) == 2
+
+
+def test_a_bad_point_of_a_built_in_names_the_built_in_and_the_point(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The error of a sweep point of a built-in scenario gives the built-in's name and how to
+    print it, with the point's setting beside it (not run together into one name)."""
+    argv = ["sweep", "small", "--set", "theatre.patrol_standoff_km=100,150", "--runs", "1"]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert "built-in scenario 'small' (with theatre.patrol_standoff_km=100)" in err
+    assert "`skyshield scenario show small --yaml`" in err

@@ -290,7 +290,9 @@ def _summary(args: argparse.Namespace) -> int:
     totals["got_through_share"] = totals["got_through"] / totals["at_risk"].where(
         totals["at_risk"] > 0
     )
-    window = f"{args.start or 'start'} .. {args.end or 'end'}"
+    nights = rows["night"].dropna()
+    first, last = (min(nights), max(nights)) if len(nights) else ("-", "-")
+    window = f"{args.start or first} .. {args.end or last}"
     print(f"\nBy class, nights {window}")
     print(table(totals.drop(columns=["launched_destroyed_known", "at_risk"]), floats="{:,.2f}"))
 
@@ -304,6 +306,7 @@ def _summary(args: argparse.Namespace) -> int:
         " (at_risk)"
     )
     shown = groups.rename(columns={"period": "month", "key": "group", "share": "got_through_share"})
+    shown["month"] = shown["month"].map(lambda d: f"{pd.Timestamp(d):%Y-%m}")
     print(table(shown, floats="{:,.3f}"))
     by_cat = (
         per.groupby(["period", "category"], sort=True)[["launched", "destroyed"]]
@@ -313,6 +316,10 @@ def _summary(args: argparse.Namespace) -> int:
     wide = by_cat.pivot_table(
         index="period", columns="category", values="launched", aggfunc="sum", fill_value=0
     )
+    wide = wide.round().astype("int64")  # whole weapons (the importer checks every count)
+    if args.by == "month":
+        wide.index = [f"{pd.Timestamp(p):%Y-%m}" for p in wide.index]
+    wide.columns = [c or "(unmapped)" for c in wide.columns]
     print(f"\nLaunched by {args.by} and category")
     print(wide.to_string())
     chart_rows = rows

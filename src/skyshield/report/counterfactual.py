@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from skyshield.analysis import INTERVAL_METHOD, Interval
 from skyshield.files import save_figure, write_atomic, write_csv
 from skyshield.report.markup import Context, figure, section
+from skyshield.report.numbers import rounded, sig_unit
 from skyshield.studies.counterfactual import RecordCounterfactual
 from skyshield.version import __version__
 
@@ -36,11 +37,14 @@ def _iv(iv: Interval) -> dict[str, float | int | None]:
     return {"mean": clean(iv.mean), "low": clean(iv.low), "high": clean(iv.high), "n": iv.n}
 
 
-def _text(iv: Interval, scale: float = 1.0, digits: int = 0) -> str:
-    fmt = f"{{:,.{digits}f}}"
-    text = fmt.format(iv.mean * scale)
+def _text(iv: Interval, scale: float = 1.0, unit: float | None = None) -> str:
+    """The mean to three significant figures (or to ``unit``) and its interval to the same
+    unit; figures printed to one unit subtract as printed (76.5 - 61.0 = 15.5, not 76 - 61 =
+    16)."""
+    unit = unit if unit is not None else sig_unit(iv.mean * scale)
+    text = rounded(iv.mean * scale, unit)
     if math.isfinite(iv.low) and math.isfinite(iv.high):
-        text += f" [{fmt.format(iv.low * scale)}, {fmt.format(iv.high * scale)}]"
+        text += f" [{rounded(iv.low * scale, unit)}, {rounded(iv.high * scale, unit)}]"
     return text
 
 
@@ -50,14 +54,17 @@ def verdict(cf: RecordCounterfactual) -> str:
     n = len(cf.nights)
     avoided, cost = t["hits_avoided"], t["cost_usd"]
     per_hit = cost.mean / avoided.mean if avoided.mean > 0 else math.nan
+    hits = (t["hits_baseline"], t["hits_shield"], avoided)
+    unit = min(sig_unit(h.mean) for h in hits)
     lines = [
         f"Over the {n} nights of the record from {cf.start} to {cf.end} with launches"
         f" ({cf.runs_per_night} replications each, seed {cf.seed}), Ukraine's defences alone let"
-        f" {_text(t['hits_baseline'])} weapons hit protected assets; with the shield of"
-        f" {cf.scenario}, {_text(t['hits_shield'])}: {_text(avoided)} hits avoided, and"
+        f" {_text(t['hits_baseline'], unit=unit)} weapons hit protected assets; with the shield"
+        f" of {cf.scenario}, {_text(t['hits_shield'], unit=unit)}: {_text(avoided, unit=unit)}"
+        " hits avoided, and"
         f" {_text(t['elsewhere_avoided'])} fewer hits elsewhere.",
         f"The fighters would have killed {_text(t['killed_by_fighters'])} threats, at"
-        f" {_text(cost, 1e-6, 1)} M USD in all"
+        f" {_text(cost, 1e-6)} M USD in all"
         + (
             f", {per_hit / 1e6:,.2f} M USD per hit on a protected asset avoided."
             if per_hit == per_hit

@@ -122,6 +122,7 @@ DROP TABLE main.record_rows;
 def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
     rows = con.execute(
         "SELECT table_schema || '.' || table_name FROM information_schema.tables"
+        " WHERE table_catalog = current_database()"
     ).fetchall()
     return {str(r[0]) for r in rows}
 

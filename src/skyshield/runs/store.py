@@ -92,6 +92,24 @@ def _is_lock_error(exc: duckdb.Error) -> bool:
     return "lock" in text and ("conflicting" in text or "could not set" in text)
 
 
+#: The name the store's file is attached under in a connection: DuckDB would otherwise name its
+#: catalog after the file, and a file called ``runs.duckdb`` would clash with the ``runs`` schema.
+ATTACHED_AS = "skyshield_store"
+
+
+def _open_file(path: Path) -> duckdb.DuckDBPyConnection:
+    """A connection with the store file ``path`` attached as :data:`ATTACHED_AS` and in use."""
+    con = duckdb.connect(":memory:")
+    try:
+        quoted = str(path).replace("'", "''")
+        con.execute(f"ATTACH '{quoted}' AS {ATTACHED_AS}")
+        con.execute(f"USE {ATTACHED_AS}")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
 class Store:
     """A run store at ``path`` (created on first use); usable as a context manager.
 
@@ -141,7 +159,7 @@ class Store:
         deadline = time.monotonic() + self.wait_s
         while True:
             try:
-                con = duckdb.connect(str(self.path), read_only=False)
+                con = _open_file(self.path)
                 break
             except duckdb.Error as exc:
                 if not _is_lock_error(exc):

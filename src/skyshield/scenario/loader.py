@@ -210,7 +210,9 @@ def _lookup(data: Any, path: Path_) -> Any:
 def _builtin_note(src: SourceFile, raw: Path_, line: int | None, top: SourceFile) -> str:
     """What to add to a problem located in a built-in scenario: its line, that it is a built-in,
     how to see it, and how to drop the offending item of a patchable list."""
-    name = src.origin.removeprefix(_BUILTIN_PREFIX).removesuffix(">")
+    inner = src.origin.removeprefix(_BUILTIN_PREFIX)
+    name, _, variant = inner.partition(">")  # a sweep point: "<builtin small> with x=1"
+    variant = f" ({variant.strip()})" if variant.strip() else ""
     text = src.text.splitlines()[line - 1].strip() if line else ""
     shown = f"\n    {line} | {text}" if text else ""
     who = f", which {top.origin} extends" if top is not src else ""
@@ -228,7 +230,7 @@ def _builtin_note(src: SourceFile, raw: Path_, line: int | None, top: SourceFile
                     " (or change it with patch:, see docs/scenario.md)"
                 )
     return (
-        f"{shown}\n    (line {line} of the built-in scenario {name!r}{who}; print it with"
+        f"{shown}\n    (line {line} of the built-in scenario {name!r}{variant}{who}; print it with"
         f" `skyshield scenario show {name} --yaml`{hint})"
     )
 
