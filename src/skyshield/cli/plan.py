@@ -127,7 +127,7 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"{len(r.candidates)} candidates {settings.spacing_km:g} km apart in the patrol zone;"
         f" {len(r.paths)} paths sampled (seed {settings.seed}, {r.paths.nights_flown}"
-        f" night{'s' if r.paths.nights_flown != 1 else ''} flown),"
+        " night(s) flown),"
         f" {r.distinct_paths} distinct coverage patterns"
     )
     reach = ", ".join(f"{c} {v:.0f} km" if v > 0 else f"{c} none" for c, v in r.reach_km.items())

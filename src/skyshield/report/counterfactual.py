@@ -55,7 +55,7 @@ def verdict(cf: RecordCounterfactual) -> str:
     avoided, cost = t["hits_avoided"], t["cost_usd"]
     per_hit = cost.mean / avoided.mean if avoided.mean > 0 else math.nan
     hits = (t["hits_baseline"], t["hits_shield"], avoided)
-    unit = min(sig_unit(h.mean) for h in hits)
+    unit = max(sig_unit(h.mean) for h in hits)  # three significant figures of the largest
     lines = [
         f"Over the {n} nights of the record from {cf.start} to {cf.end} with launches"
         f" ({cf.runs_per_night} replications each, seed {cf.seed}), Ukraine's defences alone let"
