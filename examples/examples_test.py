@@ -35,12 +35,14 @@ def test_coalition_sweep(tmp_path: Path) -> None:
     assert (tmp_path / "s.duckdb").exists()
 
 
+@pytest.mark.slow
 def test_record_night(tmp_path: Path) -> None:
     out = run(tmp_path, "record_night.py", "--runs", "2", "--scenario", "small")
     assert out.startswith("night 2025-06-08: 503 weapons, 2 replications")
     assert "hits avoided by the shield" in out
 
 
+@pytest.mark.slow
 def test_runs_to_pandas(tmp_path: Path) -> None:
     out = run(tmp_path, "runs_to_pandas.py", "--store", str(tmp_path / "s.duckdb"))
     assert "shield.hits_on_assets" in out and "killed_fighter" in out

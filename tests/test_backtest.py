@@ -95,6 +95,7 @@ def test_training_months_are_before_the_predicted_one() -> None:
     assert training_months(dt.date(2025, 1, 1), "drones", obs, 2, 0.0) == []
 
 
+@pytest.mark.slow
 def test_fitting_sees_only_nights_before_the_predicted_month(
     tmp_path: Path, reference: LoadedScenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -206,6 +207,7 @@ def test_pit_is_uniform_and_coverage_nominal_when_the_model_is_right() -> None:
 # ----------------------------------------------------------------------------- the fit
 
 
+@pytest.mark.slow
 def test_fit_recovers_known_drone_parameters() -> None:
     """Counts drawn from the model itself, with known caps, rates and night spread."""
     rng = np.random.default_rng(7)

@@ -76,7 +76,19 @@ def _run_page(
         )
 
 
-@pytest.mark.parametrize("page", [p for p in PAGES if any(b.runs for b in SPLIT[p][0])])
+#: Pages whose fast blocks take several seconds (runs of the reference): their fast test is left
+#: out of `make check` too (make test runs it).
+HEAVY_PAGES = {"README.md", "docs/api/index.md", "docs/history.md", "docs/montecarlo.md"}
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        pytest.param(p, marks=pytest.mark.slow) if p in HEAVY_PAGES else p
+        for p in PAGES
+        if any(b.runs for b in SPLIT[p][0])
+    ],
+)
 def test_page_examples_run(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _run_page(page, SPLIT[page][0], tmp_path, monkeypatch)
 

@@ -144,6 +144,7 @@ def test_assess_writes_report_summary_and_tables(assessed: Path) -> None:
     assert not list(assessed.glob("*.tmp"))
 
 
+@pytest.mark.slow
 def test_summary_keys_and_provenance(summary: dict[str, Any]) -> None:
     assert summary["scenario"] == "small"
     assert summary["scenario_sha256"] == text_sha256(load_scenario("small").text)
@@ -169,6 +170,7 @@ def test_summary_keys_and_provenance(summary: dict[str, Any]) -> None:
     assert summary["kills_by_layer"]["baseline"]["killed_fighter"]["mean"] == 0
 
 
+@pytest.mark.slow
 def test_summary_run_is_the_stored_run(summary: dict[str, Any]) -> None:
     with Store(Path(summary["store"])) as store:
         row = store.run(summary["run_id"])
@@ -184,6 +186,7 @@ def test_summary_run_is_the_stored_run(summary: dict[str, Any]) -> None:
     )
 
 
+@pytest.mark.slow
 def test_report_is_self_contained(assessed: Path) -> None:
     html = (assessed / "report.html").read_text("utf-8")
     parsed = _parsed(assessed)
@@ -209,6 +212,7 @@ def test_report_is_self_contained(assessed: Path) -> None:
             assert base64.b64decode(src.split(",", 1)[1])[:8] == PNG_MAGIC
 
 
+@pytest.mark.slow
 def test_numbers_in_report_equal_summary(assessed: Path, summary: dict[str, Any]) -> None:
     metrics = _parsed(assessed).metrics
     assert len(metrics) > 100
@@ -257,6 +261,7 @@ def test_shown_equals_by_hand() -> None:
     assert shown_equals("0.619", 618_808.0, 1e-6, "0.001")
 
 
+@pytest.mark.slow
 def test_report_has_every_section_and_limit(assessed: Path) -> None:
     html = (assessed / "report.html").read_text("utf-8")
     for anchor in (
@@ -492,6 +497,7 @@ def test_negative_seed_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
         assert "from 0 to" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_the_report_shows_the_latest_month_of_the_record(assessed: Path) -> None:
     """The main job replays the record's latest month beside the reference raid: its section,
     its chart and its table, every night of the month with launches."""
@@ -509,6 +515,7 @@ def test_the_report_shows_the_latest_month_of_the_record(assessed: Path) -> None
     assert len((assessed / "record_nights.csv").read_text().splitlines()) == 31
 
 
+@pytest.mark.slow
 def test_the_headline_has_a_total_interval_beside_the_dice(assessed: Path) -> None:
     """The main job runs its replications again with the uncertain inputs drawn per
     replication: summary.json gives those figures beside the dice-only ones."""
@@ -519,6 +526,7 @@ def test_the_headline_has_a_total_interval_beside_the_dice(assessed: Path) -> No
     assert "uncertain inputs" in summary["uncertain_inputs"]
 
 
+@pytest.mark.slow
 def test_fighter_kills_reconcile_with_hits_avoided(summary: dict[str, Any]) -> None:
     """Means of paired differences add up: kills = stopped anyway + leakers avoided, and
     leakers avoided = hits on assets avoided + the other leakers avoided."""
@@ -534,6 +542,7 @@ def test_fighter_kills_reconcile_with_hits_avoided(summary: dict[str, Any]) -> N
     )
 
 
+@pytest.mark.slow
 def test_cost_per_kill_only_beside_its_caveat(assessed: Path) -> None:
     html = (assessed / "report.html").read_text("utf-8")
     answer = html.split('<section id="answer">')[1].split("</section>")[0]
@@ -548,6 +557,7 @@ def test_cost_per_kill_only_beside_its_caveat(assessed: Path) -> None:
         )
 
 
+@pytest.mark.slow
 def test_night_is_defined_and_reconciled_with_the_day(summary: dict[str, Any]) -> None:
     nd, h = summary["night_and_day"], summary["headline"]
     t = summary["totals"]
@@ -563,6 +573,7 @@ def test_night_is_defined_and_reconciled_with_the_day(summary: dict[str, Any]) -
     assert h["cost_per_night_usd"]["mean"] == pytest.approx(parts)
 
 
+@pytest.mark.slow
 def test_sizing_point_at_the_pledged_jets_is_the_main_run(summary: dict[str, Any]) -> None:
     """The sweep's point at 18 jets (the small scenario as pledged) shows the main run, all its
     replications; checked against the store: the sweep's own replication there is the main
@@ -593,6 +604,7 @@ def test_sizing_point_at_the_pledged_jets_is_the_main_run(summary: dict[str, Any
     assert sum(same(f, main_first) for f in firsts) == 1
 
 
+@pytest.mark.slow
 def test_glossary_names_every_abbreviation_and_base(summary: dict[str, Any]) -> None:
     terms = {g["term"]: g["meaning"] for g in summary["glossary"]}
     for t in (
@@ -615,6 +627,7 @@ def test_glossary_names_every_abbreviation_and_base(summary: dict[str, Any]) -> 
     assert terms["EPRZ"] == "Rzeszów-Jasionka air base, Poland"
 
 
+@pytest.mark.slow
 def test_sample_seed_only_in_provenance(assessed: Path, summary: dict[str, Any]) -> None:
     html = (assessed / "report.html").read_text("utf-8")
     seed = str(summary["sample_night"]["seed"])
@@ -651,6 +664,7 @@ def test_stations_show_who_holds_them_kyiv_first_and_empty(tmp_path: Path) -> No
     assert re.search(r"\d Poland F-16 from EPRZ", "\n".join(lines))
 
 
+@pytest.mark.slow
 def test_terminal_answer_is_human(summary: dict[str, Any]) -> None:
     text = headline_text(summary)
     assert re.search(r"[{}]|'\w+': ", text) is None  # no Python mapping
@@ -672,6 +686,7 @@ def _hand_summary(summary: dict[str, Any]) -> dict[str, Any]:
     return s
 
 
+@pytest.mark.slow
 def test_headline_shows_a_total_interval_when_the_summary_has_one(
     summary: dict[str, Any], world: World
 ) -> None:
@@ -699,6 +714,7 @@ def shown_text(value: float, summary: dict[str, Any], key: str) -> str:
     return rounded(value, interval_unit(summary["headline"][key]))
 
 
+@pytest.mark.slow
 def test_sections_are_a_list_to_extend(summary: dict[str, Any], world: World) -> None:
     extra = Section("replay", "latest month", lambda ctx: '<section id="replay">x</section>')
     figures = {
