@@ -319,10 +319,20 @@ def test_worker_processes_never_outlive_their_parent(tmp_path: Path, how: signal
     assert not workers & _processes_with(str(path)), "orphaned worker processes"
 
 
-@pytest.mark.parametrize("name", ["runs.duckdb", "record.duckdb", "meta.duckdb", "it's.duckdb"])
-def test_a_store_file_may_have_any_name(tmp_path: Path, name: str) -> None:
-    """A file named like one of the store's schemas (DuckDB names a file's catalog after it)
-    or with a quote in its name works like any other."""
-    path = tmp_path / name
+def test_a_store_file_with_a_quote_in_its_name_works(tmp_path: Path) -> None:
+    path = tmp_path / "it's.duckdb"
     assert main(["mc", "small", "--runs", "1", "--store", str(path)]) == 0
     assert len(Store(path).runs()) == 1
+
+
+@pytest.mark.parametrize("name", ["runs.duckdb", "record.duckdb", "meta.duckdb", "Runs.db"])
+def test_a_store_named_like_its_schemas_is_refused_plainly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str
+) -> None:
+    """DuckDB names a file's catalog after it: `runs.duckdb` made every query ambiguous (an
+    internal error). Such a name is an input error that says why and what to do."""
+    path = tmp_path / name
+    assert main(["mc", "small", "--runs", "1", "--store", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "may not be called" in err and "skyshield.duckdb" in err and "Traceback" not in err
+    assert not path.exists()

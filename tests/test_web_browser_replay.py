@@ -51,7 +51,7 @@ pytestmark = [
 ]
 
 #: How long a job or a replay's first build may take on a loaded 2-core machine (ms).
-LONG_MS = 600_000
+LONG_MS = 180_000
 
 #: The frame-time bound of the issue (ms): the median slider step must stay under it.
 FRAME_MS = 50.0
@@ -71,6 +71,10 @@ class Browser:
         page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
         page.on("pageerror", lambda e: self.errors.append(str(e)))
         page.on("dialog", lambda d: self.errors.append(f"dialog: {d.message}"))
+        page.on(  # which address failed, for the console's bare "404 (Not Found)"
+            "response",
+            lambda r: self.errors.append(f"{r.status} {r.url}") if r.status >= 400 else None,
+        )
         page.on(
             "request",
             lambda r: (

@@ -92,22 +92,9 @@ def _is_lock_error(exc: duckdb.Error) -> bool:
     return "lock" in text and ("conflicting" in text or "could not set" in text)
 
 
-#: The name the store's file is attached under in a connection: DuckDB would otherwise name its
-#: catalog after the file, and a file called ``runs.duckdb`` would clash with the ``runs`` schema.
-ATTACHED_AS = "skyshield_store"
-
-
-def _open_file(path: Path) -> duckdb.DuckDBPyConnection:
-    """A connection with the store file ``path`` attached as :data:`ATTACHED_AS` and in use."""
-    con = duckdb.connect(":memory:")
-    try:
-        quoted = str(path).replace("'", "''")
-        con.execute(f"ATTACH '{quoted}' AS {ATTACHED_AS}")
-        con.execute(f"USE {ATTACHED_AS}")
-    except BaseException:
-        con.close()
-        raise
-    return con
+#: File names a store may not have: DuckDB names a file's catalog after its stem, which would clash
+#: with the store's own schemas (``runs.duckdb`` made every query ambiguous).
+RESERVED_STEMS = frozenset({"runs", "record", "meta", "main", "memory", "system", "temp"})
 
 
 class Store:
@@ -129,6 +116,18 @@ class Store:
             raise InputError(
                 [Problem(str(self.path), "", f"cannot create the store's folder ({exc})")]
             ) from None
+        if self.path.stem.lower() in RESERVED_STEMS:
+            raise InputError(
+                [
+                    Problem(
+                        str(self.path),
+                        "--store",
+                        f"a run store may not be called {self.path.stem!r} (DuckDB would name its"
+                        " catalog after the file, and that name is one of the store's own"
+                        " schemas); choose another name, such as skyshield.duckdb",
+                    )
+                ]
+            )
         if self.path.exists() and not self.path.is_file():
             raise InputError(
                 [Problem(str(self.path), "--store", "expected a store file, found a folder")]
@@ -159,7 +158,7 @@ class Store:
         deadline = time.monotonic() + self.wait_s
         while True:
             try:
-                con = _open_file(self.path)
+                con = duckdb.connect(str(self.path), read_only=False)
                 break
             except duckdb.Error as exc:
                 if not _is_lock_error(exc):
