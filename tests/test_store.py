@@ -228,6 +228,7 @@ def test_a_stopped_run_is_marked_interrupted_at_once(tmp_path: Path) -> None:
     [
         ("UPDATE runs.runs SET replications = 1000000000", "replications 1000000000"),
         ("UPDATE runs.runs SET scenario_text = scenario_text || ' '", "does not match its SHA-256"),
+        ("UPDATE runs.runs SET base_seed = 18446744073709551615", "base seed 18446744073709551615"),
     ],
 )
 def test_an_edited_run_is_not_trusted(
@@ -336,3 +337,40 @@ def test_a_store_named_like_its_schemas_is_refused_plainly(
     err = capsys.readouterr().err
     assert "may not be called" in err and "skyshield.duckdb" in err and "Traceback" not in err
     assert not path.exists()
+
+
+def test_a_killed_worker_interrupts_the_run_plainly(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A worker process killed from outside (a signal, or the kernel for lack of memory) breaks
+    the pool: the run is marked interrupted (resumable), the command says what happened and
+    exits 130, never 'internal error'."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    import skyshield.studies.runner as runner
+
+    def broken(*_: object, **__: object) -> None:
+        raise BrokenProcessPool("A process in the process pool was terminated abruptly")
+
+    monkeypatch.setattr(runner, "run_replications", broken)
+    path = tmp_path / "s.duckdb"
+    assert main(["mc", "small", "--runs", "2", "--store", str(path)]) == 130
+    err = capsys.readouterr().err
+    assert "a worker process ended abruptly" in err and "internal error" not in err
+    assert Store(path).runs()["status"].tolist() == ["interrupted"]
+
+
+@pytest.mark.parametrize("target", ["/dev/null", "fifo"])
+def test_runs_export_writes_only_regular_files(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], target: str
+) -> None:
+    path = tmp_path / "s.duckdb"
+    assert main(["mc", "small", "--runs", "1", "--store", str(path)]) == 0
+    run_id = str(Store(path).runs()["run_id"].iloc[0])
+    out = Path(target)
+    if target == "fifo":
+        out = tmp_path / "fifo.csv"
+        os.mkfifo(out)
+    capsys.readouterr()
+    assert main(["runs", "export", run_id, "--out", str(out), "--store", str(path)]) == 2
+    assert "not a regular file" in capsys.readouterr().err

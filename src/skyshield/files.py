@@ -91,6 +91,13 @@ def write_csv(frame: pd.DataFrame, path: Path) -> None:
     write_atomic(path, frame.to_csv(index=False))
 
 
+def write_parquet(frame: pd.DataFrame, path: Path) -> None:
+    """Write a table as Parquet (no index) atomically."""
+    buf = io.BytesIO()
+    frame.to_parquet(buf, index=False)
+    write_atomic(path, buf.getvalue())
+
+
 @contextlib.contextmanager
 def output_folder(path: Path) -> Iterator[Path]:
     """Hold folder ``path`` (created if needed) while a job writes it.

@@ -104,3 +104,16 @@ def test_a_bad_import_can_be_set_aside(tmp_path: Path, capsys: pytest.CaptureFix
     capsys.readouterr()
     assert main(["record", "summary", "--store", str(store)]) == 0
     assert "missile_attacks_daily.csv" in capsys.readouterr().out
+
+
+def test_strict_refuses_a_row_without_a_launched_count(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`nan` (or nothing) launched is kept and counted as 0, and listed; --strict refuses it."""
+    bad = _file(tmp_path, [_row(**GOOD, launched="nan", destroyed="3")])
+    assert main(["record", "import", str(bad), "--store", str(tmp_path / "s.duckdb")]) == 0
+    assert "rows with 'launched' empty (counted as 0): 1 (lines 102)" in capsys.readouterr().out
+    store = tmp_path / "t.duckdb"
+    assert main(["record", "import", str(bad), "--store", str(store), "--strict"]) == 2
+    assert f"{bad}:102: launched: empty or nan" in capsys.readouterr().err
+    assert not store.exists() or main(["record", "imports", "--store", str(store)]) == 0

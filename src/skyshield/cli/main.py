@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import replace
 from pathlib import Path
 
@@ -293,10 +294,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stays open until exit
         return EXIT_OK
     except OSError as exc:  # a file that cannot be written or read
-        print(f"error: {exc.filename or ''}: {exc.strerror or exc}", file=sys.stderr)
+        where = exc.filename or "a file could not be written or read"
+        print(f"error: {where}: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_INPUT
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
+        return 130
+    except BrokenProcessPool:
+        print(
+            "interrupted: a worker process ended abruptly (killed by a signal, or out of"
+            " memory); the run is marked interrupted (`skyshield mc --resume RUN` continues an"
+            " mc run; fewer --workers need less memory)",
+            file=sys.stderr,
+        )
         return 130
     except Exception as exc:  # the last line of defence against tracebacks
         if getattr(args, "debug", False):

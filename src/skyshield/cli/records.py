@@ -93,7 +93,8 @@ def add_parsers(
     imp.add_argument(
         "--strict",
         action="store_true",
-        help="refuse the file if any row is impossible (default: skip such rows and list them)",
+        help="refuse the file if any row is impossible or has no launched count (default: skip"
+        " impossible rows and list them; count an unknown launched as 0 and list it)",
     )
     imp.add_argument(
         "--force",

@@ -120,11 +120,9 @@ def run(args: argparse.Namespace) -> int:
         run_id = store.run(args.run_id)["run_id"]
         fates = args.table == "fates"
         reps = store.run_fates(run_id) if fates else store.run_metrics(run_id)
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        if args.format == "parquet":
-            reps.to_parquet(args.out, index=False)
-        else:
-            reps.to_csv(args.out, index=False)
+        from skyshield.files import write_csv, write_parquet
+
+        (write_parquet if args.format == "parquet" else write_csv)(reps, args.out)
         what = (
             f"{len(reps)} threat fates ({reps['rep'].nunique()} replications)"
             if fates

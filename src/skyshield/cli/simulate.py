@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from skyshield.cli.execution import add_record_arg, add_store_arg, lazy_record_of, seed
 from skyshield.engine.names import DEFENCES, FATES
+from skyshield.files import write_atomic, write_parquet
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -114,19 +115,13 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         out: Path = args.out
         for name, oc in result.outcomes.items():
-            d = out / name
-            d.mkdir(parents=True, exist_ok=True)
             for tname in ("threats", "sorties", "engagements", "fighter_legs"):
                 frame: pd.DataFrame = getattr(oc, tname)
-                tmp = d / f"{tname}.parquet.tmp"
-                frame.to_parquet(tmp, index=False)
-                tmp.replace(d / f"{tname}.parquet")
+                write_parquet(frame, out / name / f"{tname}.parquet")
         doc = {name: oc.summary(cat) for name, oc in result.outcomes.items()}
         if len(result.outcomes) == 2:
             doc["marginal_effect"] = result.marginal_effect()
-        (out / "summary.json").write_text(
-            json.dumps(doc, indent=2, default=float), encoding="utf-8"
-        )
+        write_atomic(out / "summary.json", json.dumps(doc, indent=2, default=float))
         print(f"\nwrote the outcome tables (Parquet) and summary.json to {out}")
     print(f"done in {time.perf_counter() - t0:.1f} s")
     return 0

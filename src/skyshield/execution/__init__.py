@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import closing, contextmanager
 
 from skyshield.analysis.uncertainty import Runnable
 from skyshield.errors import InputError, Problem
 from skyshield.execution.blocks import Block, Executor, Rep, Task, replication_seeds, run_block
 from skyshield.execution.local import LocalProcesses
+
+#: What stops a run without it failing: Ctrl-C, SIGTERM/SIGHUP (SystemExit), a consumer that
+#: stops, or a worker process killed from outside (by a signal or for lack of memory); such a
+#: run is ``interrupted`` in the store and resumable.
+STOPPED = (KeyboardInterrupt, SystemExit, GeneratorExit, BrokenProcessPool)
 
 #: Replications a task runs one after the other (a block): small enough for smooth progress
 #: and a quick stop, large enough that sending the world to a worker is paid rarely.
@@ -113,6 +119,7 @@ def run_worlds(
 
 __all__ = [
     "BLOCK_SIZE",
+    "STOPPED",
     "Block",
     "Executor",
     "LocalProcesses",

@@ -800,6 +800,9 @@ def read_record(
         cells["carrier"].append(_text(get("carrier")))
         cells["source"].append(_text(get("source")))
 
+    if strict:
+        for line in missing_launched:
+            problems.add("launched", "empty or nan: the number launched is unknown", line)
     problems.raise_if_any()
     _refuse_unless_forced(file, len(body), skipped, force, header_line)
     rows = _frame(cells)

@@ -501,8 +501,8 @@ class Store:
         n, seed = row.get("replications"), row.get("base_seed")
         if not isinstance(n, int | float) or not 1 <= n <= MAX_STORED_REPLICATIONS:
             bad.append(f"replications {n!r} (expected 1..{MAX_STORED_REPLICATIONS:,})")
-        if not isinstance(seed, int | float) or not 0 <= seed < 2**64:
-            bad.append(f"base seed {seed!r} (expected 0..2**64-1)")
+        if not isinstance(seed, int | float) or not 0 <= seed < 2**63:
+            bad.append(f"base seed {seed!r} (expected 0..2**63-1, as --seed takes)")
         text = row.get("scenario_text")
         if not isinstance(text, str) or text_sha256(text) != row.get("scenario_sha256"):
             bad.append("scenario text that does not match its SHA-256")

@@ -27,7 +27,7 @@ from skyshield.analysis import MIN_INTERVAL_N, Interval, mean_interval, metric_k
 from skyshield.analysis.summary import metric_values
 from skyshield.engine.api import build_world
 from skyshield.errors import InputError, Problem
-from skyshield.execution import Executor, Rep, replication_seeds, run_worlds
+from skyshield.execution import STOPPED, Executor, Rep, replication_seeds, run_worlds
 from skyshield.forces import plan_forces
 from skyshield.raids import night_from_record, raid_context
 from skyshield.runs import DONE, FAILED, INTERRUPTED, Store
@@ -260,7 +260,7 @@ def record_counterfactual(
         run_worlds([(w, seeds) for w in worlds], executor, on_block)
     except BaseException as exc:
         if store is not None:
-            stopped = isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit)
+            stopped = isinstance(exc, STOPPED)
             for rid in run_ids:
                 if rid is not None:
                     store.end_run(rid, INTERRUPTED if stopped else FAILED, str(exc) or None)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from skyshield.analysis.uncertainty import Runnable
-from skyshield.execution import Executor, Rep, replication_seeds, run_replications
+from skyshield.execution import STOPPED, Executor, Rep, replication_seeds, run_replications
 from skyshield.runs import DONE, FAILED, INTERRUPTED, Store
 from skyshield.studies.progress import Progress, ProgressFn, no_progress
 
@@ -100,7 +100,7 @@ def run_world(
         run_replications(world, todo, executor, on_block)
     except BaseException as exc:
         if store is not None and run_id is not None:
-            stopped = isinstance(exc, KeyboardInterrupt | SystemExit | GeneratorExit)
+            stopped = isinstance(exc, STOPPED)
             status = INTERRUPTED if stopped else FAILED
             message = "stopped before it was done" if stopped else f"{type(exc).__name__}: {exc}"
             store.end_run(run_id, status, message)
