@@ -367,24 +367,10 @@ def _backtest(args: argparse.Namespace) -> int:
     return 0
 
 
-#: Columns of the backtest's monthly table shown in the terminal.
-MONTHLY_SHOWN = [
-    "month",
-    "group",
-    "convention",
-    "nights",
-    "at_risk",
-    "record_share",
-    "model_share",
-    "model_low",
-    "model_high",
-    "error_pts",
-]
-
-
 def backtest_text(result: BacktestResult) -> str:
     """The backtest's tables for the terminal."""
     from skyshield.cli.text import table
+    from skyshield.studies.backtests import MONTHLY_COLUMNS
 
     monthly = result.monthly.copy()
     monthly["month"] = monthly["month"].map(lambda d: f"{d:%Y-%m}")
@@ -398,7 +384,7 @@ def backtest_text(result: BacktestResult) -> str:
         f" fitted on earlier months only (at least {s['train_months']})",
         "",
         "Got through, % of weapons at risk: record vs model (model 90 % band over replications)",
-        table(monthly[MONTHLY_SHOWN]),
+        table(monthly[list(MONTHLY_COLUMNS)]),
         "",
         "Mean absolute error by month (percentage points)",
         table(result.mae, floats="{:,.2f}"),

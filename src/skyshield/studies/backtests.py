@@ -53,6 +53,22 @@ from skyshield.record.conventions import (
 from skyshield.scenario import LoadedScenario
 from skyshield.scenario.params import GroundParams
 
+#: Columns of the monthly table: month, group, the record's convention that month, nights, weapons
+#: at risk, the got-through share in the record and in the model (mean and 90 % band over
+#: replications, 0..1), and the error in percentage points.
+MONTHLY_COLUMNS = (
+    "month",
+    "group",
+    "convention",
+    "nights",
+    "at_risk",
+    "record_share",
+    "model_share",
+    "model_low",
+    "model_high",
+    "error_pts",
+)
+
 #: Fates of a threat that got through (it arrived, wherever it was aimed).
 THROUGH_FATES = ("hit_asset", "hit_elsewhere", "outside_protected_area")
 
@@ -531,20 +547,7 @@ def _summarise(
     monthly = monthly.reset_index()
     conv = obs.groupby("month")["convention"].first()
     monthly["convention"] = monthly["month"].map(conv)
-    monthly = monthly[
-        [
-            "month",
-            "group",
-            "convention",
-            "nights",
-            "at_risk",
-            "record_share",
-            "model_share",
-            "model_low",
-            "model_high",
-            "error_pts",
-        ]
-    ]
+    monthly = monthly[list(MONTHLY_COLUMNS)]
     order = {g: i for i, g in enumerate(GROUPS)}
     monthly = monthly.sort_values(
         ["group", "month"], key=lambda c: c.map(order) if c.name == "group" else c
