@@ -211,3 +211,31 @@ def test_scheduler_without_workers_exits_2(
 def test_workers_below_one_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["mc", "small", "--runs", "2", "--workers", "0", "--dask", "local"]) == 2
     assert "--workers: expected a whole number of at least 1" in capsys.readouterr().err
+
+
+def test_a_server_that_is_not_a_scheduler_is_refused_at_once() -> None:
+    """Something that answers HTTP at the address (a web server, a proxy) is refused in about a
+    second, instead of Dask reading 'HTTP/1.1' as a length of exabytes for 10 s."""
+    import socket
+    import threading
+    import time
+
+    from skyshield.errors import InputError
+    from skyshield.execution.dask import _check_reachable
+
+    srv = socket.socket()
+    srv.bind(("127.0.0.1", 0))
+    srv.listen(1)
+
+    def answer() -> None:
+        conn, _ = srv.accept()
+        conn.sendall(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+        time.sleep(0.5)
+        conn.close()
+
+    threading.Thread(target=answer, daemon=True).start()
+    t0 = time.monotonic()
+    with pytest.raises(InputError, match="not a Dask scheduler"):
+        _check_reachable(f"tcp://127.0.0.1:{srv.getsockname()[1]}")
+    assert time.monotonic() - t0 < 3.0
+    srv.close()

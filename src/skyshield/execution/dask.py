@@ -97,13 +97,47 @@ def _check_reachable(address: str) -> None:
         return
     host, port = parse_host_port(loc)
     try:
-        socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT_S).close()
+        conn = socket.create_connection((host, int(port)), timeout=CONNECT_TIMEOUT_S)
     except OSError as exc:
         raise _problem(
             address,
             f"cannot reach a Dask scheduler there ({exc.strerror or exc}); expected `local` or"
             " the address of a running `dask scheduler`, e.g. tcp://host:8786",
         ) from None
+    with conn:
+        first = _first_bytes(conn)
+    # a scheduler greets with a frame count (a small little-endian uint64); another server
+    # (a web server, a proxy) answers with text that Dask would read as a length of exabytes
+    if len(first) == 8 and int.from_bytes(first, "little") > MAX_GREETING_FRAMES:
+        shown = first.decode("ascii", errors="replace").strip()
+        raise _problem(
+            address,
+            f"something answers there, but not a Dask scheduler (it sent {shown!r}); expected"
+            " `local` or the address of a running `dask scheduler`, e.g. tcp://host:8786",
+        )
+
+
+#: Seconds to wait for a scheduler's first bytes (it sends them as soon as it accepts).
+GREETING_WAIT_S = 1.0
+
+#: Most frames a scheduler's greeting announces (it sends one or a few).
+MAX_GREETING_FRAMES = 1_000
+
+
+def _first_bytes(conn: socket.socket) -> bytes:
+    """The first 8 bytes the server sends within :data:`GREETING_WAIT_S` (fewer if it sends
+    fewer or nothing)."""
+    conn.settimeout(GREETING_WAIT_S)
+    got = b""
+    try:
+        while len(got) < 8:
+            chunk = conn.recv(8 - len(got))
+            if not chunk:
+                break
+            got += chunk
+    except OSError:
+        pass
+    return got
 
 
 def _check_workers(client: Client, address: str) -> None:
