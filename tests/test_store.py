@@ -161,9 +161,9 @@ def _wait_for_a_run(path: Path) -> None:
     raise AssertionError("no run was started")
 
 
-@pytest.mark.slow
-def test_a_run_whose_process_was_killed_reads_as_interrupted(tmp_path: Path) -> None:
-    path = tmp_path / "s.duckdb"
+def _start_mc(path: Path, *workers: str) -> subprocess.Popen[str]:
+    """A long `skyshield mc reference` in its own process (with ``workers`` options), returned
+    once its run is stored in the store at ``path``."""
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -173,6 +173,7 @@ def test_a_run_whose_process_was_killed_reads_as_interrupted(tmp_path: Path) -> 
             "reference",
             "--runs",
             "400",
+            *workers,
             "--store",
             str(path),
         ],
@@ -183,6 +184,13 @@ def test_a_run_whose_process_was_killed_reads_as_interrupted(tmp_path: Path) -> 
     assert proc.stdout is not None
     assert proc.stdout.readline().startswith("running on")
     _wait_for_a_run(path)
+    return proc
+
+
+@pytest.mark.slow
+def test_a_run_whose_process_was_killed_reads_as_interrupted(tmp_path: Path) -> None:
+    path = tmp_path / "s.duckdb"
+    proc = _start_mc(path)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()
     runs = Store(path).runs()
@@ -192,27 +200,7 @@ def test_a_run_whose_process_was_killed_reads_as_interrupted(tmp_path: Path) -> 
 @pytest.mark.slow
 def test_a_stopped_run_is_marked_interrupted_at_once(tmp_path: Path) -> None:
     path = tmp_path / "s.duckdb"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from skyshield.cli.main import entry; entry()",
-            "mc",
-            "reference",
-            "--runs",
-            "400",
-            "--workers",
-            "2",
-            "--store",
-            str(path),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdout is not None
-    assert proc.stdout.readline().startswith("running on")
-    _wait_for_a_run(path)
+    proc = _start_mc(path, "--workers", "2")
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=60) == 130  # a guard against a hang, not a timing
     con = duckdb.connect(str(path))
@@ -285,27 +273,7 @@ def _processes_with(text: str) -> set[int]:
 @pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
 def test_worker_processes_never_outlive_their_parent(tmp_path: Path, how: signal.Signals) -> None:
     path = tmp_path / "s.duckdb"
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-c",
-            "from skyshield.cli.main import entry; entry()",
-            "mc",
-            "reference",
-            "--runs",
-            "400",
-            "--workers",
-            "2",
-            "--store",
-            str(path),
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.DEVNULL,
-        text=True,
-    )
-    assert proc.stdout is not None
-    assert proc.stdout.readline().startswith("running on")
-    _wait_for_a_run(path)
+    proc = _start_mc(path, "--workers", "2")
     deadline = time.monotonic() + 60
     workers: set[int] = set()
     while time.monotonic() < deadline and len(workers) < 2:

@@ -42,14 +42,9 @@ def add_record_arg(p: argparse.ArgumentParser) -> None:
 def aliases_of(args: argparse.Namespace) -> RecordAliases | None:
     """The aliases ``--aliases`` (else ``$SKYSHIELD_RECORD_ALIASES``) names, read and checked;
     None if neither is given."""
-    from skyshield.catalog import load_catalog
-    from skyshield.record import load_aliases, load_launch_areas
     from skyshield.runs.records import aliases_from_env
 
-    path = getattr(args, "aliases", None)
-    if path is None:
-        return aliases_from_env()
-    return load_aliases(path, load_catalog(), load_launch_areas())
+    return aliases_from_env(getattr(args, "aliases", None))
 
 
 def warn(lines: tuple[str, ...] | list[str]) -> None:

@@ -67,13 +67,10 @@ def end_workers(pool: ProcessPoolExecutor) -> None:
 
 
 @contextmanager
-def process_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
-    """A pool of ``workers`` processes for studies that submit their own tasks (None for 1:
-    run in this process), with the same hygiene as :class:`LocalProcesses`: workers ignore
-    Ctrl-C, die with this process, and are terminated at once if the work is interrupted."""
-    if workers <= 1:
-        yield None
-        return
+def _pool(workers: int) -> Iterator[ProcessPoolExecutor]:
+    """A pool of ``workers`` forked processes that ignore Ctrl-C and die with this one; shut
+    down when the block ends, its workers terminated at once if the block was left by an error,
+    Ctrl-C, SIGTERM or a consumer that stopped early."""
     pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=multiprocessing.get_context("fork"),
@@ -89,6 +86,17 @@ def process_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
             pool.shutdown(wait=True)
         else:
             end_workers(pool)
+
+
+@contextmanager
+def process_pool(workers: int) -> Iterator[ProcessPoolExecutor | None]:
+    """A pool of ``workers`` processes for studies that submit their own tasks (None for 1:
+    run in this process), with the same hygiene as :class:`LocalProcesses`."""
+    if workers <= 1:
+        yield None
+        return
+    with _pool(workers) as pool:
+        yield pool
 
 
 @dataclass(frozen=True)
@@ -107,18 +115,5 @@ class LocalProcesses:
             for world, block in tasks:
                 yield run_block(world, block)
             return
-        pool = ProcessPoolExecutor(
-            max_workers=min(self.workers, len(tasks)) or 1,
-            mp_context=multiprocessing.get_context("fork"),
-            initializer=init_worker,
-            initargs=(os.getpid(),),
-        )
-        finished = False
-        try:
+        with _pool(min(self.workers, len(tasks)) or 1) as pool:
             yield from pool.map(run_block, *zip(*tasks, strict=True))
-            finished = True
-        finally:
-            if finished:
-                pool.shutdown(wait=True)
-            else:  # an error, Ctrl-C, SIGTERM or the consumer closed the generator
-                end_workers(pool)

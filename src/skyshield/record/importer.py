@@ -22,6 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import partial
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -739,10 +740,7 @@ def read_record(
             continue
         start, date_only, end, launched, destroyed, not_reached, still, affected = parsed
 
-        def get(name: str, record: list[str] = record) -> str:
-            i = col.get(name)
-            return record[i] if i is not None and i < len(record) else ""
-
+        get = partial(_field, record, col)
         model = get("model")
         classes = _map_model(model, models, folded)
         launched_missing = math.isnan(launched)
@@ -844,12 +842,16 @@ _Parsed = tuple[
 ]
 
 
+def _field(record: list[str], col: dict[str, int], name: str) -> str:
+    """Field ``name`` of a CSV record by the header's column positions ``col`` ("" if the file
+    has no such column or the record stops short of it)."""
+    i = col.get(name)
+    return record[i] if i is not None and i < len(record) else ""
+
+
 def _parse_row(record: list[str], col: dict[str, int], line: int, row: _Problems) -> _Parsed:
     """The fields of one CSV record that are checked; what is impossible goes to ``row``."""
-
-    def get(name: str) -> str:
-        i = col.get(name)
-        return record[i] if i is not None and i < len(record) else ""
+    get = partial(_field, record, col)
 
     start, date_only = _parse_time(get("time_start"), "time_start", line, row, True)
     end, _ = _parse_time(get("time_end"), "time_end", line, row, False)

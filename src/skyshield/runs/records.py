@@ -71,14 +71,17 @@ def snapshot_record(aliases: RecordAliases | None = None) -> RecordChoice:
     )
 
 
-def aliases_from_env() -> RecordAliases | None:
-    """The aliases file ``$SKYSHIELD_RECORD_ALIASES`` names, read and checked (InputError
-    naming the file otherwise); None if the variable is unset or empty."""
+def aliases_from_env(path: Path | None = None) -> RecordAliases | None:
+    """The user's aliases file ``path`` (default: the one ``$SKYSHIELD_RECORD_ALIASES``
+    names), read and checked (InputError naming the file otherwise); None if neither is
+    given."""
     from skyshield.catalog import load_catalog
     from skyshield.record import load_aliases, load_launch_areas
 
-    path = os.environ.get(ALIASES_ENV, "").strip()
-    return load_aliases(Path(path), load_catalog(), load_launch_areas()) if path else None
+    if path is None:
+        named = os.environ.get(ALIASES_ENV, "").strip()
+        path = Path(named) if named else None
+    return load_aliases(path, load_catalog(), load_launch_areas()) if path else None
 
 
 def choose_record(
