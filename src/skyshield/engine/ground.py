@@ -73,17 +73,36 @@ Bool = NDArray[np.bool_]
 Str = NDArray[np.str_]
 
 
+class ClassIndex(NamedTuple):
+    """The distinct classes of a set of threats (with each one's category) and, per threat,
+    the index of its class: maps keyed by class or category are looked up once per class."""
+
+    classes: Str
+    categories: Str
+    inverse: I64
+
+    @classmethod
+    def of(cls, class_id: Str, category: Str) -> ClassIndex:
+        """The index of threats with classes ``class_id`` and categories ``category``."""
+        classes, first, inverse = np.unique(class_id, return_index=True, return_inverse=True)
+        return cls(classes, np.asarray(category)[first], inverse.reshape(-1))
+
+    def lookup(self, values: Mapping[str, float], default: float = 0.0) -> F64:
+        """Value of a map keyed by category or class id for each threat (class key first,
+        ``default`` if neither is given)."""
+        looked = [
+            float(values.get(str(c), values.get(str(g), default)))
+            for c, g in zip(self.classes, self.categories, strict=True)
+        ]
+        return np.asarray(looked, dtype=np.float64)[self.inverse]
+
+
 def per_threat(
     values: Mapping[str, float], class_id: Str, category: Str, default: float = 0.0
 ) -> F64:
     """Value of a map keyed by category or class id for each threat (class key first,
     ``default`` if neither is given); one look-up per distinct class."""
-    classes, first, inverse = np.unique(class_id, return_index=True, return_inverse=True)
-    looked = [
-        float(values.get(str(c), values.get(str(category[i]), default)))
-        for c, i in zip(classes, first, strict=True)
-    ]
-    return np.asarray(looked, dtype=np.float64)[inverse.reshape(-1)]
+    return ClassIndex.of(class_id, category).lookup(values, default)
 
 
 # ----------------------------------------------------------------------------- route geometry
@@ -280,13 +299,13 @@ def draw_ground(
 
     legs = Legs.of(threats)
     has_leg = np.diff(legs.start) > 0
-    cls, cat = threats.class_id, threats.category
-    flying = has_leg & ~np.isin(cat, TERMINAL_ONLY)  # ballistic: terminal defences only
-    shift = per_threat(params.night_sd, cls, cat) * z_night
-    susceptible = u_lost < shifted(per_threat(params.ew_loss, cls, cat), shift)
-    killable = u_killable < shifted(per_threat(params.area_max, cls, cat, default=1.0), shift)
-    ew_rate = per_threat(params.ew_per_100km, cls, cat) / 100.0
-    area_rate = per_threat(params.area_per_100km, cls, cat) / 100.0
+    flying = has_leg & ~np.isin(threats.category, TERMINAL_ONLY)  # ballistic: terminal only
+    index = ClassIndex.of(threats.class_id, threats.category)
+    shift = index.lookup(params.night_sd) * z_night
+    susceptible = u_lost < shifted(index.lookup(params.ew_loss), shift)
+    killable = u_killable < shifted(index.lookup(params.area_max, default=1.0), shift)
+    ew_rate = index.lookup(params.ew_per_100km) / 100.0
+    area_rate = index.lookup(params.area_per_100km) / 100.0
 
     t_ew, x_ew, y_ew = np.full(n, np.inf), np.full(n, np.nan), np.full(n, np.nan)
     t_area, x_area, y_area = np.full(n, np.inf), np.full(n, np.nan), np.full(n, np.nan)
@@ -416,7 +435,8 @@ def assign_sites(
     ax, ay = np.asarray(aim_x_km, dtype=float), np.asarray(aim_y_km, dtype=float)
     pos = np.asarray([projection.point_km(s.position) for s in sites])
     dist = np.hypot(ax[None, :] - pos[:, :1], ay[None, :] - pos[:, 1:])  # (S, n)
-    pk = np.stack([per_threat(s.defence.pk, class_id, category) for s in sites])
+    classes = ClassIndex.of(class_id, category)
+    pk = np.stack([classes.lookup(s.defence.pk) for s in sites])
     reach = np.asarray([s.defence.range_km for s in sites])[:, None]
     covered = (dist <= reach) & (pk > 0)
     nearest = np.argmin(np.where(covered, dist, np.inf), axis=0)

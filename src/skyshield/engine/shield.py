@@ -1152,9 +1152,10 @@ class ShieldRun:
             fuel_factor=np.array([f.dash_fuel_factor for f in ftypes]),
         )
         arrival = threats.arrival_time_s
+        classes, class_of = np.unique(threats.class_id, return_inverse=True)
         engageable = np.array(
-            [cat.threats[c].fighter_engageable for c in threats.class_id], dtype=bool
-        )
+            [cat.threats[str(c)].fighter_engageable for c in classes], dtype=bool
+        )[class_of.reshape(-1)]
         self.track_s = tracks(world, threats, self.stations, specs) if track_s is None else track_s
         near_s, close_s = reach(world, threats, self.stations, specs, categories)
         regions = world.regions
@@ -1173,12 +1174,13 @@ class ShieldRun:
             world, self.stations, specs, self.track_s, near_s, reach_entry, engageable, candidate_to
         )
         assets = {a.id: a.value for a in world.ls.assets}
-        value = np.array(
-            [
-                assets.get(a, p.region_value) if k == "asset" else p.region_value
-                for k, a in zip(threats.aim_kind, threats.aim_id, strict=True)
+        aims, aim_of = np.unique(threats.aim_id, return_inverse=True)
+        value = np.where(
+            threats.aim_kind == "asset",
+            np.array([assets.get(str(a), p.region_value) for a in aims], dtype=float)[
+                aim_of.reshape(-1)
             ],
-            dtype=float,
+            p.region_value,
         )
         self.raid = Raid(
             *routes,

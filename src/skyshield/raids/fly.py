@@ -14,7 +14,7 @@ is its centre plus a normal scatter of ``region_scatter_km``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Protocol
 
@@ -62,6 +62,20 @@ class Area(Place, Protocol):
         ...
 
 
+@dataclass(frozen=True)
+class AimChoices:
+    """What a group's aim points are drawn from (the same for every replication of a night):
+    the assets (ids, km positions, weights) and regions (ids, km centres) within the weapons'
+    reach, and the probability of aiming at an asset rather than a region."""
+
+    asset_ids: np.ndarray
+    asset_km: np.ndarray
+    asset_p: np.ndarray
+    region_ids: np.ndarray
+    region_km: np.ndarray
+    share: float
+
+
 @dataclass
 class RaidContext:
     """What flying a raid needs: catalog, theatre, protected assets and the gazetteers."""
@@ -76,6 +90,9 @@ class RaidContext:
     region_scatter_km: float = 20.0
     allow_nato_overflight: bool = False
     avoid_km: tuple[tuple[float, float, float], ...] = ()
+    _aim_choices: dict[tuple[object, ...], AimChoices] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @cached_property
     def rules(self) -> RouteRules:
@@ -175,10 +192,11 @@ def _scatter(ctx: RaidContext, centres: np.ndarray, rng: np.random.Generator) ->
     return pts
 
 
-def _aims(
-    ctx: RaidContext, g: ThreatGroup, n: int, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Kinds, ids and km positions ``(n, 2)`` of ``n`` aim points for group ``g``."""
+def _aim_choices(ctx: RaidContext, g: ThreatGroup) -> AimChoices:
+    """The :class:`AimChoices` of group ``g`` (worked out once per context and group)."""
+    key = (g.launch_area, g.threat, tuple(g.aim.assets), tuple(g.aim.regions))
+    if key in ctx._aim_choices:
+        return ctx._aim_choices[key]
     if g.aim.assets or g.aim.regions:
         assets = [a for a in ctx.assets if a.id in set(g.aim.assets)]
         regions = [ctx.regions[r] for r in g.aim.regions]
@@ -196,21 +214,37 @@ def _aims(
         share = 0.0
     if not regions:
         share = 1.0
-    to_asset = rng.random(n) < share
+    w = np.array([a.value if ctx.by_value else 1.0 for a in assets], dtype=float)
+    choices = AimChoices(
+        asset_ids=np.array([a.id for a in assets], dtype=object),
+        asset_km=ctx.km_of([a.position for a in assets]),
+        asset_p=w / w.sum() if len(w) else w,
+        region_ids=np.array([r.id for r in regions], dtype=object),
+        region_km=ctx.km_of([r.position for r in regions]),
+        share=share,
+    )
+    ctx._aim_choices[key] = choices
+    return choices
+
+
+def _aims(
+    ctx: RaidContext, g: ThreatGroup, n: int, rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Kinds, ids and km positions ``(n, 2)`` of ``n`` aim points for group ``g``."""
+    c = _aim_choices(ctx, g)
+    to_asset = rng.random(n) < c.share
     kinds = np.where(to_asset, "asset", "region")
     ids = np.empty(n, dtype=object)
     pts = np.zeros((n, 2))
     na = int(to_asset.sum())
     if na:
-        w = np.array([a.value if ctx.by_value else 1.0 for a in assets], dtype=float)
-        pick = rng.choice(len(assets), size=na, p=w / w.sum())
-        ids[to_asset] = [assets[k].id for k in pick]
-        pts[to_asset] = ctx.km_of([a.position for a in assets])[pick]
+        pick = rng.choice(len(c.asset_ids), size=na, p=c.asset_p)
+        ids[to_asset] = c.asset_ids[pick]
+        pts[to_asset] = c.asset_km[pick]
     if n - na:
-        pick = rng.integers(len(regions), size=n - na)
-        ids[~to_asset] = [regions[k].id for k in pick]
-        centres = ctx.km_of([r.position for r in regions])[pick]
-        pts[~to_asset] = _scatter(ctx, centres, rng)
+        pick = rng.integers(len(c.region_ids), size=n - na)
+        ids[~to_asset] = c.region_ids[pick]
+        pts[~to_asset] = _scatter(ctx, c.region_km[pick], rng)
     return kinds, ids.astype(str), pts
 
 
@@ -226,7 +260,8 @@ def fly(
         if n == 0:
             continue
         names = g.threat.split("+")
-        classes = np.asarray(names)[rng.integers(len(names), size=n)]
+        which = rng.integers(len(names), size=n)
+        classes = np.asarray(names)[which]
         t0 = np.sort(rng.uniform(g.launch_start_h, g.launch_end_h, size=n)) * 3600.0
         area = ctx.launch_areas[g.launch_area]
         centre = np.asarray(proj.point_km(area.position))
@@ -234,20 +269,23 @@ def fly(
         ang = rng.uniform(0.0, 2 * np.pi, n)
         starts = centre + np.column_stack([rad * np.cos(ang), rad * np.sin(ang)])
         kinds, ids, aims = _aims(ctx, g, n, rng)
-        tcs = [cat.threats[str(c)] for c in classes]
-        lo = np.array([tc.speed_min_kmh for tc in tcs])
-        hi = np.array([tc.speed_max_kmh for tc in tcs])
-        mode = np.clip([tc.speed_kmh for tc in tcs], lo, hi)
+        tcs = [cat.threats[c] for c in names]
+        lo = np.array([tc.speed_min_kmh for tc in tcs])[which]
+        hi = np.array([tc.speed_max_kmh for tc in tcs])[which]
+        mode = np.clip(np.array([tc.speed_kmh for tc in tcs])[which], lo, hi)
         speed = np.where(hi > lo, rng.triangular(lo, mode, np.where(hi > lo, hi, lo + 1.0)), mode)
-        category = np.array([tc.category for tc in tcs])
+        category = np.array([tc.category for tc in tcs])[which]
         counts = np.zeros(n, dtype=np.int64)
-        routes: list[np.ndarray] = [np.zeros((0, 2))] * n
+        drawn: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         for c in sorted(set(category.tolist())):
             sel = np.flatnonzero(category == c)
             cnt, pts = draw_routes(starts[sel], aims[sel], c, rules, rng)
             counts[sel] = cnt
-            for k, piece in zip(sel, np.split(pts, np.cumsum(cnt)[:-1]), strict=True):
-                routes[k] = piece
+            drawn.append((sel, cnt, pts))
+        xy = np.empty((int(counts.sum()), 2))
+        first = np.concatenate([[0], np.cumsum(counts)[:-1]])
+        for sel, cnt, pts in drawn:  # each category's waypoints to their threats' places
+            xy[np.repeat(first[sel] - np.cumsum(cnt) + cnt, cnt) + np.arange(len(pts))] = pts
         parts.append(
             {
                 "class_id": classes.astype(str),
@@ -257,9 +295,9 @@ def fly(
                 "aim_kind": kinds,
                 "aim_id": ids,
                 "speed_kmh": speed.astype(float),
-                "altitude_m": np.array([tc.altitude_m for tc in tcs], dtype=float),
+                "altitude_m": np.array([tc.altitude_m for tc in tcs], dtype=float)[which],
                 "counts": counts,
-                "xy": np.concatenate(routes),
+                "xy": xy,
                 "t0": t0,
             }
         )

@@ -67,32 +67,30 @@ class Threats:
     def to_frame(self, projection: Projection | None = None) -> pd.DataFrame:
         """One row per threat: class, launch and aim (km, and degrees if a projection is given)."""
         first, last = self.offsets[:-1], self.offsets[1:] - 1
-        df = pd.DataFrame(
-            {
-                "threat": np.arange(len(self)),
-                "class_id": self.class_id,
-                "category": self.category,
-                "group": self.group,
-                "launch_area": self.launch_area,
-                "aim_kind": self.aim_kind,
-                "aim_id": self.aim_id,
-                "speed_kmh": self.speed_kmh,
-                "altitude_m": self.altitude_m,
-                "launch_time_s": self.t_s[first],
-                "arrival_time_s": self.t_s[last],
-                "legs": self.legs,
-                "path_km": self.path_km(),
-                "launch_x_km": self.x_km[first],
-                "launch_y_km": self.y_km[first],
-                "aim_x_km": self.x_km[last],
-                "aim_y_km": self.y_km[last],
-            }
-        )
+        columns = {
+            "threat": np.arange(len(self)),
+            "class_id": self.class_id,
+            "category": self.category,
+            "group": self.group,
+            "launch_area": self.launch_area,
+            "aim_kind": self.aim_kind,
+            "aim_id": self.aim_id,
+            "speed_kmh": self.speed_kmh,
+            "altitude_m": self.altitude_m,
+            "launch_time_s": self.t_s[first],
+            "arrival_time_s": self.t_s[last],
+            "legs": self.legs,
+            "path_km": self.path_km(),
+            "launch_x_km": self.x_km[first],
+            "launch_y_km": self.y_km[first],
+            "aim_x_km": self.x_km[last],
+            "aim_y_km": self.y_km[last],
+        }
         if projection is not None:
             for end in ("launch", "aim"):
-                lon, lat = projection.to_lonlat(df[f"{end}_x_km"], df[f"{end}_y_km"])
-                df[f"{end}_lon"], df[f"{end}_lat"] = lon, lat
-        return df
+                lon, lat = projection.to_lonlat(columns[f"{end}_x_km"], columns[f"{end}_y_km"])
+                columns[f"{end}_lon"], columns[f"{end}_lat"] = lon, lat
+        return pd.DataFrame(columns)
 
     def waypoints_frame(self, projection: Projection | None = None) -> pd.DataFrame:
         """One row per waypoint: threat, sequence number, position and time."""
