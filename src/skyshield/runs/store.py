@@ -26,7 +26,7 @@ import os
 import socket
 import time
 import uuid
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -390,14 +390,28 @@ class Store:
         """Store finished replications ``(index, seed, metrics, fates)`` in one transaction (all
         or nothing): their metrics and their threats' fates (a table per replication with the
         columns of ``runs.fates`` after ``run_id`` and ``rep``)."""
+        self.add_replications_of({run_id: reps})
+
+    def add_replications_of(
+        self, reps_by_run: Mapping[str, Sequence[tuple[int, int, dict[str, float], pd.DataFrame]]]
+    ) -> None:
+        """:meth:`add_replications` of several runs (run id: replications) in one transaction."""
         rows = [
             (run_id, k, seed, m, float(v))
+            for run_id, reps in reps_by_run.items()
             for k, seed, metrics, _ in reps
             for m, v in metrics.items()
         ]
+        if not rows:
+            return
         frame = pd.DataFrame(rows, columns=["run_id", "rep", "seed", "metric", "value"])
         fates = pd.concat(
-            [f.assign(run_id=run_id, rep=k) for k, _, _, f in reps if len(f)]
+            [
+                f.assign(run_id=run_id, rep=k)
+                for run_id, reps in reps_by_run.items()
+                for k, _, _, f in reps
+                if len(f)
+            ]
             or [pd.DataFrame(columns=FATE_TABLE_COLUMNS)],
             ignore_index=True,
         )[list(FATE_TABLE_COLUMNS)]

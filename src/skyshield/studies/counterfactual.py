@@ -35,6 +35,7 @@ from skyshield.studies.inputs import RecordRef, ScenarioRef, loaded, record_rows
 from skyshield.studies.limits import MAX_REPLICATIONS, check_count
 from skyshield.studies.progress import Progress, ProgressFn, no_progress
 from skyshield.studies.runner import reps_frame
+from skyshield.studies.writer import BlockWriter
 
 #: Most nights of one counterfactual unless forced (a year of the record).
 MAX_NIGHTS = 400
@@ -246,12 +247,13 @@ def record_counterfactual(
     stage = f"{len(flown)} nights of the record, {runs_per_night} replications each"
     done = 0
     show(Progress(stage, 0, total))
+    writer = BlockWriter(store) if store is not None else None
 
     def on_block(k: int, block: list[Rep]) -> None:
         nonlocal done
         rid = run_ids[k]
-        if store is not None and rid is not None:
-            store.add_replications(rid, block)
+        if writer is not None and rid is not None:
+            writer.add(rid, block)
         kept[k].extend(block)
         done += len(block)
         show(Progress(stage, done, total))
@@ -259,12 +261,15 @@ def record_counterfactual(
     try:
         run_worlds([(w, seeds) for w in worlds], executor, on_block)
     except BaseException as exc:
-        if store is not None:
+        if store is not None and writer is not None:
+            writer.write()  # what finished is kept
             stopped = isinstance(exc, STOPPED)
             for rid in run_ids:
                 if rid is not None:
                     store.end_run(rid, INTERRUPTED if stopped else FAILED, str(exc) or None)
         raise
+    if writer is not None:
+        writer.write()
     seconds = time.perf_counter() - t0
     if store is not None:
         for rid in run_ids:

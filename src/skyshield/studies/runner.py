@@ -14,6 +14,7 @@ from skyshield.analysis.uncertainty import Runnable
 from skyshield.execution import STOPPED, Executor, Rep, replication_seeds, run_replications
 from skyshield.runs import DONE, FAILED, INTERRUPTED, Store
 from skyshield.studies.progress import Progress, ProgressFn, no_progress
+from skyshield.studies.writer import BlockWriter
 
 
 @dataclass(frozen=True)
@@ -86,11 +87,12 @@ def run_world(
     finished = len(done)
     show(Progress(st.name, finished, replications, st.step, st.steps, run_id))
     kept: list[Rep] = []
+    writer = BlockWriter(store) if store is not None else None
 
     def on_block(block: list[Rep]) -> None:
         nonlocal finished
-        if store is not None and run_id is not None:
-            store.add_replications(run_id, block)
+        if writer is not None and run_id is not None:
+            writer.add(run_id, block)
         else:
             kept.extend(block)
         finished += len(block)
@@ -99,12 +101,15 @@ def run_world(
     try:
         run_replications(world, todo, executor, on_block)
     except BaseException as exc:
-        if store is not None and run_id is not None:
+        if writer is not None and store is not None and run_id is not None:
+            writer.write()  # what finished is kept, and a resumed run skips it
             stopped = isinstance(exc, STOPPED)
             status = INTERRUPTED if stopped else FAILED
             message = "stopped before it was done" if stopped else f"{type(exc).__name__}: {exc}"
             store.end_run(run_id, status, message)
         raise
+    if writer is not None:
+        writer.write()
     seconds = time.perf_counter() - t0
     if store is not None and run_id is not None:
         store.end_run(run_id, DONE, seconds=seconds)
