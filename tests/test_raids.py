@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from pathlib import Path
 
 import numpy as np
@@ -103,6 +104,20 @@ def test_same_seed_same_routes_other_seed_other_routes(ctx: RaidContext) -> None
     for field in ("x_km", "y_km", "t_s", "speed_kmh"):
         assert np.array_equal(getattr(a, field), getattr(b, field))
     assert not np.array_equal(a.x_km, c.x_km) or not np.array_equal(a.offsets, c.offsets)
+
+
+def test_a_copy_of_the_context_with_another_asset_share_aims_by_its_own(ctx: RaidContext) -> None:
+    """A group's aim choices are worked out once, but a copy of the context with other inputs
+    (as the uncertainty study makes for each replication) gets its own, never the first's."""
+    nights, _ = load_raid("reference", ctx, no_record)  # type: ignore[arg-type]
+    fly(nights[0], ctx, np.random.default_rng(3))  # the first context's choices are known
+    kinds = {}
+    for share in (0.0, 1.0):
+        other = copy.copy(ctx)
+        other.asset_share = share
+        kinds[share] = set(fly(nights[0], other, np.random.default_rng(3)).aim_kind.tolist())
+    assert "asset" not in kinds[0.0] and "region" in kinds[0.0]
+    assert kinds[1.0] == {"asset"}
 
 
 @settings(max_examples=60, deadline=None)

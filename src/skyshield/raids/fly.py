@@ -90,7 +90,7 @@ class RaidContext:
     region_scatter_km: float = 20.0
     allow_nato_overflight: bool = False
     avoid_km: tuple[tuple[float, float, float], ...] = ()
-    _aim_choices: dict[tuple[object, ...], AimChoices] = field(
+    _aim_choices: dict[tuple[object, ...], tuple[object, object, AimChoices]] = field(
         default_factory=dict, init=False, repr=False, compare=False
     )
 
@@ -193,10 +193,24 @@ def _scatter(ctx: RaidContext, centres: np.ndarray, rng: np.random.Generator) ->
 
 
 def _aim_choices(ctx: RaidContext, g: ThreatGroup) -> AimChoices:
-    """The :class:`AimChoices` of group ``g`` (worked out once per context and group)."""
-    key = (g.launch_area, g.threat, tuple(g.aim.assets), tuple(g.aim.regions))
-    if key in ctx._aim_choices:
-        return ctx._aim_choices[key]
+    """The :class:`AimChoices` of group ``g``, worked out once for the group and the inputs it
+    depends on (the weapons' reach, the asset share and weighting, the gazetteers: a copy of
+    the context with other drawn inputs gets choices of its own)."""
+    reach = max(ctx.catalog.threats[c].range_km for c in g.threat.split("+"))
+    key = (
+        g.launch_area,
+        g.threat,
+        tuple(g.aim.assets),
+        tuple(g.aim.regions),
+        reach,
+        ctx.asset_share,
+        ctx.by_value,
+        id(ctx.assets),
+        id(ctx.regions),
+    )
+    known = ctx._aim_choices.get(key)
+    if known is not None and known[0] is ctx.assets and known[1] is ctx.regions:
+        return known[2]
     if g.aim.assets or g.aim.regions:
         assets = [a for a in ctx.assets if a.id in set(g.aim.assets)]
         regions = [ctx.regions[r] for r in g.aim.regions]
@@ -205,7 +219,6 @@ def _aim_choices(ctx: RaidContext, g: ThreatGroup) -> AimChoices:
     else:
         assets, regions, share = ctx.assets, list(ctx.free_regions), ctx.asset_share
     # keep to targets within the weapons' range of the launch area, if any are
-    reach = max(ctx.catalog.threats[c].range_km for c in g.threat.split("+"))
     in_range_a = [assets[i] for i in ctx.within_range(g.launch_area, assets, reach)]
     in_range_r = [regions[i] for i in ctx.within_range(g.launch_area, regions, reach)]
     if in_range_a or in_range_r:
@@ -223,7 +236,7 @@ def _aim_choices(ctx: RaidContext, g: ThreatGroup) -> AimChoices:
         region_km=ctx.km_of([r.position for r in regions]),
         share=share,
     )
-    ctx._aim_choices[key] = choices
+    ctx._aim_choices[key] = (ctx.assets, ctx.regions, choices)
     return choices
 
 
