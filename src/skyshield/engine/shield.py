@@ -983,7 +983,8 @@ def tracks(world: World, threats: Threats, stations: list[str], slots: list[Slot
                 p.fighter_radar_ref_rcs_m2,
             )
         )
-    rcs = np.array([cat.threats[c].rcs_m2 for c in threats.class_id])
+    classes, class_of = np.unique(threats.class_id, return_inverse=True)
+    rcs = np.array([cat.threats[str(c)].rcs_m2 for c in classes])[class_of.reshape(-1)]
     coalition = detection_times(threats, rcs, sensors) + p.track_delay_s
     return np.asarray(np.minimum(ground, coalition), dtype=np.float64)
 
