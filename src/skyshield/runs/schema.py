@@ -107,6 +107,37 @@ CREATE TABLE IF NOT EXISTS runs.fates (
 );
 """
 
+#: Columns of ``runs.backtest_fits``.
+BACKTEST_FIT_COLUMNS = (
+    "backtest_id",
+    "month",
+    "weapon_group",
+    "parameter",
+    "value",
+    "train_months",
+    "first_night",
+    "last_night",
+    "nights",
+    "at_risk",
+    "got_through",
+    "converged",
+)
+
+#: Columns of ``runs.backtest_months``.
+BACKTEST_MONTH_COLUMNS = (
+    "backtest_id",
+    "month",
+    "weapon_group",
+    "convention",
+    "nights",
+    "at_risk",
+    "record_share",
+    "model_share",
+    "model_low",
+    "model_high",
+    "error_pts",
+)
+
 #: Tables added by version 3: backtests, the values they fitted and the data behind each, and their
 #: monthly tables.  ``weapon_group`` is drones, cruise or ballistic (``group`` is an SQL word);
 #: months are their first day; ``train_months`` lists the record months a value was fitted on.
