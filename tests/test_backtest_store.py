@@ -26,13 +26,14 @@ from skyshield.studies import backtests as backtest
 from skyshield.studies.backtests import run_backtest
 from test_backtest import small_record
 
-#: The query docs/record.md gives: the values used for one month and group, and the record data
-#: each was fitted on.
+#: The query docs/record.md gives: the values the newest backtest used for drones in June 2025,
+#: and the record data each was fitted on.
 QUERY = """
-SELECT f.parameter, f.value, f.train_months, f.nights, f.at_risk, f.got_through,
-       b.record_sha256
+SELECT f.parameter, f.value, CAST(f.train_months AS VARCHAR) AS train_months,
+       f.nights, f.at_risk, f.got_through, left(b.record_sha256, 12) AS record
 FROM runs.backtest_fits f JOIN runs.backtests b USING (backtest_id)
-WHERE f.backtest_id = ? AND f.month = DATE '2025-06-01' AND f.weapon_group = 'drones'
+WHERE f.month = DATE '2025-06-01' AND f.weapon_group = 'drones'
+  AND b.created_at = (SELECT max(created_at) FROM runs.backtests)
 ORDER BY f.parameter
 """
 
@@ -158,7 +159,7 @@ def test_the_store_names_the_record_import_in_use(stored: Stored) -> None:
 
 
 def test_the_documented_query_answers_which_values_and_which_data(stored: Stored) -> None:
-    got = _sql(stored.store, QUERY, [stored.backtest_id])
+    got = _sql(stored.store, QUERY)
     assert got["parameter"].tolist() == [
         "area_max",
         "area_per_100km",
@@ -168,10 +169,14 @@ def test_the_documented_query_answers_which_values_and_which_data(stored: Stored
         "night_sd",
         "predictive_night_sd",
     ]
-    assert set(got["record_sha256"]) == {stored.record_sha256}
-    assert [[f"{t:%Y-%m}" for t in pd.to_datetime(m)] for m in got["train_months"]] == [
-        ["2025-05"]
-    ] * 7
+    assert set(got["record"]) == {stored.record_sha256[:12]}
+    assert set(got["train_months"]) == {"[2025-05-01]"}
+    assert set(zip(got["nights"], got["at_risk"], got["got_through"], strict=True)) == {
+        (3, 42.0, 9.0)
+    }
+    fits = Store(stored.store).backtest_fits(stored.backtest_id)
+    drones = fits[fits["weapon_group"] == "drones"].set_index("parameter")["value"]
+    assert got.set_index("parameter")["value"].to_dict() == drones.to_dict()
 
 
 def test_runs_backtests_show_and_export_read_them_back(

@@ -1,4 +1,4 @@
-"""The run store: one embedded DuckDB file holding imported records and runs.
+"""The run store: one embedded DuckDB file holding imported records, runs and backtests.
 
 The layout, its version and the migrations from older stores are in :mod:`skyshield.runs.schema`.
 
