@@ -278,7 +278,9 @@ def _add(store: Store, fits: pd.DataFrame, months: pd.DataFrame) -> str:
     )
 
 
-def test_a_backtest_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
+def test_a_backtest_is_written_whole_or_not_at_all(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     store = Store(tmp_path / "s.duckdb")
     fits, months = _frames()
     with pytest.raises(duckdb.Error):  # the monthly table fails after the fits went in
@@ -290,6 +292,11 @@ def test_a_backtest_is_written_whole_or_not_at_all(tmp_path: Path) -> None:
     assert again["train_months"].tolist() == [["2025-05"]]
     assert again["month"].tolist() == [dt.date(2025, 6, 1)]
     assert store.backtests()["sample"].isna().all()  # every night
+    assert main(["runs", "backtests", "--store", str(store.path)]) == 0
+    listed = capsys.readouterr().out
+    assert f"{backtest_id} " in listed and " all " in listed and "abababababab" in listed
+    assert main(["runs", "show", backtest_id, "--store", str(store.path)]) == 0
+    assert "sample: every night" in capsys.readouterr().out
 
 
 def test_an_interrupted_backtest_leaves_nothing_in_the_store(

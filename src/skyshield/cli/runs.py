@@ -199,6 +199,8 @@ def run(args: argparse.Namespace) -> int:
 
 def backtests_text(store: Store) -> str:
     """The stored backtests as a table (newest first), or a line saying there are none."""
+    import pandas as pd
+
     from skyshield.cli.text import table
 
     df = store.backtests()
@@ -207,7 +209,7 @@ def backtests_text(store: Store) -> str:
     shown = df.assign(
         created=df["created_at"].map(lambda t: f"{t:%Y-%m-%d %H:%M}"),
         months=[f"{a:%Y-%m}..{b:%Y-%m}" for a, b in zip(df["first"], df["last"], strict=True)],
-        sample=df["sample"].map(lambda k: "all" if k is None or k != k else f"{k:.0f}"),
+        sample=df["sample"].map(lambda k: "all" if pd.isna(k) else f"{k:.0f}"),
         record=df["record_sha256"].str[:12],
     )
     cols = ["backtest_id", "created", "scenario_origin", "months", "replications", "sample"]
