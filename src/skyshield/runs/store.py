@@ -597,9 +597,9 @@ class Store:
             " list_max(b.months) AS last, b.replications, b.sample, b.base_seed,"
             " b.record_sha256, b.code_version, b.seconds, m.mae_drones, m.mae_cruise,"
             " m.mae_ballistic FROM runs.backtests b LEFT JOIN (SELECT backtest_id,"
-            " avg(abs(error_pts)) FILTER (weapon_group = 'drones') AS mae_drones,"
-            " avg(abs(error_pts)) FILTER (weapon_group = 'cruise') AS mae_cruise,"
-            " avg(abs(error_pts)) FILTER (weapon_group = 'ballistic') AS mae_ballistic"
+            " avg(abs(error_pts)) FILTER (WHERE weapon_group = 'drones') AS mae_drones,"
+            " avg(abs(error_pts)) FILTER (WHERE weapon_group = 'cruise') AS mae_cruise,"
+            " avg(abs(error_pts)) FILTER (WHERE weapon_group = 'ballistic') AS mae_ballistic"
             " FROM runs.backtest_months GROUP BY backtest_id) m USING (backtest_id)"
             " ORDER BY b.created_at DESC"
         )
