@@ -33,6 +33,20 @@ def old_store(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.fixture
+def layout2_store(tmp_path: Path) -> Path:
+    """A store written by skyshield 0.2.0 before backtests were stored (layout version 2): the
+    record CSV of the 0.1.0 fixture imported, then one `mc` run of 1 replication of the small
+    scenario against the reference raid (seed 5)."""
+    path = tmp_path / "layout2.duckdb"
+    path.write_bytes(gzip.decompress((DATA / "store_layout2.duckdb.gz").read_bytes()))
+    return path
+
+
+#: The tables of the backtests, new in layout version 3.
+BACKTEST_TABLES = {"runs.backtests", "runs.backtest_fits", "runs.backtest_months"}
+
+
 def _tables(path: Path) -> set[str]:
     con = duckdb.connect(str(path))
     try:
@@ -51,10 +65,11 @@ def test_an_older_store_is_upgraded_keeping_its_runs_and_imports(
     assert main(["runs", "list", "--store", str(old_store)]) == 0
     assert "upgraded the run store" in capsys.readouterr().err
     store = Store(old_store)
-    assert store.schema_version == SCHEMA_VERSION
+    assert store.schema_version == SCHEMA_VERSION == 3
     assert {"runs.runs", "runs.metrics", "runs.fates", "record.imports", "meta.info"} <= _tables(
         old_store
     )
+    assert _tables(old_store) >= BACKTEST_TABLES and store.backtests().empty
     assert not {t for t in _tables(old_store) if t.startswith("main.")}
     runs = store.runs()
     assert len(runs) == 1 and runs["replications"].iloc[0] == 3 and runs["stored"].iloc[0] == 3
@@ -87,7 +102,60 @@ def test_the_cli_says_when_it_upgrades(old_store: Path, capsys: pytest.CaptureFi
         main(["mc", "small", "--raid", "reference", "--runs", "1", "--store", str(old_store)]) == 0
     )
     err = capsys.readouterr().err
-    assert "upgraded the run store" in err and "from layout version 1 to 2" in err
+    assert "upgraded the run store" in err and "from layout version 1 to 3" in err
+
+
+def test_a_layout_2_store_gains_the_backtest_tables_and_keeps_its_runs_and_imports(
+    layout2_store: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    con = duckdb.connect(str(layout2_store))
+    try:
+        assert stored_version(con) == 2
+    finally:
+        con.close()
+    assert not BACKTEST_TABLES & _tables(layout2_store)
+    assert main(["runs", "list", "--store", str(layout2_store)]) == 0
+    captured = capsys.readouterr()
+    assert "from layout version 2 to 3 (its runs and imports are kept)" in captured.err
+    assert "91e1a0ef1245" in captured.out
+    store = Store(layout2_store)
+    assert store.upgraded_from is None  # upgraded once, by the command above
+    assert store.schema_version == 3 and _tables(layout2_store) >= BACKTEST_TABLES
+    runs = store.runs()
+    assert runs["run_id"].tolist() == ["91e1a0ef1245"]
+    assert (runs["status"].iloc[0], runs["stored"].iloc[0]) == ("done", 1)
+    assert len(store.run_metrics("91e1a0ef1245")) == 1
+    assert len(store.run_fates("91e1a0ef1245")) == 2 * 860  # every threat's fate, both defences
+    imports = store.imports()
+    assert imports["sha256"].str[:12].tolist() == ["ee5b104decca"]
+    assert imports["in_use"].tolist() == [True] and imports["legacy"].tolist() == [False]
+    record = record_in_store(store)
+    assert record is not None and len(record.rows) == 39
+    assert store.backtests().empty
+    # and the upgraded store's run still reruns to the same numbers: layout 2 to 3 changed no
+    # run data
+    assert main(["runs", "rerun", "91e1a0ef1245", "--store", str(layout2_store)]) == 0
+    assert "the same numbers" in capsys.readouterr().out
+
+
+def test_a_failed_upgrade_leaves_the_store_as_it_was(
+    layout2_store: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import skyshield.runs.schema as schema
+
+    def broken(con: duckdb.DuckDBPyConnection) -> None:
+        con.execute("CREATE TABLE runs.backtests (x INTEGER)")
+        raise RuntimeError("disk full")
+
+    monkeypatch.setitem(schema.MIGRATIONS, 2, broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        Store(layout2_store)
+    con = duckdb.connect(str(layout2_store))
+    try:
+        assert stored_version(con) == 2
+    finally:
+        con.close()
+    assert not BACKTEST_TABLES & _tables(layout2_store)
 
 
 def test_a_newer_store_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

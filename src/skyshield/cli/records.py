@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from skyshield.record import RecordAliases
+    from skyshield.runs import RecordChoice
     from skyshield.studies.backtests import BacktestResult
 
 
@@ -53,13 +54,21 @@ def warn(lines: tuple[str, ...] | list[str]) -> None:
         print(f"warning: {line}", file=sys.stderr)
 
 
-def record_rows(args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
-    """The record's rows for a command, and a line saying which record they come from; names
-    that neither the tables nor the aliases know are warned about on stderr."""
+def record_choice(args: argparse.Namespace) -> RecordChoice:
+    """The record a command uses (``--record``, else the store's import in use, else the
+    snapshot); names that neither the tables nor the aliases know are warned about on
+    stderr."""
     from skyshield.runs import choose_record
 
     choice = choose_record(getattr(args, "record", None), store_path_of(args), aliases_of(args))
     warn(choice.warnings)
+    return choice
+
+
+def record_rows(args: argparse.Namespace) -> tuple[pd.DataFrame, str]:
+    """The record's rows for a command, and a line saying which record they come from
+    (:func:`record_choice`)."""
+    choice = record_choice(args)
     return choice.rows, choice.description
 
 
@@ -341,12 +350,13 @@ def _backtest(args: argparse.Namespace) -> int:
     if last < first:
         raise InputError([Problem("--to", "", f"{args.end} is before --from {args.start}")])
     ls = load_scenario(args.scenario)
-    rows, which = record_rows(args)
-    print(which)
+    store = open_store_of(args)
+    record = record_choice(args)
+    print(record.description)
     with process_pool(args.workers) as executor:
         result = run_backtest(
             ls,
-            rows,
+            record,
             month_range(first, last),
             replications=args.reps,
             sample=args.sample,
@@ -355,10 +365,15 @@ def _backtest(args: argparse.Namespace) -> int:
             min_weapons=args.min_weapons,
             executor=executor,
             progress=lambda line: print(f"  {line}", file=sys.stderr, flush=True),
+            store=store,
         )
     print(backtest_text(result))
     for path in write_backtest(result, args.out):
         print(f"wrote {path}")
+    print(
+        f"stored as backtest {result.backtest_id} in {store.path} (its fitted values: `skyshield"
+        f" runs show {result.backtest_id}`)"
+    )
     return 0
 
 

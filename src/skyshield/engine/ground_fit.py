@@ -314,12 +314,14 @@ OBSERVATION_COLUMNS = ("night", "group", "convention", "at_risk", "not_reached",
 @dataclass(frozen=True)
 class GroupFit:
     """The fit of one group: values of its free parameters, the data used (nights, weapons at
-    risk, first and last night), the log-likelihood and whether the optimiser converged."""
+    risk and of them got through, first and last night), the log-likelihood and whether the
+    optimiser converged."""
 
     group: str
     values: dict[str, float]
     nights: int
     weapons: float
+    got_through: float
     first_night: object
     last_night: object
     log_likelihood: float
@@ -335,7 +337,9 @@ class GroundFit:
     groups: dict[str, GroupFit]
 
     def table(self) -> pd.DataFrame:
-        """One row per group and parameter: value, nights, weapons, first and last night."""
+        """One row per group and parameter: ``value``; the data it was fitted on: ``nights``,
+        ``at_risk`` and ``got_through`` (weapons), ``first_night``, ``last_night``; and
+        ``converged``."""
         return pd.DataFrame(
             [
                 {
@@ -343,7 +347,8 @@ class GroundFit:
                     "parameter": k,
                     "value": v,
                     "nights": g.nights,
-                    "weapons": g.weapons,
+                    "at_risk": g.weapons,
+                    "got_through": g.got_through,
                     "first_night": g.first_night,
                     "last_night": g.last_night,
                     "converged": g.converged,
@@ -436,7 +441,7 @@ def fit_group(
     nights = sorted(set(obs["night"]) & set(mine["night"]))
     start = {f.name: _value(base, f.paths[0]) for f in spec}
     if not nights or not spec:
-        fit = GroupFit(group, start, 0, 0.0, None, None, float("nan"), False)
+        fit = GroupFit(group, start, 0, 0.0, 0.0, None, None, float("nan"), False)
         return start, fit
     obs = obs.set_index("night").loc[nights].reset_index()
     index = {night: i for i, night in enumerate(nights)}
@@ -466,6 +471,7 @@ def fit_group(
         values,
         len(nights),
         float(obs["at_risk"].sum()),
+        float(obs["got_through"].sum()),
         nights[0],
         nights[-1],
         float(-res.fun),

@@ -1,5 +1,5 @@
-"""The run store (DuckDB): imported records and runs, with a versioned layout; which record a
-command uses; what a stored run was made from."""
+"""The run store (DuckDB): imported records, runs and backtests, with a versioned layout; which
+record a command uses; what a stored run was made from."""
 
 from skyshield.runs.records import RecordChoice, choose_record, record_in_store, snapshot_record
 from skyshield.runs.store import (

@@ -1,6 +1,6 @@
 """The run store's layout, its version and the migrations from older layouts.
 
-Version 2 (skyshield 0.2) keeps the attack record and the runs in separate DuckDB schemas:
+Version 3 (skyshield 0.2) keeps the attack record and the runs in separate DuckDB schemas:
 
 - ``meta.info``: ``key``/``value`` pairs, among them ``schema_version`` and ``record_in_use``
   (the SHA-256 of the import commands use; the newest import when absent);
@@ -9,9 +9,16 @@ Version 2 (skyshield 0.2) keeps the attack record and the runs in separate DuckD
   ``record.legacy_rows``: the parsed rows of imports made by version 1, which kept no bytes;
 - ``runs.runs``: one row per run (scenario text and hash, raid, seeds, code version, status,
   the process that ran it); ``runs.metrics``: one row per replication and metric;
-  ``runs.fates``: one row per replication, defence and threat.
+  ``runs.fates``: one row per replication, defence and threat;
+- ``runs.backtests``: one row per backtest of Ukraine's defences against the record (scenario
+  text and hash, the record's SHA-256 and origin, the months predicted, replications, nights
+  sampled, seed, training-window settings, code version, wall time);
+  ``runs.backtest_fits``: one row per predicted month, weapon group and fitted parameter: the
+  value used and the record data it was fitted on (months, first and last night, nights,
+  weapons at risk and got through); ``runs.backtest_months``: the monthly table (record against
+  model, per month and weapon group).
 
-Version 1 (skyshield 0.1.0) had the tables ``runs``, ``replication_metrics``, ``threat_fates``,
+Version 2 had no backtest tables.  Version 1 (skyshield 0.1.0) had the tables ``runs``, ``replication_metrics``, ``threat_fates``,
 ``record_imports`` and ``record_rows`` in the main schema and no version.  :func:`migrate`
 upgrades a store in one transaction; a store newer than this code is refused.
 """
@@ -23,7 +30,7 @@ from collections.abc import Callable
 import duckdb
 
 #: The layout this code reads and writes.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 #: Columns of ``record.legacy_rows`` (the parsed rows of a version-1 import).
 LEGACY_ROW_COLUMNS = (
@@ -100,6 +107,70 @@ CREATE TABLE IF NOT EXISTS runs.fates (
 );
 """
 
+#: Columns of ``runs.backtest_fits``.
+BACKTEST_FIT_COLUMNS = (
+    "backtest_id",
+    "month",
+    "weapon_group",
+    "parameter",
+    "value",
+    "train_months",
+    "first_night",
+    "last_night",
+    "nights",
+    "at_risk",
+    "got_through",
+    "converged",
+)
+
+#: Columns of ``runs.backtest_months``.
+BACKTEST_MONTH_COLUMNS = (
+    "backtest_id",
+    "month",
+    "weapon_group",
+    "convention",
+    "nights",
+    "at_risk",
+    "record_share",
+    "model_share",
+    "model_low",
+    "model_high",
+    "error_pts",
+)
+
+#: Tables added by version 3: backtests, the values they fitted and the data behind each, and their
+#: monthly tables.  ``weapon_group`` is drones, cruise or ballistic (``group`` is an SQL word);
+#: months are their first day; ``train_months`` lists the record months a value was fitted on.
+_V3 = """
+CREATE TABLE IF NOT EXISTS runs.backtests (
+    backtest_id VARCHAR PRIMARY KEY,
+    created_at TIMESTAMPTZ,
+    code_version VARCHAR,
+    scenario_origin VARCHAR,
+    scenario_text VARCHAR,
+    scenario_sha256 VARCHAR,
+    record_sha256 VARCHAR,
+    record_origin VARCHAR,
+    months DATE[],
+    replications INTEGER,
+    sample INTEGER,
+    base_seed UBIGINT,
+    train_months INTEGER,
+    min_weapons DOUBLE,
+    seconds DOUBLE
+);
+CREATE TABLE IF NOT EXISTS runs.backtest_fits (
+    backtest_id VARCHAR, month DATE, weapon_group VARCHAR, parameter VARCHAR, value DOUBLE,
+    train_months DATE[], first_night DATE, last_night DATE, nights INTEGER, at_risk DOUBLE,
+    got_through DOUBLE, converged BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS runs.backtest_months (
+    backtest_id VARCHAR, month DATE, weapon_group VARCHAR, convention VARCHAR, nights INTEGER,
+    at_risk DOUBLE, record_share DOUBLE, model_share DOUBLE, model_low DOUBLE, model_high DOUBLE,
+    error_pts DOUBLE
+);
+"""
+
 #: SQL that copies a version-1 store into the version-2 tables (after :data:`_V2` ran).
 _FROM_V1 = """
 INSERT INTO runs.runs SELECT run_id, kind, created_at, scenario_origin, scenario_text,
@@ -137,20 +208,32 @@ def stored_version(con: duckdb.DuckDBPyConnection) -> int:
     return 1 if "main.runs" in tables or "main.record_imports" in tables else 0
 
 
+def _set_version(con: duckdb.DuckDBPyConnection, version: int) -> None:
+    con.execute("INSERT OR REPLACE INTO meta.info VALUES ('schema_version', ?)", [str(version)])
+
+
 def _create(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(_V2)
-    con.execute(
-        "INSERT OR REPLACE INTO meta.info VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
-    )
+    con.execute(_V3)
+    _set_version(con, SCHEMA_VERSION)
 
 
 def _v1_to_v2(con: duckdb.DuckDBPyConnection) -> None:
-    _create(con)
+    con.execute(_V2)
     con.execute(_FROM_V1)
+    _set_version(con, 2)
+
+
+def _v2_to_v3(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(_V3)
+    _set_version(con, 3)
 
 
 #: Migrations by the version they upgrade from.
-MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {1: _v1_to_v2}
+MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
+    1: _v1_to_v2,
+    2: _v2_to_v3,
+}
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int | None:

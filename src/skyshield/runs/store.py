@@ -1,4 +1,4 @@
-"""The run store: one embedded DuckDB file holding imported records and runs.
+"""The run store: one embedded DuckDB file holding imported records, runs and backtests.
 
 The layout, its version and the migrations from older stores are in :mod:`skyshield.runs.schema`.
 
@@ -28,7 +28,7 @@ import time
 import uuid
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -38,7 +38,14 @@ import pandas as pd
 
 from skyshield.analysis import FATE_COLUMNS
 from skyshield.errors import InputError, Problem
-from skyshield.runs.schema import LEGACY_ROW_COLUMNS, SCHEMA_VERSION, migrate, stored_version
+from skyshield.runs.schema import (
+    BACKTEST_FIT_COLUMNS,
+    BACKTEST_MONTH_COLUMNS,
+    LEGACY_ROW_COLUMNS,
+    SCHEMA_VERSION,
+    migrate,
+    stored_version,
+)
 from skyshield.version import __version__
 
 #: Columns of the ``runs.fates`` table.
@@ -501,9 +508,12 @@ class Store:
         """The row of one run, checked; InputError if there is none or it is corrupt."""
         df = self._query("SELECT * FROM runs.runs WHERE run_id = ?", [run_id])
         if df.empty:
-            raise InputError(
-                [Problem(str(self.path), "run", f"no run {run_id!r} (see `skyshield runs list`)")]
+            hint = (
+                f"it is a backtest: `skyshield runs show {run_id}`"
+                if self.has_backtest(run_id)
+                else "see `skyshield runs list`"
             )
+            raise InputError([Problem(str(self.path), "run", f"no run {run_id!r} ({hint})")])
         row = dict(df.iloc[0].to_dict())
         self._check_run(row)
         return row
@@ -535,6 +545,125 @@ class Store:
         """Indices of the replications of a run that are stored."""
         q = "SELECT DISTINCT rep FROM runs.metrics WHERE run_id = ?"
         return {int(r) for r in self._query(q, [run_id])["rep"]}
+
+    # -- backtests ------------------------------------------------------------------------
+
+    def add_backtest(
+        self,
+        *,
+        scenario_origin: str,
+        scenario_text: str,
+        record_sha256: str,
+        record_origin: str,
+        months: Sequence[date],
+        replications: int,
+        sample: int | None,
+        base_seed: int,
+        train_months: int,
+        min_weapons: float,
+        seconds: float,
+        fits: pd.DataFrame,
+        monthly: pd.DataFrame,
+    ) -> str:
+        """Record a finished backtest, its fitted values (``fits``: the columns of
+        ``runs.backtest_fits`` after ``backtest_id``) and its monthly table (``monthly``: those
+        of ``runs.backtest_months``) in one transaction (all or nothing); its id."""
+        backtest_id = uuid.uuid4().hex[:12]
+        with self._transaction() as con:
+            con.execute(
+                "INSERT INTO runs.backtests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [
+                    backtest_id,
+                    datetime.now(UTC),
+                    __version__,
+                    scenario_origin,
+                    scenario_text,
+                    text_sha256(scenario_text),
+                    record_sha256,
+                    record_origin,
+                    list(months),
+                    replications,
+                    sample,
+                    base_seed,
+                    train_months,
+                    min_weapons,
+                    seconds,
+                ],
+            )
+            for table, frame, columns in (
+                ("backtest_fits", fits, BACKTEST_FIT_COLUMNS),
+                ("backtest_months", monthly, BACKTEST_MONTH_COLUMNS),
+            ):
+                con.register("incoming", frame[list(columns[1:])])
+                con.execute(
+                    f"INSERT INTO runs.{table} BY NAME SELECT ? AS backtest_id, * FROM incoming",
+                    [backtest_id],
+                )
+                con.unregister("incoming")
+        return backtest_id
+
+    def backtests(self) -> pd.DataFrame:
+        """Every backtest, newest first: id, when, scenario, first and last month predicted,
+        replications, nights sampled a month (NaN: all), seed, the record's SHA-256, and per
+        weapon group the mean absolute error by month (``mae_drones`` ..., points)."""
+        return self._query(
+            "SELECT b.backtest_id, b.created_at, b.scenario_origin, list_min(b.months) AS first,"
+            " list_max(b.months) AS last, b.replications, b.sample, b.base_seed,"
+            " b.record_sha256, b.code_version, b.seconds, m.mae_drones, m.mae_cruise,"
+            " m.mae_ballistic FROM runs.backtests b LEFT JOIN (SELECT backtest_id,"
+            " avg(abs(error_pts)) FILTER (WHERE weapon_group = 'drones') AS mae_drones,"
+            " avg(abs(error_pts)) FILTER (WHERE weapon_group = 'cruise') AS mae_cruise,"
+            " avg(abs(error_pts)) FILTER (WHERE weapon_group = 'ballistic') AS mae_ballistic"
+            " FROM runs.backtest_months GROUP BY backtest_id) m USING (backtest_id)"
+            " ORDER BY b.created_at DESC"
+        )
+
+    def has_backtest(self, backtest_id: str) -> bool:
+        """True if a backtest with this id is stored."""
+        q = "SELECT count(*) AS n FROM runs.backtests WHERE backtest_id = ?"
+        return bool(self._query(q, [backtest_id])["n"].iloc[0])
+
+    def backtest(self, backtest_id: str) -> dict[str, Any]:
+        """The row of one backtest; InputError if there is none."""
+        df = self._query("SELECT * FROM runs.backtests WHERE backtest_id = ?", [backtest_id])
+        if df.empty:
+            raise InputError(
+                [
+                    Problem(
+                        str(self.path),
+                        "backtest",
+                        f"no backtest {backtest_id!r} (see `skyshield runs backtests`)",
+                    )
+                ]
+            )
+        row = dict(df.iloc[0].to_dict())
+        row["months"] = [pd.Timestamp(m).date() for m in row["months"]]
+        return row
+
+    def backtest_fits(self, backtest_id: str) -> pd.DataFrame:
+        """A backtest's fitted values with the data each came from (``runs.backtest_fits``),
+        by month, weapon group and parameter; dates as ``datetime.date``, the training months
+        as lists of ``YYYY-MM`` (as :class:`~skyshield.studies.BacktestResult` has them)."""
+        df = self._query(
+            f"SELECT {', '.join(BACKTEST_FIT_COLUMNS[1:])} FROM runs.backtest_fits"
+            " WHERE backtest_id = ? ORDER BY month, weapon_group, parameter",
+            [backtest_id],
+        )
+        for c in ("month", "first_night", "last_night"):
+            df[c] = [None if pd.isna(d) else pd.Timestamp(d).date() for d in df[c]]
+        df["train_months"] = [[f"{pd.Timestamp(m):%Y-%m}" for m in ms] for ms in df["train_months"]]
+        return df
+
+    def backtest_months(self, backtest_id: str) -> pd.DataFrame:
+        """A backtest's monthly table (``runs.backtest_months``), by weapon group and month
+        (months as ``datetime.date``)."""
+        df = self._query(
+            f"SELECT {', '.join(BACKTEST_MONTH_COLUMNS[1:])} FROM runs.backtest_months"
+            " WHERE backtest_id = ? ORDER BY weapon_group, month",
+            [backtest_id],
+        )
+        df["month"] = [pd.Timestamp(d).date() for d in df["month"]]
+        return df
 
 
 __all__ = [

@@ -19,12 +19,19 @@ The model's count for a night is its share of the group's weapons that got throu
 record's weapons at risk that night (the replay flies every weapon of the night; the record's
 denominator leaves out still-attacking weapons and rows without a reported fate), rounded to a
 whole weapon.  Counts are weapons, shares fractions 0..1, errors percentage points.
+
+Given a run store, the backtest is recorded there once it is complete, in one transaction
+(``runs.backtests``, its fitted values with the data each came from in ``runs.backtest_fits``,
+its monthly table in ``runs.backtest_months``; :mod:`skyshield.runs.schema`): a backtest that
+fails or is interrupted leaves nothing in the store.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import itertools
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
@@ -50,6 +57,7 @@ from skyshield.record.conventions import (
     got_through_table,
     row_outcomes,
 )
+from skyshield.runs import RecordChoice, Store
 from skyshield.scenario import LoadedScenario
 from skyshield.scenario.params import GroundParams
 
@@ -67,6 +75,23 @@ MONTHLY_COLUMNS = (
     "model_low",
     "model_high",
     "error_pts",
+)
+
+#: Columns of the fits table: the predicted month, the group, the parameter and its value, and the
+#: record data it came from: the months (``YYYY-MM``), first and last night, nights, weapons at
+#: risk and of them got through; ``converged`` (None for a value derived, not fitted).
+FIT_COLUMNS = (
+    "month",
+    "group",
+    "parameter",
+    "value",
+    "train_months",
+    "first_night",
+    "last_night",
+    "nights",
+    "at_risk",
+    "got_through",
+    "converged",
 )
 
 #: Fates of a threat that got through (it arrived, wherever it was aimed).
@@ -112,9 +137,12 @@ class BacktestResult:
     * ``by_size``: per group and size bin of the night, the record's and the model's share;
     * ``magazines``: per terminal site, nights with shots, mean and largest shots per night,
       the magazine, and the share of (night, replication) runs that emptied it;
-    * ``fits``: one row per predicted month, group and fitted parameter: its value and the
-      training data (months, first and last night, nights, weapons at risk);
-    * ``settings``: the arguments, for the record.
+    * ``fits``: one row per predicted month, group and parameter (:data:`FIT_COLUMNS`): the
+      value used and the record data it came from (the fit's months, first and last night,
+      nights, weapons at risk and got through; for ``drift_sd`` the months of the drift, for
+      ``predictive_night_sd``, which combines the two, both);
+    * ``settings``: the arguments and the record's SHA-256, for the record;
+    * ``backtest_id``: its id in the run store it was recorded in (None if none).
     """
 
     monthly: pd.DataFrame
@@ -125,6 +153,7 @@ class BacktestResult:
     magazines: pd.DataFrame
     fits: pd.DataFrame
     settings: dict[str, Any] = field(default_factory=dict)
+    backtest_id: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """Every table as a list of records (dates as ISO strings), and the settings."""
@@ -143,6 +172,7 @@ class BacktestResult:
             ]
 
         return {
+            "backtest_id": self.backtest_id,
             "settings": self.settings,
             "mae": records(self.mae),
             "coverage": records(self.coverage),
@@ -205,15 +235,22 @@ def training_months(
     return sorted(chosen)
 
 
+def drift_months(obs: pd.DataFrame, group: str, month: dt.date, months: int) -> pd.DataFrame:
+    """The record's ``got_through`` and ``at_risk`` of ``group`` by month (the index), over the
+    last ``months`` months before ``month`` that it holds: the data of :func:`drift_sd`."""
+    mine = obs[(obs["group"] == group) & (obs["month"] < month)]
+    return mine.groupby("month")[["got_through", "at_risk"]].sum().sort_index().tail(months)
+
+
 def drift_sd(obs: pd.DataFrame, group: str, month: dt.date, months: int) -> float:
     """Spread of the record's month-to-month change of ``group``'s got-through share on the
-    log-odds scale, over the ``months`` months before ``month`` (0 with fewer than three).
+    log-odds scale, over the ``months`` months before ``month`` (0 with fewer than three;
+    :func:`drift_months`).
 
     The variance of the changes less the part that chance alone gives them (binomial, from
     each month's counts), floored at 0.  Shares are taken as (got through + 0.5) / (at risk
     + 1)."""
-    mine = obs[(obs["group"] == group) & (obs["month"] < month)]
-    by = mine.groupby("month")[["got_through", "at_risk"]].sum().sort_index().tail(months)
+    by = drift_months(obs, group, month, months)
     if len(by) < 3:
         return 0.0
     y, n = by["got_through"].to_numpy(dtype=float), by["at_risk"].to_numpy(dtype=float)
@@ -221,6 +258,22 @@ def drift_sd(obs: pd.DataFrame, group: str, month: dt.date, months: int) -> floa
     noise = 1.0 / (y + 0.5) + 1.0 / (n - y + 0.5)
     change = np.var(np.diff(odds), ddof=1) - float(np.mean(noise[1:] + noise[:-1]))
     return float(np.sqrt(max(change, 0.0)))
+
+
+def window_data(obs: pd.DataFrame, group: str, months: Sequence[dt.date]) -> dict[str, Any]:
+    """The record data of ``group`` in ``months``, as a row of the fits table: the months
+    (``YYYY-MM``), the first and last night, nights, weapons at risk and got through (nights
+    with weapons at risk only, as the fit takes them)."""
+    mine = obs[(obs["group"] == group) & obs["month"].isin(list(months)) & (obs["at_risk"] > 0)]
+    nights = sorted(mine["night"])
+    return {
+        "train_months": [f"{m:%Y-%m}" for m in sorted(months)],
+        "first_night": nights[0] if nights else None,
+        "last_night": nights[-1] if nights else None,
+        "nights": len(nights),
+        "at_risk": float(mine["at_risk"].sum()),
+        "got_through": float(mine["got_through"].sum()),
+    }
 
 
 def stratified_sample(
@@ -350,7 +403,7 @@ def randomised_pit(samples: np.ndarray, observed: float, u: float) -> float:
 
 def run_backtest(
     scenario: LoadedScenario,
-    rows: pd.DataFrame,
+    record: pd.DataFrame | RecordChoice,
     months: Sequence[dt.date],
     *,
     replications: int = 40,
@@ -361,21 +414,30 @@ def run_backtest(
     base: GroundParams | None = None,
     executor: Executor | None = None,
     progress: Progress | None = None,
+    store: Store | None = None,
 ) -> BacktestResult:
     """Run the rolling-origin backtest of the module docstring.
 
     ``scenario``: its assets and theatre are what the record's nights are flown against (the
-    reference scenario's are the calibration's).  ``rows``: the record's rows (the importer's).
-    ``months``: first days of the months to predict.  ``replications`` per night (>= 2);
+    reference scenario's are the calibration's).  ``record``: the record as a command chooses
+    it (:func:`skyshield.runs.choose_record`: rows, SHA-256, origin), or just its rows (the
+    importer's).  ``months``: first days of the months to predict.  ``replications`` per night (>= 2);
     ``sample``: nights per month (stratified by size; None: all); ``seed``: the base seed of
     routes and luck; ``train_months`` and ``min_weapons``: the training window (module
     docstring); ``base``: the parameters the fit starts from and keeps where it fits nothing
     (default: the scenario's); ``executor``: runs nights in parallel (None: in this process);
-    ``progress``: told what is being done.
+    ``progress``: told what is being done; ``store``: the run store to record the backtest in
+    once it is complete (``record`` must then be a :class:`~skyshield.runs.RecordChoice`, whose
+    SHA-256 is recorded as the data the fits came from).
 
     Raises :class:`~skyshield.errors.InputError` when a month has no night with launches or
     has no earlier month to fit on.
     """
+    started = time.perf_counter()
+    choice = record if isinstance(record, RecordChoice) else None
+    if store is not None and choice is None:
+        raise TypeError("recording a backtest in a store needs the record as a RecordChoice")
+    rows = record.rows if isinstance(record, RecordChoice) else record
     if replications < 2:
         raise InputError([Problem("--reps", "", "expected at least 2 replications per night")])
     if sample is not None and sample < 1:
@@ -436,8 +498,16 @@ def run_backtest(
             spread = float(np.sqrt(sd**2 + (tau / NIGHT_IQR_RATIO) ** 2))
             note = f"the night spread fitted ({sd:.3f}) with the month-to-month drift ({tau:.3f})"
             overrides = deep_merge(overrides, overrides_of({g: {"night_sd": spread}}, base, note))
-            for name, value in (("drift_sd", tau), ("predictive_night_sd", spread)):
-                fit_rows.append({"month": m, "group": g, "parameter": name, "value": value})
+            drift = list(drift_months(obs, g, m, DRIFT_MONTHS).index)
+            for name, value, data in (
+                ("drift_sd", tau, drift),
+                ("predictive_night_sd", spread, sorted(set(drift) | set(windows[g]))),
+            ):
+                fit_rows.append(
+                    {"month": m, "group": g, "parameter": name, "value": value}
+                    | window_data(obs, g, data)
+                    | {"converged": None}
+                )
         params = merged(base, overrides)
         month_nights = {d: v for d, v in launched.items() if d.replace(day=1) == m}
         chosen = (
@@ -462,12 +532,12 @@ def run_backtest(
         for f, s in results:
             fate_parts.append(f.assign(month=m))
             shot_parts.append(s)
-    return _summarise(
+    result = _summarise(
         obs,
         launched,
         pd.concat(fate_parts, ignore_index=True),
         pd.concat(shot_parts, ignore_index=True) if shot_parts else pd.DataFrame(),
-        pd.DataFrame(fit_rows),
+        pd.DataFrame(fit_rows, columns=list(FIT_COLUMNS)),
         seed,
         settings={
             "months": [f"{m:%Y-%m}" for m in months],
@@ -478,8 +548,38 @@ def run_backtest(
             "min_weapons": min_weapons,
             "interval": INTERVAL,
             "scenario": scenario.origin,
+            "record_sha256": choice.sha256 if choice is not None else None,
         },
     )
+    if store is None or choice is None:
+        return result
+    say("recording the backtest in the run store")
+    backtest_id = store.add_backtest(
+        scenario_origin=scenario.origin,
+        scenario_text=scenario.text,
+        record_sha256=choice.sha256,
+        record_origin=choice.description,
+        months=list(months),
+        replications=replications,
+        sample=sample,
+        base_seed=seed,
+        train_months=train_months,
+        min_weapons=min_weapons,
+        seconds=time.perf_counter() - started,
+        fits=_stored_fits(result.fits),
+        monthly=result.monthly.rename(columns={"group": "weapon_group"}),
+    )
+    return dataclasses.replace(result, backtest_id=backtest_id)
+
+
+def _stored_fits(fits: pd.DataFrame) -> pd.DataFrame:
+    """The fits table as ``runs.backtest_fits`` holds it: training months as dates (their
+    first day), ``weapon_group`` for ``group``."""
+    out = fits.rename(columns={"group": "weapon_group"})
+    out["train_months"] = [
+        [dt.date.fromisoformat(f"{t}-01") for t in months] for months in out["train_months"]
+    ]
+    return out
 
 
 def _summarise(
@@ -678,8 +778,10 @@ def plot_pit(result: BacktestResult, path: Path, bins: int = 10) -> Path:
 
 
 __all__ = [
+    "FIT_COLUMNS",
     "INTERVAL",
     "BacktestResult",
+    "drift_months",
     "fly_exposures",
     "month_range",
     "nights_with_launches",
@@ -691,4 +793,5 @@ __all__ = [
     "run_backtest",
     "stratified_sample",
     "training_months",
+    "window_data",
 ]
