@@ -27,12 +27,14 @@ def test_blocks_wait_for_their_time_and_a_write_takes_them_all(tmp_path: Path) -
     run_id = store.start_run("mc", "small", "text", "reference", 1, 1, 4)
     writer = BlockWriter(store, every_s=3600.0)
     writer.add(run_id, [_rep(0), _rep(1)])
+    assert _stored(store, run_id) == [0, 1]  # the first block at once
     writer.add(run_id, [_rep(2)])
-    assert _stored(store, run_id) == []  # not yet: the hour has not passed
+    writer.add(run_id, [_rep(3)])
+    assert _stored(store, run_id) == [0, 1]  # the next ones wait: the hour has not passed
     writer.write()
-    assert _stored(store, run_id) == [0, 1, 2]
+    assert _stored(store, run_id) == [0, 1, 2, 3]
     writer.write()  # nothing waiting: nothing written twice
-    assert _stored(store, run_id) == [0, 1, 2]
+    assert _stored(store, run_id) == [0, 1, 2, 3]
 
 
 def test_a_block_after_the_interval_is_written_at_once_with_those_before(tmp_path: Path) -> None:
@@ -50,7 +52,8 @@ def test_a_run_stopped_midway_keeps_what_it_finished(
 ) -> None:
     import skyshield.studies.runner as runner
 
-    # nothing is written on the way (an hour between writes): what is stored, the stop wrote
+    # after the first block, nothing is written on the way (an hour between writes): the
+    # second block is stored because the stop wrote it
     monkeypatch.setattr(runner, "BlockWriter", partial(BlockWriter, every_s=3600.0))
     store = Store(tmp_path / "s.duckdb")
     seen: list[int] = []
