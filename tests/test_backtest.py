@@ -269,6 +269,7 @@ def test_fit_recovers_known_drone_parameters() -> None:
 # ----------------------------------------------------------------------------- end to end
 
 
+@pytest.mark.slow
 def test_cli_backtest_one_month(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "bt"
     code = main(

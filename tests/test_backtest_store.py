@@ -26,6 +26,9 @@ from skyshield.studies import backtests as backtest
 from skyshield.studies.backtests import run_backtest
 from test_backtest import small_record
 
+#: One backtest (a record import, a month replayed) shared by the tests: about ten seconds.
+pytestmark = pytest.mark.slow
+
 #: The query docs/record.md gives: the values the newest backtest used for drones in June 2025,
 #: and the record data each was fitted on.
 QUERY = """

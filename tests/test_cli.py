@@ -37,6 +37,7 @@ def test_forces_json_is_consistent(capsys: pytest.CaptureFixture[str]) -> None:
     assert {s["station"] for s in doc["stations"]} == {"lviv", "rivne-npp"}
 
 
+@pytest.mark.slow
 def test_forces_text_and_map(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     png = tmp_path / "map.png"
     assert main(["forces", "small", "--map", str(png)]) == 0

@@ -166,6 +166,7 @@ def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
     assert exc.value.code == 2
 
 
+@pytest.mark.slow
 def test_console_script_prints_no_traceback(tmp_path: Path) -> None:
     exe = shutil.which("skyshield") or str(Path(sys.executable).parent / "skyshield")
     path = write(tmp_path, VALID.replace("count: 8", "count: -3"))

@@ -25,6 +25,7 @@ def store_counts(store: Path) -> tuple[int, int]:
     return int(imports[0]), int(rows[0])
 
 
+@pytest.mark.slow
 def test_import_twice_changes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     store = tmp_path / "s.duckdb"
     assert main(["record", "import", str(SNAPSHOT), "--store", str(store)]) == 0
@@ -75,6 +76,7 @@ def test_missing_column_and_wrong_type(tmp_path: Path, capsys: pytest.CaptureFix
     assert f"{wrong}:2" in err and "launched" in err
 
 
+@pytest.mark.slow
 def test_summary_prints_rates_and_writes_chart(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -95,6 +97,7 @@ def test_summary_prints_rates_and_writes_chart(
     assert chart.read_bytes()[:4] == b"\x89PNG"
 
 
+@pytest.mark.slow
 def test_summary_uses_newest_import(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     newer = tmp_path / "newer.csv"
     shutil.copy(SNAPSHOT, newer)
@@ -111,6 +114,7 @@ def test_summary_uses_newest_import(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "import in use" in out and "newer.csv" in out
 
 
+@pytest.mark.slow
 def test_raid_show_record_night(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     png = tmp_path / "night.png"
     assert main(["raid", "show", "2025-06-08", "--map", str(png)]) == 0
@@ -122,6 +126,7 @@ def test_raid_show_record_night(tmp_path: Path, capsys: pytest.CaptureFixture[st
     assert png.stat().st_size > 10_000
 
 
+@pytest.mark.slow
 def test_raid_generate_then_show(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out_file = tmp_path / "june.yaml"
     args = [
@@ -149,12 +154,14 @@ def test_raid_generate_then_show(tmp_path: Path, capsys: pytest.CaptureFixture[s
     assert main(["raid", "show", str(out_file), "--night", "9"]) == 2
 
 
+@pytest.mark.slow
 def test_raid_show_reference(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["raid", "show", "reference", "--map", str(tmp_path / "r.png")]) == 0
     out = capsys.readouterr().out
     assert "860 weapons" in out
 
 
+@pytest.mark.slow
 def test_scenario_uses_its_raid_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # a generated raid file that a scenario beside it names is what `simulate` flies by default
     raid = tmp_path / "june.yaml"
@@ -202,6 +209,7 @@ def test_scenario_uses_its_raid_file(tmp_path: Path, capsys: pytest.CaptureFixtu
     assert "night 2025-06-08: 503 weapons" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_imports_are_listed_chosen_and_dropped(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

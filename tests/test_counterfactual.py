@@ -32,6 +32,7 @@ def three_nights(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-u
     return cf, store
 
 
+@pytest.mark.slow
 def test_every_night_is_flown_and_stored(three_nights) -> None:  # type: ignore[no-untyped-def]
     cf, store = three_nights
     assert [n.night for n in cf.nights] + cf.skipped == [JUNE_7, dt.date(2025, 6, 8), JUNE_9]
@@ -42,6 +43,7 @@ def test_every_night_is_flown_and_stored(three_nights) -> None:  # type: ignore[
         assert n.weapons > 0 and len(n.replications) == 3
 
 
+@pytest.mark.slow
 def test_the_shield_never_adds_hits_on_the_same_random_numbers(three_nights) -> None:  # type: ignore[no-untyped-def]
     cf, _ = three_nights
     for n in cf.nights:
@@ -51,6 +53,7 @@ def test_the_shield_never_adds_hits_on_the_same_random_numbers(three_nights) -> 
         assert np.array_equal(night_values(n.replications, "hits_avoided"), b - s)
 
 
+@pytest.mark.slow
 def test_totals_are_sums_of_the_nights(three_nights) -> None:  # type: ignore[no-untyped-def]
     cf, _ = three_nights
     table, totals, per_night = cf.table(), cf.totals(), cf.per_night()
@@ -89,6 +92,7 @@ def test_a_range_without_launches_says_where_the_record_runs(tmp_path: Path) -> 
         record_counterfactual("small", dt.date(2030, 1, 1), dt.date(2030, 1, 31), runs_per_night=1)
 
 
+@pytest.mark.slow
 def test_assess_record_range_from_the_command_line(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -78,7 +78,19 @@ def _run_page(
 
 #: Pages whose fast blocks take several seconds (runs of the reference): their fast test is left
 #: out of `make check` too (make test runs it).
-HEAVY_PAGES = {"README.md", "docs/api/index.md", "docs/history.md", "docs/montecarlo.md"}
+HEAVY_PAGES = {
+    "README.md",
+    "docs/api/index.md",
+    "docs/exports.md",
+    "docs/history.md",
+    "docs/montecarlo.md",
+    "docs/placement.md",
+    "docs/record.md",
+    "docs/scenario.md",
+    "docs/sensitivity.md",
+    "docs/truce.md",
+    "docs/validity.md",
+}
 
 
 @pytest.mark.parametrize(

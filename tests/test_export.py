@@ -330,6 +330,7 @@ def test_scene_clips_fighters_to_the_night_and_ends_threats_at_their_fate() -> N
     assert not math.isnan(kill.lon)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None)
 @given(
     takeoff=st.floats(-2000.0, 2000.0),

@@ -97,6 +97,7 @@ def test_intervals_never_leave_the_range_of_what_they_measure(counts: list[int],
         assert iv.high <= 1.0
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, derandomize=True)
 @given(
     st.lists(
@@ -120,6 +121,7 @@ def test_seeds_are_reproducible_and_distinct() -> None:
     assert replication_seeds(8, 10) != a[:10]
 
 
+@pytest.mark.slow
 def test_same_aggregates_with_one_and_two_workers() -> None:
     world = build_world("small", NIGHT)
     reps = list(enumerate(replication_seeds(3, 6)))
@@ -132,6 +134,7 @@ def test_same_aggregates_with_one_and_two_workers() -> None:
     )
 
 
+@pytest.mark.slow
 def test_mc_command_stores_every_replication(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -151,6 +154,7 @@ def test_mc_command_stores_every_replication(
     assert reps is not None and reps[0] == 4
 
 
+@pytest.mark.slow
 def test_stored_fates_one_per_threat_and_equal_to_the_metrics(tmp_path: Path) -> None:
     """The run store keeps every threat's fate: exactly one per (replication, defence, threat),
     and their counts are the stored metrics; `runs export --table fates` writes them."""

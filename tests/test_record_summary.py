@@ -151,6 +151,7 @@ def test_plot_writes_png(rows: pd.DataFrame, tmp_path: Path) -> None:
     assert out.stat().st_size > 10_000
 
 
+@pytest.mark.slow
 def test_snapshot_totals_agree_across_periods() -> None:
     imp = read_record()
     total = imp.report.launched_total

@@ -102,6 +102,7 @@ def test_variants_change_only_their_values(small: LoadedScenario, tmp_path: Path
     assert scenario_from_data(scaled.data, "<9>").scenario.coalition.total_aircraft == 9
 
 
+@pytest.mark.slow
 def test_shipped_factors_apply_to_the_reference(reference: LoadedScenario) -> None:
     factors, origin = load_factors(None)
     ids = {f.id for f in factors}

@@ -82,6 +82,7 @@ def test_an_older_store_is_upgraded_keeping_its_runs_and_imports(
     assert store.imports()["legacy"].tolist() == [True]
 
 
+@pytest.mark.slow
 def test_an_upgraded_run_is_rerun_and_names_the_version_that_made_it(
     old_store: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -105,6 +106,7 @@ def test_the_cli_says_when_it_upgrades(old_store: Path, capsys: pytest.CaptureFi
     assert "upgraded the run store" in err and "from layout version 1 to 3" in err
 
 
+@pytest.mark.slow
 def test_a_layout_2_store_gains_the_backtest_tables_and_keeps_its_runs_and_imports(
     layout2_store: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -197,6 +199,7 @@ def _holder(path: Path, seconds: float) -> subprocess.Popen[str]:
     return proc
 
 
+@pytest.mark.slow
 def test_a_reader_waits_for_a_short_writer_and_a_long_one_gets_a_plain_message(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -279,6 +282,7 @@ def test_a_stopped_run_is_marked_interrupted_at_once(tmp_path: Path) -> None:
     assert status == [("interrupted", "stopped before it was done")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("sql", "words"),
     [
@@ -306,6 +310,7 @@ def test_an_edited_run_is_not_trusted(
         assert "damaged or was edited" in err and words in err
 
 
+@pytest.mark.slow
 def test_a_rerun_of_a_run_missing_its_fates_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

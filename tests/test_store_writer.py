@@ -47,6 +47,7 @@ def test_a_block_after_the_interval_is_written_at_once_with_those_before(tmp_pat
     assert _stored(store, first) == [0] and _stored(store, second) == [0, 1]
 
 
+@pytest.mark.slow
 def test_a_run_stopped_midway_keeps_what_it_finished(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -79,6 +79,7 @@ def test_the_python_example_runs_in_a_fresh_interpreter(tmp_path: Path) -> None:
     assert float(done.stdout.strip()) >= 0
 
 
+@pytest.mark.slow
 def test_montecarlo_reports_progress_and_stores(tmp_path: Path) -> None:
     seen: list[Progress] = []
     store = Store(tmp_path / "s.duckdb")
@@ -103,6 +104,7 @@ def test_library_errors_name_parameters_and_the_cli_names_flags(
     assert capsys.readouterr().err.startswith("error: --runs:")
 
 
+@pytest.mark.slow
 def test_simulate_reads_the_users_import(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A night only in the user's newest import: `skyshield.simulate` finds it, as the CLI
     does (it read the shipped snapshot only, before)."""

@@ -56,6 +56,7 @@ def test_scale_pledges_by_hand() -> None:
         scale_pledges(small_data(), 0)
 
 
+@pytest.mark.slow
 def test_sweep_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "sweep"
     args = [
@@ -81,6 +82,7 @@ def test_sweep_end_to_end(tmp_path: Path, capsys: pytest.CaptureFixture[str]) ->
     assert "shield.hits_on_assets" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_set_path_into_catalog_overrides_and_sweep_of_a_pk(tmp_path: Path) -> None:
     """A path into an override section may name ids not overridden yet (with hyphens); the
     variant's catalog then has the value, and a sweep over a Pk runs end to end."""
@@ -112,6 +114,7 @@ def test_set_path_into_catalog_overrides_and_sweep_of_a_pk(tmp_path: Path) -> No
     assert table["set:catalog_overrides.weapons.gun-20mm.pk.drone"].tolist() == [0.35, 0.9]
 
 
+@pytest.mark.slow
 def test_a_sweep_whose_points_change_nothing_the_engine_uses_stops(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -141,6 +144,7 @@ def test_a_sweep_whose_points_change_nothing_the_engine_uses_stops(
     assert main([*args[:5], gun, *args[6:]]) == 2
 
 
+@pytest.mark.slow
 def test_a_sweep_over_nights_flies_each_night(tmp_path: Path) -> None:
     """``raid`` is a field like any other: each point flies its own night, and stores it."""
     out = tmp_path / "o"
@@ -165,6 +169,7 @@ def test_a_sweep_over_nights_flies_each_night(tmp_path: Path) -> None:
         assert sorted(s.runs()["raid"]) == ["2025-06-05", "2025-06-08"]
 
 
+@pytest.mark.slow
 def test_linked_fields_zipped(tmp_path: Path) -> None:
     """Two standoffs that must move together are swept side by side with --zip."""
     out = tmp_path / "o"

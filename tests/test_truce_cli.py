@@ -24,6 +24,7 @@ def easter(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
     return out, buf.getvalue()
 
 
+@pytest.mark.slow
 def test_easter_writes_chart_table_and_json(easter: tuple[Path, str]) -> None:
     out, stdout = easter
     assert sorted(p.name for p in out.iterdir()) == ["chart.png", "nights.csv", "truce.json"]
@@ -32,6 +33,7 @@ def test_easter_writes_chart_table_and_json(easter: tuple[Path, str]) -> None:
     assert "p (drop)" in stdout and "ratio [90 %]" in stdout
 
 
+@pytest.mark.slow
 def test_the_json_agrees_with_the_csv(easter: tuple[Path, str]) -> None:
     out, _ = easter
     doc = json.loads((out / "truce.json").read_text(encoding="utf-8"))

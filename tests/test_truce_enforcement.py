@@ -11,6 +11,7 @@ import pytest
 from skyshield.cli.main import main
 
 
+@pytest.mark.slow
 def test_the_nights_that_broke_a_truce_are_replayed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -43,6 +44,7 @@ def test_the_nights_that_broke_a_truce_are_replayed(
     assert t["hits_shield"]["mean"] <= t["hits_baseline"]["mean"]
 
 
+@pytest.mark.slow
 def test_a_truce_nobody_broke_has_nothing_to_stop(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

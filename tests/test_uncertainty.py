@@ -60,6 +60,7 @@ def test_a_drawn_world_shares_geometry_and_leaves_the_base_alone(
     assert set(out) == {"baseline", "shield"}
 
 
+@pytest.mark.slow
 def test_mc_with_uncertainty_gives_the_total_interval_beside(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

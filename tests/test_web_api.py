@@ -25,6 +25,7 @@ def api(tmp_path: Path):  # type: ignore[no-untyped-def]
         yield c
 
 
+@pytest.mark.slow
 def test_open_a_builtin_gives_text_forces_and_layers(api) -> None:  # type: ignore[no-untyped-def]
     view = api.get("/api/scenarios/reference").json()
     ls = load_scenario("reference")
@@ -44,6 +45,7 @@ def test_open_a_builtin_gives_text_forces_and_layers(api) -> None:  # type: igno
     assert "zones" not in again  # the page has them
 
 
+@pytest.mark.slow
 def test_moving_a_station_recomputes_the_forces(api) -> None:  # type: ignore[no-untyped-def]
     view = api.get("/api/scenarios/reference").json()
     zhytomyr = next(
@@ -99,6 +101,7 @@ def test_an_invalid_edit_is_reported_at_its_field(api) -> None:  # type: ignore[
     assert "outside the patrol zone" in view["problems"][0]["message"]
 
 
+@pytest.mark.slow
 def test_save_and_load_with_the_cli(api, tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     view = api.get("/api/scenarios/reference").json()
     r = api.put("/api/scenarios/copy.yaml", json={"text": view["text"], "expected_sha256": None})
@@ -177,6 +180,7 @@ def _store_run(store: Store, name: str, seed: int, values: list[float]) -> str:
     return run_id
 
 
+@pytest.mark.slow
 def test_runs_listed_and_compared_with_intervals(api, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     a_vals = [10.0, 12.0, 11.0, 13.0] * 3  # twelve replications: intervals need ten or more
     b_vals = [8.0, 9.0, 9.0, 10.0] * 3

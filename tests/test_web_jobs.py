@@ -162,6 +162,7 @@ def _file(path: Path, timeout: float = 60.0) -> str:
     return path.read_text()
 
 
+@pytest.mark.slow
 def test_a_killed_worker_fails_with_a_message_and_the_store_stays_consistent(
     api, tmp_path: Path
 ) -> None:  # type: ignore[no-untyped-def]

@@ -44,6 +44,7 @@ def test_patrol_zone_excludes_kharkiv_and_kyiv_east(theatre: Theatre) -> None:
         assert not theatre.in_patrol_zone(p)
 
 
+@pytest.mark.slow
 def test_membership_agrees_with_geodesic_distance(theatre: Theatre) -> None:
     """For a grid of points in Ukraine, in-zone iff the geodesic distance is >= 200 km (±1 %)."""
     verts = hostile_vertices_lonlat(theatre)

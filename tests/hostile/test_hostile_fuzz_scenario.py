@@ -11,6 +11,7 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -216,18 +217,21 @@ FUZZ = settings(
 )
 
 
+@pytest.mark.slow
 @FUZZ
 @given(text=mutated(SCENARIO))
 def test_a_mutated_scenario_loads_or_is_an_input_error(text: str) -> None:
     _loads_or_input_error(text)
 
 
+@pytest.mark.slow
 @FUZZ
 @given(text=mutated(_shipped("skyshield.data.scenarios", "small.yaml")))
 def test_a_mutated_builtin_scenario_loads_or_is_an_input_error(text: str) -> None:
     _loads_or_input_error(text)
 
 
+@pytest.mark.slow
 @settings(max_examples=100, derandomize=True, database=None, deadline=None)
 @given(text=mutated(builtin_raid()))
 def test_a_mutated_raid_file_parses_or_is_an_input_error(text: str) -> None:

@@ -19,6 +19,7 @@ from skyshield.scenario import load_scenario
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "limits.md"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("count", "end", "expected"),
     [
@@ -79,6 +80,7 @@ def test_night_length_limit_is_stated_and_can_be_raised(monkeypatch: pytest.Monk
     assert parse_raid_text(raid_file("5", f"{hours:.1f}"), "r.yaml")[0].last_launch_h == hours
 
 
+@pytest.mark.slow
 def test_the_record_fits_within_the_default_limits(record_rows: object) -> None:
     """The defaults refuse no night of the shipped record (its longest night launches until
     27.5 h, its largest has fewer than 1,000 weapons)."""
@@ -95,6 +97,7 @@ def test_the_record_fits_within_the_default_limits(record_rows: object) -> None:
     assert [n.name for n in every if night_problems(n, "<record>", ())] == []
 
 
+@pytest.mark.slow
 def test_a_50_mb_scenario_is_refused_unread(tmp_path: Path) -> None:
     big = tmp_path / "big.yaml"
     with big.open("wb") as f:

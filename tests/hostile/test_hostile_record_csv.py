@@ -25,6 +25,7 @@ def _in_use(store: Path, capsys: pytest.CaptureFixture[str]) -> str:
     )
 
 
+@pytest.mark.slow
 def test_an_unclosed_quote_is_refused_and_the_record_in_use_kept(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -89,6 +89,7 @@ def test_a_file_of_mostly_impossible_rows_is_refused_unless_forced(
     assert "impossible rows skipped: 40" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_a_bad_import_can_be_set_aside(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The previous import is used again when the newest is dropped."""
     store = tmp_path / "s.duckdb"

@@ -15,6 +15,7 @@ from skyshield.raids.load import parse_raid_text
 from skyshield.scenario.yamlio import load_yaml
 
 
+@pytest.mark.slow
 def test_alias_bomb_is_refused_in_seconds_by_the_cli(tmp_path: Path) -> None:
     bomb = tmp_path / "bomb.yaml"
     bomb.write_text(alias_bomb(), encoding="utf-8")
