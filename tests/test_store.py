@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from skyshield.cli.main import main
@@ -324,6 +325,34 @@ def test_a_rerun_of_a_run_missing_its_fates_says_so(
     assert main(["runs", "rerun", run_id, "--store", str(path)]) == 2
     err = capsys.readouterr().err
     assert "1 of its 2 replications have every threat's fate" in err
+
+
+@pytest.mark.slow
+def test_exporting_fates_a_run_lacks_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "s.duckdb"
+    assert main(["mc", "small", "--raid", "reference", "--runs", "2", "--store", str(path)]) == 0
+    run_id = str(Store(path).runs()["run_id"].iloc[0])
+    out = tmp_path / "fates.csv"
+    export = ["runs", "export", run_id, "--table", "fates", "--format", "csv", "--out", str(out)]
+    export += ["--store", str(path)]
+    con = duckdb.connect(str(path))
+    con.execute("DELETE FROM runs.fates WHERE rep = 1")
+    con.close()
+    capsys.readouterr()
+    assert main(export) == 0  # what is there is written, with a warning for what is not
+    err = capsys.readouterr().err
+    assert "only 1 of the run's 2 stored replications have their threats' fates" in err
+    assert set(pd.read_csv(out)["rep"]) == {0}
+    con = duckdb.connect(str(path))
+    con.execute("DELETE FROM runs.fates")
+    con.close()
+    out.unlink()
+    assert main(export) == 2  # an empty file would read as "nothing happened"
+    err = capsys.readouterr().err
+    assert "none of the run's 2 stored replications has its threats' fates" in err
+    assert not out.exists()
 
 
 def _processes_with(text: str) -> set[int]:

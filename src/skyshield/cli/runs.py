@@ -4,6 +4,7 @@ backtests of the record, show and export their fitted values."""
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,8 @@ from skyshield.cli.execution import (
 from skyshield.errors import InputError, Problem
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from skyshield.runs import Store
 
 #: Tables ``runs export`` writes of a run, and of a backtest (the first is the default).
@@ -155,6 +158,8 @@ def run(args: argparse.Namespace) -> int:
             )
         fates = args.table == "fates"
         reps = store.run_fates(run_id) if fates else store.run_metrics(run_id)
+        if fates:
+            _check_fates_complete(store, run_id, reps)
         from skyshield.files import write_csv, write_parquet
 
         (write_parquet if args.format == "parquet" else write_csv)(reps, args.out)
@@ -285,3 +290,28 @@ def export_backtest(store: Store, args: argparse.Namespace) -> int:
     (write_parquet if args.format == "parquet" else write_csv)(df, args.out)
     print(f"wrote {len(df)} rows of the backtest's {what} to {args.out}")
     return 0
+
+
+def _check_fates_complete(store: Store, run_id: str, fates: pd.DataFrame) -> None:
+    """Refuse to export the fates of a run that has none stored for replications it has (an
+    empty file would read as "nothing happened"); warn when only some have them."""
+    stored = len(store.done_reps(run_id))
+    with_fates = int(fates["rep"].nunique()) if len(fates) else 0
+    if stored and not with_fates:
+        raise InputError(
+            [
+                Problem(
+                    run_id,
+                    "--table fates",
+                    f"none of the run's {stored} stored replications has its threats' fates"
+                    " (deleted from the store, or never written); expected a run with fates"
+                    " (`runs rerun` recomputes them into a new run) or --table metrics",
+                )
+            ]
+        )
+    if with_fates < stored:
+        print(
+            f"warning: only {with_fates} of the run's {stored} stored replications have their"
+            " threats' fates; the others are not in the file",
+            file=sys.stderr,
+        )
