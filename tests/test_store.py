@@ -311,16 +311,22 @@ def test_an_edited_run_is_not_trusted(
         assert "damaged or was edited" in err and words in err
 
 
+def _a_run_missing_fates(path: Path, where: str = "rep = 1") -> str:
+    """The id of a 2-replication run stored at ``path`` whose fates ``where`` were deleted."""
+    assert main(["mc", "small", "--raid", "reference", "--runs", "2", "--store", str(path)]) == 0
+    run_id = str(Store(path).runs()["run_id"].iloc[0])
+    con = duckdb.connect(str(path))
+    con.execute(f"DELETE FROM runs.fates WHERE {where}")
+    con.close()
+    return run_id
+
+
 @pytest.mark.slow
 def test_a_rerun_of_a_run_missing_its_fates_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "s.duckdb"
-    assert main(["mc", "small", "--raid", "reference", "--runs", "2", "--store", str(path)]) == 0
-    run_id = str(Store(path).runs()["run_id"].iloc[0])
-    con = duckdb.connect(str(path))
-    con.execute("DELETE FROM runs.fates WHERE rep = 1")
-    con.close()
+    run_id = _a_run_missing_fates(path)
     capsys.readouterr()
     assert main(["runs", "rerun", run_id, "--store", str(path)]) == 2
     err = capsys.readouterr().err
@@ -332,14 +338,10 @@ def test_exporting_fates_a_run_lacks_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "s.duckdb"
-    assert main(["mc", "small", "--raid", "reference", "--runs", "2", "--store", str(path)]) == 0
-    run_id = str(Store(path).runs()["run_id"].iloc[0])
+    run_id = _a_run_missing_fates(path)
     out = tmp_path / "fates.csv"
     export = ["runs", "export", run_id, "--table", "fates", "--format", "csv", "--out", str(out)]
     export += ["--store", str(path)]
-    con = duckdb.connect(str(path))
-    con.execute("DELETE FROM runs.fates WHERE rep = 1")
-    con.close()
     capsys.readouterr()
     assert main(export) == 0  # what is there is written, with a warning for what is not
     err = capsys.readouterr().err

@@ -58,6 +58,7 @@ from skyshield.record.conventions import (
     row_outcomes,
 )
 from skyshield.runs import RecordChoice, Store
+from skyshield.runs.schema import BACKTEST_FIT_COLUMNS
 from skyshield.scenario import LoadedScenario
 from skyshield.scenario.params import GroundParams
 
@@ -80,18 +81,8 @@ MONTHLY_COLUMNS = (
 #: Columns of the fits table: the predicted month, the group, the parameter and its value, and the
 #: record data it came from: the months (``YYYY-MM``), first and last night, nights, weapons at
 #: risk and of them got through; ``converged`` (None for a value derived, not fitted).
-FIT_COLUMNS = (
-    "month",
-    "group",
-    "parameter",
-    "value",
-    "train_months",
-    "first_night",
-    "last_night",
-    "nights",
-    "at_risk",
-    "got_through",
-    "converged",
+FIT_COLUMNS = tuple(
+    "group" if c == "weapon_group" else c for c in BACKTEST_FIT_COLUMNS if c != "backtest_id"
 )
 
 #: Fates of a threat that got through (it arrived, wherever it was aimed).
