@@ -311,12 +311,13 @@ def test_an_edited_run_is_not_trusted(
         assert "damaged or was edited" in err and words in err
 
 
-def _a_run_missing_fates(path: Path, where: str = "rep = 1") -> str:
-    """The id of a 2-replication run stored at ``path`` whose fates ``where`` were deleted."""
+def _a_run_missing_fates(path: Path) -> str:
+    """The id of a 2-replication run stored at ``path`` whose second replication's fates were
+    deleted."""
     assert main(["mc", "small", "--raid", "reference", "--runs", "2", "--store", str(path)]) == 0
     run_id = str(Store(path).runs()["run_id"].iloc[0])
     con = duckdb.connect(str(path))
-    con.execute(f"DELETE FROM runs.fates WHERE {where}")
+    con.execute("DELETE FROM runs.fates WHERE rep = 1")
     con.close()
     return run_id
 

@@ -58,24 +58,15 @@ from skyshield.record.conventions import (
     row_outcomes,
 )
 from skyshield.runs import RecordChoice, Store
-from skyshield.runs.schema import BACKTEST_FIT_COLUMNS
+from skyshield.runs.schema import BACKTEST_FIT_COLUMNS, BACKTEST_MONTH_COLUMNS
 from skyshield.scenario import LoadedScenario
 from skyshield.scenario.params import GroundParams
 
 #: Columns of the monthly table: month, group, the record's convention that month, nights, weapons
 #: at risk, the got-through share in the record and in the model (mean and 90 % band over
 #: replications, 0..1), and the error in percentage points.
-MONTHLY_COLUMNS = (
-    "month",
-    "group",
-    "convention",
-    "nights",
-    "at_risk",
-    "record_share",
-    "model_share",
-    "model_low",
-    "model_high",
-    "error_pts",
+MONTHLY_COLUMNS = tuple(
+    "group" if c == "weapon_group" else c for c in BACKTEST_MONTH_COLUMNS if c != "backtest_id"
 )
 
 #: Columns of the fits table: the predicted month, the group, the parameter and its value, and the
