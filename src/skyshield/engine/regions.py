@@ -660,6 +660,14 @@ def _segment_to_segment(
     )
 
 
+@jit_inline
+def _box_gap(bl: Blocks, k: int, ax: float, ay: float, bx: float, by: float) -> float:
+    """Distance (km) from the box of segment ``ab`` to the box of block ``k`` (0 if they meet)."""
+    gx = max(max(bl.x0[k] - max(ax, bx), min(ax, bx) - bl.x1[k]), 0.0)
+    gy = max(max(bl.y0[k] - max(ay, by), min(ay, by) - bl.y1[k]), 0.0)
+    return math.sqrt(gx * gx + gy * gy)
+
+
 @jit
 def segment_distance(
     rg: Region, bl: Blocks, ax: float, ay: float, bx: float, by: float, below: float = np.inf
@@ -671,11 +679,8 @@ def segment_distance(
     if point_on(rg, ax, ay):
         return 0.0
     best = below
-    gx = np.maximum(np.maximum(bl.x0 - max(ax, bx), min(ax, bx) - bl.x1), 0.0)
-    gy = np.maximum(np.maximum(bl.y0 - max(ay, by), min(ay, by) - bl.y1), 0.0)
-    near = np.sqrt(gx * gx + gy * gy)  # from the segment's box to each block's
     for k in range(len(bl.x0)):
-        if near[k] >= best:
+        if _box_gap(bl, k, ax, ay, bx, by) >= best:  # from the segment's box to the block's
             continue
         for e in range(k * BLOCK_EDGES, min((k + 1) * BLOCK_EDGES, len(rg.ex0))):
             d = _segment_to_segment(ax, ay, bx, by, rg.ex0[e], rg.ey0[e], rg.ex1[e], rg.ey1[e])
@@ -693,10 +698,8 @@ def least_distance(rg: Region, bl: Blocks, x0: F64, y0: F64, x1: F64, y1: F64) -
     for k in range(n):
         if point_on(rg, x0[k], y0[k]):
             return 0.0
-        if len(bl.x0):  # the nearest box (array arithmetic: quick without the JIT too)
-            gx = np.maximum(np.maximum(bl.x0 - max(x0[k], x1[k]), min(x0[k], x1[k]) - bl.x1), 0.0)
-            gy = np.maximum(np.maximum(bl.y0 - max(y0[k], y1[k]), min(y0[k], y1[k]) - bl.y1), 0.0)
-            lower[k] = math.sqrt(np.min(gx * gx + gy * gy))
+        for b in range(len(bl.x0)):  # the nearest block's box
+            lower[k] = min(lower[k], _box_gap(bl, b, x0[k], y0[k], x1[k], y1[k]))
     if n == 0:
         return np.inf
     first = int(np.argmin(lower))  # the likeliest nearest first, then the rest against it
