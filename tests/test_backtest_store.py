@@ -6,6 +6,7 @@ backtests|show|export` or one SQL query, and a backtest that fails leaves nothin
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -20,7 +21,7 @@ import pytest
 from skyshield.cli.main import main
 from skyshield.record import read_record
 from skyshield.runs import Store
-from skyshield.runs.records import record_from_csv
+from skyshield.runs.records import record_from_csv, record_in_store, snapshot_record
 from skyshield.scenario import LoadedScenario
 from skyshield.studies import backtests as backtest
 from skyshield.studies.backtests import run_backtest
@@ -149,6 +150,8 @@ def test_the_store_names_the_record_import_in_use(stored: Stored) -> None:
     row = store.backtest(stored.backtest_id)
     assert row["record_sha256"] == store.record_in_use() == stored.record_sha256
     assert "import in use" in row["record_origin"]
+    used = record_in_store(store)  # the same bytes read the same way (no aliases): the same rows
+    assert used is not None and row["rows_sha256"] == used.rows_sha256()
     assert row["months"] == [dt.date(2025, 6, 1)]
     assert (row["replications"], row["sample"], row["base_seed"]) == (2, 1, 5)
     assert (row["train_months"], row["min_weapons"]) == (2, 600.0)
@@ -269,6 +272,7 @@ def _add(store: Store, fits: pd.DataFrame, months: pd.DataFrame) -> str:
         scenario_text="name: small\n",
         record_sha256="ab" * 32,
         record_origin="record: a test",
+        rows_sha256="cd" * 32,
         months=[dt.date(2025, 6, 1)],
         replications=2,
         sample=None,
@@ -279,6 +283,20 @@ def _add(store: Store, fits: pd.DataFrame, months: pd.DataFrame) -> str:
         fits=fits,
         monthly=months,
     )
+
+
+def test_the_rows_digest_follows_the_rows_not_the_file() -> None:
+    """The same rows give the same digest; rows that differ while the file's hash is the same
+    (as when the file is read with another aliases file) give another."""
+    choice = snapshot_record()
+    again = snapshot_record()
+    assert choice.rows_sha256() == again.rows_sha256() and len(choice.rows_sha256()) == 64
+    renamed = dataclasses.replace(
+        choice,
+        rows=choice.rows.assign(model=choice.rows["model"].where(choice.rows.index > 0, "x")),
+    )
+    assert renamed.sha256 == choice.sha256  # the same file's hash ...
+    assert renamed.rows_sha256() != choice.rows_sha256()  # ... but not the same rows
 
 
 def test_a_backtest_is_written_whole_or_not_at_all(

@@ -244,6 +244,7 @@ def show_backtest(store: Store, args: argparse.Namespace) -> int:
         "scenario_sha256",
         "record_sha256",
         "record_origin",
+        "rows_sha256",
         "months",
         "replications",
         "sample",

@@ -3,6 +3,7 @@ the snapshot shipped in the package (in that order)."""
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,11 @@ class RecordChoice:
     sha256: str
     description: str
     warnings: tuple[str, ...] = field(default=())
+
+    def rows_sha256(self) -> str:
+        """SHA-256 (hex) of the rows as read, written as CSV: what a study used, whatever file
+        and aliases they came from (the same file read with other aliases gives another)."""
+        return hashlib.sha256(self.rows.to_csv(index=False).encode("utf-8")).hexdigest()
 
 
 def record_from_csv(path: Path, aliases: RecordAliases | None = None) -> RecordChoice:

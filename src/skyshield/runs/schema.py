@@ -140,7 +140,9 @@ BACKTEST_MONTH_COLUMNS = (
 
 #: Tables added by version 3: backtests, the values they fitted and the data behind each, and their
 #: monthly tables.  ``weapon_group`` is drones, cruise or ballistic (``group`` is an SQL word);
-#: months are their first day; ``train_months`` lists the record months a value was fitted on.
+#: months are their first day; ``train_months`` lists the record months a value was fitted on;
+#: ``rows_sha256`` is the digest of the record's rows as the backtest read them (the file's bytes
+#: with the user's aliases applied: :meth:`skyshield.runs.records.RecordChoice.rows_sha256`).
 _V3 = """
 CREATE TABLE IF NOT EXISTS runs.backtests (
     backtest_id VARCHAR PRIMARY KEY,
@@ -151,6 +153,7 @@ CREATE TABLE IF NOT EXISTS runs.backtests (
     scenario_sha256 VARCHAR,
     record_sha256 VARCHAR,
     record_origin VARCHAR,
+    rows_sha256 VARCHAR,
     months DATE[],
     replications INTEGER,
     sample INTEGER,

@@ -555,6 +555,7 @@ class Store:
         scenario_text: str,
         record_sha256: str,
         record_origin: str,
+        rows_sha256: str,
         months: Sequence[date],
         replications: int,
         sample: int | None,
@@ -571,7 +572,7 @@ class Store:
         backtest_id = uuid.uuid4().hex[:12]
         with self._transaction() as con:
             con.execute(
-                "INSERT INTO runs.backtests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO runs.backtests VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     backtest_id,
                     datetime.now(UTC),
@@ -581,6 +582,7 @@ class Store:
                     text_sha256(scenario_text),
                     record_sha256,
                     record_origin,
+                    rows_sha256,
                     list(months),
                     replications,
                     sample,

@@ -541,6 +541,7 @@ def run_backtest(
         scenario_text=scenario.text,
         record_sha256=choice.sha256,
         record_origin=choice.description,
+        rows_sha256=choice.rows_sha256(),
         months=list(months),
         replications=replications,
         sample=sample,
