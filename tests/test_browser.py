@@ -17,24 +17,11 @@ from typing import Any
 
 import pytest
 
+from chromium import ARGS, CHROMIUM, needs_chromium
 from skyshield.cli.main import main
 from skyshield.report.html import lookup
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: `make test` installs Debian's chromium"
-)
+pytestmark = needs_chromium
 
 
 def shown_equals(text: str, value: float, scale: float, unit: str = "") -> bool:

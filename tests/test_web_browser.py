@@ -15,26 +15,13 @@ from typing import Any
 
 import pytest
 
+from chromium import ARGS, CHROMIUM, needs_chromium
 from skyshield.cli.main import main
 from skyshield.scenario import load_scenario
 from skyshield.web import Limits
 from web_helpers import free_port, live_server, make_config
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason=f"{CHROMIUM} is missing: `make test` installs Debian's chromium"
-)
+pytestmark = needs_chromium
 
 #: How long a 10-replication job of the small scenario may take on a loaded 2-core machine (ms).
 JOB_TIMEOUT_MS = 240_000

@@ -25,30 +25,13 @@ from typing import Any
 import httpx
 import pytest
 
+from chromium import ARGS, CHROMIUM, needs_chromium
 from skyshield.runs import Store
 from skyshield.studies import montecarlo
 from skyshield.web import Limits
 from web_helpers import free_port, live_server, make_config
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(),
-        reason=f"{CHROMIUM} is missing: `make test` installs Debian's chromium",
-    ),
-]
+pytestmark = [pytest.mark.slow, needs_chromium]
 
 #: How long a job or a replay's first build may take on a loaded 2-core machine (ms).
 LONG_MS = 180_000
