@@ -46,7 +46,7 @@ same luck (common random numbers).  Units: km, s; rates per 100 km; probabilitie
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -87,6 +87,11 @@ class ClassIndex(NamedTuple):
         classes, first, inverse = np.unique(class_id, return_index=True, return_inverse=True)
         return cls(classes, np.asarray(category)[first], inverse.reshape(-1))
 
+    @classmethod
+    def of_threats(cls, threats: Threats) -> ClassIndex:
+        """The index of ``threats``."""
+        return cls.of(threats.class_id, threats.category)
+
     def lookup(self, values: Mapping[str, float], default: float = 0.0) -> F64:
         """Value of a map keyed by category or class id for each threat (class key first,
         ``default`` if neither is given)."""
@@ -95,6 +100,10 @@ class ClassIndex(NamedTuple):
             for c, g in zip(self.classes, self.categories, strict=True)
         ]
         return np.asarray(looked, dtype=np.float64)[self.inverse]
+
+    def each(self, value: Callable[[str], float]) -> F64:
+        """``value(class id)`` for each threat (e.g. a catalog attribute), asked once a class."""
+        return np.array([value(str(c)) for c in self.classes], dtype=np.float64)[self.inverse]
 
 
 def per_threat(
@@ -300,7 +309,7 @@ def draw_ground(
     legs = Legs.of(threats)
     has_leg = np.diff(legs.start) > 0
     flying = has_leg & ~np.isin(threats.category, TERMINAL_ONLY)  # ballistic: terminal only
-    index = ClassIndex.of(threats.class_id, threats.category)
+    index = ClassIndex.of_threats(threats)
     shift = index.lookup(params.night_sd) * z_night
     susceptible = u_lost < shifted(index.lookup(params.ew_loss), shift)
     killable = u_killable < shifted(index.lookup(params.area_max, default=1.0), shift)
@@ -516,6 +525,7 @@ def resolve_terminal(
 
 __all__ = [
     "NIGHT_DF",
+    "ClassIndex",
     "GroundDraws",
     "GroundFate",
     "Legs",

@@ -37,6 +37,7 @@ from numpy.typing import NDArray
 
 from skyshield.engine.assignment import min_cost_assignment
 from skyshield.engine.fighters import SlotSpec, station_slots
+from skyshield.engine.ground import ClassIndex
 from skyshield.engine.jit import jit, jit_inline
 from skyshield.engine.kernel import (
     ARRIVE,
@@ -983,8 +984,7 @@ def tracks(world: World, threats: Threats, stations: list[str], slots: list[Slot
                 p.fighter_radar_ref_rcs_m2,
             )
         )
-    classes, class_of = np.unique(threats.class_id, return_inverse=True)
-    rcs = np.array([cat.threats[str(c)].rcs_m2 for c in classes])[class_of.reshape(-1)]
+    rcs = ClassIndex.of_threats(threats).each(lambda c: cat.threats[c].rcs_m2)
     coalition = detection_times(threats, rcs, sensors) + p.track_delay_s
     return np.asarray(np.minimum(ground, coalition), dtype=np.float64)
 
@@ -1153,10 +1153,9 @@ class ShieldRun:
             fuel_factor=np.array([f.dash_fuel_factor for f in ftypes]),
         )
         arrival = threats.arrival_time_s
-        classes, class_of = np.unique(threats.class_id, return_inverse=True)
-        engageable = np.array(
-            [cat.threats[str(c)].fighter_engageable for c in classes], dtype=bool
-        )[class_of.reshape(-1)]
+        engageable = (
+            ClassIndex.of_threats(threats).each(lambda c: cat.threats[c].fighter_engageable) > 0
+        )
         self.track_s = tracks(world, threats, self.stations, specs) if track_s is None else track_s
         near_s, close_s = reach(world, threats, self.stations, specs, categories)
         regions = world.regions

@@ -27,7 +27,13 @@ import shapely
 from numpy.typing import NDArray
 
 from skyshield.catalog import Catalog
-from skyshield.engine.ground import GroundDraws, draw_ground, ground_fate_time, resolve_terminal
+from skyshield.engine.ground import (
+    ClassIndex,
+    GroundDraws,
+    draw_ground,
+    ground_fate_time,
+    resolve_terminal,
+)
 from skyshield.engine.kinematics import positions_at
 from skyshield.engine.names import DEFENCES, FATES
 from skyshield.engine.regions import (
@@ -168,12 +174,11 @@ def night_table(world: World, threats: Threats, draws: GroundDraws) -> NightTabl
     inside = d <= radius[None, :]
     nearest = np.where(inside.any(axis=1), np.argmin(np.where(inside, d, np.inf), axis=1), -1)
     frame = threats.to_frame(world.ls.theatre.projection)
-    classes, which = np.unique(threats.class_id, return_inverse=True)
-    cost = np.array([world.catalog.threats[c].cost_usd for c in classes], dtype=float)
+    cost = ClassIndex.of_threats(threats).each(lambda c: world.catalog.threats[c].cost_usd)
     in_zone = shapely.contains_xy(world.engage_zone, ax, ay)
     return NightTable(
         frame,
-        cost[which.reshape(-1)],
+        cost,
         death_s,
         cause,
         nearest.astype(np.int64),
