@@ -175,7 +175,7 @@ def _store_run(store: Store, name: str, seed: int, values: list[float]) -> str:
         (k, 1000 + k, {"shield.hits_on_assets": v, "baseline.hits_on_assets": 50.0}, pd.DataFrame())
         for k, v in enumerate(values)
     ]
-    store.add_replications(run_id, reps)
+    store.add_replications({run_id: reps})
     store.finish_run(run_id, 1.0)
     return run_id
 

@@ -392,17 +392,12 @@ class Store:
         return None if found.empty else str(found["run_id"].iloc[0])
 
     def add_replications(
-        self, run_id: str, reps: Sequence[tuple[int, int, dict[str, float], pd.DataFrame]]
-    ) -> None:
-        """Store finished replications ``(index, seed, metrics, fates)`` in one transaction (all
-        or nothing): their metrics and their threats' fates (a table per replication with the
-        columns of ``runs.fates`` after ``run_id`` and ``rep``)."""
-        self.add_replications_of({run_id: reps})
-
-    def add_replications_of(
         self, reps_by_run: Mapping[str, Sequence[tuple[int, int, dict[str, float], pd.DataFrame]]]
     ) -> None:
-        """:meth:`add_replications` of several runs (run id: replications) in one transaction."""
+        """Store finished replications ``(index, seed, metrics, fates)`` of one or more runs (run
+        id: replications) in one transaction (all or nothing): their metrics and their threats'
+        fates (a table per replication with the columns of ``runs.fates`` after ``run_id`` and
+        ``rep``)."""
         rows = [
             (run_id, k, seed, m, float(v))
             for run_id, reps in reps_by_run.items()

@@ -39,7 +39,7 @@ class BlockWriter:
     def write(self) -> None:
         """Write every kept block now, in one transaction."""
         if self.waiting:
-            self.store.add_replications_of(self.waiting)
+            self.store.add_replications(self.waiting)
             self.waiting = {}
         self.last = time.monotonic()
 
