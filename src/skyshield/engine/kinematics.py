@@ -473,7 +473,7 @@ def _fmax(a: float, b: float) -> float:
     return a if a >= b else b
 
 
-@jit
+@jit_inline
 def earliest_nonpositive(
     qa: float, qb: float, qc: float, disc: float, lo: float, hi: float
 ) -> float:
@@ -541,7 +541,7 @@ def route_positions(
     return px, py, ok
 
 
-@jit
+@jit_inline
 def route_intercept(
     offsets: I64,
     x_km: F64,

@@ -235,7 +235,7 @@ def orientation(ax: float, ay: float, bx: float, by: float, cx: float, cy: float
     return 0
 
 
-@jit
+@jit_inline
 def locate(rg: Region, x: float, y: float) -> int:
     """:data:`INTERIOR`, :data:`BOUNDARY` or :data:`EXTERIOR`: GEOS's ray-crossing count over
     the edges of the point's band (``RayCrossingCounter``, with its conventions for vertices
@@ -278,7 +278,7 @@ def point_on(rg: Region, x: float, y: float) -> bool:
     return locate(rg, x, y) != EXTERIOR
 
 
-@jit
+@jit_inline
 def _cells_of(rg: Region, x0: float, y0: float, x1: float, y1: float) -> I64:
     """Numbers of the cells a segment passes through (a column at a time, its rows widened by
     :data:`CELL_MARGIN_KM`; a cell may repeat)."""
@@ -346,7 +346,7 @@ def segment_covered(rg: Region, x0: float, y0: float, x1: float, y1: float) -> b
 NEAR_BORDER, ALL_OUTSIDE, ALL_INSIDE = -1, 0, 1
 
 
-@jit
+@jit_inline
 def _clear_of_border(rg: Region, cells: I64) -> int:
     """:data:`ALL_INSIDE` or :data:`ALL_OUTSIDE` if no cell of a segment holds an edge (the
     segment then lies on one side of the border), else :data:`NEAR_BORDER`."""
@@ -358,7 +358,7 @@ def _clear_of_border(rg: Region, cells: I64) -> int:
     return ALL_INSIDE if rg.cell_inside[cells[0]] else ALL_OUTSIDE
 
 
-@jit
+@jit_inline
 def leg_splits(rg: Region, px: float, py: float, qx: float, qy: float) -> F64:
     """Where the segment ``p -> q`` meets the region's border, as sorted fractions 0..1 of it
     (0 and 1 included; repeats possible): every crossing with an edge, with relative tolerance
@@ -411,7 +411,7 @@ def leg_splits(rg: Region, px: float, py: float, qx: float, qy: float) -> F64:
     return s
 
 
-@jit
+@jit_inline
 def first_inside(rg: Region, px: float, py: float, qx: float, qy: float) -> float:
     """Fraction (0..1) of the segment ``p -> q`` at which its first part inside the region
     begins (the first part between two :func:`leg_splits` whose midpoint is inside); -1 if no
@@ -552,7 +552,7 @@ def view_of(rg: Region, points_km: F64) -> StationView:
     return StationView(pts[:, 0].copy(), pts[:, 1].copy(), inside, start, edge_of)
 
 
-@jit
+@jit_inline
 def dash_covered(rg: Region, view: StationView, k: int, qx: float, qy: float) -> bool:
     """:func:`segment_covered` for the segment from point ``k`` of ``view`` to ``(qx, qy)``:
     only the edges in the direction of ``q`` are tested."""

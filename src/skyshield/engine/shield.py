@@ -448,10 +448,13 @@ def depart(slots: Slots, fleet: Fleet, legs: FighterLegs, ac: int, t: float) -> 
 @jit_inline
 def has_weapons(fleet: Fleet, ac: int) -> bool:
     """Any round left."""
-    return bool(np.any(fleet.left[ac] > 0))
+    for p in range(fleet.left.shape[1]):
+        if fleet.left[ac, p] > 0:
+            return True
+    return False
 
 
-@jit
+@jit_inline
 def choose_weapon(arms: Arms, fleet: Fleet, kind: int, ac: int, category: int) -> int:
     """The cheapest adequate weapon ``ac`` has left against ``category``: its loadout position
     (the first of equal cost), -1 if none."""
