@@ -142,6 +142,34 @@ def test_circle_entries_are_circle_entry_times(seed: int) -> None:
     assert np.array_equal(circle_entries(off, x, y, t, cx[:, 0], cy[:, 0], r), grid)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_circle_entries_skip_no_route_at_the_edge_of_its_box(seed: int) -> None:
+    """Circles whose radius is each route's least distance from the centre, give or take a
+    metre or less: the routes skipped by their bounding box are those the full test misses."""
+    off, x, y, t = random_routes(seed)
+    n = len(off) - 1
+    cx, cy = np.array([0.0, 400.0]), np.array([0.0, -250.0])
+    least = np.array(
+        [
+            [
+                shapely.distance(
+                    shapely.Point(cx[k], cy[k]),
+                    shapely.LineString(np.column_stack([x[a:b], y[a:b]]))
+                    if b - a > 1
+                    else shapely.Point(x[a], y[a]),
+                )
+                for a, b in itertools.pairwise(off)
+            ]
+            for k in range(2)
+        ]
+    )
+    rng = np.random.default_rng(seed)
+    r = np.maximum(least + rng.uniform(-1e-3, 1e-3, (2, n)), 0.0)
+    grid = circle_entry_grid(off, x, y, t, cx[:, None], cy[:, None], r)
+    assert np.isfinite(grid).any() and not np.isfinite(grid).all()
+    assert np.array_equal(circle_entries(off, x, y, t, cx, cy, r), grid)
+
+
 def test_exposure_equals_measuring_every_leg(world: World) -> None:
     for seed in range(3):
         legs = run_replication(world, seed, ("shield",))["shield"].fighter_legs

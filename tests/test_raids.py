@@ -15,7 +15,7 @@ from shapely.ops import unary_union
 from skyshield.errors import InputError
 from skyshield.raids import RaidContext, Threats, fly, load_raid, raid_context, write_raid_file
 from skyshield.raids.fly import NATO_IN_THEATRE
-from skyshield.raids.routes import NoRoute, RouteRules, draw_route
+from skyshield.raids.routes import NoRoute, RouteRules, _replaced, draw_route
 from skyshield.scenario import LoadedScenario
 
 
@@ -194,3 +194,15 @@ def test_no_route_is_an_error_not_a_violation() -> None:
         draw_route(
             np.array([0.0, 0.0]), np.array([1000.0, 0.0]), "drone", rules, np.random.default_rng(0)
         )
+
+
+def test_redrawn_routes_are_spliced_in_place() -> None:
+    """Routes 0 and 2 of three (2, 3 and 2 waypoints) replaced by routes of 1 and 3 waypoints:
+    route 1 is kept whole between them."""
+    counts = np.array([2, 3, 2])
+    points = np.arange(14, dtype=float).reshape(7, 2)
+    first, last = np.array([[-1.0, -1.0]]), np.full((3, 2), 9.0)
+    new_counts, new_points = _replaced(counts, points, {2: last, 0: first})
+    assert new_counts.tolist() == [1, 3, 3]
+    assert new_points.tolist() == [[-1, -1], [4, 5], [6, 7], [8, 9], [9, 9], [9, 9], [9, 9]]
+    assert counts.tolist() == [2, 3, 2]  # the input is left as it was

@@ -585,6 +585,25 @@ def route_intercept(
     return math.inf, math.nan, math.nan
 
 
+#: Margin (km) by which a route's bounding box must clear a circle for :func:`circle_entries`
+#: to skip the route without testing its legs (a metre: far above rounding, far below any
+#: distance that matters).
+BOX_MARGIN_KM = 1e-3
+
+
+@jit
+def route_boxes(offsets: I64, x_km: F64, y_km: F64) -> F64:
+    """Bounding box of each route of the compressed layout: ``(n, 4)`` rows of x min, x max,
+    y min, y max (km)."""
+    n = len(offsets) - 1
+    box = np.empty((n, 4))
+    for i in range(n):
+        a, b = offsets[i], offsets[i + 1]
+        box[i, 0], box[i, 1] = x_km[a:b].min(), x_km[a:b].max()
+        box[i, 2], box[i, 3] = y_km[a:b].min(), y_km[a:b].max()
+    return box
+
+
 @jit
 def circle_entries(
     offsets: I64, x_km: F64, y_km: F64, t_s: F64, cx_km: F64, cy_km: F64, r_km: F64
@@ -594,10 +613,15 @@ def circle_entries(
     route's first leg into the circle: shape ``(m, n_threats)``."""
     m, n = r_km.shape
     out = np.full((m, n), np.inf)
+    box = route_boxes(offsets, x_km, y_km)
     for k in range(m):
         cx, cy = cx_km[k], cy_km[k]
         for i in range(n):
             r = r_km[k, i]
+            gap_x = max(box[i, 0] - cx, cx - box[i, 1], 0.0)
+            gap_y = max(box[i, 2] - cy, cy - box[i, 3], 0.0)
+            if gap_x * gap_x + gap_y * gap_y > (r + BOX_MARGIN_KM) ** 2:
+                continue  # the whole route stays out of the circle
             a0, b = offsets[i], offsets[i + 1] - 1
             if np.hypot(x_km[a0] - cx, y_km[a0] - cy) < r:
                 out[k, i] = t_s[a0]

@@ -359,13 +359,13 @@ def _clear_of_border(rg: Region, cells: I64) -> int:
 
 
 @jit_inline
-def leg_splits(rg: Region, px: float, py: float, qx: float, qy: float) -> F64:
-    """Where the segment ``p -> q`` meets the region's border, as sorted fractions 0..1 of it
-    (0 and 1 included; repeats possible): every crossing with an edge, with relative tolerance
-    :data:`CROSS_TOL`, and both ends of an edge lying along it."""
+def leg_splits(rg: Region, cells: I64, px: float, py: float, qx: float, qy: float) -> F64:
+    """Where the segment ``p -> q`` (passing through ``cells``: :func:`_cells_of`) meets the
+    region's border, as sorted fractions 0..1 of it (0 and 1 included; repeats possible):
+    every crossing with an edge, with relative tolerance :data:`CROSS_TOL`, and both ends of
+    an edge lying along it."""
     rx, ry = qx - px, qy - py
     rr = rx * rx + ry * ry
-    cells = _cells_of(rg, px, py, qx, qy)
     size = 2
     for c in cells:
         size += 2 * (rg.cell_start[c + 1] - rg.cell_start[c])
@@ -416,10 +416,11 @@ def first_inside(rg: Region, px: float, py: float, qx: float, qy: float) -> floa
     """Fraction (0..1) of the segment ``p -> q`` at which its first part inside the region
     begins (the first part between two :func:`leg_splits` whose midpoint is inside); -1 if no
     part is inside."""
-    side = _clear_of_border(rg, _cells_of(rg, px, py, qx, qy))
+    cells = _cells_of(rg, px, py, qx, qy)
+    side = _clear_of_border(rg, cells)
     if side != NEAR_BORDER:
         return 0.0 if side == ALL_INSIDE else -1.0  # (the one part, [0, 1], or none)
-    s = leg_splits(rg, px, py, qx, qy)
+    s = leg_splits(rg, cells, px, py, qx, qy)
     for k in range(len(s) - 1):
         if s[k + 1] > s[k]:
             mid = 0.5 * (s[k] + s[k + 1])
@@ -442,13 +443,14 @@ def inside_pieces(
         ln = length_km[j]
         if not ln > 0:
             continue
-        side = _clear_of_border(rg, _cells_of(rg, x0[j], y0[j], x1[j], y1[j]))
+        cells = _cells_of(rg, x0[j], y0[j], x1[j], y1[j])
+        side = _clear_of_border(rg, cells)
         if side == ALL_OUTSIDE:
             continue
         s = (
             np.array([0.0, 1.0])
             if side == ALL_INSIDE
-            else leg_splits(rg, x0[j], y0[j], x1[j], y1[j])
+            else leg_splits(rg, cells, x0[j], y0[j], x1[j], y1[j])
         )
         rx, ry = x1[j] - x0[j], y1[j] - y0[j]
         open_from, open_to = -1.0, -1.0  # the part being merged, as fractions

@@ -259,16 +259,30 @@ def draw_routes(
         lines = shapely.linestrings(points, indices=np.repeat(np.arange(n), counts))
         crossing = np.flatnonzero(rules.crossing(lines))
         if len(crossing):
-            routes = _split(counts, points)
-            for i in crossing:
-                routes[i] = draw_route(starts[i], aims[i], category, rules, rng)
-            counts, points = _joined(routes)
+            redrawn = {int(i): draw_route(starts[i], aims[i], category, rules, rng) for i in crossing}
+            counts, points = _replaced(counts, points, redrawn)
     return counts.astype(np.int64), points
 
 
 def _split(counts: NDArray[np.int64], points: F64) -> list[F64]:
     """Routes as a list of ``(k, 2)`` arrays from their counts and joined waypoints."""
     return np.split(points, np.cumsum(counts)[:-1])
+
+
+def _replaced(
+    counts: NDArray[np.int64], points: F64, routes: dict[int, F64]
+) -> tuple[NDArray[np.int64], F64]:
+    """Counts and joined waypoints with route ``i`` replaced by ``routes[i]`` for each key: the
+    few redrawn routes spliced in, the others left in one piece."""
+    ends = np.cumsum(counts)
+    pieces, done = [], 0
+    for i in sorted(routes):
+        pieces += [points[done : ends[i] - counts[i]], routes[i]]
+        done = int(ends[i])
+    pieces.append(points[done:])
+    new_counts = np.array(counts, dtype=np.int64)
+    new_counts[list(routes)] = [len(r) for r in routes.values()]
+    return new_counts, np.concatenate(pieces)
 
 
 def _joined(routes: list[F64]) -> tuple[NDArray[np.int64], F64]:
