@@ -447,8 +447,8 @@ def depart(slots: Slots, fleet: Fleet, legs: FighterLegs, ac: int, t: float) -> 
 
 @jit_inline
 def has_weapons(fleet: Fleet, ac: int) -> bool:
-    """Any round left."""
-    for p in range(fleet.left.shape[1]):
+    """Any round left (a loop: numba compiles no generator into ``any``)."""
+    for p in range(fleet.left.shape[1]):  # noqa: SIM110
         if fleet.left[ac, p] > 0:
             return True
     return False
