@@ -259,7 +259,9 @@ def draw_routes(
         lines = shapely.linestrings(points, indices=np.repeat(np.arange(n), counts))
         crossing = np.flatnonzero(rules.crossing(lines))
         if len(crossing):
-            redrawn = {int(i): draw_route(starts[i], aims[i], category, rules, rng) for i in crossing}
+            redrawn = {
+                int(i): draw_route(starts[i], aims[i], category, rules, rng) for i in crossing
+            }
             counts, points = _replaced(counts, points, redrawn)
     return counts.astype(np.int64), points
 
