@@ -54,8 +54,9 @@ STYLES: dict[str, RouteStyle] = {
 }
 
 
-#: Tolerance (km) of the simplified outline around forbidden territory that screens routes
-#: before the exact test (:attr:`RouteRules.outer_km`); it changes speed, never an answer.
+#: Tolerance (km) of the simplified outlines around and inside forbidden territory that screen
+#: routes before the exact test (:attr:`RouteRules.outer_km`, :attr:`RouteRules.inner_km`); it
+#: changes speed, never an answer.
 OUTER_TOLERANCE_KM = 5.0
 
 
@@ -71,7 +72,9 @@ class RouteRules:
     ``outer_km``, a simplified outline around the forbidden territory (about a hundred
     vertices against its thousands, and checked to contain it), answers most crossing tests
     at a tenth of the cost: a route that misses it misses the territory, so only the routes
-    that meet it are tested against the exact outline.
+    that meet it are tested further.  ``inner_km``, a simplified outline inside the territory
+    (checked to lie in it), answers most of the rest: a route that meets it crosses the
+    territory.  Only the routes between the two are tested against the exact outline.
     """
 
     forbidden_km: BaseGeometry | None
@@ -79,22 +82,27 @@ class RouteRules:
     avoid_km: tuple[tuple[float, float, float], ...] = ()
     anchors_km: tuple[tuple[float, float], ...] = ()
     outer_km: BaseGeometry | None = field(init=False, default=None, compare=False, repr=False)
+    inner_km: BaseGeometry | None = field(init=False, default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.forbidden_km is not None:
-            outer = self.forbidden_km.buffer(1.2 * OUTER_TOLERANCE_KM, quad_segs=2).simplify(
-                OUTER_TOLERANCE_KM
-            )
-            if not outer.contains(self.forbidden_km):
-                outer = self.forbidden_km
-            shapely.prepare(outer)
-            object.__setattr__(self, "outer_km", outer)
+        if self.forbidden_km is None:
+            return
+        tol, exact = OUTER_TOLERANCE_KM, self.forbidden_km
+        outer = exact.buffer(1.2 * tol, quad_segs=2).simplify(tol)
+        if not outer.contains(exact):
+            outer = exact
+        inner = exact.buffer(-1.2 * tol, quad_segs=2).simplify(tol)
+        if not exact.contains(inner):
+            inner = shapely.Polygon()
+        for name, g in (("outer_km", outer), ("inner_km", inner)):
+            shapely.prepare(g)
+            object.__setattr__(self, name, g)
 
     def __setstate__(self, state: dict[str, object]) -> None:
         """Restore after pickling (to a worker process) with the geometries prepared again."""
         for key, value in state.items():
             object.__setattr__(self, key, value)
-        for g in (self.forbidden_km, self.outer_km):
+        for g in (self.forbidden_km, self.outer_km, self.inner_km):
             if g is not None:
                 shapely.prepare(g)
 
@@ -104,7 +112,9 @@ class RouteRules:
         if self.forbidden_km is None or not len(lines):
             return hit
         near = np.flatnonzero(shapely.intersects(lines, self.outer_km))
-        hit[near] = shapely.intersects(lines[near], self.forbidden_km)
+        hit[near] = shapely.intersects(lines[near], self.inner_km)
+        unsure = near[~hit[near]]
+        hit[unsure] = shapely.intersects(lines[unsure], self.forbidden_km)
         return hit
 
 
