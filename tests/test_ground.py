@@ -26,6 +26,8 @@ from skyshield.engine.ground import (
     NIGHT_DF,
     GroundDraws,
     Legs,
+    aim_points,
+    assign_sites,
     defended_sites,
     draw_ground,
     ground_fate_time,
@@ -430,6 +432,15 @@ def test_invariants_on_the_reference_raid(ctx: RaidContext, ref: Threats) -> Non
     for sid, used in term.magazine_used.items():
         assert used == term.shots[term.site == sid].sum() <= term.magazine[sid]
     assert term.shots.max() <= p.max_shots
+    # the sites worked out once for the night (as a replication shares them between its
+    # defences) give the same engagements as working them out again
+    sites = defended_sites(ctx.assets, p)
+    ax, ay = aim_points(ref)
+    once = assign_sites(ax, ay, ref.class_id, ref.category, sites, ctx.theatre.projection)
+    again = resolve_terminal(ref, alive, ctx.assets, ctx.theatre.projection, p, d, once)
+    for field in ("killed", "site", "shots"):
+        assert np.array_equal(getattr(again, field), getattr(term, field))
+    assert again.magazine_used == term.magazine_used
 
 
 # ----------------------------------------------------------------------------- randomness

@@ -461,6 +461,7 @@ def resolve_terminal(
     projection: Projection,
     params: GroundParams,
     draws: GroundDraws,
+    assigned: tuple[I64, F64] | None = None,
 ) -> TerminalResult:
     """Terminal engagements at the defended assets, in order of arrival.
 
@@ -471,7 +472,9 @@ def resolve_terminal(
     threat index) and fires shoot-look-shoot: shot ``j`` at threat ``i`` kills if
     ``u_terminal[i, j] <`` the Pk shifted by the night (``draws.night_shift``), up to
     ``shots_per_threat`` shots, until the magazine is empty (a threat met by an empty magazine
-    is not engaged; one met by its last shots gets only those).
+    is not engaged; one met by its last shots gets only those).  ``assigned``: the threats'
+    sites and Pk (:func:`assign_sites`), when already worked out for these threats (they do
+    not depend on ``alive``: one night's defences share them).
     """
     n = len(threats)
     alive = np.asarray(alive, dtype=bool)
@@ -486,14 +489,15 @@ def resolve_terminal(
     if not sites or not n:
         return TerminalResult(killed, site_of.astype(np.str_), shots, magazine, used)
 
-    ax, ay = aim_points(threats)
-    assigned, pk_assigned = assign_sites(
-        ax, ay, threats.class_id, threats.category, sites, projection
-    )
-    cand = np.flatnonzero((assigned >= 0) & alive)
+    if assigned is None:
+        assigned = assign_sites(
+            *aim_points(threats), threats.class_id, threats.category, sites, projection
+        )
+    site_index, pk_assigned = assigned
+    cand = np.flatnonzero((site_index >= 0) & alive)
     if not len(cand):
         return TerminalResult(killed, site_of.astype(np.str_), shots, magazine, used)
-    site = assigned[cand]
+    site = site_index[cand]
     p = shifted(pk_assigned[cand], draws.shift()[cand])
     k_max = np.asarray([s.defence.shots_per_threat for s in sites])[site]
 

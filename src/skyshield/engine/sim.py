@@ -30,6 +30,8 @@ from skyshield.catalog import Catalog
 from skyshield.engine.ground import (
     ClassIndex,
     GroundDraws,
+    assign_sites,
+    defended_sites,
     draw_ground,
     ground_fate_time,
     resolve_terminal,
@@ -154,7 +156,8 @@ class NightTable(NamedTuple):
     """What the fate tables of one replication's defences share: the threats' own columns
     (:meth:`Threats.to_frame`; and cost, USD), each one's earliest death on the ground layers (time s,
     cause), and where each arrives: at a protected asset (the nearest whose radius holds it, -1
-    if none), inside the engagement zone."""
+    if none), inside the engagement zone; the terminal site that would engage it and that
+    site's Pk (:func:`assign_sites`)."""
 
     frame: pd.DataFrame
     cost_usd: F64
@@ -162,6 +165,7 @@ class NightTable(NamedTuple):
     cause: NDArray[np.str_]
     nearest: NDArray[np.int64]
     in_zone: NDArray[np.bool_]
+    terminal: tuple[NDArray[np.int64], F64]
 
 
 def night_table(world: World, threats: Threats, draws: GroundDraws) -> NightTable:
@@ -176,6 +180,10 @@ def night_table(world: World, threats: Threats, draws: GroundDraws) -> NightTabl
     frame = threats.to_frame(world.ls.theatre.projection)
     cost = ClassIndex.of_threats(threats).each(lambda c: world.catalog.threats[c].cost_usd)
     in_zone = shapely.contains_xy(world.engage_zone, ax, ay)
+    sites = defended_sites(world.ls.assets, world.ground)
+    terminal = assign_sites(
+        ax, ay, threats.class_id, threats.category, sites, world.ls.theatre.projection
+    )
     return NightTable(
         frame,
         cost,
@@ -183,6 +191,7 @@ def night_table(world: World, threats: Threats, draws: GroundDraws) -> NightTabl
         cause,
         nearest.astype(np.int64),
         np.asarray(in_zone),
+        terminal,
     )
 
 
@@ -209,7 +218,13 @@ def _fates(
     by_ground_early = ~by_fighter & (death_s < arrival)
     alive = ~by_fighter & ~by_ground_early
     term = resolve_terminal(
-        threats, alive, world.ls.assets, world.ls.theatre.projection, world.ground, draws
+        threats,
+        alive,
+        world.ls.assets,
+        world.ls.theatre.projection,
+        world.ground,
+        draws,
+        night.terminal,
     )
     fate = np.empty(n, dtype=object)
     fate_s = np.where(by_fighter, killed_s, np.where(by_ground_early, death_s, arrival))
