@@ -96,26 +96,6 @@ def test_no_route_crosses_nato_territory(ctx: RaidContext, seed: int) -> None:
     assert int(shapely.contains_xy(nato, lon, lat).sum()) == 0
 
 
-def test_crossing_screens_give_the_exact_answer(ctx: RaidContext) -> None:
-    """Lines from inside Ukraine towards and across its western borders: the screened test
-    says of each what shapely says against the exact territory, and both screens decide some."""
-    rules = ctx.rules
-    assert rules.forbidden_km is not None and rules.outer_km is not None
-    rng = np.random.default_rng(3)
-    x0, y0 = rules.safe_point_km
-    ends = np.column_stack([x0 + rng.uniform(-900, 300, 2000), y0 + rng.uniform(-600, 600, 2000)])
-    lines = shapely.linestrings(
-        np.stack([np.tile([x0, y0], (2000, 1)), ends], axis=1).reshape(-1, 2),
-        indices=np.repeat(np.arange(2000), 2),
-    )
-    exact = shapely.intersects(lines, rules.forbidden_km)
-    assert np.array_equal(rules.crossing(lines), exact)
-    near = shapely.intersects(lines, rules.outer_km)
-    by_inner = shapely.intersects(lines, rules.inner_km)
-    assert 0 < by_inner.sum() < exact.sum() < near.sum() < len(lines)
-    assert not (by_inner & ~exact).any()
-
-
 def test_same_seed_same_routes_other_seed_other_routes(ctx: RaidContext) -> None:
     nights, _ = load_raid("reference", ctx, no_record)  # type: ignore[arg-type]
     a = fly(nights[0], ctx, np.random.default_rng(3))

@@ -16,7 +16,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 
-from skyshield.engine.jit import jit
+from skyshield.geo.jit import jit
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]

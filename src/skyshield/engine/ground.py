@@ -55,9 +55,9 @@ from numpy.typing import NDArray
 from scipy.special import expit, logit
 from shapely.geometry.base import BaseGeometry
 
-from skyshield.engine.regions import Region, region_of
-from skyshield.engine.regions import inside_pieces as inside_pieces_compiled
 from skyshield.geo import Projection
+from skyshield.geo.regions import Region, region_of
+from skyshield.geo.regions import inside_pieces as inside_pieces_compiled
 from skyshield.raids.threats import Threats
 from skyshield.scenario.models import Asset
 from skyshield.scenario.params import (
@@ -192,7 +192,7 @@ _REGIONS_KEPT = 16
 
 
 def _region(region: BaseGeometry) -> Region:
-    """The compiled index of ``region``'s border (:func:`skyshield.engine.regions.region_of`),
+    """The compiled index of ``region``'s border (:func:`skyshield.geo.regions.region_of`),
     cached per region."""
     hit = _REGIONS.get(id(region))
     if hit is not None and hit[0] is region:
@@ -212,7 +212,7 @@ def inside_pieces(legs: Legs, sel: I64, region: BaseGeometry) -> tuple[I64, F64,
     says which.  Returns ``(leg, s0, s1)`` per inside part: the leg index and the part's start
     and end along the leg (km), in the order of ``sel`` then ``s0`` (so in route order for an
     increasing ``sel``).  Agrees with ``shapely.intersection(leg, region)``.  Compiled:
-    :func:`skyshield.engine.regions.inside_pieces`.
+    :func:`skyshield.geo.regions.inside_pieces`.
     """
     sel = np.asarray(sel, dtype=np.int64)
     if not len(sel) or region.is_empty:

@@ -9,7 +9,7 @@ the same time come out in the order they were scheduled and a run is determinist
 
 The arrays have a fixed capacity; the loop that schedules checks there is room for what an
 event can add before handling it (:func:`has_room`) and the caller grows them when there is not
-(:func:`skyshield.engine.shield.grown`).  Compiled (:mod:`skyshield.engine.jit`).
+(:func:`skyshield.engine.shield.grown`).  Compiled (:mod:`skyshield.geo.jit`).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from typing import NamedTuple, cast
 import numpy as np
 from numpy.typing import NDArray
 
-from skyshield.engine.jit import jit, jit_inline
+from skyshield.geo.jit import jit, jit_inline
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]

@@ -22,7 +22,7 @@ from typing import NamedTuple
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from skyshield.engine.jit import jit, jit_inline
+from skyshield.geo.jit import jit, jit_inline
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]

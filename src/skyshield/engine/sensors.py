@@ -8,7 +8,7 @@ time its path comes within that range of the sensor (an exact segment-circle sol
 
 Ukraine's national air surveillance tracks a threat ``ground_track_delay_s`` after it first
 enters Ukrainian airspace (free or occupied), computed exactly
-(:func:`skyshield.engine.regions.entry_times`) on Ukraine's outline simplified by
+(:func:`skyshield.geo.regions.entry_times`) on Ukraine's outline simplified by
 :data:`UKRAINE_SIMPLIFY_KM` (an error of seconds).
 """
 

@@ -19,7 +19,7 @@ The kernel that decides a night, in the order it runs (docs/engine.md, "The shie
 State lives in a few typed records of NumPy arrays (:class:`Raid`, :class:`Slots`,
 :class:`Arms`, :class:`Rules` read-only; :class:`Picture`, :class:`Fleet`, :class:`Shots`,
 :class:`FighterLegs` and the :class:`~skyshield.engine.kernel.Events` queue written by the loop),
-so the loop compiles with numba (:mod:`skyshield.engine.jit`) and runs as plain Python with
+so the loop compiles with numba (:mod:`skyshield.geo.jit`) and runs as plain Python with
 ``NUMBA_DISABLE_JIT=1``.  Tables that grow during the night (aircraft, shots, legs, events) are
 checked for room before each event and grown by :class:`ShieldRun` between events.
 
@@ -38,7 +38,6 @@ from numpy.typing import NDArray
 from skyshield.engine.assignment import min_cost_assignment
 from skyshield.engine.fighters import SlotSpec, station_slots
 from skyshield.engine.ground import ClassIndex
-from skyshield.engine.jit import jit, jit_inline
 from skyshield.engine.kernel import (
     ARRIVE,
     C2,
@@ -62,8 +61,9 @@ from skyshield.engine.kinematics import (
     route_position,
     route_positions,
 )
-from skyshield.engine.regions import Region, StationView, dash_covered, entry_times, point_in
 from skyshield.engine.sensors import Sensor, detection_times
+from skyshield.geo.jit import jit, jit_inline
+from skyshield.geo.regions import Region, StationView, dash_covered, entry_times, point_in
 from skyshield.raids import Threats
 
 if TYPE_CHECKING:
@@ -130,7 +130,7 @@ class Raid(NamedTuple):
 
 class Slots(NamedTuple):
     """Per slot (one aircraft at a time on a station): station index (and its index in the
-    world's :class:`~skyshield.engine.regions.StationView`), station and base position
+    world's :class:`~skyshield.geo.regions.StationView`), station and base position
     (km), aircraft type index, one-way transit (s), time on station (h), radius (km) of the disc
     around the station inside the engagement zone, dash and cruise speeds (km/h), dash fuel
     factor."""

@@ -38,11 +38,11 @@ from skyshield.engine.ground import (
 )
 from skyshield.engine.kinematics import positions_at
 from skyshield.engine.names import DEFENCES, FATES
-from skyshield.engine.regions import (
-    least_distance,
-)
 from skyshield.engine.shield import KILL_DRAWS, ShieldRun
 from skyshield.engine.world import World
+from skyshield.geo.regions import (
+    least_distance,
+)
 from skyshield.raids import Night, Threats, fly
 
 F64 = NDArray[np.float64]

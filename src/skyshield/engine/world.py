@@ -12,9 +12,9 @@ import shapely
 
 from skyshield.catalog import Catalog
 from skyshield.engine.fighters import rosters
-from skyshield.engine.regions import Blocks, Region, StationView, blocks_of, region_of, view_of
 from skyshield.engine.sensors import Sensor, ukraine_outline
 from skyshield.forces import ForcePlan
+from skyshield.geo.regions import Blocks, Region, StationView, blocks_of, region_of, view_of
 from skyshield.raids import Night, RaidContext
 from skyshield.scenario import LoadedScenario
 from skyshield.scenario.params import EngineParams, GroundParams

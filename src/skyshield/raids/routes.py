@@ -21,9 +21,10 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 import numpy as np
-import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
+
+from skyshield.geo.regions import Region, region_of, routes_meet
 
 F64 = NDArray[np.float64]
 
@@ -54,12 +55,6 @@ STYLES: dict[str, RouteStyle] = {
 }
 
 
-#: Tolerance (km) of the simplified outlines around and inside forbidden territory that screen
-#: routes before the exact test (:attr:`RouteRules.outer_km`, :attr:`RouteRules.inner_km`); it
-#: changes speed, never an answer.
-OUTER_TOLERANCE_KM = 5.0
-
-
 @dataclass(frozen=True)
 class RouteRules:
     """Where routes may not go (km geometry) and what they turn around.
@@ -69,53 +64,30 @@ class RouteRules:
     ``anchors_km``: interior points a route may be sent through when pulling is not enough;
     ``avoid_km``: circles ``(x, y, radius)`` that cruise missiles turn around.
 
-    ``outer_km``, a simplified outline around the forbidden territory (about a hundred
-    vertices against its thousands, and checked to contain it), answers most crossing tests
-    at a tenth of the cost: a route that misses it misses the territory, so only the routes
-    that meet it are tested further.  ``inner_km``, a simplified outline inside the territory
-    (checked to lie in it), answers most of the rest: a route that meets it crosses the
-    territory.  Only the routes between the two are tested against the exact outline.
+    ``forbidden``, the territory as a compiled :class:`~skyshield.geo.regions.Region`, answers
+    the crossing tests: the same answers as ``shapely.intersects`` with the territory (GEOS's
+    own steps and robust predicates), about thirty times faster for a route near its border.
     """
 
     forbidden_km: BaseGeometry | None
     safe_point_km: tuple[float, float]
     avoid_km: tuple[tuple[float, float, float], ...] = ()
     anchors_km: tuple[tuple[float, float], ...] = ()
-    outer_km: BaseGeometry | None = field(init=False, default=None, compare=False, repr=False)
-    inner_km: BaseGeometry | None = field(init=False, default=None, compare=False, repr=False)
+    forbidden: Region | None = field(init=False, default=None, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        if self.forbidden_km is None:
-            return
-        tol, exact = OUTER_TOLERANCE_KM, self.forbidden_km
-        outer = exact.buffer(1.2 * tol, quad_segs=2).simplify(tol)
-        if not outer.contains(exact):
-            outer = exact
-        inner = exact.buffer(-1.2 * tol, quad_segs=2).simplify(tol)
-        if not exact.contains(inner):
-            inner = shapely.Polygon()
-        for name, g in (("outer_km", outer), ("inner_km", inner)):
-            shapely.prepare(g)
-            object.__setattr__(self, name, g)
+        if self.forbidden_km is not None:
+            object.__setattr__(self, "forbidden", region_of(self.forbidden_km))
 
-    def __setstate__(self, state: dict[str, object]) -> None:
-        """Restore after pickling (to a worker process) with the geometries prepared again."""
-        for key, value in state.items():
-            object.__setattr__(self, key, value)
-        for g in (self.forbidden_km, self.outer_km, self.inner_km):
-            if g is not None:
-                shapely.prepare(g)
-
-    def crossing(self, lines: NDArray[np.object_]) -> NDArray[np.bool_]:
-        """Whether each of ``lines`` (shapely line strings, km) crosses forbidden territory."""
-        hit = np.zeros(len(lines), dtype=bool)
-        if self.forbidden_km is None or not len(lines):
-            return hit
-        near = np.flatnonzero(shapely.intersects(lines, self.outer_km))
-        hit[near] = shapely.intersects(lines[near], self.inner_km)
-        unsure = near[~hit[near]]
-        hit[unsure] = shapely.intersects(lines[unsure], self.forbidden_km)
-        return hit
+    def crossing(self, counts: NDArray[np.int64], points: F64) -> NDArray[np.bool_]:
+        """Whether each route (``counts[i]`` waypoints of ``points``, ``(m, 2)`` km, one route
+        after another) crosses, or touches, forbidden territory."""
+        if self.forbidden is None or not len(counts):
+            return np.zeros(len(counts), dtype=bool)
+        offsets = np.zeros(len(counts) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        xy = np.asarray(points, dtype=np.float64)
+        return routes_meet(self.forbidden, offsets, xy[:, 0].copy(), xy[:, 1].copy())
 
 
 class NoRoute(ValueError):
@@ -219,7 +191,7 @@ def _around(pts: F64, avoid: tuple[tuple[float, float, float], ...], passes: int
 
 
 def _allowed(pts: F64, rules: RouteRules) -> bool:
-    return not rules.crossing(np.array([shapely.LineString(pts)]))[0]
+    return not rules.crossing(np.array([len(pts)]), pts)[0]
 
 
 def draw_routes(
@@ -266,8 +238,7 @@ def draw_routes(
     if category == "cruise" and rules.avoid_km:
         counts, points = _joined([_around(r, rules.avoid_km) for r in _split(counts, points)])
     if rules.forbidden_km is not None and n:
-        lines = shapely.linestrings(points, indices=np.repeat(np.arange(n), counts))
-        crossing = np.flatnonzero(rules.crossing(lines))
+        crossing = np.flatnonzero(rules.crossing(counts, points))
         if len(crossing):
             redrawn = {
                 int(i): draw_route(starts[i], aims[i], category, rules, rng) for i in crossing

@@ -36,7 +36,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from skyshield.engine.jit import jit, jit_inline
+from skyshield.geo.jit import jit, jit_inline
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -339,6 +339,57 @@ def segment_covered(rg: Region, x0: float, y0: float, x1: float, y1: float) -> b
             if _cross_properly(rg.ex0[e], rg.ey0[e], rg.ex1[e], rg.ey1[e], x0, y0, x1, y1):
                 return False
     return True
+
+
+@jit_inline
+def _segments_meet(
+    ax: float, ay: float, bx: float, by: float, px: float, py: float, qx: float, qy: float
+) -> bool:
+    """Do the closed segments ``ab`` and ``pq`` share a point?  GEOS's test
+    (``LineIntersector::computeIntersect``): their boxes meet, and neither has both ends
+    strictly on one side of the other (:func:`orientation`, robust)."""
+    if (
+        max(ax, bx) < min(px, qx)
+        or min(ax, bx) > max(px, qx)
+        or max(ay, by) < min(py, qy)
+        or min(ay, by) > max(py, qy)
+    ):
+        return False
+    p1, p2 = orientation(ax, ay, bx, by, px, py), orientation(ax, ay, bx, by, qx, qy)
+    if (p1 > 0 and p2 > 0) or (p1 < 0 and p2 < 0):
+        return False
+    q1, q2 = orientation(px, py, qx, qy, ax, ay), orientation(px, py, qx, qy, bx, by)
+    return not ((q1 > 0 and q2 > 0) or (q1 < 0 and q2 < 0))
+
+
+@jit
+def routes_meet(rg: Region, offsets: I64, x_km: F64, y_km: F64) -> NDArray[np.bool_]:
+    """Whether each route of the compressed layout (route ``i``: waypoints ``offsets[i]`` to
+    ``offsets[i + 1] - 1`` of ``x_km, y_km``) meets the region, its border included:
+    ``shapely.intersects`` of the route's line and the region, by GEOS's own steps (its first
+    point in the region or on its border, else a leg meeting an edge) and predicates."""
+    n = len(offsets) - 1
+    out = np.zeros(n, dtype=np.bool_)
+    for i in range(n):
+        a, b = offsets[i], offsets[i + 1]
+        if b == a:
+            continue
+        if point_on(rg, x_km[a], y_km[a]):
+            out[i] = True
+            continue
+        for k in range(a, b - 1):
+            px, py, qx, qy = x_km[k], y_km[k], x_km[k + 1], y_km[k + 1]
+            for c in _cells_of(rg, px, py, qx, qy):
+                for m in range(rg.cell_start[c], rg.cell_start[c + 1]):
+                    e = rg.cell_edge[m]
+                    if _segments_meet(rg.ex0[e], rg.ey0[e], rg.ex1[e], rg.ey1[e], px, py, qx, qy):
+                        out[i] = True
+                        break
+                if out[i]:
+                    break
+            if out[i]:
+                break
+    return out
 
 
 #: What :func:`_clear_of_border` finds: the segment meets cells with edges, or it lies wholly

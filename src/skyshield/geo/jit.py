@@ -1,0 +1,115 @@
+"""How the engine and the region geometry compile their hot loops: numba's ``njit``, cached on
+disk, typed for mypy.
+
+Every loop of the kernel is plain Python over NumPy arrays and scalars, compiled by numba when
+first called; the machine code is kept under ``__pycache__`` (or numba's user-wide cache) for
+the next process.  With the environment variable ``NUMBA_DISABLE_JIT=1`` the same functions run
+as ordinary Python: slower, but debuggable line by line, and the test suite passes either way.
+
+``error_model="numpy"``: a division by zero gives inf or NaN as in NumPy instead of raising (the
+kernel guards its divisions, so this only spares the compiled code the checks).
+
+The cache is stamped with the sources of every compiled module.  numba keys a function's cached
+code on the modification time of the file that defines it, but a compiled function carries the
+code of the compiled functions it calls, which may live in other files: after an edit of
+``geo/regions.py`` alone, ``engine/shield.py``'s cached loop would still run the old region
+tests.  :class:`EngineCache` (numba's function cache with another source stamp) keys every
+compiled function on a digest of all the modules of :data:`COMPILED_PACKAGES` instead.  It builds on ``numba.core.caching``, an
+internal module of numba: should a numba release change it, the engine fails at import.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import pickle
+from collections.abc import Callable
+from functools import cache
+from importlib import resources
+from typing import Any, TypeVar, cast
+
+import numba
+from numba.core.caching import CompileResultCacheImpl, FunctionCache, IndexDataCacheFile
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+#: The packages whose modules hold compiled functions (the geometry of regions, the engine).
+COMPILED_PACKAGES = ("skyshield.geo", "skyshield.engine")
+
+
+@cache
+def engine_stamp() -> str:
+    """Digest (SHA-256, hex) of the source of every module of :data:`COMPILED_PACKAGES`."""
+    digest = hashlib.sha256()
+    for package in COMPILED_PACKAGES:
+        for f in sorted(resources.files(package).iterdir(), key=lambda p: p.name):
+            if f.name.endswith(".py"):
+                digest.update(f"{package}/{f.name}".encode())
+                digest.update(f.read_bytes())
+    return digest.hexdigest()
+
+
+class _StampedLocator:
+    """numba's cache locator for a function, with the engine's stamp as the source stamp."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def get_source_stamp(self) -> str:
+        return engine_stamp()
+
+
+class _StampedImpl(CompileResultCacheImpl):
+    def __init__(self, py_func: Callable[..., Any]) -> None:
+        super().__init__(py_func)  # type: ignore[no-untyped-call]
+        self._locator = _StampedLocator(self._locator)
+
+
+class _TolerantIndex(IndexDataCacheFile):
+    """numba's index of a function's cached code, read as empty when it cannot be unpickled:
+    an index written by another version of the code may name classes that have since moved
+    (numba unpickles it before it compares the stamps), and the code is then compiled anew and
+    the index written over."""
+
+    def _load_index(self) -> dict[Any, Any]:
+        try:
+            return cast(dict[Any, Any], super()._load_index())  # type: ignore[no-untyped-call]
+        except (ImportError, AttributeError, EOFError, pickle.UnpicklingError):
+            return {}
+
+
+class EngineCache(FunctionCache):
+    """numba's on-disk cache of a compiled function, valid while no compiled module changes."""
+
+    _impl_class = _StampedImpl
+
+    def __init__(self, py_func: Callable[..., Any]) -> None:
+        super().__init__(py_func)  # type: ignore[no-untyped-call]
+        self._cache_file = _TolerantIndex(  # type: ignore[no-untyped-call]
+            cache_path=self._cache_path,
+            filename_base=self._impl.filename_base,
+            source_stamp=self._impl.locator.get_source_stamp(),
+        )
+
+
+def _compiled(fn: F, **options: Any) -> F:
+    """``fn`` compiled by numba with ``options``, cached as :class:`EngineCache` (numba's own
+    ``enable_caching`` sets up its per-file cache the same way)."""
+    dispatcher = numba.njit(error_model="numpy", **options)(fn)
+    if hasattr(dispatcher, "py_func"):  # not with NUMBA_DISABLE_JIT=1
+        dispatcher._cache = EngineCache(dispatcher.py_func)
+    return cast(F, dispatcher)
+
+
+def jit(fn: F) -> F:
+    """``fn`` compiled in nopython mode on first call, with its machine code cached on disk."""
+    return _compiled(fn)
+
+
+def jit_inline(fn: F) -> F:
+    """:func:`jit` for a small helper: inlined where a compiled function calls it (one
+    compilation less each; compile time matters as much as run time for short runs)."""
+    return _compiled(fn, inline="always")
