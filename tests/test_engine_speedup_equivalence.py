@@ -42,6 +42,7 @@ from skyshield.geo.regions import (
     least_distance,
     point_in,
     region_of,
+    routes_meet,
     segment_covered,
     segment_distance,
     view_of,
@@ -204,6 +205,29 @@ def test_route_crossing_is_shapely_intersects(world: World) -> None:
     exact = shapely.intersects(lines, forbidden)
     assert 100 < exact.sum() < len(routes) - 100
     assert np.array_equal(rules.crossing(counts, points), exact)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_routes_meet_is_shapely_intersects_on_a_grid(seed: int) -> None:
+    """Polygons (some with a hole) and routes on a small integer grid, so that routes end on
+    vertices, run along edges and touch corners often: ``routes_meet`` says what shapely does."""
+    rng = np.random.default_rng(seed)
+    checked = 0
+    for _ in range(12):
+        poly = shapely.Polygon(rng.integers(0, 12, (int(rng.integers(3, 9)), 2))).buffer(0)
+        if rng.random() < 0.3:
+            corner = rng.integers(2, 8, 2)
+            poly = poly.difference(shapely.box(*corner, *(corner + 2)))
+        if poly.is_empty:
+            continue
+        counts = rng.integers(2, 4, 100)
+        points = rng.integers(-2, 14, (int(counts.sum()), 2)).astype(float)
+        offsets = np.concatenate([[0], np.cumsum(counts)])
+        lines = shapely.linestrings(points, indices=np.repeat(np.arange(100), counts))
+        got = routes_meet(region_of(poly), offsets, points[:, 0].copy(), points[:, 1].copy())
+        assert np.array_equal(got, shapely.intersects(lines, poly))
+        checked += 1
+    assert checked >= 6
 
 
 def test_exposure_equals_measuring_every_leg(world: World) -> None:
