@@ -53,7 +53,7 @@ docs: $(VENV)/.installed-test
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --quiet
 
 # the engine's tests again as plain Python (numba's JIT off): the debuggable path stays right
-ENGINE_TESTS := tests/test_engine.py tests/test_engine_golden.py tests/test_engine_speedup_equivalence.py tests/test_kinematics.py tests/test_ground.py
+ENGINE_TESTS := tests/test_borrowed.py tests/test_engine.py tests/test_engine_golden.py tests/test_engine_speedup_equivalence.py tests/test_kinematics.py tests/test_ground.py
 unit-nojit: $(VENV)/.installed-test
 	NUMBA_DISABLE_JIT=1 MPLBACKEND=Agg $(BIN)/python -m pytest -q -m "not slow" $(ENGINE_TESTS)
 

@@ -62,7 +62,7 @@ from skyshield.engine.kinematics import (
     route_positions,
 )
 from skyshield.engine.sensors import Sensor, detection_times
-from skyshield.geo.jit import jit, jit_inline
+from skyshield.geo.jit import borrowed, jit, jit_inline
 from skyshield.geo.regions import Region, StationView, dash_covered, entry_times, point_in
 from skyshield.raids import Threats
 
@@ -903,6 +903,10 @@ def loop(
 ) -> int:
     """Handle events in time order up to the horizon.  Returns :data:`DONE`, or
     :data:`NEED_ROOM` (before an event that might not fit in a table; grow and call again)."""
+    # the tables as views without numba's reference counting (see borrowed): the caller holds them
+    raid, slots, arms, rules, pic, fleet, shots, legs, ev, pending, zone, view = borrowed(
+        (raid, slots, arms, rules, pic, fleet, shots, legs, ev, pending, zone, view)
+    )
     n_slots = len(pic.current)
     cycles = int(rules.horizon_s / rules.c2_cycle_s) + 2
     while ev.tally[0] > 0 and next_time(ev) <= rules.horizon_s:

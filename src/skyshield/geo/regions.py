@@ -36,7 +36,7 @@ import shapely
 from numpy.typing import NDArray
 from shapely.geometry.base import BaseGeometry
 
-from skyshield.geo.jit import jit, jit_inline
+from skyshield.geo.jit import borrowed, jit, jit_inline
 
 F64 = NDArray[np.float64]
 I64 = NDArray[np.int64]
@@ -368,6 +368,7 @@ def routes_meet(rg: Region, offsets: I64, x_km: F64, y_km: F64) -> NDArray[np.bo
     ``offsets[i + 1] - 1`` of ``x_km, y_km``) meets the region, its border included:
     ``shapely.intersects`` of the route's line and the region, by GEOS's own steps (its first
     point in the region or on its border, else a leg meeting an edge) and predicates."""
+    rg = borrowed(rg)
     n = len(offsets) - 1
     out = np.zeros(n, dtype=np.bool_)
     for i in range(n):
@@ -487,6 +488,7 @@ def inside_pieces(
     """The parts of legs ``sel`` (``(x0, y0) -> (x1, y1)``, of ``length_km``) inside the
     region: ``(leg, s0, s1)`` per part, its start and end along the leg (km), in the order of
     ``sel`` then along each leg; touching parts merged.  Legs of zero length have none."""
+    rg = borrowed(rg)
     cap = 2 * len(sel) + 16
     leg, s0, s1 = np.empty(cap, dtype=np.int64), np.empty(cap), np.empty(cap)
     n = 0
@@ -537,6 +539,7 @@ def entry_times(rg: Region, offsets: I64, x: F64, y: F64, t: F64) -> F64:
     """First time (s) each route of the compressed layout (``offsets``, waypoints ``x, y, t``)
     is inside the region; inf if never.  A one-waypoint route is inside at its only time if
     its point is; legs of zero length are skipped."""
+    rg = borrowed(rg)
     n = len(offsets) - 1
     out = np.full(n, np.inf)
     for i in range(n):
@@ -746,6 +749,7 @@ def least_distance(rg: Region, bl: Blocks, x0: F64, y0: F64, x1: F64, y1: F64) -
     """Least :func:`segment_distance` (km) of the segments ``(x0, y0) -> (x1, y1)``; inf if
     there are none.  A segment is measured only if its box could come nearer than the best so
     far (the segment nearest by its box first)."""
+    rg, bl = borrowed(rg), borrowed(bl)
     n = len(x0)
     lower = np.full(n, np.inf)
     for k in range(n):
