@@ -948,6 +948,7 @@ def start(
 ) -> None:
     """The night begins: slot ``k``'s first aircraft arrives on station at ``arrive_s[k]`` (its
     relief scheduled), then the ``near`` events at ``near_s``."""
+    slots, arms, pic, fleet, legs, ev = borrowed((slots, arms, pic, fleet, legs, ev))
     for k in range(len(arrive_s)):
         put_on_station(slots, arms, pic, fleet, legs, ev, k, arrive_s[k])
     for w in near_s:
@@ -958,6 +959,7 @@ def start(
 def finish(slots: Slots, fleet: Fleet, legs: FighterLegs) -> None:
     """After the horizon: every aircraft still out leaves at its bingo time, or when back from
     its intercept if later (``legs`` must have room for one leg per aircraft)."""
+    slots, fleet, legs = borrowed((slots, fleet, legs))
     for ac in range(fleet.tally[0]):
         if not fleet.depart_s[ac] < np.inf:
             depart(slots, fleet, legs, ac, max(fleet.bingo_s[ac], fleet.busy_until_s[ac]))
