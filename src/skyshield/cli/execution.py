@@ -125,10 +125,27 @@ def lazy_record_of(args: argparse.Namespace) -> Callable[[], RecordChoice]:
     return lambda: choose_record(getattr(args, "record", None), store_path_of(args))
 
 
+def announce_compiling() -> None:
+    """Say on stderr, if it is a terminal, that the engine is about to be compiled (once per
+    machine and version, about a minute), so that a first run's wait is explained; nothing if
+    its compiled code is cached."""
+    from skyshield.engine.sim import kernel_ready
+
+    if sys.stderr.isatty() and not kernel_ready():
+        print(
+            "compiling the engine first: once per machine and version of Sky Shield, about a"
+            " minute",
+            file=sys.stderr,
+            flush=True,
+        )
+
+
 def progress_printer() -> ProgressFn:
     """A progress callback that draws, on stderr, a line per stage and a bar like
     ``[######..] 5/15 replications, 3 s, about 6 s to go``; time counts from each stage's
-    first report."""
+    first report.  Made before a study starts, it first says if the engine is to be compiled
+    (:func:`announce_compiling`)."""
+    announce_compiling()
     state: dict[str, object] = {"stage": None, "t0": 0.0, "first": 0}
     width = 24
 

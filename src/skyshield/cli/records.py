@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from skyshield.cli.execution import add_record_arg as add_record_file_arg
-from skyshield.cli.execution import add_store_arg, open_store_of, store_path_of
+from skyshield.cli.execution import add_store_arg, announce_compiling, open_store_of, store_path_of
 
 if TYPE_CHECKING:
     import datetime as dt
@@ -353,6 +353,7 @@ def _backtest(args: argparse.Namespace) -> int:
     store = open_store_of(args)
     record = record_choice(args)
     print(record.description)
+    announce_compiling()
     with process_pool(args.workers) as executor:
         result = run_backtest(
             ls,

@@ -9,7 +9,13 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from skyshield.cli.execution import add_record_arg, add_store_arg, lazy_record_of, seed
+from skyshield.cli.execution import (
+    add_record_arg,
+    add_store_arg,
+    announce_compiling,
+    lazy_record_of,
+    seed,
+)
 from skyshield.engine.names import DEFENCES, FATES
 from skyshield.files import write_atomic, write_parquet
 
@@ -78,6 +84,7 @@ def run(args: argparse.Namespace) -> int:
     from skyshield.studies.simulation import simulate
 
     t0 = time.perf_counter()
+    announce_compiling()
     world = world_of(args.scenario, args.raid, args.night, lazy_record_of(args))
     result = simulate(world.ls, world.night, seed=args.seed, defence=args.defence)
     cat = world.catalog

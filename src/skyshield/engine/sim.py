@@ -39,7 +39,9 @@ from skyshield.engine.ground import (
 from skyshield.engine.kinematics import positions_at
 from skyshield.engine.names import DEFENCES, FATES
 from skyshield.engine.shield import KILL_DRAWS, ShieldRun
+from skyshield.engine.shield import loop as shield_loop
 from skyshield.engine.world import World
+from skyshield.geo.jit import is_ready
 from skyshield.geo.regions import (
     least_distance,
 )
@@ -287,6 +289,13 @@ def run_replication(
 ) -> dict[str, Outcome]:
     """One replication: the night flown once, each defence run on common random numbers."""
     return _replicate(world, world.night, seed, defences)
+
+
+def kernel_ready() -> bool:
+    """Whether the engine's compiled loops run without compiling first (compiled in this
+    process, or cached on disk for this version and machine): when not, the first
+    :func:`warm_up` takes about a minute of CPU."""
+    return is_ready(shield_loop)
 
 
 def warm_up(world: World) -> None:

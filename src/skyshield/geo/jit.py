@@ -121,6 +121,21 @@ def jit_inline(fn: F) -> F:
     return _compiled(fn, inline="always")
 
 
+def is_ready(fn: Callable[..., Any]) -> bool:
+    """Whether the compiled function ``fn`` runs without being compiled first: it was compiled
+    in this process already, or the disk cache holds its machine code for this version of the
+    code and this machine (True with the JIT off)."""
+    dispatcher = cast(Any, fn)
+    if not hasattr(dispatcher, "py_func") or dispatcher.signatures:
+        return True
+    cache = dispatcher._cache
+    if not isinstance(cache, EngineCache):
+        return False
+    machine = dispatcher.targetctx.codegen().magic_tuple()
+    index = cache._cache_file._load_index()  # type: ignore[no-untyped-call]
+    return any(key[1] == machine for key in index)
+
+
 def borrowed(x: T) -> T:
     """``x`` (an array, or a tuple or named tuple holding arrays) as views that skip numba's
     reference counting, for use inside the compiled function that received ``x``.
