@@ -16,6 +16,8 @@ from skyshield.engine.api import build_world
 from skyshield.engine.sim import kernel_ready
 from skyshield.geo.jit import COMPILED_PACKAGES, _TolerantIndex, engine_stamp, is_ready, jit
 from skyshield.scenario import LoadedScenario
+from skyshield.studies import Progress
+from skyshield.web.job_kinds import COMPILING, say_if_compiling
 
 
 def test_the_stamp_covers_the_region_geometry_and_the_engine() -> None:
@@ -74,3 +76,15 @@ def test_a_terminal_is_told_before_the_engine_compiles(
     monkeypatch.setattr("skyshield.engine.sim.kernel_ready", lambda: False)
     announce_compiling()
     assert capsys.readouterr().err == ""
+
+
+def test_a_web_job_reports_a_stage_while_the_engine_compiles(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reports: list[Progress] = []
+    monkeypatch.setattr("skyshield.engine.sim.kernel_ready", lambda: False)
+    say_if_compiling(reports.append)
+    assert [(r.stage, r.done, r.total) for r in reports] == [(COMPILING, 0, 1)]
+    monkeypatch.setattr("skyshield.engine.sim.kernel_ready", lambda: True)
+    say_if_compiling(reports.append)
+    assert len(reports) == 1

@@ -42,6 +42,20 @@ def job_scenario(params: dict[str, Any]) -> str | LoadedScenario:
     return checked.loaded
 
 
+#: The stage a job reports while the engine is compiled before its first replication.
+COMPILING = "compiling the engine first: once per machine and version, about a minute"
+
+
+def say_if_compiling(progress: Progress) -> None:
+    """Report the :data:`COMPILING` stage if the engine's compiled code is not cached yet, so
+    that the page shows why the job's first replication takes a minute."""
+    from skyshield.engine.sim import kernel_ready
+    from skyshield.studies import Progress as Report
+
+    if not kernel_ready():
+        progress(Report(COMPILING, 0, 1))
+
+
 def _records(table: Any) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = table.head(RESULT_METRICS).to_dict(orient="records")
     return [
@@ -57,6 +71,7 @@ def run_mc(params: dict[str, Any], folder: Path, progress: Progress) -> dict[str
     from skyshield.studies import montecarlo
 
     scenario = job_scenario(params)
+    say_if_compiling(progress)
     with open_executor(workers=int(params["workers"])) as executor:
         res = montecarlo(
             scenario,
@@ -80,6 +95,7 @@ def run_assess(params: dict[str, Any], folder: Path, progress: Progress) -> dict
     from skyshield.studies import assess
 
     scenario = job_scenario(params)
+    say_if_compiling(progress)
     sweep_runs = int(params.get("sweep_runs") or 0)
     with open_executor(workers=int(params["workers"])) as executor:
         result = assess(
@@ -112,6 +128,7 @@ def run_sweep(params: dict[str, Any], folder: Path, progress: Progress) -> dict[
     from skyshield.studies import sweep
 
     scenario = job_scenario(params)
+    say_if_compiling(progress)
     path = str(params["set_path"])
     with open_executor(workers=int(params["workers"])) as executor:
         res = sweep(
@@ -140,6 +157,7 @@ def run_sensitivity(params: dict[str, Any], folder: Path, progress: Progress) ->
     from skyshield.studies import sensitivity
 
     scenario = job_scenario(params)
+    say_if_compiling(progress)
     with open_executor(workers=int(params["workers"])) as executor:
         res = sensitivity(
             scenario,
