@@ -17,8 +17,11 @@ tests.  :class:`EngineCache` (numba's function cache with another source stamp) 
 compiled function on a digest of all the modules of :data:`COMPILED_PACKAGES` instead.  It builds on ``numba.core.caching``, an
 internal module of numba: should a numba release change it, the engine fails at import.
 
-:func:`borrowed` spares the compiled loops numba's reference counting of the arrays they are
-given (see there).
+:func:`is_ready` reads that cache (so that a first run can say it compiles), with the same
+internals.  :func:`borrowed` spares the compiled loops numba's reference counting of the arrays
+they are given (see there); it builds on numba's extension API (an intrinsic rewriting an
+array's data model), so a numba release that changes that model fails its compilation and
+``tests/test_borrowed.py``, not silently.
 """
 
 from __future__ import annotations
