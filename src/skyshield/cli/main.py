@@ -309,6 +309,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         return 130
     except Exception as exc:  # the last line of defence against tracebacks
+        from skyshield.execution import stopped_by
+
+        if stopped_by(exc):  # Ctrl-C or a signal while compiled code called back into Python
+            print("interrupted", file=sys.stderr)
+            return 130
         if getattr(args, "debug", False):
             raise
         print(

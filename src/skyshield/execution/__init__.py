@@ -23,6 +23,22 @@ from skyshield.execution.local import LocalProcesses
 #: run is ``interrupted`` in the store and resumable.
 STOPPED = (KeyboardInterrupt, SystemExit, GeneratorExit, BrokenProcessPool)
 
+
+def stopped_by(exc: BaseException) -> bool:
+    """Whether ``exc`` is one of :data:`STOPPED` or was directly caused by one.  A signal that
+    arrives while compiled code has called back into Python raises its exception there, and
+    numba (or CPython) then raises ``SystemError: ... returned a result with an exception set``
+    with the stop as its cause: such a run was stopped, not failed."""
+    seen: set[int] = set()
+    cause: BaseException | None = exc
+    while cause is not None and id(cause) not in seen:
+        if isinstance(cause, STOPPED):
+            return True
+        seen.add(id(cause))
+        cause = cause.__cause__
+    return False
+
+
 #: Replications a task runs one after the other (a block): small enough for smooth progress
 #: and a quick stop, large enough that sending the world to a worker is paid rarely.
 BLOCK_SIZE = 5
@@ -131,4 +147,5 @@ __all__ = [
     "run_block",
     "run_replications",
     "run_worlds",
+    "stopped_by",
 ]

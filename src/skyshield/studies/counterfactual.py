@@ -27,7 +27,7 @@ from skyshield.analysis import MIN_INTERVAL_N, Interval, mean_interval, metric_k
 from skyshield.analysis.summary import metric_values
 from skyshield.engine.api import build_world
 from skyshield.errors import InputError, Problem
-from skyshield.execution import STOPPED, Executor, Rep, replication_seeds, run_worlds
+from skyshield.execution import Executor, Rep, replication_seeds, run_worlds, stopped_by
 from skyshield.forces import plan_forces
 from skyshield.raids import night_from_record, raid_context
 from skyshield.runs import DONE, FAILED, INTERRUPTED, Store
@@ -263,7 +263,7 @@ def record_counterfactual(
     except BaseException as exc:
         if store is not None and writer is not None:
             writer.write()  # what finished is kept
-            stopped = isinstance(exc, STOPPED)
+            stopped = stopped_by(exc)
             for rid in run_ids:
                 if rid is not None:
                     store.end_run(rid, INTERRUPTED if stopped else FAILED, str(exc) or None)

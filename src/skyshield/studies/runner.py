@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from skyshield.analysis.uncertainty import Runnable
-from skyshield.execution import STOPPED, Executor, Rep, replication_seeds, run_replications
+from skyshield.execution import Executor, Rep, replication_seeds, run_replications, stopped_by
 from skyshield.runs import DONE, FAILED, INTERRUPTED, Store
 from skyshield.studies.progress import Progress, ProgressFn, no_progress
 from skyshield.studies.writer import BlockWriter
@@ -103,7 +103,7 @@ def run_world(
     except BaseException as exc:
         if writer is not None and store is not None and run_id is not None:
             writer.write()  # what finished is kept, and a resumed run skips it
-            stopped = isinstance(exc, STOPPED)
+            stopped = stopped_by(exc)
             status = INTERRUPTED if stopped else FAILED
             message = "stopped before it was done" if stopped else f"{type(exc).__name__}: {exc}"
             store.end_run(run_id, status, message)

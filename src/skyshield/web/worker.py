@@ -67,7 +67,10 @@ def run(spec_path: Path, events: IO[str]) -> int:
         emit({"event": "error", "message": "\n".join(str(p) for p in exc.problems)})
         return 2
     except Exception as exc:  # the job fails with a message; the server stays up
-        emit({"event": "error", "message": f"internal error: {type(exc).__name__}: {exc}"})
+        from skyshield.execution import stopped_by
+
+        if not stopped_by(exc):  # (a stop that compiled code passed on is no error)
+            emit({"event": "error", "message": f"internal error: {type(exc).__name__}: {exc}"})
         raise
     emit({"event": "result", "result": result})
     return 0
