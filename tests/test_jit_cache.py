@@ -55,6 +55,12 @@ def test_is_ready_once_compiled_and_from_the_disk_cache(
     assert is_ready(jit(_double))  # a new dispatcher (another process) finds the disk cache
     monkeypatch.setattr("skyshield.geo.jit.engine_stamp", lambda: "another version")
     assert not is_ready(jit(_double))  # a cache of another version of the code is not used
+    monkeypatch.undo()
+    for index in tmp_path.rglob("*.nbi"):  # an index that cannot be read: not ready, no error
+        index.unlink()
+        index.mkdir()
+    monkeypatch.setattr(numba.config, "CACHE_DIR", str(tmp_path))
+    assert not is_ready(jit(_double))
 
 
 def test_the_engine_is_ready_after_a_world_is_built(small: LoadedScenario) -> None:

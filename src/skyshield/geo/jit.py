@@ -135,7 +135,10 @@ def is_ready(fn: Callable[..., Any]) -> bool:
     if not isinstance(cache, EngineCache):
         return False
     machine = dispatcher.targetctx.codegen().magic_tuple()
-    index = cache._cache_file._load_index()  # type: ignore[no-untyped-call]
+    try:
+        index = cache._cache_file._load_index()  # type: ignore[no-untyped-call]
+    except OSError:  # an index that cannot be read is compiled over
+        return False
     return any(key[1] == machine for key in index)
 
 
