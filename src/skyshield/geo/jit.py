@@ -36,6 +36,7 @@ from typing import Any, TypeVar, cast
 import numba
 from numba.core import cgutils, types
 from numba.core.caching import CompileResultCacheImpl, FunctionCache, IndexDataCacheFile
+from numba.core.errors import TypingError
 from numba.extending import intrinsic, overload
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -137,7 +138,7 @@ def is_ready(fn: Callable[..., Any]) -> bool:
     machine = dispatcher.targetctx.codegen().magic_tuple()
     try:
         index = cache._cache_file._load_index()  # type: ignore[no-untyped-call]
-    except OSError:  # an index that cannot be read is compiled over
+    except Exception:  # an index that cannot be read holds no code this process can use
         return False
     return any(key[1] == machine for key in index)
 
@@ -152,14 +153,27 @@ def borrowed(x: T) -> T:
     60 % of the compiled time (measured with ``perf``).  The views returned here carry no
     reference count (numba's own arrays over external memory look the same), so the compiler
     drops those operations.  They are safe while the caller holds ``x``: use them only inside
-    the function that received ``x``, and never return them or store them in anything that
-    outlives the call.  Writes through them reach ``x``.  Run as plain Python (the JIT off),
+    the function that received ``x``, and never return them, store them in anything that
+    outlives the call or hand them to Python (object mode, a callback): a view without an owner
+    becomes an array that does not own its data.  Writes through them reach ``x``.  Run as plain Python (the JIT off),
     ``x`` itself is returned."""
     return x
 
 
+def _borrowable(ty: Any) -> bool:
+    """Whether numba type ``ty`` is an array, a number or a tuple of borrowable items: the
+    types :func:`_unmanaged` handles (anything else reference-counted, a string say, would be
+    released once too often)."""
+    if isinstance(ty, types.BaseTuple):
+        return all(_borrowable(item) for item in ty.types)  # type: ignore[attr-defined]
+    return isinstance(ty, types.Array | types.Number | types.Boolean)
+
+
 @overload(borrowed)
 def _borrowed_compiled(x: Any) -> Any:
+    if not _borrowable(x):
+        raise TypingError(f"borrowed takes arrays, numbers and tuples of them, not {x}")
+
     def impl(x: Any) -> Any:
         return _unmanaged_views(x)  # type: ignore[call-arg]  # (typing context supplied by numba)
 
@@ -177,8 +191,9 @@ def _unmanaged_views(typingctx: Any, x: Any) -> Any:
 
 
 def _unmanaged(context: Any, builder: Any, ty: Any, value: Any) -> Any:
-    """The LLVM value ``value`` of numba type ``ty`` with the memory owner (``meminfo``) and
-    Python parent of every array in it set to null, recursively through tuples."""
+    """The LLVM value ``value`` of numba type ``ty`` (:func:`_borrowable`) with the memory owner
+    (``meminfo``) and Python parent of every array in it set to null, recursively through
+    tuples; numbers as they are."""
     if isinstance(ty, types.Array):
         view = context.make_array(ty)(context, builder, value=value)
         view.meminfo = cgutils.get_null_value(view.meminfo.type)  # type: ignore[no-untyped-call]
