@@ -16,22 +16,16 @@ import argparse
 import sys
 from pathlib import Path
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+#: The browser tests' helper: Debian's Chromium, started as the tests start it.
+TESTS = Path(__file__).resolve().parents[1] / "tests"
 
 
 def main(argv: list[str] | None = None) -> int:
     """Write the screenshot; 2 if the report or Chromium is missing."""
     from playwright.sync_api import sync_playwright
+
+    sys.path.insert(0, str(TESTS))
+    from chromium import ARGS, CHROMIUM
 
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("report", type=Path, help="report.html written by skyshield assess")
